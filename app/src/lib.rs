@@ -1,0 +1,19 @@
+//! Banter's user interface, rendered on the server and hydrated in the browser,
+//! plus the types that both sides of the wire agree on.
+//!
+//! # Layout
+//! - [`shell`]: the HTML document and the router ([`App`]).
+//! - [`chat`]: the chat screen (sidebar, channel view).
+//! - [`theme`]: light and dark themes, remembered in a cookie so that the
+//!   server renders the chosen one from the first byte.
+//! - [`not_found`]: the 404 page.
+//!
+//! The `ssr` and `hydrate` features are exclusive: the server builds this crate
+//! with `ssr`, the browser's WebAssembly with `hydrate`.
+
+pub mod chat;
+pub mod not_found;
+pub mod shell;
+pub mod theme;
+
+pub use shell::{shell, App};

@@ -1,0 +1,64 @@
+//! The HTML document around the app, and the routes.
+//!
+//! Every route renders with [`SsrMode::Async`]: the server waits for the
+//! page's data and sends complete HTML, so a page is readable before (or
+//! without) the WebAssembly, and hydration takes over without a second fetch.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    SsrMode, StaticSegment,
+};
+
+use crate::{chat::ChatPage, not_found::NotFound, theme::provide_theme};
+
+/// The whole HTML document; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="banter" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: everything inside `<body>`.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let theme = provide_theme();
+
+    // Effects run only in the browser, so this marks the document once the
+    // WebAssembly has taken over the server-rendered page.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
+
+    view! {
+        <Html
+            {..}
+            data-theme=move || theme.chosen().map(|t| t.as_str())
+            data-hydrated=move || hydrated.get().then_some("true")
+        />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Banter".to_owned() } else { format!("{page} · Banter") }
+        } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=StaticSegment("") view=ChatPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

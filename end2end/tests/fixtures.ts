@@ -1,0 +1,120 @@
+import { test as base, expect } from "@playwright/test";
+import { spawn, ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import net from "node:net";
+import path from "node:path";
+
+const root = path.resolve(__dirname, "..", "..");
+
+/** A Banter server of this test run: its own port and its own database. */
+export class BanterServer {
+  readonly url: string;
+  private process?: ChildProcess;
+  private log: string[] = [];
+
+  private constructor(
+    readonly port: number,
+    readonly dataDir: string,
+    private readonly env: Record<string, string>,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  static async start(env: Record<string, string> = {}): Promise<BanterServer> {
+    const port = await freePort();
+    const dataDir = mkdtempSync(path.join(tmpdir(), "banter-e2e-"));
+    const server = new BanterServer(port, dataDir, env);
+    await server.boot();
+    return server;
+  }
+
+  /** Starts (or restarts) the process and waits until it answers. */
+  async boot(): Promise<void> {
+    const binary = process.env.BANTER_BIN ?? path.join(root, "target", "debug", "banter");
+    this.process = spawn(binary, [], {
+      cwd: root,
+      env: {
+        ...process.env,
+        BANTER_ADDR: `127.0.0.1:${this.port}`,
+        BANTER_DATA_DIR: this.dataDir,
+        LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+        LEPTOS_OUTPUT_NAME: "banter",
+        RUST_LOG: process.env.RUST_LOG ?? "warn",
+        ...this.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const collect = (chunk: Buffer) => this.log.push(chunk.toString());
+    this.process.stdout?.on("data", collect);
+    this.process.stderr?.on("data", collect);
+    await this.waitUntilHealthy();
+  }
+
+  /** Stops the process and waits for it to exit. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async waitUntilHealthy(): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (this.process?.exitCode !== null) {
+        throw new Error(`banter exited early:\n${this.log.join("")}`);
+      }
+      try {
+        const response = await fetch(`${this.url}/healthz`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`banter did not become healthy:\n${this.log.join("")}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const listener = net.createServer();
+    listener.unref();
+    listener.on("error", reject);
+    listener.listen(0, "127.0.0.1", () => {
+      const address = listener.address();
+      if (address && typeof address === "object") {
+        const { port } = address;
+        listener.close(() => resolve(port));
+      } else {
+        reject(new Error("no port"));
+      }
+    });
+  });
+}
+
+type WorkerFixtures = { server: BanterServer };
+
+/** `test` with a Banter server per worker and `baseURL` pointing at it. */
+export const test = base.extend<{}, WorkerFixtures>({
+  server: [
+    async ({}, use) => {
+      const server = await BanterServer.start();
+      await use(server);
+      await server.dispose();
+    },
+    { scope: "worker" },
+  ],
+  baseURL: async ({ server }, use) => {
+    await use(server.url);
+  },
+});
+
+export { expect };

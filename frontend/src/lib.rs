@@ -1,0 +1,9 @@
+//! The WebAssembly entry point. Everything Banter does in the browser lives in
+//! the `app` crate; this crate only exists so that `app` can stay a plain
+//! library that the server links too.
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

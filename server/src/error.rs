@@ -1,0 +1,28 @@
+//! Errors of the server itself, as opposed to what a user may see.
+
+use std::path::PathBuf;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("invalid database URL {url:?}: {source}")]
+    DatabaseUrl { url: String, source: sqlx::Error },
+    #[error("cannot create the data directory {dir:?}: {source}")]
+    DataDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database: {0}")]
+    Database(sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("invalid Leptos configuration: {0}")]
+    Leptos(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}

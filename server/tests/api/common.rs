@@ -1,0 +1,110 @@
+//! A Banter server for one test: its own temporary data directory and site
+//! root, listening on a port the OS picked.
+
+use std::{net::SocketAddr, path::Path};
+
+use leptos::config::LeptosOptions;
+use server::{router, AppState, Config};
+use tempfile::TempDir;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Starts a server on a fresh data directory.
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        Self::start_in(dir, false).await
+    }
+
+    /// Starts a server that serves `pkg/` as if cargo-leptos had hashed the
+    /// file names. It cannot render pages (there is no hash file).
+    pub async fn start_hashed() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        Self::start_in(dir, true).await
+    }
+
+    async fn start_in(dir: TempDir, hashed: bool) -> Self {
+        let state = AppState::open(config(dir.path()), leptos_options(dir.path(), hashed))
+            .await
+            .expect("server state");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("listener");
+        let addr = listener.local_addr().expect("address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router(state))
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("serve");
+        });
+        Self {
+            addr,
+            dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server and starts a new one on the same data directory.
+    #[allow(dead_code)]
+    pub async fn restart(mut self) -> Self {
+        self.shutdown().await;
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("placeholder"));
+        Self::start_in(dir, false).await
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The path of the SQLite database file.
+    pub fn database_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("data").join("banter.db")
+    }
+
+    /// Writes a file into the site root, as cargo-leptos would.
+    pub fn write_site_file(&self, relative: &str, contents: &[u8]) {
+        let path = self.dir.path().join("site").join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("site dir");
+        std::fs::write(path, contents).expect("site file");
+    }
+}
+
+fn config(dir: &Path) -> Config {
+    Config::for_data_dir(dir.join("data"))
+}
+
+fn leptos_options(dir: &Path, hashed: bool) -> LeptosOptions {
+    let site_root = dir.join("site");
+    std::fs::create_dir_all(site_root.join("pkg")).expect("site root");
+    LeptosOptions::builder()
+        .output_name("banter")
+        .site_root(site_root.display().to_string())
+        .hash_files(hashed)
+        .build()
+}
+
+/// A plain HTTP client that keeps cookies and does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}

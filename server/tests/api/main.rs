@@ -1,0 +1,7 @@
+//! Integration tests: a real Banter router on a loopback port, a real SQLite
+//! file in a temporary directory, and real HTTP clients.
+//!
+//! One test binary with a module per feature, so the suite links once.
+
+mod common;
+mod foundation;
