@@ -3,15 +3,26 @@
 //!
 //! # Layout
 //! - [`shell`]: the HTML document and the router ([`App`]).
+//! - [`model`]: users, channels, messages and their validation rules.
+//! - [`error`]: [`AppError`](error::AppError), what the UI may be told went wrong.
+//! - [`auth`]: sign-up, log-in and log-out, each a page or button with its
+//!   server function.
 //! - [`chat`]: the chat screen (sidebar, channel view).
 //! - [`theme`]: light and dark themes, remembered in a cookie so that the
 //!   server renders the chosen one from the first byte.
 //! - [`not_found`]: the 404 page.
+//! - `backend` (server only): the trait through which server functions reach
+//!   the server crate.
 //!
 //! The `ssr` and `hydrate` features are exclusive: the server builds this crate
 //! with `ssr`, the browser's WebAssembly with `hydrate`.
 
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod backend;
 pub mod chat;
+pub mod error;
+pub mod model;
 pub mod not_found;
 pub mod shell;
 pub mod theme;

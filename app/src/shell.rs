@@ -11,7 +11,12 @@ use leptos_router::{
     SsrMode, StaticSegment,
 };
 
-use crate::{chat::ChatPage, not_found::NotFound, theme::provide_theme};
+use crate::{
+    auth::{LoginPage, SignupPage},
+    chat::ChatPage,
+    not_found::NotFound,
+    theme::provide_theme,
+};
 
 /// The whole HTML document; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -58,6 +63,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("") view=ChatPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

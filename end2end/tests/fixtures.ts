@@ -1,4 +1,4 @@
-import { test as base, expect } from "@playwright/test";
+import { test as base, expect, Page } from "@playwright/test";
 import { spawn, ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,6 +41,8 @@ export class BanterServer {
         LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
         LEPTOS_OUTPUT_NAME: "banter",
         RUST_LOG: process.env.RUST_LOG ?? "warn",
+        // Every test signs up from 127.0.0.1.
+        BANTER_SIGNUPS_PER_HOUR: "100000",
         ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -118,3 +120,20 @@ export const test = base.extend<{}, WorkerFixtures>({
 });
 
 export { expect };
+
+export const PASSWORD = "correct horse battery";
+
+/** A username no other test uses (2–32 characters). */
+export function uniqueName(prefix: string): string {
+  const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return `${prefix}-${suffix}`.slice(0, 32);
+}
+
+/** Signs a new user up through the sign-up page and waits for the app. */
+export async function signUp(page: Page, name: string): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page.getByText(name, { exact: true })).toBeVisible();
+}

@@ -1,6 +1,7 @@
-import { test, expect } from "./fixtures";
+import { test, expect, signUp, uniqueName } from "./fixtures";
 
 test("the chat layout is rendered by the server", async ({ page }) => {
+  await signUp(page, uniqueName("layout"));
   await page.goto("/");
   await expect(page).toHaveTitle("Banter");
   await expect(page.getByRole("navigation", { name: "Channels" })).toBeVisible();
@@ -15,6 +16,7 @@ test("the page hydrates: the theme toggle works once the WebAssembly runs", asyn
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
   });
+  await signUp(page, uniqueName("hydrate"));
   await page.goto("/");
   const html = page.locator("html");
   await expect(html).toHaveAttribute("data-hydrated", "true");

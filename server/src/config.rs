@@ -4,6 +4,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use clap::Parser;
+use url::Url;
 
 /// How a Banter server runs.
 #[derive(Debug, Clone, Parser)]
@@ -23,6 +24,27 @@ pub struct Config {
     /// Defaults to `banter.db` in the data directory.
     #[arg(long, env = "BANTER_DATABASE_URL")]
     pub database_url: Option<String>,
+
+    /// The address users reach Banter at, such as `https://chat.example.com`,
+    /// when it differs from the address it listens on (behind a proxy).
+    /// Requests must come from this origin, and an `https` URL makes the
+    /// session cookie `Secure`.
+    #[arg(long, env = "BANTER_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+
+    /// Take the client address from the last `X-Forwarded-For` entry (set
+    /// this only behind a reverse proxy that appends it).
+    #[arg(long, env = "BANTER_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
+    /// Failed log-ins allowed per username, and per client address, in 15
+    /// minutes.
+    #[arg(long, env = "BANTER_LOGIN_FAILURES", default_value_t = 10)]
+    pub login_failures: u32,
+
+    /// Sign-ups allowed per client address in an hour.
+    #[arg(long, env = "BANTER_SIGNUPS_PER_HOUR", default_value_t = 10)]
+    pub signups_per_hour: u32,
 }
 
 impl Config {
@@ -34,12 +56,30 @@ impl Config {
         }
     }
 
+    /// The origin users reach Banter at, if configured.
+    pub fn public_origin(&self) -> Option<String> {
+        self.public_url
+            .as_ref()
+            .map(|url| url.origin().ascii_serialization())
+    }
+
+    /// Whether Banter is served over HTTPS (so cookies must be `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .as_ref()
+            .is_some_and(|url| url.scheme() == "https")
+    }
+
     /// A configuration for tests and tools: the defaults, with data in `dir`.
     pub fn for_data_dir(dir: impl Into<PathBuf>) -> Self {
         Self {
             addr: None,
             data_dir: dir.into(),
             database_url: None,
+            public_url: None,
+            trust_forwarded_for: false,
+            login_failures: 10,
+            signups_per_hour: 10,
         }
     }
 }
@@ -61,5 +101,27 @@ mod tests {
             ..Config::for_data_dir("/tmp/b")
         };
         assert_eq!(config.database_url(), "sqlite://x.db");
+    }
+
+    #[test]
+    fn the_public_url_gives_the_origin_and_the_scheme() {
+        let config = Config {
+            public_url: Some("https://chat.example/some/path".parse().unwrap()),
+            ..Config::for_data_dir("/tmp/b")
+        };
+        assert_eq!(
+            config.public_origin().as_deref(),
+            Some("https://chat.example")
+        );
+        assert!(config.is_https());
+        assert!(!Config::for_data_dir("/tmp/b").is_https());
+    }
+
+    #[test]
+    fn the_defaults_match_the_flags() {
+        let parsed = Config::try_parse_from(["banter"]).unwrap();
+        let built = Config::for_data_dir("data");
+        assert_eq!(parsed.login_failures, built.login_failures);
+        assert_eq!(parsed.signups_per_hour, built.signups_per_hour);
     }
 }

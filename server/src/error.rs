@@ -26,3 +26,9 @@ pub enum StartError {
     #[error("server error: {0}")]
     Serve(std::io::Error),
 }
+
+/// Logs an internal error and turns it into the opaque error the UI sees.
+pub fn internal(error: impl std::fmt::Display) -> app::error::AppError {
+    tracing::error!(%error, "internal error");
+    app::error::AppError::Internal
+}

@@ -4,7 +4,7 @@
 use axum::{extract::State, http::StatusCode, Json};
 use serde::Serialize;
 
-use crate::{db, state::AppState};
+use crate::state::AppState;
 
 /// The health report.
 #[derive(Debug, Serialize)]
@@ -15,7 +15,7 @@ pub struct Health {
 
 /// 200 when the database answers, 503 otherwise.
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    match db::ping(&state.db).await {
+    match state.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
             Json(Health {

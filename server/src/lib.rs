@@ -1,65 +1,98 @@
 //! Banter's server: an axum application that renders the Leptos app, serves
-//! its files, and (in later layers) authenticates users and pushes chat events.
+//! its files, signs users in, and (in later layers) pushes chat events.
 //!
 //! # Layout
 //! - [`config`]: flags and `BANTER_…` environment variables.
-//! - [`db`]: opening and migrating the database.
+//! - [`store`]: all SQL, behind one interface; [`store::sqlite`] by default.
+//! - [`auth`]: accounts, passwords, sessions, attempt limits, the same-site
+//!   check, and who may see which page.
+//! - [`backend`]: the bodies of the UI's server functions.
 //! - [`state`]: [`AppState`], shared by every handler.
 //! - [`security`]: security headers and the per-response CSP nonce.
 //! - [`assets`]: static files and their cache lifetimes.
 //! - [`health`]: `GET /healthz`.
 //! - [`shutdown`]: graceful shutdown on signals.
-//! - [`error`]: why the server could not start.
+//! - [`error`]: why the server could not start; internal errors.
 //!
 //! `main.rs` only parses the configuration and calls [`serve`]; tests call
 //! [`router`] on a listener of their own.
 
 pub mod assets;
+pub mod auth;
+pub mod backend;
 pub mod config;
-pub mod db;
 pub mod error;
 pub mod health;
 pub mod security;
 pub mod shutdown;
 pub mod state;
+pub mod store;
 
-use std::sync::Arc;
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use axum::{routing::get, Router};
-use leptos::config::LeptosOptions;
+use axum::{middleware::from_fn_with_state, routing::get, Router};
+use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_sessions::ExpiredDeletion;
 
+use crate::{
+    auth::{
+        limits::AuthLimits,
+        password::Passwords,
+        session::{self, SessionBackend},
+    },
+    store::sqlite::SqliteStore,
+};
 pub use crate::{config::Config, error::StartError, state::AppState};
+
+/// How often expired sessions are deleted.
+const SESSION_SWEEP: Duration = Duration::from_secs(60 * 60);
 
 /// Builds the whole application for `state`.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
     let leptos = state.leptos.clone();
+    let context = page_context(&state);
+
+    // Pages and server functions: they need the session, and only same-site
+    // requests may change anything.
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, generate_route_list(app::App), context.clone(), {
+            let leptos = leptos.clone();
+            move || app::shell(leptos.clone())
+        })
+        .route_layer(from_fn_with_state(state.clone(), auth::guard::pages))
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::origin::same_site_writes,
+        ))
+        .layer(session::layer(
+            state.sessions.clone(),
+            state.config.is_https(),
+        ));
 
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(assets::pkg_routes(&leptos))
-        .leptos_routes_with_context(&state, routes, page_context, {
-            let leptos = leptos.clone();
-            move || app::shell(leptos.clone())
-        })
+        .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(page_context, app::shell))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            security::headers,
-        ))
+        >(context, app::shell))
+        .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
-/// Context for every page render and server function call.
-fn page_context() {
-    security::provide_request_nonce();
+/// Context for every page render and server function call: the nonce of the
+/// response and the backend the server functions call.
+fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let backend: Arc<dyn app::backend::Backend> = Arc::new(state.clone());
+    move || {
+        security::provide_request_nonce();
+        provide_context(backend.clone());
+    }
 }
 
 /// The Leptos options: from cargo-leptos's environment when it runs the
@@ -74,7 +107,10 @@ pub fn leptos_options() -> Result<LeptosOptions, StartError> {
     let hash_file = assets::hash_file_present(&options);
     if options.hash_files && !hash_file {
         // Leptos would panic on every page while looking for the hashes.
-        tracing::warn!("LEPTOS_HASH_FILES is set but no hash file is next to the binary; serving unhashed file names");
+        tracing::warn!(
+            "LEPTOS_HASH_FILES is set but no hash file is next to the binary; \
+             serving unhashed file names"
+        );
     }
     options.hash_files = hash_file;
     Ok(options)
@@ -83,17 +119,31 @@ pub fn leptos_options() -> Result<LeptosOptions, StartError> {
 impl AppState {
     /// Opens the database and assembles the state for `config`.
     pub async fn open(config: Config, leptos: LeptosOptions) -> Result<Self, StartError> {
-        let db = db::open(&config).await?;
+        let store = SqliteStore::open(&config.database_url()).await?;
+        let sessions = SessionBackend::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(
+            store.pool().clone(),
+        ));
+        sessions.migrate().await.map_err(StartError::Database)?;
         let dev_reload_origin = std::env::var_os("LEPTOS_WATCH").map(|_| {
             let host = leptos.site_addr.ip();
             Arc::from(format!("ws://{host}:{}", leptos.reload_port))
         });
         Ok(Self {
+            limits: Arc::new(AuthLimits::new(&config)),
             config: Arc::new(config),
             leptos,
-            db,
+            store: Arc::new(store),
+            sessions,
+            passwords: Passwords::default(),
             dev_reload_origin,
         })
+    }
+
+    /// Deletes the sessions whose expiry has passed.
+    pub async fn delete_expired_sessions(
+        &self,
+    ) -> Result<(), tower_sessions::session_store::Error> {
+        self.sessions.delete_expired().await
     }
 }
 
@@ -105,11 +155,23 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Listen { addr, source })?;
+
+    let sweeper = tokio::spawn(
+        state
+            .sessions
+            .clone()
+            .continuously_delete_expired(SESSION_SWEEP),
+    );
+
     tracing::info!("Banter is listening on http://{addr}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown::signal())
-        .await
-        .map_err(StartError::Serve)?;
+    let result = axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown::signal())
+    .await
+    .map_err(StartError::Serve);
+    sweeper.abort();
     tracing::info!("Banter has stopped");
-    Ok(())
+    result
 }

@@ -2,16 +2,32 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
 
 use super::sidebar::Sidebar;
+use crate::{auth::current_user, error::AppError};
 
-/// The home of Banter.
+/// The signed-in home of Banter.
 #[component]
 pub fn ChatPage() -> impl IntoView {
+    let me = Resource::new(|| (), |()| current_user());
+
+    // A session that ended while the page was open: back to the log-in page.
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Err(AppError::NotSignedIn)) = me.get() {
+            navigate("/login", Default::default());
+        }
+    });
+
     view! {
         <Title text="" />
         <div class="chat-layout">
-            <Sidebar />
+            <Suspense>
+                {move || Suspend::new(async move {
+                    me.await.ok().map(|user| view! { <Sidebar user /> })
+                })}
+            </Suspense>
             <main class="channel-view">
                 <header class="channel-header">
                     <h1>"Banter"</h1>

@@ -1,13 +1,13 @@
-//! The sidebar: Banter's name, the channels, the direct messages and the
-//! theme toggle.
+//! The sidebar: Banter's name, the channels, the direct messages, and the
+//! signed-in user with the theme toggle and "Log out".
 
 use leptos::prelude::*;
 
-use crate::theme::ThemeToggle;
+use crate::{auth::LogoutButton, model::User, theme::ThemeToggle};
 
 /// The navigation column on the left of the chat screen.
 #[component]
-pub fn Sidebar() -> impl IntoView {
+pub fn Sidebar(user: User) -> impl IntoView {
     view! {
         <aside class="sidebar">
             <header class="sidebar-header">
@@ -22,7 +22,9 @@ pub fn Sidebar() -> impl IntoView {
                 <ul class="sidebar-list"></ul>
             </nav>
             <footer class="sidebar-footer">
+                <span class="me" title="Signed in">{user.username}</span>
                 <ThemeToggle />
+                <LogoutButton />
             </footer>
         </aside>
     }

@@ -72,16 +72,15 @@ async fn a_restart_keeps_the_data_and_migrates_nothing_twice() {
 #[tokio::test]
 async fn the_page_is_rendered_on_the_server_with_a_nonce_policy() {
     let server = TestServer::start().await;
-    let response = client().get(server.url("/")).send().await.unwrap();
+    let response = client().get(server.url("/login")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
     let html = response.text().await.unwrap();
 
     assert!(
-        html.contains(r#"aria-label="Channels""#),
-        "sidebar in the first response"
+        html.contains(r#"<label for="username">Username</label>"#),
+        "the form in the first response"
     );
-    assert!(html.contains("<main"), "main panel in the first response");
 
     let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     let nonce = policy
@@ -99,7 +98,7 @@ async fn the_page_is_rendered_on_the_server_with_a_nonce_policy() {
     assert!(!policy.contains("unsafe-inline"));
     assert_common_security_headers(&headers);
 
-    let again = client().get(server.url("/")).send().await.unwrap();
+    let again = client().get(server.url("/login")).send().await.unwrap();
     assert_ne!(
         again.headers()[header::CONTENT_SECURITY_POLICY],
         headers[header::CONTENT_SECURITY_POLICY],

@@ -3,5 +3,7 @@
 //!
 //! One test binary with a module per feature, so the suite links once.
 
+mod accounts;
+mod browser;
 mod common;
 mod foundation;

@@ -1,0 +1,25 @@
+//! The "Log out" button and the `log_out` server function.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Ends this session (only) and goes to the log-in page.
+#[server(endpoint = "logout")]
+pub async fn log_out() -> Result<(), AppError> {
+    let (backend, request) = crate::backend::request_context()?;
+    backend.log_out(&request).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// A form with one button, so that logging out works without JavaScript too.
+#[component]
+pub fn LogoutButton() -> impl IntoView {
+    let action = ServerAction::<LogOut>::new();
+    view! {
+        <ActionForm action attr:class="logout-form">
+            <button type="submit" class="button subtle">"Log out"</button>
+        </ActionForm>
+    }
+}

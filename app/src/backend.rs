@@ -1,0 +1,51 @@
+//! What the server functions need from the server, as a trait.
+//!
+//! Server functions are declared in this crate (so the browser can call them)
+//! but their bodies need the database, sessions and the real-time hub, which
+//! live in the `server` crate. The server implements [`Backend`] and provides
+//! it as context to every page render and server function call; this crate
+//! stays free of any database code.
+
+use std::sync::Arc;
+
+use http::request::Parts;
+use leptos::prelude::use_context;
+
+use crate::{
+    error::AppError,
+    model::{Password, User, Username},
+};
+
+/// The server's operations, as the UI's server functions use them. Each takes
+/// the request's head, which carries the session and the client's address.
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// Creates an account, puts the new user in `General` and signs them in.
+    async fn sign_up(
+        &self,
+        request: &Parts,
+        username: Username,
+        password: Password,
+    ) -> Result<User, AppError>;
+
+    /// Checks the credentials and signs the user in under a new session id.
+    async fn log_in(
+        &self,
+        request: &Parts,
+        username: &str,
+        password: &str,
+    ) -> Result<User, AppError>;
+
+    /// Ends this session only; the user's other sessions stay signed in.
+    async fn log_out(&self, request: &Parts) -> Result<(), AppError>;
+
+    /// The user of this request's session, if any.
+    async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError>;
+}
+
+/// The backend and the request head of the server function being run.
+pub(crate) fn request_context() -> Result<(Arc<dyn Backend>, Parts), AppError> {
+    let backend = use_context::<Arc<dyn Backend>>().ok_or(AppError::Internal)?;
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    Ok((backend, parts))
+}

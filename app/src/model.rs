@@ -1,0 +1,172 @@
+//! The data Banter's two sides share: users, channels, messages, and the
+//! rules their names and texts follow.
+//!
+//! Ids are newtypes so that a channel id can never be passed where a user id
+//! is expected. The validating constructors (`Username::parse`, …) are the only
+//! way to build the validated types, so a value of that type is known to be
+//! valid everywhere else.
+
+use serde::{Deserialize, Serialize};
+
+/// Defines an integer id newtype.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A user's id.
+    UserId
+);
+
+id_type!(
+    /// A channel's id; private conversations are channels too.
+    ChannelId
+);
+
+impl ChannelId {
+    /// `General`, the channel everyone is in. The first migration creates it
+    /// with this id.
+    pub const GENERAL: ChannelId = ChannelId(1);
+}
+
+/// A signed-in user, as the rest of the app sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+}
+
+/// A valid username: 2–32 ASCII letters, digits, `_`, `-` or `.`, shown as
+/// typed and unique without regard to case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Username(String);
+
+/// Why a username was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum UsernameError {
+    #[error("username must be at least 2 characters")]
+    TooShort,
+    #[error("username must be at most 32 characters")]
+    TooLong,
+    #[error("username may only contain letters, digits, _, - and .")]
+    BadCharacter,
+}
+
+impl Username {
+    pub const MIN: usize = 2;
+    pub const MAX: usize = 32;
+
+    /// Checks `raw` (surrounding spaces ignored) against the rules.
+    pub fn parse(raw: &str) -> Result<Self, UsernameError> {
+        let name = raw.trim();
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+        if !name.chars().all(allowed) {
+            Err(UsernameError::BadCharacter)
+        } else if name.len() < Self::MIN {
+            Err(UsernameError::TooShort)
+        } else if name.len() > Self::MAX {
+            Err(UsernameError::TooLong)
+        } else {
+            Ok(Self(name.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that meets the length rule (8–128 characters). Its `Debug`
+/// never shows it.
+#[derive(Clone)]
+pub struct Password(String);
+
+/// Why a password was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PasswordError {
+    #[error("password must be at least 8 characters")]
+    TooShort,
+    #[error("password must be at most 128 characters")]
+    TooLong,
+}
+
+impl Password {
+    pub const MIN: usize = 8;
+    pub const MAX: usize = 128;
+
+    /// Checks the length of `raw`, counted in characters, spaces included.
+    pub fn parse(raw: String) -> Result<Self, PasswordError> {
+        match raw.chars().count() {
+            n if n < Self::MIN => Err(PasswordError::TooShort),
+            n if n > Self::MAX => Err(PasswordError::TooLong),
+            _ => Ok(Self(raw)),
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_the_rules() {
+        assert_eq!(Username::parse("al").unwrap().as_str(), "al");
+        assert_eq!(
+            Username::parse("  Alice.B-c_9 ").unwrap().as_str(),
+            "Alice.B-c_9"
+        );
+        assert_eq!(Username::parse("a"), Err(UsernameError::TooShort));
+        assert_eq!(Username::parse(""), Err(UsernameError::TooShort));
+        assert!(Username::parse(&"x".repeat(32)).is_ok());
+        assert_eq!(
+            Username::parse(&"x".repeat(33)),
+            Err(UsernameError::TooLong)
+        );
+        assert_eq!(Username::parse("al ice"), Err(UsernameError::BadCharacter));
+        assert_eq!(Username::parse("<b>"), Err(UsernameError::BadCharacter));
+        assert_eq!(Username::parse("zoë"), Err(UsernameError::BadCharacter));
+    }
+
+    #[test]
+    fn passwords_are_8_to_128_characters() {
+        assert!(Password::parse("12345678".into()).is_ok());
+        assert_eq!(
+            Password::parse("1234567".into()).err(),
+            Some(PasswordError::TooShort)
+        );
+        assert!(Password::parse("é".repeat(128)).is_ok());
+        assert_eq!(
+            Password::parse("é".repeat(129)).err(),
+            Some(PasswordError::TooLong)
+        );
+    }
+
+    #[test]
+    fn a_password_never_shows_in_debug() {
+        let password = Password::parse("hunter22hunter22".into()).unwrap();
+        assert!(!format!("{password:?}").contains("hunter"));
+    }
+}

@@ -1,0 +1,87 @@
+import { test, expect, uniqueName, signUp, PASSWORD } from "./fixtures";
+
+test("sign up lands in the app showing your name", async ({ page }) => {
+  const name = uniqueName("Ann");
+  await signUp(page, name);
+  await expect(page).toHaveURL("/");
+  await expect(page.getByText(name, { exact: true })).toBeVisible();
+});
+
+test("log out, then log in again", async ({ page }) => {
+  const name = uniqueName("bob");
+  await signUp(page, name);
+
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL("/login");
+
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByText(name, { exact: true })).toBeVisible();
+});
+
+test("a wrong password shows the error", async ({ page, browser, baseURL }) => {
+  const name = uniqueName("cy");
+  const other = await browser.newContext({ baseURL });
+  await signUp(await other.newPage(), name);
+  await other.close();
+
+  await page.goto("/login");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("invalid username or password");
+  await expect(page).toHaveURL("/login");
+});
+
+test("a taken name shows the error on sign-up", async ({ page, browser, baseURL }) => {
+  const name = uniqueName("dee");
+  const other = await browser.newContext({ baseURL });
+  await signUp(await other.newPage(), name);
+  await other.close();
+
+  await page.goto("/signup");
+  await page.getByLabel("Username").fill(name.toUpperCase());
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page.getByRole("alert")).toHaveText("that username is already taken");
+});
+
+test("a deep link while logged out returns there after login", async ({ page, browser, baseURL }) => {
+  const name = uniqueName("eve");
+  const other = await browser.newContext({ baseURL });
+  await signUp(await other.newPage(), name);
+  await other.close();
+
+  await page.goto("/?from=link");
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await page.getByLabel("Username").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL("/?from=link");
+  await expect(page.getByText(name, { exact: true })).toBeVisible();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("sign up, log out and a refused log-in all work", async ({ page }) => {
+    const name = uniqueName("noJs");
+    await page.goto("/signup");
+    await page.getByLabel("Username").fill(name);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page).toHaveURL("/");
+    await expect(page.getByText(name, { exact: true })).toBeVisible();
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page).toHaveURL("/login");
+
+    await page.getByLabel("Username").fill(name);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("invalid username or password");
+  });
+});

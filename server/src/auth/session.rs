@@ -1,0 +1,103 @@
+//! Sessions: tower-sessions, stored in Banter's own database so that a
+//! restart (or another node) keeps everyone signed in.
+//!
+//! The cookie is `HttpOnly`, `SameSite=Lax`, and `Secure` when Banter is
+//! served over HTTPS. A session expires after 30 days without use; every use
+//! pushes the expiry back. Signing in cycles the session id, so an id planted
+//! before sign-in (session fixation) is worthless afterwards.
+
+use app::model::UserId;
+use tower_sessions::{
+    cookie::{time::Duration, SameSite},
+    session::{Id, Record},
+    session_store::{self, ExpiredDeletion},
+    Expiry, Session, SessionManagerLayer, SessionStore,
+};
+
+/// The name of the session cookie.
+pub const COOKIE: &str = "banter_session";
+/// How long a session lives without being used.
+pub const IDLE_EXPIRY: Duration = Duration::days(30);
+/// The session key holding the signed-in user's id.
+const USER_KEY: &str = "user_id";
+
+/// The session layer for the routes that need a session.
+pub fn layer(store: SessionBackend, secure: bool) -> SessionManagerLayer<SessionBackend> {
+    SessionManagerLayer::new(store)
+        .with_name(COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(secure)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(IDLE_EXPIRY))
+}
+
+/// The signed-in user of `session`, if any.
+pub async fn user_id(session: &Session) -> Result<Option<UserId>, tower_sessions::session::Error> {
+    session.get::<UserId>(USER_KEY).await
+}
+
+/// Signs `user` in under a fresh session id.
+pub async fn sign_in(
+    session: &Session,
+    user: UserId,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.insert(USER_KEY, user).await
+}
+
+/// Ends the session: its record is deleted and its cookie cleared.
+pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error> {
+    session.flush().await
+}
+
+/// The session store of the configured database.
+#[derive(Clone, Debug)]
+pub enum SessionBackend {
+    Sqlite(tower_sessions_sqlx_store::SqliteStore),
+}
+
+impl SessionBackend {
+    /// Creates the session table if needed.
+    pub async fn migrate(&self) -> Result<(), sqlx::Error> {
+        match self {
+            SessionBackend::Sqlite(store) => store.migrate().await,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for SessionBackend {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            SessionBackend::Sqlite(store) => store.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            SessionBackend::Sqlite(store) => store.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            SessionBackend::Sqlite(store) => store.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            SessionBackend::Sqlite(store) => store.delete(id).await,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl ExpiredDeletion for SessionBackend {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            SessionBackend::Sqlite(store) => store.delete_expired().await,
+        }
+    }
+}

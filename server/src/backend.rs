@@ -1,0 +1,40 @@
+//! The server's implementation of the UI's [`Backend`]: the bodies of the
+//! server functions.
+
+use app::{
+    backend::Backend,
+    error::AppError,
+    model::{Password, User, Username},
+};
+use http::request::Parts;
+
+use crate::state::AppState;
+
+#[async_trait::async_trait]
+impl Backend for AppState {
+    async fn sign_up(
+        &self,
+        request: &Parts,
+        username: Username,
+        password: Password,
+    ) -> Result<User, AppError> {
+        AppState::sign_up(self, request, username, password).await
+    }
+
+    async fn log_in(
+        &self,
+        request: &Parts,
+        username: &str,
+        password: &str,
+    ) -> Result<User, AppError> {
+        AppState::log_in(self, request, username, password).await
+    }
+
+    async fn log_out(&self, request: &Parts) -> Result<(), AppError> {
+        AppState::log_out(self, request).await
+    }
+
+    async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError> {
+        AppState::current_user(self, request).await
+    }
+}
