@@ -12,8 +12,10 @@ use http::request::Parts;
 use leptos::prelude::use_context;
 
 use crate::{
+    chat::ChatSnapshot,
     error::AppError,
-    model::{Password, User, Username},
+    model::{ChannelId, Password, User, Username},
+    protocol::Seq,
 };
 
 /// The server's operations, as the UI's server functions use them. Each takes
@@ -41,6 +43,15 @@ pub trait Backend: Send + Sync + 'static {
 
     /// The user of this request's session, if any.
     async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError>;
+
+    /// The signed-in user's channels, and a page of the open channel's
+    /// messages (the latest, or those before `before`).
+    async fn chat_snapshot(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        before: Option<Seq>,
+    ) -> Result<ChatSnapshot, AppError>;
 }
 
 /// The backend and the request head of the server function being run.

@@ -3,5 +3,7 @@
 
 mod page;
 mod sidebar;
+mod snapshot;
 
 pub use page::ChatPage;
+pub use snapshot::{load_chat, ChatSnapshot, LoadChat, OpenChannel};

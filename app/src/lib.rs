@@ -4,6 +4,7 @@
 //! # Layout
 //! - [`shell`]: the HTML document and the router ([`App`]).
 //! - [`model`]: users, channels, messages and their validation rules.
+//! - [`protocol`]: the WebSocket protocol, shared by both sides.
 //! - [`error`]: [`AppError`](error::AppError), what the UI may be told went wrong.
 //! - [`auth`]: sign-up, log-in and log-out, each a page or button with its
 //!   server function.
@@ -24,6 +25,7 @@ pub mod chat;
 pub mod error;
 pub mod model;
 pub mod not_found;
+pub mod protocol;
 pub mod shell;
 pub mod theme;
 

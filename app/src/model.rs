@@ -89,6 +89,84 @@ impl Username {
     }
 }
 
+/// A valid public channel name: 2–32 ASCII letters, digits, spaces, `_`, `-`
+/// or `.`, shown as typed and unique without regard to case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelName(String);
+
+/// Why a channel name was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ChannelNameError {
+    #[error("a channel name must be at least 2 characters")]
+    TooShort,
+    #[error("a channel name must be at most 32 characters")]
+    TooLong,
+    #[error("a channel name may only contain letters, digits, spaces, _, - and .")]
+    BadCharacter,
+}
+
+impl ChannelName {
+    pub const MIN: usize = 2;
+    pub const MAX: usize = 32;
+
+    /// Checks `raw` (surrounding spaces ignored; inner runs of spaces become
+    /// one) against the rules.
+    pub fn parse(raw: &str) -> Result<Self, ChannelNameError> {
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.');
+        if !name.chars().all(allowed) {
+            Err(ChannelNameError::BadCharacter)
+        } else if name.len() < Self::MIN {
+            Err(ChannelNameError::TooShort)
+        } else if name.len() > Self::MAX {
+            Err(ChannelNameError::TooLong)
+        } else {
+            Ok(Self(name))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The text of a message: 1 to 5000 characters once surrounding whitespace is
+/// trimmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageText(String);
+
+/// Why a message text was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum MessageTextError {
+    #[error("a message cannot be empty")]
+    Empty,
+    #[error("a message can be at most {max} characters", max = MessageText::MAX)]
+    TooLong,
+}
+
+impl MessageText {
+    pub const MAX: usize = 5000;
+
+    pub fn parse(raw: &str) -> Result<Self, MessageTextError> {
+        let text = raw.trim();
+        if text.is_empty() {
+            Err(MessageTextError::Empty)
+        } else if text.chars().count() > Self::MAX {
+            Err(MessageTextError::TooLong)
+        } else {
+            Ok(Self(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// A password that meets the length rule (8–128 characters). Its `Debug`
 /// never shows it.
 #[derive(Clone)]
@@ -148,6 +226,39 @@ mod tests {
         assert_eq!(Username::parse("al ice"), Err(UsernameError::BadCharacter));
         assert_eq!(Username::parse("<b>"), Err(UsernameError::BadCharacter));
         assert_eq!(Username::parse("zoë"), Err(UsernameError::BadCharacter));
+    }
+
+    #[test]
+    fn message_texts_are_trimmed_and_bounded() {
+        assert_eq!(MessageText::parse("  hi \n").unwrap().as_str(), "hi");
+        assert_eq!(MessageText::parse(" \n\t "), Err(MessageTextError::Empty));
+        assert!(MessageText::parse(&"é".repeat(5000)).is_ok());
+        assert_eq!(
+            MessageText::parse(&"é".repeat(5001)),
+            Err(MessageTextError::TooLong)
+        );
+    }
+
+    #[test]
+    fn channel_names_follow_the_rules() {
+        assert_eq!(
+            ChannelName::parse("  rust  help ").unwrap().as_str(),
+            "rust help"
+        );
+        assert_eq!(ChannelName::parse("x"), Err(ChannelNameError::TooShort));
+        assert_eq!(
+            ChannelName::parse(&"x".repeat(33)),
+            Err(ChannelNameError::TooLong)
+        );
+        assert_eq!(
+            ChannelName::parse("<img>"),
+            Err(ChannelNameError::BadCharacter)
+        );
+        assert_eq!(
+            ChannelName::parse("café"),
+            Err(ChannelNameError::BadCharacter)
+        );
+        assert_eq!(ChannelName::parse("a\tb").unwrap().as_str(), "a b");
     }
 
     #[test]

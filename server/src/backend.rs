@@ -3,8 +3,10 @@
 
 use app::{
     backend::Backend,
+    chat::ChatSnapshot,
     error::AppError,
-    model::{Password, User, Username},
+    model::{ChannelId, Password, User, Username},
+    protocol::Seq,
 };
 use http::request::Parts;
 
@@ -36,5 +38,14 @@ impl Backend for AppState {
 
     async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError> {
         AppState::current_user(self, request).await
+    }
+
+    async fn chat_snapshot(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        before: Option<Seq>,
+    ) -> Result<ChatSnapshot, AppError> {
+        AppState::chat_snapshot(self, request, channel, before).await
     }
 }

@@ -45,6 +45,14 @@ pub struct Config {
     /// Sign-ups allowed per client address in an hour.
     #[arg(long, env = "BANTER_SIGNUPS_PER_HOUR", default_value_t = 10)]
     pub signups_per_hour: u32,
+
+    /// Messages a user may send per second, on average.
+    #[arg(long, env = "BANTER_SEND_RATE", default_value_t = 10)]
+    pub send_rate: u32,
+
+    /// Messages a user may send in a burst.
+    #[arg(long, env = "BANTER_SEND_BURST", default_value_t = 20)]
+    pub send_burst: u32,
 }
 
 impl Config {
@@ -80,6 +88,8 @@ impl Config {
             trust_forwarded_for: false,
             login_failures: 10,
             signups_per_hour: 10,
+            send_rate: 10,
+            send_burst: 20,
         }
     }
 }
@@ -123,5 +133,9 @@ mod tests {
         let built = Config::for_data_dir("data");
         assert_eq!(parsed.login_failures, built.login_failures);
         assert_eq!(parsed.signups_per_hour, built.signups_per_hour);
+        assert_eq!(
+            (parsed.send_rate, parsed.send_burst),
+            (built.send_rate, built.send_burst)
+        );
     }
 }

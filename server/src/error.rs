@@ -27,8 +27,15 @@ pub enum StartError {
     Serve(std::io::Error),
 }
 
-/// Logs an internal error and turns it into the opaque error the UI sees.
+/// Logs an internal error and gives the UI the opaque "something went
+/// wrong"; the details stay in the log.
 pub fn internal(error: impl std::fmt::Display) -> app::error::AppError {
     tracing::error!(%error, "internal error");
     app::error::AppError::Internal
+}
+
+/// [`internal`], for a WebSocket request.
+pub fn internal_ws(error: impl std::fmt::Display) -> app::protocol::ProtocolError {
+    tracing::error!(%error, "internal error");
+    app::protocol::ProtocolError::Internal
 }

@@ -6,6 +6,12 @@
 //! - [`store`]: all SQL, behind one interface; [`store::sqlite`] by default.
 //! - [`auth`]: accounts, passwords, sessions, attempt limits, the same-site
 //!   check, and who may see which page.
+//! - [`chat`]: messages, channels, conversations, read markers; the message
+//!   pipeline that stores in batches and announces in order.
+//! - [`ws`]: the WebSocket endpoint and its per-connection task.
+//! - [`hub`]: this node's connections and what each listens to.
+//! - [`bus`]: how events reach every node's hub.
+//! - [`limits`]: in-memory rate limits.
 //! - [`backend`]: the bodies of the UI's server functions.
 //! - [`state`]: [`AppState`], shared by every handler.
 //! - [`security`]: security headers and the per-response CSP nonce.
@@ -20,13 +26,18 @@
 pub mod assets;
 pub mod auth;
 pub mod backend;
+pub mod bus;
+pub mod chat;
 pub mod config;
 pub mod error;
 pub mod health;
+pub mod hub;
+pub mod limits;
 pub mod security;
 pub mod shutdown;
 pub mod state;
 pub mod store;
+pub mod ws;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -43,7 +54,11 @@ use crate::{
         password::Passwords,
         session::{self, SessionBackend},
     },
-    store::sqlite::SqliteStore,
+    bus::{Bus, LocalBus},
+    chat::Pipeline,
+    hub::Hub,
+    limits::TokenBuckets,
+    store::{sqlite::SqliteStore, Store},
 };
 pub use crate::{config::Config, error::StartError, state::AppState};
 
@@ -55,14 +70,15 @@ pub fn router(state: AppState) -> Router {
     let leptos = state.leptos.clone();
     let context = page_context(&state);
 
-    // Pages and server functions: they need the session, and only same-site
-    // requests may change anything.
+    // Pages, server functions and the WebSocket: they need the session, and
+    // only same-site requests may change anything.
     let pages = Router::new()
         .leptos_routes_with_context(&state, generate_route_list(app::App), context.clone(), {
             let leptos = leptos.clone();
             move || app::shell(leptos.clone())
         })
         .route_layer(from_fn_with_state(state.clone(), auth::guard::pages))
+        .route(app::protocol::WS_PATH, get(ws::upgrade))
         .layer(from_fn_with_state(
             state.clone(),
             auth::origin::same_site_writes,
@@ -119,22 +135,30 @@ pub fn leptos_options() -> Result<LeptosOptions, StartError> {
 impl AppState {
     /// Opens the database and assembles the state for `config`.
     pub async fn open(config: Config, leptos: LeptosOptions) -> Result<Self, StartError> {
-        let store = SqliteStore::open(&config.database_url()).await?;
+        let sqlite = SqliteStore::open(&config.database_url()).await?;
         let sessions = SessionBackend::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(
-            store.pool().clone(),
+            sqlite.pool().clone(),
         ));
         sessions.migrate().await.map_err(StartError::Database)?;
+        let store: Arc<dyn Store> = Arc::new(sqlite);
+        let hub = Hub::default();
+        let bus: Arc<dyn Bus> = Arc::new(LocalBus::new(hub.clone()));
         let dev_reload_origin = std::env::var_os("LEPTOS_WATCH").map(|_| {
             let host = leptos.site_addr.ip();
             Arc::from(format!("ws://{host}:{}", leptos.reload_port))
         });
         Ok(Self {
             limits: Arc::new(AuthLimits::new(&config)),
+            send_limits: Arc::new(TokenBuckets::new(config.send_rate, config.send_burst)),
             config: Arc::new(config),
             leptos,
-            store: Arc::new(store),
+            pipeline: Pipeline::start(store.clone(), bus.clone()),
+            store,
             sessions,
             passwords: Passwords::default(),
+            hub,
+            bus,
+            shutdown: tokio_util::sync::CancellationToken::new(),
             dev_reload_origin,
         })
     }
@@ -164,13 +188,20 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     );
 
     tracing::info!("Banter is listening on http://{addr}");
+    // WebSockets never end by themselves: the shutdown token closes them so
+    // that the graceful shutdown can finish.
+    let shutdown = state.shutdown.clone();
     let result = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown::signal())
+    .with_graceful_shutdown(async move {
+        shutdown::signal().await;
+        shutdown.cancel();
+    })
     .await
     .map_err(StartError::Serve);
+
     sweeper.abort();
     tracing::info!("Banter has stopped");
     result

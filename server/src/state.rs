@@ -5,9 +5,16 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use app::model::UserId;
+use tokio_util::sync::CancellationToken;
+
 use crate::{
     auth::{limits::AuthLimits, password::Passwords, session::SessionBackend},
+    bus::Bus,
+    chat::Pipeline,
     config::Config,
+    hub::Hub,
+    limits::TokenBuckets,
     store::Store,
 };
 
@@ -22,6 +29,16 @@ pub struct AppState {
     pub sessions: SessionBackend,
     pub passwords: Passwords,
     pub limits: Arc<AuthLimits>,
+    /// This node's WebSocket connections.
+    pub hub: Hub,
+    /// Where events are published for every node's hub.
+    pub bus: Arc<dyn Bus>,
+    /// Stores and announces messages, in order.
+    pub pipeline: Pipeline,
+    /// Message sends per user.
+    pub send_limits: Arc<TokenBuckets<UserId>>,
+    /// Cancelled when the server shuts down, to close every WebSocket.
+    pub shutdown: CancellationToken,
     /// The origin of `cargo leptos watch`'s live-reload socket, which the
     /// page's Content-Security-Policy must admit; `None` outside watch mode.
     pub dev_reload_origin: Option<Arc<str>>,

@@ -1,13 +1,17 @@
 //! All SQL lives behind this module: one storage interface for the rest of the
 //! server, with an implementation per database.
 //!
-//! The interface is split by feature ([`UserStore`], …) so that each backend
-//! implements each feature in a file of its own; [`Store`] is all of them.
-//! Handlers hold an `Arc<dyn Store>` and never see which database is behind it.
+//! The interface is split by feature ([`UserStore`], [`ChannelStore`],
+//! [`MessageStore`]) so that each backend implements each feature in a file of
+//! its own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and
+//! never see which database is behind it.
 
 pub mod sqlite;
 
-use app::model::{User, UserId, Username};
+use app::{
+    model::{ChannelId, ChannelName, User, UserId, Username},
+    protocol::{ChannelSummary, ClientId, DirectoryEntry, Message, Seq},
+};
 
 use crate::auth::password::PasswordHash;
 
@@ -17,6 +21,12 @@ pub enum StoreError {
     /// The username is in use, in any letter case.
     #[error("username taken")]
     UsernameTaken,
+    /// A public channel has this name, in any letter case.
+    #[error("channel name taken")]
+    ChannelNameTaken,
+    /// The channel or user named does not exist (or is not the right kind).
+    #[error("not found")]
+    NotFound,
     /// Anything the database reported; logged, never shown to users.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -48,11 +58,126 @@ pub trait UserStore: Send + Sync {
 
     /// The user with this id.
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+
+    /// Up to `limit` users whose name starts with `prefix` (any case), by
+    /// name, leaving out `except`.
+    async fn find_users(
+        &self,
+        prefix: &str,
+        except: UserId,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError>;
+}
+
+/// Channels, conversations, memberships and read markers.
+#[async_trait::async_trait]
+pub trait ChannelStore: Send + Sync {
+    /// Every channel `user` is in, as their sidebar shows it.
+    async fn channels_of(&self, user: UserId) -> Result<Vec<ChannelSummary>, StoreError>;
+
+    /// One channel as `user` sees it; `None` unless they are a member. This
+    /// is the membership check: it reveals nothing about other channels.
+    async fn channel_of(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+    ) -> Result<Option<ChannelSummary>, StoreError>;
+
+    /// Whether `user` is a member of `channel`.
+    async fn is_member(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError>;
+
+    /// The ids of every channel `user` is in.
+    async fn channel_ids_of(&self, user: UserId) -> Result<Vec<ChannelId>, StoreError>;
+
+    /// Creates a public channel with its creator as first member.
+    async fn create_channel(
+        &self,
+        creator: UserId,
+        name: &ChannelName,
+    ) -> Result<ChannelId, StoreError>;
+
+    /// Adds `user` to a public channel; `Ok(false)` if they were in it.
+    async fn join_channel(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError>;
+
+    /// Removes `user` from a channel; `Ok(false)` if they were not in it.
+    async fn leave_channel(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError>;
+
+    /// Public channels whose name contains `query` (any case), by name.
+    async fn directory(
+        &self,
+        user: UserId,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<DirectoryEntry>, StoreError>;
+
+    /// The conversation of two different users, created with both as members
+    /// on first use; `true` when it was created now.
+    async fn open_direct(&self, a: UserId, b: UserId) -> Result<(ChannelId, bool), StoreError>;
+
+    /// Moves `user`'s read marker in `channel` forward to `seq` (never past
+    /// the newest message, never backwards). The marker after the call, or
+    /// `None` if `user` is not a member.
+    async fn mark_read(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+        seq: Seq,
+    ) -> Result<Option<Seq>, StoreError>;
+
+    /// How many members `channel` has.
+    async fn member_count(&self, channel: ChannelId) -> Result<u32, StoreError>;
+}
+
+/// A message to store.
+#[derive(Clone, Debug)]
+pub struct NewMessage {
+    pub sender: User,
+    pub channel: ChannelId,
+    pub client_id: ClientId,
+    /// Already validated and trimmed.
+    pub text: String,
+}
+
+/// The outcome of storing one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored now, with the next seq of its channel.
+    New(Message),
+    /// The sender already sent this client id: the message stored then.
+    Existing(Message),
+    /// The sender is not a member of the channel; nothing was stored.
+    NotMember,
+}
+
+/// Messages.
+#[async_trait::async_trait]
+pub trait MessageStore: Send + Sync {
+    /// Stores a batch of messages in one transaction (one disk flush for all
+    /// of them), each with the next seq of its channel, and answers for each
+    /// in order.
+    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Stored>, StoreError>;
+
+    /// Up to `limit` messages of `channel` before `before` (the newest if
+    /// `None`), oldest first.
+    async fn history(
+        &self,
+        channel: ChannelId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
+
+    /// Up to `limit` messages of `channel` after `after`, oldest first.
+    async fn messages_after(
+        &self,
+        channel: ChannelId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
 }
 
 /// Everything Banter stores.
 #[async_trait::async_trait]
-pub trait Store: UserStore + Send + Sync + 'static {
+pub trait Store: UserStore + ChannelStore + MessageStore + Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 }

@@ -15,7 +15,7 @@ use http::request::Parts;
 use tower_sessions::Session;
 
 use super::{client_addr::client_addr, session};
-use crate::{error::internal, state::AppState, store::StoreError};
+use crate::{bus::Event, error::internal, state::AppState, store::StoreError};
 
 impl AppState {
     /// Creates an account, signs it in, and returns the new user.
@@ -106,9 +106,14 @@ impl AppState {
 
     /// Ends this request's session only.
     pub async fn log_out(&self, request: &Parts) -> Result<(), AppError> {
-        session::end(request_session(request)?)
-            .await
-            .map_err(internal)
+        let session = request_session(request)?;
+        let id = session.id();
+        session::end(session).await.map_err(internal)?;
+        if let Some(session) = id {
+            // This browser's other tabs share the session: close their sockets.
+            self.bus.publish(Event::EndSession { session });
+        }
+        Ok(())
     }
 
     /// The user signed in on this request's session.

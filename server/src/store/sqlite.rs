@@ -4,6 +4,8 @@
 //! timeout (a writer waits its turn instead of failing) and foreign keys on.
 //! `synchronous = FULL` keeps every acknowledged commit across a power cut.
 
+mod channels;
+mod messages;
 mod users;
 
 use std::{str::FromStr, time::Duration};
@@ -72,7 +74,29 @@ impl Store for SqliteStore {
     }
 }
 
+/// Escapes `text` for a `LIKE … ESCAPE '\'` pattern, so that `%` and `_`
+/// in what a user typed match themselves.
+fn like_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// Whether `error` is a violation of a unique constraint.
 fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(super::like_escape("a_b%c\\d"), "a\\_b\\%c\\\\d");
+        assert_eq!(super::like_escape("plain"), "plain");
+    }
 }

@@ -40,8 +40,10 @@ impl TestServer {
 
     async fn start_in(dir: TempDir, configure: fn(&mut Config), hashed: bool) -> Self {
         let mut config = Config::for_data_dir(dir.path().join("data"));
-        // Tests sign many users up from one address.
+        // Tests sign many users up from one address, and send quickly.
         config.signups_per_hour = 10_000;
+        config.send_rate = 10_000;
+        config.send_burst = 10_000;
         configure(&mut config);
         let state = AppState::open(config, leptos_options(dir.path(), hashed))
             .await
@@ -77,6 +79,7 @@ impl TestServer {
     }
 
     async fn shutdown(&mut self) {
+        self.state.shutdown.cancel();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -5,5 +5,7 @@
 
 mod accounts;
 mod browser;
+mod chat;
 mod common;
 mod foundation;
+mod live;

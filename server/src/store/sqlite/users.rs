@@ -2,7 +2,7 @@
 
 use app::model::{ChannelId, User, UserId, Username};
 
-use super::{is_unique_violation, SqliteStore};
+use super::{is_unique_violation, like_escape, SqliteStore};
 use crate::{
     auth::password::PasswordHash,
     store::{now_millis, StoreError, UserStore},
@@ -72,5 +72,25 @@ impl UserStore for SqliteStore {
             .fetch_optional(&self.pool)
             .await?;
         Ok(user)
+    }
+
+    async fn find_users(
+        &self,
+        prefix: &str,
+        except: UserId,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError> {
+        let pattern = format!("{}%", like_escape(prefix));
+        let users = sqlx::query_as(
+            "SELECT id, username FROM users
+             WHERE username LIKE ? ESCAPE '\\' AND id <> ?
+             ORDER BY username COLLATE NOCASE LIMIT ?",
+        )
+        .bind(pattern)
+        .bind(except)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(users)
     }
 }

@@ -1,0 +1,10 @@
+//! Chat: messages, channels, conversations and read markers, as the WebSocket
+//! and the pages use them. Each operation checks membership against the
+//! database, stores, and publishes what other connections need to hear.
+
+mod channels;
+mod messages;
+mod pipeline;
+mod snapshot;
+
+pub use pipeline::Pipeline;

@@ -1,0 +1,197 @@
+//! Channels and conversations: creating, joining, leaving, finding, and read
+//! markers. Each change is published so that every tab of everyone concerned
+//! sees it at once.
+
+use app::{
+    model::{ChannelId, ChannelName, User, UserId},
+    protocol::{ChannelKind, ChannelSummary, DirectoryEntry, ProtocolError, Seq, ServerMsg},
+};
+
+use crate::{bus::Event, error::internal_ws, hub::encode, state::AppState, store::StoreError};
+
+/// The most entries a directory or user search answers with.
+const SEARCH_LIMIT: u32 = 50;
+
+impl AppState {
+    /// Creates a public channel with `user` in it.
+    pub async fn create_channel(
+        &self,
+        user: &User,
+        name: &str,
+    ) -> Result<ChannelSummary, ProtocolError> {
+        let name = ChannelName::parse(name)
+            .map_err(|reason| ProtocolError::InvalidChannelName { reason })?;
+        let id = match self.store.create_channel(user.id, &name).await {
+            Ok(id) => id,
+            Err(StoreError::ChannelNameTaken) => return Err(ProtocolError::ChannelNameTaken),
+            Err(error) => return Err(internal_ws(error)),
+        };
+        tracing::info!(user = %user.id, channel = %id, "created a channel");
+        self.added_to_channel(user.id, id).await
+    }
+
+    /// Adds `user` to a public channel.
+    pub async fn join_channel(
+        &self,
+        user: &User,
+        channel: ChannelId,
+    ) -> Result<ChannelSummary, ProtocolError> {
+        match self.store.join_channel(user.id, channel).await {
+            Ok(true) => {
+                let summary = self.added_to_channel(user.id, channel).await?;
+                self.announce_members(channel, summary.members);
+                Ok(summary)
+            }
+            Ok(false) => self.summary(user.id, channel).await,
+            Err(StoreError::NotFound) => Err(ProtocolError::NotMember),
+            Err(error) => Err(internal_ws(error)),
+        }
+    }
+
+    /// Takes `user` out of a public channel other than General.
+    pub async fn leave_channel(
+        &self,
+        user: &User,
+        channel: ChannelId,
+    ) -> Result<(), ProtocolError> {
+        if channel == ChannelId::GENERAL {
+            return Err(ProtocolError::CannotLeaveGeneral);
+        }
+        let summary = self.summary(user.id, channel).await?;
+        if matches!(summary.kind, ChannelKind::Direct { .. }) {
+            return Err(ProtocolError::CannotLeaveConversation);
+        }
+        if self
+            .store
+            .leave_channel(user.id, channel)
+            .await
+            .map_err(internal_ws)?
+        {
+            self.bus.publish(Event::Unsubscribe {
+                user: user.id,
+                channel,
+            });
+            self.to_user(user.id, &ServerMsg::ChannelRemoved { channel });
+            let members = self
+                .store
+                .member_count(channel)
+                .await
+                .map_err(internal_ws)?;
+            self.announce_members(channel, members);
+        }
+        Ok(())
+    }
+
+    /// Public channels whose name contains `query`.
+    pub async fn browse(
+        &self,
+        user: &User,
+        query: &str,
+    ) -> Result<Vec<DirectoryEntry>, ProtocolError> {
+        self.store
+            .directory(user.id, query, SEARCH_LIMIT)
+            .await
+            .map_err(internal_ws)
+    }
+
+    /// Other people whose name starts with `query`.
+    pub async fn find_users(&self, user: &User, query: &str) -> Result<Vec<User>, ProtocolError> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.store
+            .find_users(query, user.id, SEARCH_LIMIT)
+            .await
+            .map_err(internal_ws)
+    }
+
+    /// The conversation of `user` with `other`, created on first use; when
+    /// created, it appears at once for both of them.
+    pub async fn open_direct(
+        &self,
+        user: &User,
+        other: UserId,
+    ) -> Result<ChannelSummary, ProtocolError> {
+        if other == user.id {
+            return Err(ProtocolError::CannotMessageYourself);
+        }
+        let (channel, created) = match self.store.open_direct(user.id, other).await {
+            Ok(opened) => opened,
+            Err(StoreError::NotFound) => return Err(ProtocolError::UserNotFound),
+            Err(error) => return Err(internal_ws(error)),
+        };
+        if !created {
+            return self.summary(user.id, channel).await;
+        }
+        tracing::info!(user = %user.id, %channel, "opened a conversation");
+        self.added_to_channel(other, channel).await?;
+        self.added_to_channel(user.id, channel).await
+    }
+
+    /// Moves `user`'s read marker forward and tells their other tabs.
+    pub async fn mark_read(
+        &self,
+        user: &User,
+        channel: ChannelId,
+        seq: Seq,
+    ) -> Result<Seq, ProtocolError> {
+        let marker = self
+            .store
+            .mark_read(user.id, channel, seq)
+            .await
+            .map_err(internal_ws)?;
+        let marker = marker.ok_or(ProtocolError::NotMember)?;
+        self.to_user(
+            user.id,
+            &ServerMsg::ReadMarker {
+                channel,
+                seq: marker,
+            },
+        );
+        Ok(marker)
+    }
+
+    /// `channel` as `user` sees it, if they are in it.
+    async fn summary(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+    ) -> Result<ChannelSummary, ProtocolError> {
+        self.store
+            .channel_of(user, channel)
+            .await
+            .map_err(internal_ws)?
+            .ok_or(ProtocolError::NotMember)
+    }
+
+    /// After `user` became a member: their connections listen to the channel
+    /// and their sidebars show it.
+    async fn added_to_channel(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+    ) -> Result<ChannelSummary, ProtocolError> {
+        self.bus.publish(Event::Subscribe { user, channel });
+        let summary = self.summary(user, channel).await?;
+        self.to_user(
+            user,
+            &ServerMsg::ChannelAdded {
+                channel: summary.clone(),
+            },
+        );
+        Ok(summary)
+    }
+
+    fn announce_members(&self, channel: ChannelId, members: u32) {
+        if let Some(frame) = encode(&ServerMsg::Members { channel, members }) {
+            self.bus.publish(Event::ToChannel { channel, frame });
+        }
+    }
+
+    fn to_user(&self, user: UserId, message: &ServerMsg) {
+        if let Some(frame) = encode(message) {
+            self.bus.publish(Event::ToUser { user, frame });
+        }
+    }
+}

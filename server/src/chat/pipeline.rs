@@ -1,0 +1,98 @@
+//! The message pipeline: one task stores every message and announces it.
+//!
+//! Sends from all connections queue here. The task takes whatever is waiting
+//! (up to [`MAX_BATCH`]) and stores it in one transaction: one disk flush for
+//! the whole batch, which is what lets SQLite acknowledge thousands of
+//! messages a second without weakening durability. It then publishes the new
+//! messages in commit order, so every client receives a channel's messages in
+//! seq order, and answers each sender.
+
+use std::sync::Arc;
+
+use app::protocol::ServerMsg;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{
+    bus::{Bus, Event},
+    hub::encode,
+    store::{NewMessage, Store, Stored},
+};
+
+/// The most messages stored in one transaction.
+pub const MAX_BATCH: usize = 256;
+
+/// How many sends may wait for the pipeline before senders wait too.
+const QUEUE: usize = 4096;
+
+/// The pipeline could not store a batch (the error is logged).
+#[derive(Debug, thiserror::Error)]
+#[error("the message could not be stored")]
+pub struct PipelineError;
+
+struct Job {
+    message: NewMessage,
+    reply: oneshot::Sender<Result<Stored, PipelineError>>,
+}
+
+/// The handle senders use; cheap to clone.
+#[derive(Clone)]
+pub struct Pipeline {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Pipeline {
+    /// Starts the pipeline task. It runs until every handle is dropped.
+    pub fn start(store: Arc<dyn Store>, bus: Arc<dyn Bus>) -> Self {
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        tokio::spawn(run(queue, store, bus));
+        Self { jobs }
+    }
+
+    /// Stores a message (or finds the one already stored under its client
+    /// id), and returns once it is committed and published.
+    pub async fn store(&self, message: NewMessage) -> Result<Stored, PipelineError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job { message, reply })
+            .await
+            .map_err(|_| PipelineError)?;
+        answer.await.map_err(|_| PipelineError)?
+    }
+}
+
+async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn Bus>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let (messages, replies): (Vec<_>, Vec<_>) =
+            jobs.drain(..).map(|job| (job.message, job.reply)).unzip();
+        match store.insert_messages(&messages).await {
+            Ok(results) => {
+                for (result, reply) in results.into_iter().zip(replies) {
+                    if let Stored::New(message) = &result {
+                        announce(bus.as_ref(), message);
+                    }
+                    // A sender that went away no longer needs the answer.
+                    let _ = reply.send(Ok(result));
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, batch = messages.len(), "cannot store messages");
+                for reply in replies {
+                    let _ = reply.send(Err(PipelineError));
+                }
+            }
+        }
+    }
+}
+
+/// Tells every member's connections about a new message.
+fn announce(bus: &dyn Bus, message: &app::protocol::Message) {
+    if let Some(frame) = encode(&ServerMsg::Message {
+        message: message.clone(),
+    }) {
+        bus.publish(Event::ToChannel {
+            channel: message.channel,
+            frame,
+        });
+    }
+}

@@ -1,0 +1,392 @@
+//! The hub: this node's open connections, and which of them listen to which
+//! channel, user and session.
+//!
+//! Fan-out serialises an event once (in [`Frame`], a shared buffer) and hands
+//! the same bytes to every subscribed connection's bounded queue with
+//! `try_send`. The hub never waits for a socket: a connection whose queue is
+//! full has fallen behind, and is asked to close so that its client
+//! reconnects and catches up from the database (it is never silently
+//! skipped). Empty channel entries are removed as their last listener goes.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    },
+};
+
+use app::{
+    model::{ChannelId, UserId},
+    protocol::ServerMsg,
+};
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::{mpsc, Notify};
+use tower_sessions::session::Id as SessionId;
+
+/// One serialised server message, shared by every connection it goes to.
+pub type Frame = Utf8Bytes;
+
+/// Serialises a server message into a frame.
+pub fn encode(message: &ServerMsg) -> Option<Frame> {
+    match serde_json::to_string(message) {
+        Ok(json) => Some(Frame::from(json)),
+        Err(error) => {
+            // Unreachable for Banter's types, which have no non-string keys.
+            tracing::error!(%error, "cannot serialise a server message");
+            None
+        }
+    }
+}
+
+/// Identifies a connection on this node.
+pub type ConnId = u64;
+
+/// How many frames may wait for one slow connection before it is closed.
+pub const QUEUE_FRAMES: usize = 256;
+
+/// Why the hub asks a connection to close.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The session was logged out: the client must sign in again.
+    SessionEnded,
+    /// The connection's queue overflowed: reconnect and catch up.
+    Lagging,
+}
+
+/// Set once by the hub, awaited by the connection task.
+#[derive(Debug, Default)]
+pub struct CloseSignal {
+    reason: OnceLock<CloseReason>,
+    notify: Notify,
+}
+
+impl CloseSignal {
+    fn close(&self, reason: CloseReason) {
+        if self.reason.set(reason).is_ok() {
+            self.notify.notify_waiters();
+        }
+    }
+
+    /// Resolves with the reason once the hub asks the connection to close.
+    pub async fn closed(&self) -> CloseReason {
+        loop {
+            // Created before the check, so a close in between still wakes it.
+            let notified = self.notify.notified();
+            if let Some(reason) = self.reason.get() {
+                return *reason;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// The sending half of one connection, as the hub holds it.
+#[derive(Debug)]
+struct Link {
+    frames: mpsc::Sender<Frame>,
+    close: Arc<CloseSignal>,
+}
+
+impl Link {
+    fn push(&self, frame: &Frame) {
+        match self.frames.try_send(frame.clone()) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => self.close.close(CloseReason::Lagging),
+            // The task has ended and is about to unregister.
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
+    }
+}
+
+/// What a connection task gets when it registers.
+pub struct Registration {
+    pub id: ConnId,
+    /// Frames to write to the socket, in order.
+    pub frames: mpsc::Receiver<Frame>,
+    /// Set when the hub wants the connection closed.
+    pub close: Arc<CloseSignal>,
+}
+
+#[derive(Debug)]
+struct Conn {
+    user: UserId,
+    session: Option<SessionId>,
+    channels: HashSet<ChannelId>,
+}
+
+/// The connections listening to one channel, user or session, with their
+/// links at hand so that fan-out needs no second lookup.
+type Listeners = HashMap<ConnId, Arc<Link>>;
+
+#[derive(Debug, Default)]
+struct State {
+    conns: HashMap<ConnId, Conn>,
+    channels: HashMap<ChannelId, Listeners>,
+    users: HashMap<UserId, Listeners>,
+    sessions: HashMap<SessionId, Listeners>,
+}
+
+/// This node's connections; cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    next_id: AtomicU64,
+    /// One lock for all the maps: fan-out takes it shared; only connecting,
+    /// disconnecting and membership changes take it exclusively, briefly.
+    state: RwLock<State>,
+}
+
+impl Hub {
+    /// Adds a connection of `user`, listening to `channels`.
+    pub fn register(
+        &self,
+        user: UserId,
+        session: Option<SessionId>,
+        channels: &[ChannelId],
+    ) -> Registration {
+        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, frames) = mpsc::channel(QUEUE_FRAMES);
+        let close = Arc::new(CloseSignal::default());
+        let link = Arc::new(Link {
+            frames: tx,
+            close: close.clone(),
+        });
+
+        let mut state = self.write();
+        for channel in channels {
+            state
+                .channels
+                .entry(*channel)
+                .or_default()
+                .insert(id, link.clone());
+        }
+        state
+            .users
+            .entry(user)
+            .or_default()
+            .insert(id, link.clone());
+        if let Some(session) = session {
+            state
+                .sessions
+                .entry(session)
+                .or_default()
+                .insert(id, link.clone());
+        }
+        let channels = channels.iter().copied().collect();
+        state.conns.insert(
+            id,
+            Conn {
+                user,
+                session,
+                channels,
+            },
+        );
+        Registration { id, frames, close }
+    }
+
+    /// Removes a connection and every subscription it had.
+    pub fn unregister(&self, id: ConnId) {
+        let mut state = self.write();
+        let Some(conn) = state.conns.remove(&id) else {
+            return;
+        };
+        for channel in &conn.channels {
+            remove_from(&mut state.channels, channel, &id);
+        }
+        remove_from(&mut state.users, &conn.user, &id);
+        if let Some(session) = conn.session {
+            remove_from(&mut state.sessions, &session, &id);
+        }
+    }
+
+    /// Makes every connection of `user` listen to `channel`.
+    pub fn subscribe(&self, user: UserId, channel: ChannelId) {
+        let mut state = self.write();
+        let State {
+            conns,
+            channels,
+            users,
+            ..
+        } = &mut *state;
+        for (id, link) in users.get(&user).into_iter().flatten() {
+            if let Some(conn) = conns.get_mut(id) {
+                conn.channels.insert(channel);
+                channels
+                    .entry(channel)
+                    .or_default()
+                    .insert(*id, link.clone());
+            }
+        }
+    }
+
+    /// Stops every connection of `user` listening to `channel`.
+    pub fn unsubscribe(&self, user: UserId, channel: ChannelId) {
+        let mut state = self.write();
+        let ids: Vec<ConnId> = state
+            .users
+            .get(&user)
+            .into_iter()
+            .flat_map(HashMap::keys)
+            .copied()
+            .collect();
+        for id in ids {
+            if let Some(conn) = state.conns.get_mut(&id) {
+                conn.channels.remove(&channel);
+            }
+            remove_from(&mut state.channels, &channel, &id);
+        }
+    }
+
+    /// Sends `frame` to every connection listening to `channel`.
+    pub fn to_channel(&self, channel: ChannelId, frame: &Frame) {
+        let state = self.read();
+        for link in state
+            .channels
+            .get(&channel)
+            .into_iter()
+            .flat_map(HashMap::values)
+        {
+            link.push(frame);
+        }
+    }
+
+    /// Sends `frame` to every connection of `user`.
+    pub fn to_user(&self, user: UserId, frame: &Frame) {
+        let state = self.read();
+        for link in state.users.get(&user).into_iter().flat_map(HashMap::values) {
+            link.push(frame);
+        }
+    }
+
+    /// Closes every connection of a session that has ended.
+    pub fn end_session(&self, session: SessionId) {
+        let state = self.read();
+        for link in state
+            .sessions
+            .get(&session)
+            .into_iter()
+            .flat_map(HashMap::values)
+        {
+            link.close.close(CloseReason::SessionEnded);
+        }
+    }
+
+    /// How many connections are open on this node.
+    pub fn connections(&self) -> usize {
+        self.read().conns.len()
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        // The maps stay consistent even if a holder panicked.
+        self.inner
+            .state
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.inner
+            .state
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Removes `id` from the listeners under `key`, dropping the entry when it
+/// empties.
+fn remove_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Listeners>, key: &K, id: &ConnId) {
+    if let Some(listeners) = map.get_mut(key) {
+        listeners.remove(id);
+        if listeners.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALICE: UserId = UserId(1);
+    const BOB: UserId = UserId(2);
+    const GENERAL: ChannelId = ChannelId(1);
+    const RUST: ChannelId = ChannelId(2);
+
+    fn frame(text: &'static str) -> Frame {
+        Frame::from_static(text)
+    }
+
+    #[test]
+    fn a_channel_frame_reaches_its_listeners_only() {
+        let hub = Hub::default();
+        let mut a = hub.register(ALICE, None, &[GENERAL, RUST]);
+        let mut b = hub.register(BOB, None, &[GENERAL]);
+        hub.to_channel(RUST, &frame("rust"));
+        hub.to_channel(GENERAL, &frame("general"));
+        assert_eq!(a.frames.try_recv().unwrap().as_str(), "rust");
+        assert_eq!(a.frames.try_recv().unwrap().as_str(), "general");
+        assert_eq!(b.frames.try_recv().unwrap().as_str(), "general");
+        assert!(b.frames.try_recv().is_err());
+    }
+
+    #[test]
+    fn subscribing_reaches_every_connection_of_the_user() {
+        let hub = Hub::default();
+        let mut tab1 = hub.register(BOB, None, &[GENERAL]);
+        let mut tab2 = hub.register(BOB, None, &[GENERAL]);
+        hub.subscribe(BOB, RUST);
+        hub.to_channel(RUST, &frame("hi"));
+        assert!(tab1.frames.try_recv().is_ok());
+        assert!(tab2.frames.try_recv().is_ok());
+
+        hub.unsubscribe(BOB, RUST);
+        hub.to_channel(RUST, &frame("again"));
+        assert!(tab1.frames.try_recv().is_err());
+        assert!(
+            !hub.read().channels.contains_key(&RUST),
+            "empty rooms are removed"
+        );
+    }
+
+    #[test]
+    fn unregistering_removes_every_trace() {
+        let hub = Hub::default();
+        let session = SessionId::default();
+        let a = hub.register(ALICE, Some(session), &[GENERAL, RUST]);
+        hub.unregister(a.id);
+        let state = hub.read();
+        assert!(state.conns.is_empty());
+        assert!(state.channels.is_empty());
+        assert!(state.users.is_empty());
+        assert!(state.sessions.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_closes_the_connection_instead_of_waiting() {
+        let hub = Hub::default();
+        let slow = hub.register(ALICE, None, &[GENERAL]);
+        let mut fast = hub.register(BOB, None, &[GENERAL]);
+        for _ in 0..=QUEUE_FRAMES {
+            hub.to_channel(GENERAL, &frame("x"));
+            let _ = fast.frames.try_recv();
+        }
+        assert_eq!(slow.close.closed().await, CloseReason::Lagging);
+        assert!(fast.close.reason.get().is_none());
+    }
+
+    #[tokio::test]
+    async fn ending_a_session_closes_its_connections_only() {
+        let hub = Hub::default();
+        let (one, two) = (SessionId::default(), SessionId::default());
+        let laptop = hub.register(ALICE, Some(one), &[GENERAL]);
+        let phone = hub.register(ALICE, Some(two), &[GENERAL]);
+        hub.end_session(one);
+        assert_eq!(laptop.close.closed().await, CloseReason::SessionEnded);
+        assert!(phone.close.reason.get().is_none());
+    }
+}

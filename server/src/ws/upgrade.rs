@@ -1,0 +1,64 @@
+//! Accepting a WebSocket: authentication, origin, and socket limits.
+
+use app::protocol::MAX_FRAME_BYTES;
+use axum::{
+    extract::{ws::WebSocketUpgrade, State},
+    http::{HeaderMap, StatusCode, Uri},
+    response::{IntoResponse, Response},
+};
+use tower_sessions::Session;
+
+use super::connection;
+use crate::{
+    auth::{origin::is_same_site, session},
+    state::AppState,
+};
+
+/// Bytes read from the socket at a time. Frames larger than this still
+/// arrive whole (the buffer grows for them); a small buffer keeps an idle
+/// connection small.
+const READ_BUFFER: usize = 4 * 1024;
+
+/// `GET /ws`: upgrades a signed-in, same-site request to a WebSocket.
+pub async fn upgrade(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    uri: Uri,
+    socket: WebSocketUpgrade,
+) -> Response {
+    if !is_same_site(&headers, state.config.public_origin().as_deref()) {
+        return (
+            StatusCode::FORBIDDEN,
+            "refused: the WebSocket was not opened by this site",
+        )
+            .into_response();
+    }
+    let user = match session::user_id(&session).await {
+        Ok(Some(id)) => state.store.user(id).await.ok().flatten(),
+        Ok(None) => None,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the session of a WebSocket request");
+            None
+        }
+    };
+    let Some(user) = user else {
+        return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+    };
+    let version = client_version(&uri);
+    let session_id = session.id();
+    socket
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .read_buffer_size(READ_BUFFER)
+        // Write each frame as it comes; the hub's queue is the buffer.
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| connection::run(state, user, session_id, version, socket))
+}
+
+/// The protocol version the client asked for with `?v=`, if any.
+fn client_version(uri: &Uri) -> Option<u32> {
+    form_urlencoded::parse(uri.query()?.as_bytes())
+        .find(|(key, _)| key == "v")
+        .and_then(|(_, value)| value.parse().ok())
+}
