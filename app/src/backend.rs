@@ -15,7 +15,7 @@ use crate::{
     chat::ChatSnapshot,
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::Seq,
+    protocol::{ClientId, Seq},
 };
 
 /// The server's operations, as the UI's server functions use them. Each takes
@@ -52,6 +52,15 @@ pub trait Backend: Send + Sync + 'static {
         channel: ChannelId,
         before: Option<Seq>,
     ) -> Result<ChatSnapshot, AppError>;
+
+    /// Sends a message from a plain form.
+    async fn post_message(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        client_id: ClientId,
+        text: String,
+    ) -> Result<(), AppError>;
 }
 
 /// The backend and the request head of the server function being run.

@@ -1,9 +1,31 @@
 //! The chat screen: a sidebar of channels and conversations beside the open
-//! channel.
+//! channel, kept live over one WebSocket per tab.
+//!
+//! - [`state`]: the reactive store and the rules for merging into it.
+//! - [`link`], `socket` (browser only), [`events`], [`outbox`]: talking to
+//!   the server, applying what it pushes, and sending messages.
+//! - [`page`], [`sidebar`], [`channel_view`], [`message_list`], [`composer`],
+//!   [`dialogs`]: the components.
+//! - [`rows`], [`time`], [`linkify`]: how messages are shown.
 
-mod page;
-mod sidebar;
+pub mod channel_view;
+pub mod composer;
+pub mod dialogs;
+pub mod events;
+pub mod link;
+pub mod link_status;
+pub mod linkify;
+pub mod message_list;
+pub mod outbox;
+pub mod page;
+pub mod rows;
+pub mod sidebar;
 mod snapshot;
+#[cfg(feature = "hydrate")]
+mod socket;
+pub mod state;
+pub mod time;
 
-pub use page::ChatPage;
+pub use composer::{post_message, PostMessage};
+pub use page::{ChannelRoute, ChatShell};
 pub use snapshot::{load_chat, ChatSnapshot, LoadChat, OpenChannel};

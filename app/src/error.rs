@@ -10,7 +10,10 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::model::{PasswordError, UsernameError};
+use crate::{
+    model::{PasswordError, UsernameError},
+    protocol::ProtocolError,
+};
 
 /// An error a server function can return to the UI.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -33,6 +36,9 @@ pub enum AppError {
     Internal,
     #[error("could not reach the server ({0})")]
     Request(String),
+    /// A chat request the server refused, such as an empty message.
+    #[error("{0}")]
+    Chat(ProtocolError),
 }
 
 impl From<UsernameError> for AppError {

@@ -22,6 +22,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod chat;
+pub mod cookies;
+
 pub mod error;
 pub mod model;
 pub mod not_found;

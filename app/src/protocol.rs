@@ -115,7 +115,8 @@ pub struct ChannelSummary {
 pub const MAX_UNREAD: u32 = 100;
 
 /// A public channel in the directory.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+
 pub struct DirectoryEntry {
     pub id: ChannelId,
     pub name: String,
@@ -293,9 +294,6 @@ pub enum ServerMsg {
     Members {
         channel: ChannelId,
         members: u32,
-    },
-    Pong {
-        req: ReqId,
     },
 }
 

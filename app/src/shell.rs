@@ -7,13 +7,13 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
 };
 
 use crate::{
     auth::{LoginPage, SignupPage},
-    chat::ChatPage,
+    chat::{ChannelRoute, ChatShell},
     not_found::NotFound,
     theme::provide_theme,
 };
@@ -57,14 +57,19 @@ pub fn App() -> impl IntoView {
             data-theme=move || theme.chosen().map(|t| t.as_str())
             data-hydrated=move || hydrated.get().then_some("true")
         />
+
         <Title formatter=|page: String| {
             if page.is_empty() { "Banter".to_owned() } else { format!("{page} · Banter") }
         } />
         <Router>
             <Routes fallback=NotFound>
-                <Route path=StaticSegment("") view=ChatPage ssr=SsrMode::Async />
-                <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
-                <Route path=StaticSegment("signup") view=SignupPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=ChatShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=ChannelRoute ssr=SsrMode::Async />
+                    <Route path=path!("c/:id") view=ChannelRoute ssr=SsrMode::Async />
+                </ParentRoute>
+                <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("signup") view=SignupPage ssr=SsrMode::Async />
+
             </Routes>
         </Router>
     }

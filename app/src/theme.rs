@@ -8,6 +8,8 @@
 
 use leptos::prelude::*;
 
+use crate::cookies::read_cookie;
+
 /// The cookie holding an explicit theme choice.
 const COOKIE: &str = "banter_theme";
 
@@ -68,18 +70,18 @@ impl ThemeState {
         };
         self.chosen.set(Some(next));
         #[cfg(feature = "hydrate")]
-        browser::remember(next);
+        crate::cookies::set_cookie(COOKIE, next.as_str());
     }
 }
 
 /// Creates the theme state from the cookie and provides it to the app.
 pub fn provide_theme() -> ThemeState {
     let state = ThemeState {
-        chosen: RwSignal::new(cookie_header().as_deref().and_then(parse_cookie)),
+        chosen: RwSignal::new(read_cookie(COOKIE).as_deref().and_then(Theme::parse)),
         system_dark: RwSignal::new(false),
     };
     #[cfg(feature = "hydrate")]
-    Effect::new(move || state.system_dark.set(browser::system_prefers_dark()));
+    Effect::new(move || state.system_dark.set(system_prefers_dark()));
     provide_context(state);
     state
 }
@@ -101,79 +103,11 @@ pub fn ThemeToggle() -> impl IntoView {
     }
 }
 
-/// Finds the theme in a `Cookie` header value.
-fn parse_cookie(header: &str) -> Option<Theme> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, value)| Theme::parse(value))
-}
-
-/// The cookies of the current request (server) or document (browser).
-fn cookie_header() -> Option<String> {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| parts.headers.get(http::header::COOKIE).cloned())
-            .and_then(|value| value.to_str().ok().map(str::to_owned))
-    }
-    #[cfg(feature = "hydrate")]
-    {
-        browser::cookies()
-    }
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-    {
-        None
-    }
-}
-
 #[cfg(feature = "hydrate")]
-mod browser {
-    use super::{Theme, COOKIE};
-    use wasm_bindgen::JsCast;
-
-    fn html_document() -> Option<web_sys::HtmlDocument> {
-        leptos::prelude::document().dyn_into().ok()
-    }
-
-    pub(super) fn cookies() -> Option<String> {
-        html_document()?.cookie().ok()
-    }
-
-    pub(super) fn remember(theme: Theme) {
-        if let Some(document) = html_document() {
-            let cookie = format!(
-                "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                theme.as_str()
-            );
-            // A refused cookie only means the choice is not remembered.
-            let _ = document.set_cookie(&cookie);
-        }
-    }
-
-    pub(super) fn system_prefers_dark() -> bool {
-        leptos::prelude::window()
-            .match_media("(prefers-color-scheme: dark)")
-            .ok()
-            .flatten()
-            .is_some_and(|query| query.matches())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_theme_cookie_among_others() {
-        assert_eq!(
-            parse_cookie("a=1; banter_theme=dark; b=2"),
-            Some(Theme::Dark)
-        );
-        assert_eq!(parse_cookie("banter_theme=light"), Some(Theme::Light));
-        assert_eq!(parse_cookie("banter_theme=purple"), None);
-        assert_eq!(parse_cookie("xbanter_theme=dark"), None);
-        assert_eq!(parse_cookie(""), None);
-    }
+fn system_prefers_dark() -> bool {
+    window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .is_some_and(|query| query.matches())
 }

@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from "@playwright/test";
+import { test as base, expect, Browser, Page } from "@playwright/test";
 import { spawn, ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,8 +41,10 @@ export class BanterServer {
         LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
         LEPTOS_OUTPUT_NAME: "banter",
         RUST_LOG: process.env.RUST_LOG ?? "warn",
-        // Every test signs up from 127.0.0.1.
+        // Every test signs up, and some send quickly, from 127.0.0.1.
         BANTER_SIGNUPS_PER_HOUR: "100000",
+        BANTER_SEND_RATE: "1000",
+        BANTER_SEND_BURST: "1000",
         ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -103,9 +105,32 @@ function freePort(): Promise<number> {
 }
 
 type WorkerFixtures = { server: BanterServer };
+type TestFixtures = { failOnPanic: void };
+
+/** Uncaught errors and Rust panics seen by any page of the current test. */
+const crashes: string[] = [];
+
+/** Records a page's uncaught errors and panics, to fail the test with. */
+export function watchForCrashes(page: Page): void {
+  page.on("pageerror", (error) => crashes.push(`${page.url()}: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && message.text().includes("panicked")) {
+      crashes.push(`${page.url()}: ${message.text()}`);
+    }
+  });
+}
 
 /** `test` with a Banter server per worker and `baseURL` pointing at it. */
-export const test = base.extend<{}, WorkerFixtures>({
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  failOnPanic: [
+    async ({ page }, use) => {
+      crashes.length = 0;
+      watchForCrashes(page);
+      await use();
+      expect(crashes, "uncaught errors or panics in the page").toEqual([]);
+    },
+    { auto: true },
+  ],
   server: [
     async ({}, use) => {
       const server = await BanterServer.start();
@@ -136,4 +161,33 @@ export async function signUp(page: Page, name: string): Promise<void> {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page.getByText(name, { exact: true })).toBeVisible();
+}
+
+/** A new user in a browser context of their own, on the live chat page. */
+export async function chatter(browser: Browser, baseURL: string | undefined, prefix: string) {
+  const context = await browser.newContext({ baseURL });
+  context.on("page", watchForCrashes);
+  const page = await context.newPage();
+  const name = uniqueName(prefix);
+  await signUp(page, name);
+  await live(page);
+  return { context, page, name };
+}
+
+/** Waits until the page is hydrated and its WebSocket is connected. */
+export async function live(page: Page): Promise<void> {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator("html")).toHaveAttribute("data-link", "online");
+}
+
+/** Types a message in the composer and sends it with Enter. */
+export async function say(page: Page, text: string): Promise<void> {
+  const box = page.getByRole("textbox", { name: "Message" });
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+/** The messages log of the open channel. */
+export function messages(page: Page) {
+  return page.getByRole("log", { name: "Messages" });
 }

@@ -3,11 +3,14 @@ import { test, expect, signUp, uniqueName } from "./fixtures";
 test("the chat layout is rendered by the server", async ({ page }) => {
   await signUp(page, uniqueName("layout"));
   await page.goto("/");
-  await expect(page).toHaveTitle("Banter");
+  await expect(page).toHaveTitle("General · Banter");
   await expect(page.getByRole("navigation", { name: "Channels" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Direct messages" })).toBeVisible();
   await expect(page.getByRole("main")).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "General" })).toBeVisible();
+  await expect(page.getByRole("log", { name: "Messages" })).toBeVisible();
 });
+
 
 test("the page hydrates: the theme toggle works once the WebAssembly runs", async ({ page }) => {
   const errors: string[] = [];

@@ -2,6 +2,10 @@
 //! the `app` crate; this crate only exists so that `app` can stay a plain
 //! library that the server links too.
 
+// Leptos views are deeply nested types; their layout needs more than the
+// default depth when components are not type-erased (release builds).
+#![recursion_limit = "256"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

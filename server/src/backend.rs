@@ -6,8 +6,9 @@ use app::{
     chat::ChatSnapshot,
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::Seq,
+    protocol::{ClientId, Seq},
 };
+
 use http::request::Parts;
 
 use crate::state::AppState;
@@ -47,5 +48,15 @@ impl Backend for AppState {
         before: Option<Seq>,
     ) -> Result<ChatSnapshot, AppError> {
         AppState::chat_snapshot(self, request, channel, before).await
+    }
+
+    async fn post_message(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        client_id: ClientId,
+        text: String,
+    ) -> Result<(), AppError> {
+        AppState::post_message(self, request, channel, client_id, text).await
     }
 }

@@ -4,7 +4,7 @@
 
 mod channels;
 mod messages;
+mod pages;
 mod pipeline;
-mod snapshot;
 
 pub use pipeline::Pipeline;

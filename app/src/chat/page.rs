@@ -1,41 +1,150 @@
-//! The chat page: the sidebar and the main panel side by side.
+//! The chat screen: the shell (sidebar, store, link) and the open channel.
+//!
+//! The shell loads its data with a server function during server rendering;
+//! the browser hydrates from the same serialized data, builds the same store,
+//! and only then opens the WebSocket. Switching channels is client-side: the
+//! shell stays, the channel view changes.
 
-use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos::{either::Either, prelude::*};
+use leptos_meta::{Html, Title};
+use leptos_router::{
+    components::Outlet,
+    hooks::{use_location, use_params_map},
+};
+use reactive_stores::Store;
 
-use super::sidebar::Sidebar;
-use crate::{auth::current_user, error::AppError};
+use super::{
+    channel_view::ChannelView,
+    link::Link,
+    link_status::LinkBanner,
+    load_chat,
+    sidebar::Sidebar,
+    state::{Chat, ChatStoreFields, LinkStatus},
+    time::provide_time_zone,
+    ChatSnapshot,
+};
+use crate::{error::AppError, model::ChannelId, protocol::Seq};
 
-/// The signed-in home of Banter.
+/// `/` and `/c/:id`: the shell around the open channel.
 #[component]
-pub fn ChatPage() -> impl IntoView {
-    let me = Resource::new(|| (), |()| current_user());
-
-    // A session that ended while the page was open: back to the log-in page.
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if let Some(Err(AppError::NotSignedIn)) = me.get() {
-            navigate("/login", Default::default());
-        }
-    });
+pub fn ChatShell() -> impl IntoView {
+    // The first channel comes from the address the page was loaded at; later
+    // switches happen in the browser.
+    let location = use_location();
+    let (channel, before) = (
+        channel_in(&location.pathname.get_untracked()),
+        location
+            .query
+            .get_untracked()
+            .get("before")
+            .and_then(|s| s.parse().ok())
+            .map(Seq),
+    );
+    let snapshot = Resource::new(|| (), move |()| load_chat(channel, before));
 
     view! {
-        <Title text="" />
+        <Suspense fallback=|| view! { <div class="chat-layout"></div> }>
+            {move || Suspend::new(async move {
+                match snapshot.await {
+                    Ok(snapshot) => Either::Left(view! { <ChatLoaded snapshot /> }),
+                    Err(error) => Either::Right(view! { <ChatUnavailable error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The open channel of a `/c/:id` (or `/`) route.
+#[component]
+pub fn ChannelRoute() -> impl IntoView {
+    let params = use_params_map();
+    let channel = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .map(ChannelId)
+            .unwrap_or(ChannelId::GENERAL)
+    });
+    view! { <ChannelView channel /> }
+}
+
+#[component]
+fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
+    let ChatSnapshot { me, channels, open } = snapshot;
+    let me_id = me.id;
+    let mut state = Chat::new(me, channels);
+    if let Some(open) = open {
+        state.open = Some(open.id);
+        if let Some(channel) = state.channels.iter_mut().find(|c| c.id == open.id) {
+            channel.load_latest(open.messages, open.has_older, me_id);
+        }
+    }
+    let chat = Store::new(state);
+    provide_context(chat);
+    provide_context(start_link(chat));
+    provide_time_zone();
+
+    let link_state = move || match chat.link().get() {
+        LinkStatus::Connecting => "connecting",
+        LinkStatus::Online => "online",
+        LinkStatus::Reconnecting => "reconnecting",
+    };
+
+    view! {
+        <Html {..} data-link=link_state />
         <div class="chat-layout">
-            <Suspense>
-                {move || Suspend::new(async move {
-                    me.await.ok().map(|user| view! { <Sidebar user /> })
-                })}
-            </Suspense>
-            <main class="channel-view">
-                <header class="channel-header">
-                    <h1>"Banter"</h1>
-                </header>
-                <section class="empty-state">
-                    <p>"Pick a channel to start talking."</p>
-                </section>
-            </main>
+            <Sidebar />
+            <Outlet />
         </div>
+        <LinkBanner />
+    }
+}
+
+/// The page could not load its data.
+#[component]
+fn ChatUnavailable(error: AppError) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    if error == AppError::NotSignedIn {
+        let _ = window().location().set_href("/login");
+    }
+    view! {
+        <Title text="Unavailable" />
+        <main class="not-found">
+            <h1>"Banter is unavailable"</h1>
+            <p role="alert">{error.to_string()}</p>
+            <a href="/">"Try again"</a>
+        </main>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn start_link(chat: Store<Chat>) -> Link {
+    super::socket::start(chat)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn start_link(_chat: Store<Chat>) -> Link {
+    Link::offline()
+}
+
+/// The channel a path names: `/c/<id>`, or General.
+fn channel_in(path: &str) -> ChannelId {
+    path.strip_prefix("/c/")
+        .and_then(|id| id.trim_end_matches('/').parse().ok())
+        .map(ChannelId)
+        .unwrap_or(ChannelId::GENERAL)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_path_names_the_channel() {
+        assert_eq!(channel_in("/c/7"), ChannelId(7));
+        assert_eq!(channel_in("/c/7/"), ChannelId(7));
+        assert_eq!(channel_in("/"), ChannelId::GENERAL);
+        assert_eq!(channel_in("/c/x"), ChannelId::GENERAL);
     }
 }

@@ -38,6 +38,8 @@ impl AppState {
             Err(error) => return Err(internal(error)),
         };
         self.limits.signups.record(addr, Instant::now());
+        self.announce_new_member().await;
+
         session::sign_in(request_session(request)?, user.id)
             .await
             .map_err(internal)?;

@@ -183,6 +183,14 @@ impl AppState {
         Ok(summary)
     }
 
+    /// After sign-up: the newcomer is in General, whose members hear of it.
+    pub async fn announce_new_member(&self) {
+        match self.store.member_count(ChannelId::GENERAL).await {
+            Ok(members) => self.announce_members(ChannelId::GENERAL, members),
+            Err(error) => tracing::warn!(%error, "cannot count General's members"),
+        }
+    }
+
     fn announce_members(&self, channel: ChannelId, members: u32) {
         if let Some(frame) = encode(&ServerMsg::Members { channel, members }) {
             self.bus.publish(Event::ToChannel { channel, frame });

@@ -380,8 +380,9 @@ async fn channels_are_created_found_joined_and_left() {
 
     join(&mut bob, rust).await;
     let members = alice
-        .event_where(|e| matches!(e, ServerMsg::Members { .. }))
+        .event_where(|e| matches!(e, ServerMsg::Members { channel, .. } if *channel == rust))
         .await;
+
     assert_eq!(
         members,
         ServerMsg::Members {

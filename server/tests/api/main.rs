@@ -9,3 +9,4 @@ mod chat;
 mod common;
 mod foundation;
 mod live;
+mod pages;

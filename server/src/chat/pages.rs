@@ -1,11 +1,11 @@
-//! The chat page's first paint: everything the server renders before any
-//! WebSocket exists.
+//! What the chat page needs without a WebSocket: its first paint, and posting
+//! from a plain form.
 
 use app::{
     chat::{ChatSnapshot, OpenChannel},
     error::AppError,
     model::ChannelId,
-    protocol::{Seq, FIRST_PAGE},
+    protocol::{ClientId, Seq, FIRST_PAGE},
 };
 use http::request::Parts;
 
@@ -39,5 +39,23 @@ impl AppState {
             false => None,
         };
         Ok(ChatSnapshot { me, channels, open })
+    }
+
+    /// Sends a message posted by a form (a reader without JavaScript).
+    pub async fn post_message(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        client_id: ClientId,
+        text: String,
+    ) -> Result<(), AppError> {
+        let me = self
+            .current_user(request)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
+        self.send_message(&me, channel, client_id, &text)
+            .await
+            .map_err(AppError::Chat)?;
+        Ok(())
     }
 }

@@ -1,0 +1,202 @@
+//! The open channel: its header, messages and composer. Opening a channel
+//! loads its latest messages (unless the page came with them) and marks it
+//! read, on every tab of the user.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+use reactive_stores::Store;
+
+use super::{
+    composer::Composer,
+    events::update_channel,
+    link::Link,
+    message_list::MessageList,
+    state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
+};
+use crate::{
+    model::ChannelId,
+    protocol::{ClientMsg, Reply, FIRST_PAGE},
+};
+
+/// The main panel for `channel`.
+#[component]
+pub fn ChannelView(channel: Memo<ChannelId>) -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    let link = expect_context::<Link>();
+    let exists = move || chat.channels().read().iter().any(|c| c.id == channel.get());
+
+    Effect::new(move || {
+        if let Some(id) = channel.try_get() {
+            chat.open().set(Some(id));
+        }
+    });
+    load_when_opened(chat, link.clone(), channel);
+    mark_read_when_seen(chat, link, channel);
+
+    view! {
+        <main class="channel-view" id="main">
+            <Show when=exists fallback=|| view! { <ChannelMissing /> }>
+                <ChannelHeader channel />
+                <MessageList channel />
+                <Composer channel />
+            </Show>
+        </main>
+    }
+}
+
+/// The header: the channel's name as the page's main heading.
+#[component]
+fn ChannelHeader(channel: Memo<ChannelId>) -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    let link = expect_context::<Link>();
+    let state = move || chat.channels().at_key(channel.get());
+    let name = move || {
+        state()
+            .try_read()
+            .map(|c| c.name().to_owned())
+            .unwrap_or_default()
+    };
+    let members = move || state().members().try_get().unwrap_or(0);
+    let direct = move || state().try_read().is_some_and(|c| c.is_direct());
+    let leavable = move || channel.get() != ChannelId::GENERAL && !direct();
+    let leave_error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let leave = move |_| {
+        let id = channel.get_untracked();
+        let (link, navigate) = (link.clone(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            match link
+                .request(move |req| ClientMsg::LeaveChannel { req, channel: id })
+                .await
+            {
+                Ok(_) => {
+                    chat.channels().write().retain(|c| c.id != id);
+                    navigate(&format!("/c/{}", ChannelId::GENERAL), Default::default());
+                }
+                Err(error) => leave_error.set(Some(error.to_string())),
+            }
+        });
+    };
+
+    view! {
+        <Title text=name />
+        <header class="channel-header">
+            <span class="channel-icon" aria-hidden="true">{move || if direct() { "@" } else { "#" }}</span>
+            <h1>{name}</h1>
+            <span class="channel-meta">
+                {move || match members() {
+                    1 => "1 member".to_owned(),
+                    n => format!("{n} members"),
+                }}
+            </span>
+            <span class="spacer"></span>
+            <Show when=leavable>
+                <button type="button" class="button subtle small" on:click=leave.clone()>
+                    "Leave channel"
+                </button>
+            </Show>
+            {move || leave_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </header>
+    }
+}
+
+/// A channel that does not exist, or that the user is not in.
+#[component]
+fn ChannelMissing() -> impl IntoView {
+    view! {
+        <Title text="Channel not found" />
+        <section class="empty-state">
+            <h1>"Channel not found"</h1>
+            <p>"It does not exist, or you are not in it."</p>
+            <a href="/">"Go to General"</a>
+        </section>
+    }
+}
+
+/// Loads the latest page of a channel opened for the first time, once the
+/// link is up.
+fn load_when_opened(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) {
+    let loading = StoredValue::new(HashSet::<ChannelId>::new());
+    Effect::new(move || {
+        let Some(id) = channel.try_get() else { return };
+        let online = chat.link().get() == LinkStatus::Online;
+        let unloaded = chat.channels().at_key(id).loaded().try_get() == Some(false);
+        if !online || !unloaded || loading.with_value(|l| l.contains(&id)) {
+            return;
+        }
+        loading.update_value(|l| {
+            l.insert(id);
+        });
+        let link = link.clone();
+        leptos::task::spawn_local(async move {
+            let request = move |req| ClientMsg::History {
+                req,
+                channel: id,
+                before: None,
+                limit: FIRST_PAGE,
+            };
+            if let Ok(Reply::History {
+                messages,
+                has_older,
+                ..
+            }) = link.request(request).await
+            {
+                let me = chat.me().read_untracked().id;
+                update_channel(chat, id, |c| c.load_latest(messages, has_older, me));
+            }
+            loading.update_value(|l| {
+                l.remove(&id);
+            });
+        });
+    });
+}
+
+/// Marks the open channel read while the tab is visible, and tells the
+/// server (which tells the user's other tabs).
+fn mark_read_when_seen(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) {
+    let visible = page_visible();
+    Effect::new(move || {
+        let Some(id) = channel.try_get() else { return };
+        let online = chat.link().get() == LinkStatus::Online;
+        let Some(last_seq) = chat.channels().at_key(id).last_seq().try_get() else {
+            return;
+        };
+        let last_read = chat
+            .channels()
+            .at_key(id)
+            .last_read()
+            .try_get_untracked()
+            .unwrap_or(last_seq);
+        if !online || !visible.try_get().unwrap_or(false) || last_seq <= last_read {
+            return;
+        }
+        update_channel(chat, id, |c| c.mark_read(last_seq));
+        let link = link.clone();
+        leptos::task::spawn_local(async move {
+            let _ = link
+                .request(move |req| ClientMsg::MarkRead {
+                    req,
+                    channel: id,
+                    seq: last_seq,
+                })
+                .await;
+        });
+    });
+}
+
+/// Whether the tab is visible, kept up to date in the browser.
+fn page_visible() -> RwSignal<bool> {
+    let visible = RwSignal::new(true);
+    #[cfg(feature = "hydrate")]
+    {
+        let is_visible = || document().visibility_state() == web_sys::VisibilityState::Visible;
+        visible.set(is_visible());
+        let handle =
+            window_event_listener_untyped("visibilitychange", move |_| visible.set(is_visible()));
+        on_cleanup(move || handle.remove());
+    }
+    visible
+}

@@ -1,0 +1,102 @@
+//! The message box. Enter sends, Shift+Enter starts a new line, and the box
+//! keeps focus after sending.
+//!
+//! Underneath it is a plain form that posts to [`post_message`], so a reader
+//! without JavaScript can write too; once hydrated, sending goes through the
+//! outbox and the WebSocket instead.
+
+use leptos::{ev, html, prelude::*, server_fn::ServerFn};
+use reactive_stores::Store;
+
+use super::{
+    link::Link,
+    outbox,
+    state::{Chat, ChatStoreFields},
+};
+
+use crate::{
+    error::AppError,
+    model::{ChannelId, MessageText, MessageTextError},
+    protocol::ClientId,
+};
+
+/// Posts a message from a plain form (no JavaScript), then goes back to the
+/// page. The client id, chosen when the page was rendered, makes a repeated
+/// submission of the same form store one message.
+#[server(endpoint = "post")]
+pub async fn post_message(
+    channel: ChannelId,
+    client_id: ClientId,
+    text: String,
+) -> Result<(), AppError> {
+    let (backend, request) = crate::backend::request_context()?;
+    backend
+        .post_message(&request, channel, client_id, text)
+        .await
+}
+
+#[component]
+pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    let link = expect_context::<Link>();
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let input = NodeRef::<html::Textarea>::new();
+    let placeholder = move || {
+        let name = chat
+            .channels()
+            .read()
+            .iter()
+            .find(|c| c.id == channel.get())
+            .map(|c| c.name().to_owned());
+        format!("Message {}", name.unwrap_or_default())
+    };
+
+    let send = move || {
+        match MessageText::parse(&text.get_untracked()) {
+            Ok(message) => {
+                outbox::send(chat, &link, channel.get_untracked(), message);
+                text.set(String::new());
+                error.set(None);
+            }
+            Err(MessageTextError::Empty) => {}
+            Err(reason) => error.set(Some(reason.to_string())),
+        }
+        if let Some(input) = input.get_untracked() {
+            let _ = input.focus();
+        }
+    };
+    let on_submit = {
+        let send = send.clone();
+        move |event: ev::SubmitEvent| {
+            event.prevent_default();
+            send();
+        }
+    };
+    let on_keydown = move |event: ev::KeyboardEvent| {
+        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+            event.prevent_default();
+            send();
+        }
+    };
+
+    view! {
+        <form class="composer" method="post" action=PostMessage::url() on:submit=on_submit>
+            <input type="hidden" name="channel" value=move || channel.get().0.to_string() />
+            <input type="hidden" name="client_id" value=outbox::new_client_id().0.to_string() />
+            <textarea
+                id="composer"
+                name="text"
+                aria-label="Message"
+                rows="1"
+                placeholder=placeholder
+                node_ref=input
+                prop:value=move || text.get()
+                on:input=move |event| text.set(event_target_value(&event))
+                on:keydown=on_keydown
+            ></textarea>
+            <button type="submit" class="button primary">"Send"</button>
+        </form>
+        {move || error.get().map(|e| view! { <p class="form-error composer-error" role="alert">{e}</p> })}
+    }
+}

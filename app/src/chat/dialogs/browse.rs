@@ -1,0 +1,95 @@
+//! Browsing and searching public channels, and joining one.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use reactive_stores::Store;
+
+use super::{modal::Modal, search::Search};
+use crate::{
+    chat::{events::add_or_refresh, link::Link, state::Chat},
+    protocol::{ClientMsg, DirectoryEntry, Reply},
+};
+
+#[component]
+pub fn BrowseChannelsDialog(open: RwSignal<bool>) -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    let link = expect_context::<Link>();
+    let Search {
+        query,
+        results,
+        error,
+    } = Search::new(
+        link.clone(),
+        open,
+        |req, query| ClientMsg::BrowseChannels { req, query },
+        |reply| match reply {
+            Reply::Directory { channels } => Some(channels),
+            _ => None,
+        },
+    );
+
+    let navigate = use_navigate();
+    let join = move |entry: DirectoryEntry| {
+        let (link, navigate) = (link.clone(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            let id = entry.id;
+            match link
+                .request(move |req| ClientMsg::JoinChannel { req, channel: id })
+                .await
+            {
+                Ok(Reply::Channel { channel }) => {
+                    add_or_refresh(chat, channel);
+                    open.set(false);
+                    navigate(&format!("/c/{id}"), Default::default());
+                }
+                Ok(_) => {}
+                Err(refused) => error.set(Some(refused.to_string())),
+            }
+        });
+    };
+
+    view! {
+        <Modal open title="Browse channels">
+            <div class="field">
+                <label for="browse-query">"Search channels"</label>
+                <input
+                    id="browse-query"
+                    type="search"
+                    autocomplete="off"
+                    prop:value=move || query.get()
+                    on:input=move |event| query.set(event_target_value(&event))
+                />
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <ul class="result-list">
+                <For each=move || results.get() key=|entry| entry.clone() let:entry>
+                    {
+                        let join = join.clone();
+                        let label = if entry.joined { "Open" } else { "Join" };
+                        let members = match entry.members {
+                            1 => "1 member".to_owned(),
+                            n => format!("{n} members"),
+                        };
+                        let name = entry.name.clone();
+                        view! {
+                            <li class="result">
+                                <span class="result-name">{name.clone()}</span>
+                                <span class="result-meta">{members}</span>
+                                <button type="button" class="button subtle small" on:click=move |_| join(entry.clone())>
+                                    {label}
+                                    <span class="visually-hidden">" " {name}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            <Show when=move || results.with(Vec::is_empty)>
+                <p class="result-empty">"No channels match."</p>
+            </Show>
+            <div class="dialog-actions">
+                <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Close"</button>
+            </div>
+        </Modal>
+    }
+}

@@ -1,0 +1,74 @@
+//! Creating a public channel.
+
+use leptos::{ev, prelude::*};
+use leptos_router::hooks::use_navigate;
+use reactive_stores::Store;
+
+use super::modal::Modal;
+use crate::{
+    chat::{events::add_or_refresh, link::Link, state::Chat},
+    protocol::{ClientMsg, Reply},
+};
+
+#[component]
+pub fn NewChannelDialog(open: RwSignal<bool>) -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    let link = expect_context::<Link>();
+    let navigate = use_navigate();
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    Effect::new(move || {
+        if open.get() {
+            name.set(String::new());
+            error.set(None);
+        }
+    });
+
+    let create = move |event: ev::SubmitEvent| {
+        event.prevent_default();
+        let (link, navigate) = (link.clone(), navigate.clone());
+        let wanted = name.get_untracked();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match link
+                .request(move |req| ClientMsg::CreateChannel { req, name: wanted })
+                .await
+            {
+                Ok(Reply::Channel { channel }) => {
+                    let id = channel.id;
+                    add_or_refresh(chat, channel);
+                    open.set(false);
+                    navigate(&format!("/c/{id}"), Default::default());
+                }
+                Ok(_) => error.set(Some("unexpected answer from the server".into())),
+                Err(refused) => error.set(Some(refused.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <Modal open title="New channel">
+            <form class="dialog-form" on:submit=create>
+                <div class="field">
+                    <label for="new-channel-name">"Channel name"</label>
+                    <input
+                        id="new-channel-name"
+                        autocomplete="off"
+                        maxlength="64"
+                        required
+                        prop:value=move || name.get()
+                        on:input=move |event| name.set(event_target_value(&event))
+                    />
+                    <p class="field-hint">"2–32 letters, digits, spaces, _, - or ."</p>
+                </div>
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <div class="dialog-actions">
+                    <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Cancel"</button>
+                    <button type="submit" class="button primary" disabled=move || busy.get()>"Create"</button>
+                </div>
+            </form>
+        </Modal>
+    }
+}

@@ -1,0 +1,89 @@
+//! Starting (or reopening) a private conversation with someone.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use reactive_stores::Store;
+
+use super::{modal::Modal, search::Search};
+use crate::{
+    chat::{events::add_or_refresh, link::Link, state::Chat},
+    model::User,
+    protocol::{ClientMsg, Reply},
+};
+
+#[component]
+pub fn NewMessageDialog(open: RwSignal<bool>) -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    let link = expect_context::<Link>();
+    let Search {
+        query,
+        results: people,
+        error,
+    } = Search::new(
+        link.clone(),
+        open,
+        |req, query| ClientMsg::FindUsers { req, query },
+        |reply| match reply {
+            Reply::Users { users } => Some(users),
+            _ => None,
+        },
+    );
+
+    let navigate = use_navigate();
+    let open_with = move |user: User| {
+        let (link, navigate) = (link.clone(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            let id = user.id;
+            match link
+                .request(move |req| ClientMsg::OpenDirect { req, user: id })
+                .await
+            {
+                Ok(Reply::Channel { channel }) => {
+                    let channel_id = channel.id;
+                    add_or_refresh(chat, channel);
+                    open.set(false);
+                    navigate(&format!("/c/{channel_id}"), Default::default());
+                }
+                Ok(_) => {}
+                Err(refused) => error.set(Some(refused.to_string())),
+            }
+        });
+    };
+
+    view! {
+        <Modal open title="New message">
+            <div class="field">
+                <label for="people-query">"Search people"</label>
+                <input
+                    id="people-query"
+                    type="search"
+                    autocomplete="off"
+                    prop:value=move || query.get()
+                    on:input=move |event| query.set(event_target_value(&event))
+                />
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <ul class="result-list">
+                <For each=move || people.get() key=|user| user.id let:user>
+                    {
+                        let open_with = open_with.clone();
+                        let name = user.username.clone();
+                        view! {
+                            <li class="result">
+                                <button type="button" class="result-person" on:click=move |_| open_with(user.clone())>
+                                    {name}
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            <Show when=move || !query.with(String::is_empty) && people.with(Vec::is_empty)>
+                <p class="result-empty">"Nobody by that name."</p>
+            </Show>
+            <div class="dialog-actions">
+                <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Close"</button>
+            </div>
+        </Modal>
+    }
+}

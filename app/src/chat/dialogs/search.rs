@@ -1,0 +1,60 @@
+//! Searching as the user types, for the dialogs that list results.
+
+use leptos::prelude::*;
+
+use crate::{
+    chat::link::Link,
+    protocol::{ClientMsg, Reply, ReqId},
+};
+
+/// The results of a live search and its last error.
+#[derive(Clone, Copy)]
+pub struct Search<T: Send + Sync + 'static> {
+    pub query: RwSignal<String>,
+    pub results: RwSignal<Vec<T>>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl<T: Send + Sync + 'static> Search<T> {
+    /// Sends `request` whenever the dialog is open and the query changes;
+    /// the answer to the latest query wins. `pick` takes the results out of
+    /// the reply.
+    pub fn new(
+        link: Link,
+        open: RwSignal<bool>,
+        request: fn(ReqId, String) -> ClientMsg,
+        pick: fn(Reply) -> Option<Vec<T>>,
+    ) -> Self {
+        let search = Self {
+            query: RwSignal::new(String::new()),
+            results: RwSignal::new(Vec::new()),
+            error: RwSignal::new(None),
+        };
+        let latest = StoredValue::new(0u64);
+        Effect::new(move || {
+            let (open, query) = (open.get(), search.query.get());
+            if !open {
+                return;
+            }
+            let this = latest.with_value(|n| n + 1);
+            latest.set_value(this);
+            let link = link.clone();
+            leptos::task::spawn_local(async move {
+                let answer = link.request(move |req| request(req, query)).await;
+                if latest.get_value() != this {
+                    return;
+                }
+                match answer {
+                    Ok(reply) => {
+                        if let Some(results) = pick(reply) {
+                            search.results.set(results);
+                            search.error.set(None);
+                        }
+                    }
+                    Err(refused) => search.error.set(Some(refused.to_string())),
+                }
+            });
+        });
+        search
+    }
+}

@@ -1,0 +1,89 @@
+//! Applying what the server pushes to the store.
+
+use reactive_stores::Store;
+
+use leptos::prelude::*;
+
+use super::state::{ChannelState, Chat, ChatStoreFields};
+use crate::{
+    model::ChannelId,
+    protocol::{CatchUp, ChannelSummary, ServerMsg},
+};
+
+/// Applies one pushed event.
+pub fn apply(chat: Store<Chat>, event: ServerMsg, viewing: Option<ChannelId>) {
+    let me = chat.me().read_untracked().id;
+    match event {
+        ServerMsg::Message { message } => {
+            let viewing = viewing == Some(message.channel);
+            update_channel(chat, message.channel, |channel| {
+                channel.count_unread(&message, me, viewing);
+                channel.merge(message, me);
+            });
+        }
+        ServerMsg::ChannelAdded { channel } => add_or_refresh(chat, channel),
+        ServerMsg::ChannelRemoved { channel } => {
+            chat.channels().write().retain(|c| c.id != channel);
+        }
+        ServerMsg::ReadMarker { channel, seq } => {
+            update_channel(chat, channel, |c| c.mark_read(seq))
+        }
+        ServerMsg::Members { channel, members } => {
+            update_channel(chat, channel, |c| c.members = members)
+        }
+        ServerMsg::Welcome { .. } | ServerMsg::Ok { .. } | ServerMsg::Error { .. } => {}
+    }
+}
+
+/// Applies a sync: the full channel list, and what was missed in each
+/// channel this tab holds.
+pub fn apply_sync(chat: Store<Chat>, summaries: Vec<ChannelSummary>, catch_up: Vec<CatchUp>) {
+    let me = chat.me().read_untracked().id;
+    let field = chat.channels();
+    let mut channels = field.write();
+    channels.retain(|c| summaries.iter().any(|s| s.id == c.id));
+    for summary in summaries {
+        match channels.iter_mut().find(|c| c.id == summary.id) {
+            Some(channel) => channel.refresh(summary),
+            None => channels.push(ChannelState::from_summary(summary)),
+        }
+    }
+    for missed in catch_up {
+        if let Some(channel) = channels.iter_mut().find(|c| c.id == missed.channel) {
+            if missed.reset {
+                channel.load_latest(missed.messages, true, me);
+            } else {
+                for message in missed.messages {
+                    channel.merge(message, me);
+                }
+            }
+        }
+    }
+}
+
+/// Changes one channel, if the user is in it; only that channel's readers
+/// are notified.
+pub fn update_channel(
+    chat: Store<Chat>,
+    channel: ChannelId,
+    change: impl FnOnce(&mut ChannelState),
+) {
+    if chat
+        .channels()
+        .read_untracked()
+        .iter()
+        .any(|c| c.id == channel)
+    {
+        chat.channels().at_key(channel).update(change);
+    }
+}
+
+/// Adds a channel the user is now in, or refreshes it.
+pub fn add_or_refresh(chat: Store<Chat>, summary: ChannelSummary) {
+    let field = chat.channels();
+    let mut channels = field.write();
+    match channels.iter_mut().find(|c| c.id == summary.id) {
+        Some(channel) => channel.refresh(summary),
+        None => channels.push(ChannelState::from_summary(summary)),
+    }
+}

@@ -1,0 +1,138 @@
+//! Sending messages. A message shows at once as pending, goes out over the
+//! link, and becomes the stored message when acknowledged, or failed (with
+//! Retry) when refused. Pending messages whose link dropped stay pending and
+//! are sent again, in order and with their original client ids, once the link
+//! is back; the server stores a resent id only once.
+
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use super::{
+    events::update_channel,
+    link::{Link, LinkError},
+    state::{Chat, ChatStoreFields, Pending},
+    time::now,
+};
+use crate::{
+    model::{ChannelId, MessageText},
+    protocol::{ClientId, ClientMsg, ProtocolError, Reply},
+};
+
+/// How often a send refused for speed is tried again before giving up.
+const RATE_RETRIES: u32 = 5;
+
+/// Writes a message to `channel` and sends it.
+pub fn send(chat: Store<Chat>, link: &Link, channel: ChannelId, text: MessageText) {
+    let pending = Pending {
+        channel,
+        client_id: new_client_id(),
+        text: text.into_string(),
+        written: now(),
+    };
+    update_channel(chat, channel, |c| c.add_pending(pending.clone()));
+    leptos::task::spawn_local(deliver(chat, link.clone(), pending));
+}
+
+/// Sends a refused message again.
+pub fn retry(chat: Store<Chat>, link: &Link, channel: ChannelId, client_id: ClientId) {
+    let mut again = None;
+    update_channel(chat, channel, |c| again = c.retry(client_id));
+    if let Some(pending) = again {
+        leptos::task::spawn_local(deliver(chat, link.clone(), pending));
+    }
+}
+
+/// Sends every pending message again, in the order they were written (after
+/// a reconnection).
+pub fn flush(chat: Store<Chat>, link: &Link) {
+    let mut pending: Vec<Pending> = chat
+        .channels()
+        .read_untracked()
+        .iter()
+        .flat_map(|c| c.pending().cloned())
+        .collect();
+    pending.sort_by_key(|p| p.written);
+    let link = link.clone();
+    // One task, so that the requests leave in this order.
+    leptos::task::spawn_local(async move {
+        futures::future::join_all(pending.into_iter().map(|p| deliver(chat, link.clone(), p)))
+            .await;
+    });
+}
+
+async fn deliver(chat: Store<Chat>, link: Link, pending: Pending) {
+    let me = chat.me().read_untracked().id;
+    for _ in 0..=RATE_RETRIES {
+        let Pending {
+            channel,
+            client_id,
+            ref text,
+            ..
+        } = pending;
+        let text = text.clone();
+        match link
+            .request(move |req| ClientMsg::Send {
+                req,
+                channel,
+                client_id,
+                text,
+            })
+            .await
+        {
+            Ok(Reply::Sent { message }) => {
+                update_channel(chat, message.channel, |c| {
+                    c.merge(message, me);
+                });
+                return;
+            }
+            // Still pending: the outbox is flushed when the link is back.
+            Err(LinkError::Offline) => return,
+            Err(LinkError::Refused(ProtocolError::RateLimited { retry_after_ms })) => {
+                let wait = u32::try_from(retry_after_ms).unwrap_or(u32::MAX).max(50);
+                sleep(wait).await;
+            }
+            Err(LinkError::Refused(error)) => return fail(chat, &pending, error.to_string()),
+            Ok(_) => return fail(chat, &pending, ProtocolError::Internal.to_string()),
+        }
+    }
+    fail(
+        chat,
+        &pending,
+        ProtocolError::RateLimited { retry_after_ms: 0 }.to_string(),
+    );
+}
+
+fn fail(chat: Store<Chat>, pending: &Pending, reason: String) {
+    update_channel(chat, pending.channel, |c| c.fail(pending.client_id, reason));
+}
+
+#[cfg(feature = "hydrate")]
+async fn sleep(millis: u32) {
+    gloo_timers::future::TimeoutFuture::new(millis).await;
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn sleep(_millis: u32) {}
+
+/// A fresh random client id (a version 4 UUID).
+pub fn new_client_id() -> ClientId {
+    #[cfg(feature = "hydrate")]
+    {
+        // getRandomValues works on plain-HTTP addresses too, unlike
+        // crypto.randomUUID.
+        let mut bytes = [0u8; 16];
+        if let Ok(crypto) = window().crypto() {
+            let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+        }
+        if bytes == [0; 16] {
+            for byte in &mut bytes {
+                *byte = (js_sys::Math::random() * 256.0) as u8;
+            }
+        }
+        ClientId(uuid::Builder::from_random_bytes(bytes).into_uuid())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        ClientId(uuid::Uuid::new_v4())
+    }
+}

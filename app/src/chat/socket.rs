@@ -1,0 +1,328 @@
+//! The WebSocket behind the [`Link`], in the browser.
+//!
+//! One task owns the socket for the life of the page. Each connection goes:
+//! open, welcome, sync (the channel list and every message missed since the
+//! last one held), resend the outbox, then a loop over frames, requests and a
+//! heartbeat. When the link drops (close, error, silence, or the browser going
+//! offline) every waiting request fails with [`LinkError::Offline`] and the
+//! task retries with exponential backoff and jitter, at once when the browser
+//! comes back online or the tab becomes visible. A session that has ended
+//! sends the tab to the log-in page instead of retrying forever.
+
+use std::{collections::HashMap, time::Duration};
+
+use futures::{
+    channel::{mpsc, oneshot},
+    FutureExt, SinkExt, StreamExt,
+};
+use gloo_net::websocket::{futures::WebSocket, Message as Frame, WebSocketError};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use super::{
+    events,
+    link::{Command, Link, LinkError},
+    outbox,
+    state::{Chat, ChatStoreFields, LinkStatus},
+};
+use crate::protocol::{
+    ClientMsg, Cursor, Reply, ReqId, ServerMsg, CLOSE_SESSION_ENDED, CLOSE_VERSION,
+    PROTOCOL_VERSION, WS_PATH,
+};
+
+/// How often the client pings.
+const PING_EVERY: Duration = Duration::from_secs(20);
+/// Silence after which the link is taken for dead.
+const DEAD_AFTER: Duration = Duration::from_secs(45);
+/// How long a new socket may take to open and welcome.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Backoff between attempts: doubles from the first to the cap.
+const BACKOFF_FIRST: Duration = Duration::from_millis(500);
+const BACKOFF_CAP: Duration = Duration::from_secs(30);
+
+/// Starts the link of this tab.
+pub fn start(chat: Store<Chat>) -> Link {
+    let (commands, queue) = mpsc::unbounded();
+    let (wake, wakes) = mpsc::unbounded();
+    watch_network(wake);
+    let link = Link::new(commands);
+    leptos::task::spawn_local(run(chat, link.clone(), queue, wakes));
+    link
+}
+
+/// How one connection ended.
+enum Ended {
+    /// The session is over: sign in again.
+    SignedOut,
+    /// The server speaks another protocol version: reload.
+    Outdated,
+    /// The link was lost; `was_online` if it had got as far as syncing.
+    Lost { was_online: bool },
+}
+
+/// Why the task is woken between attempts (or told to drop the link).
+#[derive(Clone, Copy, Debug)]
+enum Network {
+    Online,
+    Offline,
+    Visible,
+}
+
+async fn run(
+    chat: Store<Chat>,
+    link: Link,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    mut network: mpsc::UnboundedReceiver<Network>,
+) {
+    let mut attempt: u32 = 0;
+    loop {
+        match connect(chat, &link, &mut commands, &mut network).await {
+            Ended::SignedOut => return go_to("/login"),
+            Ended::Outdated => return reload(),
+            Ended::Lost { was_online } => {
+                if was_online {
+                    attempt = 0;
+                }
+            }
+        }
+        chat.link().set(LinkStatus::Reconnecting);
+        // A refused handshake (401) looks like any network failure from
+        // here: ask the server whether the session still exists.
+        if attempt > 0
+            && matches!(
+                crate::auth::current_user().await,
+                Err(crate::error::AppError::NotSignedIn)
+            )
+        {
+            return go_to("/login");
+        }
+        wait(backoff(attempt), &mut commands, &mut network).await;
+        attempt = attempt.saturating_add(1);
+    }
+}
+
+/// One connection, from opening to losing it.
+async fn connect(
+    chat: Store<Chat>,
+    link: &Link,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    network: &mut mpsc::UnboundedReceiver<Network>,
+) -> Ended {
+    let Ok(socket) = WebSocket::open(&socket_url()) else {
+        return Ended::Lost { was_online: false };
+    };
+    let (mut sink, mut stream) = socket.split();
+    let mut waiting: HashMap<ReqId, oneshot::Sender<Result<Reply, LinkError>>> = HashMap::new();
+    let mut next_req: ReqId = 1;
+
+    // The welcome, then the sync.
+    let welcome = futures::select! {
+        frame = stream.next().fuse() => frame,
+        () = TimeoutFuture::new(millis(OPEN_TIMEOUT)).fuse() => return Ended::Lost { was_online: false },
+    };
+    match welcome.map(|frame| frame.map(parse)) {
+        Some(Ok(Some(ServerMsg::Welcome { version, .. }))) if version == PROTOCOL_VERSION => {}
+        Some(Ok(Some(ServerMsg::Welcome { .. }))) => return Ended::Outdated,
+        other => return ended_by(other.and_then(Result::err)),
+    }
+    let cursors: Vec<Cursor> = chat
+        .channels()
+        .read_untracked()
+        .iter()
+        .filter_map(|c| c.cursor().map(|seq| Cursor { channel: c.id, seq }))
+        .collect();
+    let sync_req = next_req;
+    next_req += 1;
+    if sink
+        .send(encode(&ClientMsg::Sync {
+            req: sync_req,
+            cursors,
+        }))
+        .await
+        .is_err()
+    {
+        return Ended::Lost { was_online: false };
+    }
+
+    let mut online = false;
+    let mut heard = now();
+    let mut ping = gloo_timers::future::IntervalStream::new(millis(PING_EVERY / 4)).fuse();
+    let mut last_ping = now();
+    let ended = loop {
+        futures::select! {
+            frame = stream.next().fuse() => {
+                heard = now();
+                match frame {
+                    Some(Ok(frame)) => match parse(frame) {
+                        Some(ServerMsg::Ok { req, reply: Reply::Synced { channels, catch_up } }) if req == sync_req => {
+                            events::apply_sync(chat, channels, catch_up);
+                            online = true;
+                            chat.link().set(LinkStatus::Online);
+                            outbox::flush(chat, link);
+                        }
+                        Some(ServerMsg::Ok { req, reply }) => answer(&mut waiting, req, Ok(reply)),
+                        Some(ServerMsg::Error { req: Some(req), error }) => {
+                            answer(&mut waiting, req, Err(LinkError::Refused(error)));
+                        }
+                        Some(event) => events::apply(chat, event, chat.open().get_untracked()),
+                        None => {}
+                    },
+                    Some(Err(error)) => break ended_by(Some(error)),
+                    None => break Ended::Lost { was_online: online },
+                }
+            }
+            command = commands.next() => {
+                let Some(command) = command else { break Ended::Lost { was_online: online } };
+                if !online {
+                    let _ = command.reply.send(Err(LinkError::Offline));
+                    continue;
+                }
+                let req = next_req;
+                next_req += 1;
+                if sink.send(encode(&(command.build)(req))).await.is_err() {
+                    let _ = command.reply.send(Err(LinkError::Offline));
+                    break Ended::Lost { was_online: online };
+                }
+                waiting.insert(req, command.reply);
+            }
+            event = network.next() => {
+                if matches!(event, Some(Network::Offline)) {
+                    break Ended::Lost { was_online: online };
+                }
+            }
+            _ = ping.next() => {
+                if now() - heard > millis(DEAD_AFTER) as f64 {
+                    break Ended::Lost { was_online: online };
+                }
+                if now() - last_ping >= millis(PING_EVERY) as f64 {
+                    last_ping = now();
+                    let req = next_req;
+                    next_req += 1;
+                    if sink.send(encode(&ClientMsg::Ping { req })).await.is_err() {
+                        break Ended::Lost { was_online: online };
+                    }
+                }
+            }
+        }
+    };
+    for (_, reply) in waiting.drain() {
+        let _ = reply.send(Err(LinkError::Offline));
+    }
+    let _ = sink.close().await;
+    ended
+}
+
+/// Waits before the next attempt, answering requests with "offline"
+/// meanwhile; cut short when the network comes back or the tab is shown.
+async fn wait(
+    delay: Duration,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    network: &mut mpsc::UnboundedReceiver<Network>,
+) {
+    let mut timer = TimeoutFuture::new(millis(delay)).fuse();
+    loop {
+        futures::select! {
+            () = timer => return,
+            command = commands.next() => match command {
+                Some(command) => { let _ = command.reply.send(Err(LinkError::Offline)); }
+                None => return,
+            },
+            event = network.next() => match event {
+                Some(Network::Online | Network::Visible) | None => return,
+                Some(Network::Offline) => {}
+            },
+        }
+    }
+}
+
+/// Exponential backoff with full jitter, capped.
+fn backoff(attempt: u32) -> Duration {
+    let ceiling = BACKOFF_FIRST
+        .saturating_mul(2u32.saturating_pow(attempt))
+        .min(BACKOFF_CAP);
+    ceiling.mul_f64(0.5 + js_sys::Math::random() / 2.0)
+}
+
+fn answer(
+    waiting: &mut HashMap<ReqId, oneshot::Sender<Result<Reply, LinkError>>>,
+    req: ReqId,
+    result: Result<Reply, LinkError>,
+) {
+    if let Some(reply) = waiting.remove(&req) {
+        let _ = reply.send(result);
+    }
+}
+
+/// How a connection ended, from the error that ended it.
+fn ended_by(error: Option<WebSocketError>) -> Ended {
+    match error {
+        Some(WebSocketError::ConnectionClose(close)) if close.code == CLOSE_SESSION_ENDED => {
+            Ended::SignedOut
+        }
+        Some(WebSocketError::ConnectionClose(close)) if close.code == CLOSE_VERSION => {
+            Ended::Outdated
+        }
+        _ => Ended::Lost { was_online: false },
+    }
+}
+
+fn parse(frame: Frame) -> Option<ServerMsg> {
+    match frame {
+        Frame::Text(text) => serde_json::from_str(&text).ok(),
+        Frame::Bytes(_) => None,
+    }
+}
+
+fn encode(message: &ClientMsg) -> Frame {
+    // Serialising these types cannot fail.
+    Frame::Text(serde_json::to_string(message).unwrap_or_default())
+}
+
+fn socket_url() -> String {
+    let location = window().location();
+    let scheme = match location.protocol().as_deref() {
+        Ok("https:") => "wss",
+        _ => "ws",
+    };
+    let host = location.host().unwrap_or_default();
+    format!("{scheme}://{host}{WS_PATH}?v={PROTOCOL_VERSION}")
+}
+
+/// Tells the task when the browser goes online or offline, or the tab is
+/// shown again.
+fn watch_network(wake: mpsc::UnboundedSender<Network>) {
+    let online = wake.clone();
+    let offline = wake.clone();
+    // The listeners live as long as the page: their handles are dropped,
+    // which leaves them in place.
+    let _ = window_event_listener(leptos::ev::online, move |_| {
+        let _ = online.unbounded_send(Network::Online);
+    });
+    let _ = window_event_listener(leptos::ev::offline, move |_| {
+        let _ = offline.unbounded_send(Network::Offline);
+    });
+    // `visibilitychange` is dispatched on the document and bubbles to the
+    // window.
+    let _ = window_event_listener_untyped("visibilitychange", move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            let _ = wake.unbounded_send(Network::Visible);
+        }
+    });
+}
+
+fn go_to(path: &str) {
+    let _ = window().location().set_href(path);
+}
+
+fn reload() {
+    let _ = window().location().reload();
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn millis(duration: Duration) -> u32 {
+    u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
+}

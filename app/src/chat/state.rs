@@ -1,0 +1,450 @@
+//! The chat's client-side state: a reactive store of the user's channels,
+//! each with the messages this tab holds, and the rules for merging what the
+//! server sends into it.
+//!
+//! Every merge is idempotent and order-independent: a message is identified by
+//! its sender and client id and placed by its seq, so an event, the reply to
+//! one's own send, a history page and a catch-up can bring the same message in
+//! any order and it shows once, in place. The rules are plain methods on plain
+//! structs, tested without a browser; components reach them through the store.
+
+use reactive_stores::Store;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    model::{ChannelId, User, UserId},
+    protocol::{ChannelKind, ChannelSummary, ClientId, Message, Millis, Seq, MAX_UNREAD},
+};
+
+/// The state of the chat screen.
+#[derive(Clone, Debug, Store)]
+pub struct Chat {
+    pub me: User,
+    #[store(key: ChannelId = |channel| channel.id)]
+    pub channels: Vec<ChannelState>,
+    /// The channel on screen.
+    pub open: Option<ChannelId>,
+    pub link: LinkStatus,
+}
+
+/// How the tab's WebSocket is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkStatus {
+    /// Not connected yet (the page was just rendered).
+    Connecting,
+    Online,
+    /// Lost, and trying again.
+    Reconnecting,
+}
+
+/// One channel or conversation, as this tab holds it.
+#[derive(Clone, Debug, PartialEq, Store)]
+pub struct ChannelState {
+    pub id: ChannelId,
+    pub kind: ChannelKind,
+    pub members: u32,
+    pub last_seq: Seq,
+    pub last_read: Seq,
+    pub unread: u32,
+    /// Whether `entries` holds the channel's latest messages (it was opened,
+    /// or it came with the page).
+    pub loaded: bool,
+    pub has_older: bool,
+    /// Stored messages by seq, then messages not yet stored, oldest first.
+    pub entries: Vec<Entry>,
+}
+
+/// A message on screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Stored(Message),
+    /// Written here, not acknowledged yet.
+    Pending(Pending),
+    /// Refused by the server; can be retried.
+    Failed {
+        pending: Pending,
+        reason: String,
+    },
+}
+
+/// A message this tab has written but the server has not stored yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub channel: ChannelId,
+    pub client_id: ClientId,
+    pub text: String,
+    /// When it was written, by this browser's clock.
+    pub written: Millis,
+}
+
+impl Entry {
+    /// Identifies a message whether or not it is stored yet.
+    pub fn key(&self) -> (UserId, ClientId) {
+        match self {
+            Entry::Stored(message) => (message.sender, message.client_id),
+            // Only the user's own messages are ever pending; the id 0 keeps
+            // the key independent of who that is.
+            Entry::Pending(pending) | Entry::Failed { pending, .. } => {
+                (UserId(0), pending.client_id)
+            }
+        }
+    }
+
+    pub fn stored(&self) -> Option<&Message> {
+        match self {
+            Entry::Stored(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    fn client_id(&self) -> ClientId {
+        match self {
+            Entry::Stored(message) => message.client_id,
+            Entry::Pending(pending) | Entry::Failed { pending, .. } => pending.client_id,
+        }
+    }
+}
+
+impl Chat {
+    /// The state the page starts from.
+    pub fn new(me: User, summaries: Vec<ChannelSummary>) -> Self {
+        let channels = summaries
+            .into_iter()
+            .map(ChannelState::from_summary)
+            .collect();
+        Self {
+            me,
+            channels,
+            open: None,
+            link: LinkStatus::Connecting,
+        }
+    }
+}
+
+impl ChannelState {
+    pub fn from_summary(summary: ChannelSummary) -> Self {
+        Self {
+            id: summary.id,
+            kind: summary.kind,
+            members: summary.members,
+            last_seq: summary.last_seq,
+            last_read: summary.last_read,
+            unread: summary.unread,
+            loaded: false,
+            has_older: false,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Takes a fresh summary from the server, keeping the messages held.
+    pub fn refresh(&mut self, summary: ChannelSummary) {
+        self.kind = summary.kind;
+        self.members = summary.members;
+        self.last_seq = self.last_seq.max(summary.last_seq);
+        self.last_read = self.last_read.max(summary.last_read);
+        self.unread = summary.unread;
+    }
+
+    /// The name the sidebar and the heading show.
+    pub fn name(&self) -> &str {
+        match &self.kind {
+            ChannelKind::Public { name } => name,
+            ChannelKind::Direct { peer } => &peer.username,
+        }
+    }
+
+    pub fn is_direct(&self) -> bool {
+        matches!(self.kind, ChannelKind::Direct { .. })
+    }
+
+    /// The seq up to which this tab holds every message, if it holds any
+    /// range at all: the cursor for catching up.
+    pub fn cursor(&self) -> Option<Seq> {
+        if !self.loaded {
+            return None;
+        }
+        let mut stored = self.entries.iter().filter_map(Entry::stored);
+        let Some(first) = stored.next() else {
+            return Some(self.last_seq);
+        };
+        let mut cursor = first.seq;
+        for message in stored {
+            if message.seq.0 != cursor.0 + 1 {
+                break;
+            }
+            cursor = message.seq;
+        }
+        Some(cursor)
+    }
+
+    /// Merges a stored message. Returns `true` if it was new to this tab.
+    /// A pending copy of it (same client id, sent by `me`) is replaced in
+    /// place of being shown twice.
+    pub fn merge(&mut self, message: Message, me: UserId) -> bool {
+        self.last_seq = self.last_seq.max(message.seq);
+        if self
+            .entries
+            .iter()
+            .filter_map(Entry::stored)
+            .any(|m| m.seq == message.seq)
+        {
+            return false;
+        }
+        if message.sender == me {
+            self.entries.retain(|entry| {
+                matches!(entry, Entry::Stored(_)) || entry.client_id() != message.client_id
+            });
+        }
+        if !self.loaded {
+            return true;
+        }
+        let at = self
+            .entries
+            .iter()
+            .position(|entry| entry.stored().is_none_or(|m| m.seq > message.seq))
+            .unwrap_or(self.entries.len());
+        self.entries.insert(at, Entry::Stored(message));
+        true
+    }
+
+    /// Counts a new message from someone else as unread, unless the reader
+    /// is looking at the channel.
+    pub fn count_unread(&mut self, message: &Message, me: UserId, viewing: bool) {
+        if message.sender != me && !viewing && message.seq > self.last_read {
+            self.unread = (self.unread + 1).min(MAX_UNREAD);
+        }
+    }
+
+    /// Sets the channel's messages to a page of the latest ones (opening it,
+    /// or a catch-up that skipped too much), keeping what is still pending.
+    pub fn load_latest(&mut self, messages: Vec<Message>, has_older: bool, me: UserId) {
+        let pending: Vec<Entry> = self
+            .entries
+            .drain(..)
+            .filter(|e| e.stored().is_none())
+            .collect();
+        self.loaded = true;
+        self.has_older = has_older;
+        for message in messages {
+            self.merge(message, me);
+        }
+        self.entries.extend(pending);
+    }
+
+    /// Adds an older page above the messages held.
+    pub fn prepend(&mut self, messages: Vec<Message>, has_older: bool, me: UserId) {
+        self.has_older = has_older;
+        for message in messages {
+            self.merge(message, me);
+        }
+    }
+
+    /// Shows a message as written and waiting for the server.
+    pub fn add_pending(&mut self, pending: Pending) {
+        self.entries.push(Entry::Pending(pending));
+    }
+
+    /// Marks a pending message as refused.
+    pub fn fail(&mut self, client_id: ClientId, reason: String) {
+        for entry in &mut self.entries {
+            if let Entry::Pending(pending) = entry {
+                if pending.client_id == client_id {
+                    *entry = Entry::Failed {
+                        pending: pending.clone(),
+                        reason,
+                    };
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Puts a refused message back to pending, for another try.
+    pub fn retry(&mut self, client_id: ClientId) -> Option<Pending> {
+        for entry in &mut self.entries {
+            if let Entry::Failed { pending, .. } = entry {
+                if pending.client_id == client_id {
+                    let pending = pending.clone();
+                    *entry = Entry::Pending(pending.clone());
+                    return Some(pending);
+                }
+            }
+        }
+        None
+    }
+
+    /// Messages waiting to be sent, oldest first.
+    pub fn pending(&self) -> impl Iterator<Item = &Pending> {
+        self.entries.iter().filter_map(|entry| match entry {
+            Entry::Pending(pending) => Some(pending),
+            _ => None,
+        })
+    }
+
+    /// Records that the user has read up to `seq`.
+    pub fn mark_read(&mut self, seq: Seq) {
+        if seq >= self.last_read {
+            self.last_read = seq;
+        }
+        if self.last_read >= self.last_seq {
+            self.unread = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ME: UserId = UserId(1);
+    const BOB: UserId = UserId(2);
+
+    fn channel() -> ChannelState {
+        let mut channel = ChannelState::from_summary(ChannelSummary {
+            id: ChannelId(1),
+            kind: ChannelKind::Public {
+                name: "General".into(),
+            },
+            last_seq: Seq(0),
+            last_read: Seq(0),
+            unread: 0,
+            members: 2,
+        });
+        channel.loaded = true;
+        channel
+    }
+
+    fn message(seq: i64, sender: UserId, id: u128) -> Message {
+        Message {
+            id: crate::protocol::MessageId(seq),
+            channel: ChannelId(1),
+            seq: Seq(seq),
+            sender,
+            sender_name: "x".into(),
+            client_id: ClientId(uuid::Uuid::from_u128(id)),
+            text: format!("m{seq}"),
+            at: Millis(seq),
+        }
+    }
+
+    fn seqs(channel: &ChannelState) -> Vec<i64> {
+        channel
+            .entries
+            .iter()
+            .filter_map(Entry::stored)
+            .map(|m| m.seq.0)
+            .collect()
+    }
+
+    #[test]
+    fn messages_land_by_seq_whatever_the_order() {
+        let mut c = channel();
+        for seq in [3, 1, 2, 2, 3] {
+            c.merge(message(seq, BOB, seq as u128), ME);
+        }
+        assert_eq!(seqs(&c), [1, 2, 3]);
+        assert_eq!(c.last_seq, Seq(3));
+        assert_eq!(c.cursor(), Some(Seq(3)));
+    }
+
+    #[test]
+    fn the_cursor_stops_at_a_gap() {
+        let mut c = channel();
+        for seq in [1, 2, 4] {
+            c.merge(message(seq, BOB, seq as u128), ME);
+        }
+        assert_eq!(c.cursor(), Some(Seq(2)));
+        c.merge(message(3, BOB, 3), ME);
+        assert_eq!(c.cursor(), Some(Seq(4)));
+    }
+
+    #[test]
+    fn an_acknowledged_message_replaces_its_pending_copy() {
+        let mut c = channel();
+        let mine = message(1, ME, 42);
+        c.add_pending(Pending {
+            channel: ChannelId(1),
+            client_id: mine.client_id,
+            text: "m1".into(),
+            written: Millis(0),
+        });
+        assert_eq!(c.pending().count(), 1);
+        assert!(c.merge(mine.clone(), ME));
+        assert!(
+            !c.merge(mine, ME),
+            "the event after the reply changes nothing"
+        );
+        assert_eq!(c.entries.len(), 1);
+        assert_eq!(c.pending().count(), 0);
+    }
+
+    #[test]
+    fn pending_messages_stay_after_stored_ones() {
+        let mut c = channel();
+        c.add_pending(Pending {
+            channel: ChannelId(1),
+            client_id: ClientId(uuid::Uuid::from_u128(9)),
+            text: "p".into(),
+            written: Millis(0),
+        });
+        c.merge(message(1, BOB, 1), ME);
+        assert!(matches!(c.entries[0], Entry::Stored(_)));
+        assert!(matches!(c.entries[1], Entry::Pending(_)));
+    }
+
+    #[test]
+    fn unread_counts_others_messages_when_not_viewing() {
+        let mut c = channel();
+        c.count_unread(&message(1, BOB, 1), ME, false);
+        c.count_unread(&message(2, ME, 2), ME, false);
+        c.count_unread(&message(3, BOB, 3), ME, true);
+        assert_eq!(c.unread, 1);
+        c.last_seq = Seq(3);
+        c.mark_read(Seq(3));
+        assert_eq!(c.unread, 0);
+    }
+
+    #[test]
+    fn a_failed_message_can_be_retried() {
+        let mut c = channel();
+        let id = ClientId(uuid::Uuid::from_u128(5));
+        c.add_pending(Pending {
+            channel: ChannelId(1),
+            client_id: id,
+            text: "p".into(),
+            written: Millis(0),
+        });
+        c.fail(id, "too fast".into());
+        assert_eq!(c.pending().count(), 0);
+        assert!(c.retry(id).is_some());
+        assert_eq!(c.pending().count(), 1);
+    }
+
+    #[test]
+    fn an_unloaded_channel_only_tracks_its_last_seq() {
+        let mut c = channel();
+        c.loaded = false;
+        assert!(c.merge(message(5, BOB, 5), ME));
+        assert!(c.entries.is_empty());
+        assert_eq!(c.last_seq, Seq(5));
+        assert_eq!(c.cursor(), None);
+    }
+
+    #[test]
+    fn loading_the_latest_page_keeps_pending_messages() {
+        let mut c = channel();
+        c.loaded = false;
+        c.add_pending(Pending {
+            channel: ChannelId(1),
+            client_id: ClientId(uuid::Uuid::from_u128(9)),
+            text: "p".into(),
+            written: Millis(0),
+        });
+        c.load_latest(vec![message(7, BOB, 7), message(8, BOB, 8)], true, ME);
+        assert_eq!(seqs(&c), [7, 8]);
+        assert_eq!(c.pending().count(), 1);
+        c.prepend(vec![message(5, BOB, 5), message(6, BOB, 6)], false, ME);
+        assert_eq!(seqs(&c), [5, 6, 7, 8]);
+        assert!(!c.has_older);
+    }
+}

@@ -1,0 +1,107 @@
+//! The chat page as the server renders it: readable before (or without) any
+//! script, with text escaped, and a form to post with.
+
+use app::protocol::{ClientMsg, Reply};
+use reqwest::StatusCode;
+
+use crate::{
+    browser::{location, Browser},
+    common::TestServer,
+    live::Live,
+};
+
+const PASSWORD: &str = "correct horse battery";
+
+#[tokio::test]
+async fn the_channel_page_is_rendered_with_its_latest_messages_escaped() {
+    let server = TestServer::start().await;
+    let browser = Browser::new(&server.base());
+    browser.sign_up("alice", PASSWORD).await.unwrap();
+    let mut live = Live::connect(&browser).await;
+    live.say(app::model::ChannelId::GENERAL, "<script>alert(1)</script>")
+        .await;
+    live.say(app::model::ChannelId::GENERAL, "see https://example.com")
+        .await;
+
+    let html = browser.get("/c/1").await.text().await.unwrap();
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped text"
+    );
+    assert!(!html.contains("<script>alert(1)"), "never raw HTML");
+    assert!(
+        html.contains(
+            r#"<a href="https://example.com" target="_blank" rel="noopener noreferrer">"#
+        ),
+        "links are safe links"
+    );
+    assert!(html.contains(r#"role="log""#));
+    assert!(html.contains(r#"aria-label="Messages""#));
+    assert!(html.contains("<h1>General"));
+
+    assert!(html.contains(r#"aria-label="Channels""#));
+    assert!(html.contains(r#"aria-label="Message""#));
+}
+
+#[tokio::test]
+async fn a_channel_one_is_not_in_is_not_shown() {
+    let server = TestServer::start().await;
+    let alice = Browser::new(&server.base());
+    alice.sign_up("alice", PASSWORD).await.unwrap();
+    let mut live = Live::connect(&alice).await;
+    let secret = match live
+        .request(|req| ClientMsg::CreateChannel {
+            req,
+            name: "secret".into(),
+        })
+        .await
+    {
+        Ok(Reply::Channel { channel }) => channel.id,
+        other => panic!("{other:?}"),
+    };
+    live.say(secret, "the plans").await;
+
+    let bob = Browser::new(&server.base());
+    bob.sign_up("bob", PASSWORD).await.unwrap();
+    let html = bob.get(&format!("/c/{secret}")).await.text().await.unwrap();
+    assert!(html.contains("Channel not found"));
+    assert!(!html.contains("the plans"));
+    assert!(!html.contains(">secret<"), "not even its name");
+}
+
+#[tokio::test]
+async fn a_form_post_sends_once_and_goes_back() {
+    let server = TestServer::start().await;
+    let browser = Browser::new(&server.base());
+    browser.sign_up("alice", PASSWORD).await.unwrap();
+    let client_id = uuid::Uuid::new_v4().to_string();
+    let form = [
+        ("channel", "1"),
+        ("client_id", client_id.as_str()),
+        ("text", "posted without JavaScript"),
+    ];
+
+    let response = browser.post_form("post", &form, "/c/1").await;
+    assert_eq!(
+        location(&response).trim_end_matches('?'),
+        server.url("/c/1")
+    );
+
+    // The browser resubmits the same form: still one message.
+    let response = browser.post_form("post", &form, "/c/1").await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(server.count("messages").await, 1);
+    let html = browser.get("/c/1").await.text().await.unwrap();
+    assert!(html.contains("posted without JavaScript"));
+
+    let empty = [
+        ("channel", "1"),
+        ("client_id", client_id.as_str()),
+        ("text", "   "),
+    ];
+    let back = location(&browser.post_form("post", &empty, "/c/1").await);
+    assert!(
+        back.contains("__err="),
+        "the error goes back to the page: {back}"
+    );
+}
