@@ -1,4 +1,4 @@
-import { test, expect, uniqueName, signUp, PASSWORD } from "./fixtures";
+import { test, expect, uniqueName, signUp, live, say, messages, PASSWORD } from "./fixtures";
 
 test("sign up lands in the app showing your name", async ({ page }) => {
   const name = uniqueName("Ann");
@@ -84,4 +84,32 @@ test.describe("without JavaScript", () => {
     await page.getByRole("button", { name: "Log in" }).click();
     await expect(page.getByRole("alert")).toHaveText("invalid username or password");
   });
+});
+
+test("logging out sends this browser's other tabs to the login page, not other browsers'", async ({
+  browser,
+  baseURL,
+}) => {
+  const laptop = await browser.newContext({ baseURL });
+  const first = await laptop.newPage();
+  const name = uniqueName("tabs");
+  await signUp(first, name);
+  const second = await laptop.newPage();
+  await second.goto("/");
+  await live(second);
+
+  const phone = await (await browser.newContext({ baseURL })).newPage();
+  await phone.goto("/login");
+  await phone.getByLabel("Username").fill(name);
+  await phone.getByLabel("Password").fill(PASSWORD);
+  await phone.getByRole("button", { name: "Log in" }).click();
+  await live(phone);
+
+  await first.getByRole("button", { name: "Log out" }).click();
+  await expect(first).toHaveURL("/login");
+  await expect(second).toHaveURL("/login");
+  // The phone's session is another one: it stays in the app, still live.
+  await say(phone, "still here");
+  await expect(messages(phone).getByText("still here")).toBeVisible();
+  await expect(phone).toHaveURL("/");
 });
