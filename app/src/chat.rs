@@ -15,9 +15,13 @@ pub mod events;
 pub mod link;
 pub mod link_status;
 pub mod linkify;
+pub mod members;
+
 pub mod message_list;
 pub mod outbox;
 pub mod page;
+pub mod people;
+
 pub mod rows;
 pub mod sidebar;
 mod snapshot;

@@ -42,7 +42,7 @@ impl ChannelId {
 }
 
 /// A signed-in user, as the rest of the app sees them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct User {
     pub id: UserId,

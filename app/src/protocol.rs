@@ -125,7 +125,21 @@ pub struct DirectoryEntry {
     pub joined: bool,
 }
 
+/// A member of a channel, and whether they are online.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Member {
+    pub user: User,
+    pub online: bool,
+}
+
+/// The most members a member list holds.
+pub const MEMBER_LIST_LIMIT: u32 = 200;
+
+/// The most users one watch may name.
+pub const MAX_WATCHED: usize = 500;
+
 /// Where a client is in one channel: it holds every message up to `seq`.
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
     pub channel: ChannelId,
@@ -192,6 +206,24 @@ pub enum ClientMsg {
     Ping {
         req: ReqId,
     },
+    /// Some members of a channel, online first, and its counts.
+    Members {
+        req: ReqId,
+        channel: ChannelId,
+    },
+    /// The users whose presence this connection follows (replacing the last
+    /// set): the people shown on screen. Only users who share a channel with
+    /// the asker are followed.
+    Watch {
+        req: ReqId,
+        users: Vec<UserId>,
+    },
+    /// The user is (or stopped) typing in a channel.
+    Typing {
+        req: ReqId,
+        channel: ChannelId,
+        typing: bool,
+    },
 }
 
 impl ClientMsg {
@@ -208,6 +240,9 @@ impl ClientMsg {
             | ClientMsg::BrowseChannels { req, .. }
             | ClientMsg::FindUsers { req, .. }
             | ClientMsg::OpenDirect { req, .. }
+            | ClientMsg::Members { req, .. }
+            | ClientMsg::Watch { req, .. }
+            | ClientMsg::Typing { req, .. }
             | ClientMsg::Ping { req } => *req,
         }
     }
@@ -238,6 +273,17 @@ pub enum Reply {
     },
     Users {
         users: Vec<User>,
+    },
+    Members {
+        channel: ChannelId,
+        members: Vec<Member>,
+        /// How many members the channel has, and how many are online.
+        total: u32,
+        online: u32,
+    },
+    /// Which of the watched users are online now.
+    Presence {
+        online: Vec<UserId>,
     },
     Done,
     Pong,
@@ -294,6 +340,17 @@ pub enum ServerMsg {
     Members {
         channel: ChannelId,
         members: u32,
+    },
+    /// A watched user came online or went offline.
+    Presence {
+        user: UserId,
+        online: bool,
+    },
+    /// Someone is typing in one of your channels, or stopped.
+    Typing {
+        channel: ChannelId,
+        user: User,
+        typing: bool,
     },
 }
 

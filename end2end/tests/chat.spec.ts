@@ -104,7 +104,9 @@ test("script and image payloads show as text", async ({ browser, baseURL }) => {
 });
 
 test("scrolling up loads older messages and keeps the view in place", async ({ browser, baseURL }) => {
+  test.slow(); // 120 messages are posted first, one by one
   const alice = await chatter(browser, baseURL, "alice");
+
   // 120 messages, through the plain form endpoint.
   for (let i = 1; i <= 120; i++) {
     const response = await alice.page.request.post("/api/post", {

@@ -45,6 +45,9 @@ export class BanterServer {
         BANTER_SIGNUPS_PER_HOUR: "100000",
         BANTER_SEND_RATE: "1000",
         BANTER_SEND_BURST: "1000",
+        // A short grace delay, so that going offline shows quickly.
+        BANTER_PRESENCE_GRACE_MS: "1000",
+
         ...this.env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -8,7 +8,10 @@
 use app::model::{ChannelId, UserId};
 use tower_sessions::session::Id as SessionId;
 
-use crate::hub::{Frame, Hub};
+use crate::{
+    hub::{Frame, Hub},
+    store::PresenceChange,
+};
 
 /// One event for the hubs.
 #[derive(Clone, Debug)]
@@ -23,6 +26,8 @@ pub enum Event {
     Unsubscribe { user: UserId, channel: ChannelId },
     /// The session was logged out: its connections close.
     EndSession { session: SessionId },
+    /// A user came online or went offline: their watchers hear of it.
+    Presence(PresenceChange),
 }
 
 /// Carries events to every node's hub, in the order they are published.
@@ -56,5 +61,6 @@ pub fn apply(hub: &Hub, event: Event) {
         Event::Subscribe { user, channel } => hub.subscribe(user, channel),
         Event::Unsubscribe { user, channel } => hub.unsubscribe(user, channel),
         Event::EndSession { session } => hub.end_session(session),
+        Event::Presence(change) => hub.presence(change),
     }
 }

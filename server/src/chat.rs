@@ -5,6 +5,8 @@
 mod channels;
 mod messages;
 mod pages;
+mod people;
+
 mod pipeline;
 
 pub use pipeline::Pipeline;

@@ -53,6 +53,11 @@ pub struct Config {
     /// Messages a user may send in a burst.
     #[arg(long, env = "BANTER_SEND_BURST", default_value_t = 20)]
     pub send_burst: u32,
+
+    /// How long after their last connection closes a user still counts as
+    /// online (a reload or a brief drop is not "offline"), in milliseconds.
+    #[arg(long, env = "BANTER_PRESENCE_GRACE_MS", default_value_t = 10_000)]
+    pub presence_grace_ms: u64,
 }
 
 impl Config {
@@ -90,7 +95,13 @@ impl Config {
             signups_per_hour: 10,
             send_rate: 10,
             send_burst: 20,
+            presence_grace_ms: 10_000,
         }
+    }
+
+    /// The presence grace delay.
+    pub fn presence_grace(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.presence_grace_ms)
     }
 }
 
@@ -137,5 +148,6 @@ mod tests {
             (parsed.send_rate, parsed.send_burst),
             (built.send_rate, built.send_burst)
         );
+        assert_eq!(parsed.presence_grace_ms, built.presence_grace_ms);
     }
 }

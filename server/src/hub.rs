@@ -24,6 +24,8 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, Notify};
 use tower_sessions::session::Id as SessionId;
 
+use crate::store::PresenceChange;
+
 /// One serialised server message, shared by every connection it goes to.
 pub type Frame = Utf8Bytes;
 
@@ -113,6 +115,9 @@ struct Conn {
     user: UserId,
     session: Option<SessionId>,
     channels: HashSet<ChannelId>,
+    link: Arc<Link>,
+    /// The users whose presence this connection follows.
+    watching: HashSet<UserId>,
 }
 
 /// The connections listening to one channel, user or session, with their
@@ -125,6 +130,10 @@ struct State {
     channels: HashMap<ChannelId, Listeners>,
     users: HashMap<UserId, Listeners>,
     sessions: HashMap<SessionId, Listeners>,
+    /// For each user, the connections that follow their presence.
+    watchers: HashMap<UserId, Listeners>,
+    /// The newest presence version heard per user, to drop late news.
+    presence_versions: HashMap<UserId, i64>,
 }
 
 /// This node's connections; cheap to clone.
@@ -184,6 +193,8 @@ impl Hub {
                 user,
                 session,
                 channels,
+                link,
+                watching: HashSet::new(),
             },
         );
         Registration { id, frames, close }
@@ -201,6 +212,62 @@ impl Hub {
         remove_from(&mut state.users, &conn.user, &id);
         if let Some(session) = conn.session {
             remove_from(&mut state.sessions, &session, &id);
+        }
+        for user in &conn.watching {
+            remove_from(&mut state.watchers, user, &id);
+        }
+    }
+
+    /// Makes connection `id` follow the presence of exactly `users`.
+    pub fn watch(&self, id: ConnId, users: &[UserId]) {
+        let mut state = self.write();
+        let State {
+            conns, watchers, ..
+        } = &mut *state;
+        let Some(conn) = conns.get_mut(&id) else {
+            return;
+        };
+        let wanted: HashSet<UserId> = users.iter().copied().collect();
+        for user in conn.watching.difference(&wanted) {
+            remove_from(watchers, user, &id);
+        }
+        for user in wanted.difference(&conn.watching) {
+            watchers
+                .entry(*user)
+                .or_default()
+                .insert(id, conn.link.clone());
+        }
+        conn.watching = wanted;
+    }
+
+    /// Tells the watchers of a user that their presence changed, unless a
+    /// newer change was already heard.
+    pub fn presence(&self, change: PresenceChange) {
+        {
+            let mut state = self.write();
+            let newest = state
+                .presence_versions
+                .entry(change.user)
+                .or_insert(i64::MIN);
+            if change.version <= *newest {
+                return;
+            }
+            *newest = change.version;
+        }
+        let message = ServerMsg::Presence {
+            user: change.user,
+            online: change.online,
+        };
+        if let Some(frame) = encode(&message) {
+            let state = self.read();
+            for link in state
+                .watchers
+                .get(&change.user)
+                .into_iter()
+                .flat_map(HashMap::values)
+            {
+                link.push(&frame);
+            }
         }
     }
 

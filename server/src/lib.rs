@@ -10,6 +10,7 @@
 //!   pipeline that stores in batches and announces in order.
 //! - [`ws`]: the WebSocket endpoint and its per-connection task.
 //! - [`hub`]: this node's connections and what each listens to.
+//! - [`presence`]: who is online, with a grace delay, across nodes.
 //! - [`bus`]: how events reach every node's hub.
 //! - [`limits`]: in-memory rate limits.
 //! - [`backend`]: the bodies of the UI's server functions.
@@ -33,6 +34,8 @@ pub mod error;
 pub mod health;
 pub mod hub;
 pub mod limits;
+pub mod presence;
+
 pub mod security;
 pub mod shutdown;
 pub mod state;
@@ -45,6 +48,7 @@ use axum::{middleware::from_fn_with_state, routing::get, Router};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 use tower_http::compression::CompressionLayer;
 use tower_sessions::ExpiredDeletion;
 
@@ -58,6 +62,7 @@ use crate::{
     chat::Pipeline,
     hub::Hub,
     limits::TokenBuckets,
+    presence::Presence,
     store::{sqlite::SqliteStore, Store},
 };
 pub use crate::{config::Config, error::StartError, state::AppState};
@@ -143,6 +148,12 @@ impl AppState {
         let store: Arc<dyn Store> = Arc::new(sqlite);
         let hub = Hub::default();
         let bus: Arc<dyn Bus> = Arc::new(LocalBus::new(hub.clone()));
+        let shutdown = CancellationToken::new();
+        let presence = Presence::new(store.clone(), bus.clone(), config.presence_grace());
+        presence
+            .start(shutdown.clone())
+            .await
+            .map_err(|error| StartError::Presence(error.to_string()))?;
         let dev_reload_origin = std::env::var_os("LEPTOS_WATCH").map(|_| {
             let host = leptos.site_addr.ip();
             Arc::from(format!("ws://{host}:{}", leptos.reload_port))
@@ -153,12 +164,13 @@ impl AppState {
             config: Arc::new(config),
             leptos,
             pipeline: Pipeline::start(store.clone(), bus.clone()),
+            presence,
             store,
             sessions,
             passwords: Passwords::default(),
             hub,
             bus,
-            shutdown: tokio_util::sync::CancellationToken::new(),
+            shutdown,
             dev_reload_origin,
         })
     }
@@ -191,6 +203,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     // WebSockets never end by themselves: the shutdown token closes them so
     // that the graceful shutdown can finish.
     let shutdown = state.shutdown.clone();
+    let presence = state.presence.clone();
     let result = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -203,6 +216,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     .map_err(StartError::Serve);
 
     sweeper.abort();
+    presence.stop().await;
     tracing::info!("Banter has stopped");
     result
 }

@@ -15,6 +15,7 @@ use crate::{
     config::Config,
     hub::Hub,
     limits::TokenBuckets,
+    presence::Presence,
     store::Store,
 };
 
@@ -35,6 +36,8 @@ pub struct AppState {
     pub bus: Arc<dyn Bus>,
     /// Stores and announces messages, in order.
     pub pipeline: Pipeline,
+    /// Who is online, on this node and (through the database) on others.
+    pub presence: Presence,
     /// Message sends per user.
     pub send_limits: Arc<TokenBuckets<UserId>>,
     /// Cancelled when the server shuts down, to close every WebSocket.

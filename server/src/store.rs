@@ -175,9 +175,79 @@ pub trait MessageStore: Send + Sync {
     ) -> Result<Vec<Message>, StoreError>;
 }
 
+/// A change of a user's online state. Versions increase with every change of
+/// a user, in the order the database made them, so a node that hears of
+/// changes out of order keeps the newest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PresenceChange {
+    pub user: UserId,
+    pub online: bool,
+    pub version: i64,
+}
+
+/// Some members of a channel (online first) and how many there are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberList {
+    pub members: Vec<app::protocol::Member>,
+    pub total: u32,
+    pub online: u32,
+}
+
+/// Who is connected where: a row per user and node while the user has a
+/// connection on that node, and a heartbeat per node. A user is online while
+/// any row of theirs exists.
+#[async_trait::async_trait]
+pub trait PresenceStore: Send + Sync {
+    /// Registers `node`, or records that it is still alive.
+    async fn heartbeat(&self, node: &str) -> Result<(), StoreError>;
+
+    /// `user` has a connection on `node`; the change if they were offline.
+    async fn presence_join(
+        &self,
+        user: UserId,
+        node: &str,
+    ) -> Result<Option<PresenceChange>, StoreError>;
+
+    /// `user` has no connection left on `node`; the change if they are now
+    /// offline everywhere.
+    async fn presence_leave(
+        &self,
+        user: UserId,
+        node: &str,
+    ) -> Result<Option<PresenceChange>, StoreError>;
+
+    /// Forgets the nodes (other than `keep`) whose last heartbeat is older
+    /// than `stale_before` (Unix ms), and their rows; the users now offline.
+    async fn reap_nodes(
+        &self,
+        stale_before: i64,
+        keep: &str,
+    ) -> Result<Vec<PresenceChange>, StoreError>;
+
+    /// Forgets `node` and its rows (it is shutting down).
+    async fn remove_node(&self, node: &str) -> Result<Vec<PresenceChange>, StoreError>;
+
+    /// Of `users`, those who share a channel with `viewer` (the only ones
+    /// whose presence `viewer` may see), with whether each is online.
+    async fn visible_presence(
+        &self,
+        viewer: UserId,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, bool)>, StoreError>;
+
+    /// Up to `limit` members of `channel`, online first then by name.
+    async fn channel_members(
+        &self,
+        channel: ChannelId,
+        limit: u32,
+    ) -> Result<MemberList, StoreError>;
+}
+
 /// Everything Banter stores.
 #[async_trait::async_trait]
-pub trait Store: UserStore + ChannelStore + MessageStore + Send + Sync + 'static {
+pub trait Store:
+    UserStore + ChannelStore + MessageStore + PresenceStore + Send + Sync + 'static
+{
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 }

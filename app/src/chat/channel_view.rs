@@ -13,7 +13,9 @@ use super::{
     composer::Composer,
     events::update_channel,
     link::Link,
+    members::{load_members, online_count, MembersPanel, TypingLine},
     message_list::MessageList,
+    people::People,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
 };
 use crate::{
@@ -35,23 +37,36 @@ pub fn ChannelView(channel: Memo<ChannelId>) -> impl IntoView {
     });
     load_when_opened(chat, link.clone(), channel);
     mark_read_when_seen(chat, link, channel);
+    load_members(channel);
+    let members_open = RwSignal::new(false);
 
     view! {
         <main class="channel-view" id="main">
             <Show when=exists fallback=|| view! { <ChannelMissing /> }>
-                <ChannelHeader channel />
-                <MessageList channel />
-                <Composer channel />
+                <ChannelHeader channel members_open />
+                <div class="channel-body">
+                    <div class="channel-column">
+                        <MessageList channel />
+                        <TypingLine channel />
+                        <Composer channel />
+                    </div>
+                    <Show when=move || members_open.get()>
+                        <MembersPanel channel />
+                    </Show>
+                </div>
             </Show>
         </main>
     }
 }
 
-/// The header: the channel's name as the page's main heading.
+/// The header: the channel's name as the page's main heading, its member
+/// and online counts, and its actions.
 #[component]
-fn ChannelHeader(channel: Memo<ChannelId>) -> impl IntoView {
+fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
     let link = expect_context::<Link>();
+    let people = expect_context::<People>();
+    let online = move || channel.try_get().and_then(|id| online_count(people, id));
     let state = move || chat.channels().at_key(channel.get());
     let name = move || {
         state()
@@ -91,8 +106,18 @@ fn ChannelHeader(channel: Memo<ChannelId>) -> impl IntoView {
                     1 => "1 member".to_owned(),
                     n => format!("{n} members"),
                 }}
+                {move || online().map(|n| format!(" · {n} online"))}
             </span>
             <span class="spacer"></span>
+            <button
+                type="button"
+                class="button subtle small"
+                aria-expanded=move || members_open.get().to_string()
+                aria-controls="members-panel"
+                on:click=move |_| members_open.update(|open| *open = !*open)
+            >
+                "Members"
+            </button>
             <Show when=leavable>
                 <button type="button" class="button subtle small" on:click=leave.clone()>
                     "Leave channel"

@@ -5,6 +5,8 @@
 //! without JavaScript can write too; once hydrated, sending goes through the
 //! outbox and the WebSocket instead.
 
+use std::collections::HashMap;
+
 use leptos::{ev, html, prelude::*, server_fn::ServerFn};
 use reactive_stores::Store;
 
@@ -12,13 +14,18 @@ use super::{
     link::Link,
     outbox,
     state::{Chat, ChatStoreFields},
+    time::now,
 };
 
 use crate::{
     error::AppError,
     model::{ChannelId, MessageText, MessageTextError},
-    protocol::ClientId,
+    protocol::{ClientId, ClientMsg},
 };
+
+/// How often a typing notice is renewed while the user keeps typing, in
+/// milliseconds (notices lapse after `people::TYPING_TTL`).
+const TYPING_RENEW: f64 = 3_000.0;
 
 /// Posts a message from a plain form (no JavaScript), then goes back to the
 /// page. The client id, chosen when the page was rendered, makes a repeated
@@ -52,12 +59,74 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
         format!("Message {}", name.unwrap_or_default())
     };
 
+    // Each channel keeps its own draft.
+    let drafts = StoredValue::new(HashMap::<ChannelId, String>::new());
+    Effect::new(move |previous: Option<ChannelId>| {
+        let Some(id) = channel.try_get() else {
+            return previous.unwrap_or(ChannelId::GENERAL);
+        };
+        if let Some(previous) = previous.filter(|p| *p != id) {
+            let draft = text.get_untracked();
+            drafts.update_value(|d| {
+                d.insert(previous, draft);
+            });
+            text.set(drafts.with_value(|d| d.get(&id).cloned().unwrap_or_default()));
+            error.set(None);
+        }
+        id
+    });
+
+    // Typing notices: renewed every few seconds while the box has text,
+    // withdrawn when it empties or the user moves to another channel.
+    let typing = StoredValue::new(None::<(ChannelId, f64)>);
+    let notify = {
+        let link = link.clone();
+        move |channel: ChannelId, is_typing: bool| {
+            let link = link.clone();
+            leptos::task::spawn_local(async move {
+                let _ = link
+                    .request(move |req| ClientMsg::Typing {
+                        req,
+                        channel,
+                        typing: is_typing,
+                    })
+                    .await;
+            });
+        }
+    };
+    let on_input = {
+        let notify = notify.clone();
+        move |event: ev::Event| {
+            let value = event_target_value(&event);
+            let id = channel.get_untracked();
+            let now = now().0 as f64;
+            match (value.trim().is_empty(), typing.get_value()) {
+                (false, Some((was, since))) if was == id && now - since < TYPING_RENEW => {}
+                (false, last) => {
+                    if let Some((was, _)) = last.filter(|(was, _)| *was != id) {
+                        notify(was, false);
+                    }
+                    typing.set_value(Some((id, now)));
+                    notify(id, true);
+                }
+                (true, Some((was, _))) => {
+                    typing.set_value(None);
+                    notify(was, false);
+                }
+                (true, None) => {}
+            }
+            text.set(value);
+        }
+    };
+
     let send = move || {
         match MessageText::parse(&text.get_untracked()) {
             Ok(message) => {
                 outbox::send(chat, &link, channel.get_untracked(), message);
                 text.set(String::new());
                 error.set(None);
+                // The message itself tells the others that typing is over.
+                typing.set_value(None);
             }
             Err(MessageTextError::Empty) => {}
             Err(reason) => error.set(Some(reason.to_string())),
@@ -92,7 +161,7 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
                 placeholder=placeholder
                 node_ref=input
                 prop:value=move || text.get()
-                on:input=move |event| text.set(event_target_value(&event))
+                on:input=on_input
                 on:keydown=on_keydown
             ></textarea>
             <button type="submit" class="button primary">"Send"</button>

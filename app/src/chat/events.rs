@@ -4,18 +4,24 @@ use reactive_stores::Store;
 
 use leptos::prelude::*;
 
-use super::state::{ChannelState, Chat, ChatStoreFields};
+use super::{
+    people::People,
+    state::{ChannelState, Chat, ChatStoreFields},
+    time::now,
+};
 use crate::{
     model::ChannelId,
     protocol::{CatchUp, ChannelSummary, ServerMsg},
 };
 
-/// Applies one pushed event.
-pub fn apply(chat: Store<Chat>, event: ServerMsg, viewing: Option<ChannelId>) {
+/// Applies one pushed event. `viewing` is the channel the reader is looking
+/// at (open, in a visible tab).
+pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Option<ChannelId>) {
     let me = chat.me().read_untracked().id;
     match event {
         ServerMsg::Message { message } => {
             let viewing = viewing == Some(message.channel);
+            people.typing_stopped(message.channel, message.sender);
             update_channel(chat, message.channel, |channel| {
                 channel.count_unread(&message, me, viewing);
                 channel.merge(message, me);
@@ -31,6 +37,16 @@ pub fn apply(chat: Store<Chat>, event: ServerMsg, viewing: Option<ChannelId>) {
         ServerMsg::Members { channel, members } => {
             update_channel(chat, channel, |c| c.members = members)
         }
+        ServerMsg::Presence { user, online } => people.set_online(user, online),
+        ServerMsg::Typing {
+            channel,
+            user,
+            typing,
+        } => match (typing, user.id == me) {
+            (_, true) => {}
+            (true, false) => people.typing_started(channel, user, now().0 as f64),
+            (false, false) => people.typing_stopped(channel, user.id),
+        },
         ServerMsg::Welcome { .. } | ServerMsg::Ok { .. } | ServerMsg::Error { .. } => {}
     }
 }

@@ -13,6 +13,7 @@ use super::{
     state::{Chat, ChatStoreFields, Pending},
     time::now,
 };
+
 use crate::{
     model::{ChannelId, MessageText},
     protocol::{ClientId, ClientMsg, ProtocolError, Reply},
@@ -134,5 +135,101 @@ pub fn new_client_id() -> ClientId {
     #[cfg(not(feature = "hydrate"))]
     {
         ClientId(uuid::Uuid::new_v4())
+    }
+}
+
+/// Keeping unsent messages across reloads, in the browser's local storage.
+#[cfg(feature = "hydrate")]
+pub mod persist {
+    use leptos::prelude::*;
+    use reactive_stores::Store;
+
+    use super::super::{
+        events::update_channel,
+        state::{Chat, ChatStoreFields, Entry, Pending},
+    };
+    use crate::model::UserId;
+
+    /// A message waiting in storage, refused or not.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Saved {
+        pending: Pending,
+        refused: Option<String>,
+    }
+
+    /// Keeps this user's unsent messages in storage, and brings back those a
+    /// previous page left. Call it before starting the link: the restored
+    /// messages are then in the outbox when it is first flushed.
+    pub fn keep(chat: Store<Chat>) {
+        Effect::new(move |restored: Option<()>| {
+            let me = chat.me().read_untracked().id;
+            if restored.is_none() {
+                restore(chat, load(me));
+            }
+            let saved: Vec<Saved> = chat
+                .channels()
+                .read()
+                .iter()
+                .flat_map(|channel| channel.entries.iter())
+                .filter_map(|entry| match entry {
+                    Entry::Pending(pending) => Some(Saved {
+                        pending: pending.clone(),
+                        refused: None,
+                    }),
+                    Entry::Failed { pending, reason } => Some(Saved {
+                        pending: pending.clone(),
+                        refused: Some(reason.clone()),
+                    }),
+                    Entry::Stored(_) => None,
+                })
+                .collect();
+            save(me, &saved);
+        });
+    }
+
+    /// Puts saved messages back into their channels, unless they are there.
+    fn restore(chat: Store<Chat>, saved: Vec<Saved>) {
+        for Saved { pending, refused } in saved {
+            update_channel(chat, pending.channel, |channel| {
+                if channel
+                    .entries
+                    .iter()
+                    .all(|e| e.key().1 != pending.client_id)
+                {
+                    let client_id = pending.client_id;
+                    channel.add_pending(pending);
+                    if let Some(reason) = refused {
+                        channel.fail(client_id, reason);
+                    }
+                }
+            });
+        }
+    }
+
+    fn key(me: UserId) -> String {
+        format!("banter.outbox.{me}")
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        window().local_storage().ok().flatten()
+    }
+
+    fn load(me: UserId) -> Vec<Saved> {
+        storage()
+            .and_then(|storage| storage.get_item(&key(me)).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    fn save(me: UserId, saved: &[Saved]) {
+        let Some(storage) = storage() else { return };
+        // Storage may be full or disabled; the outbox then lives in the page only.
+        let _ = match saved {
+            [] => storage.remove_item(&key(me)),
+            _ => match serde_json::to_string(saved) {
+                Ok(json) => storage.set_item(&key(me), &json),
+                Err(_) => Ok(()),
+            },
+        };
     }
 }

@@ -18,12 +18,17 @@ use super::{
     link::Link,
     link_status::LinkBanner,
     load_chat,
+    people::People,
     sidebar::Sidebar,
     state::{Chat, ChatStoreFields, LinkStatus},
     time::provide_time_zone,
     ChatSnapshot,
 };
-use crate::{error::AppError, model::ChannelId, protocol::Seq};
+use crate::{
+    error::AppError,
+    model::{ChannelId, UserId},
+    protocol::{ChannelKind, ClientMsg, Reply, Seq},
+};
 
 /// `/` and `/c/:id`: the shell around the open channel.
 #[component]
@@ -82,7 +87,14 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     }
     let chat = Store::new(state);
     provide_context(chat);
-    provide_context(start_link(chat));
+    let people = People::new();
+    provide_context(people);
+    #[cfg(feature = "hydrate")]
+    super::outbox::persist::keep(chat);
+    let link = start_link(chat, people);
+    follow_presence(chat, people, link.clone());
+    expire_typing(people);
+    provide_context(link);
     provide_time_zone();
 
     let link_state = move || match chat.link().get() {
@@ -119,13 +131,71 @@ fn ChatUnavailable(error: AppError) -> impl IntoView {
 }
 
 #[cfg(feature = "hydrate")]
-fn start_link(chat: Store<Chat>) -> Link {
-    super::socket::start(chat)
+fn start_link(chat: Store<Chat>, people: People) -> Link {
+    super::socket::start(chat, people)
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn start_link(_chat: Store<Chat>) -> Link {
+fn start_link(_chat: Store<Chat>, _people: People) -> Link {
     Link::offline()
+}
+
+/// Follows the presence of the people on screen (conversation partners and
+/// the open channel's listed members), again after every reconnection.
+fn follow_presence(chat: Store<Chat>, people: People, link: Link) {
+    let watched = Memo::new(move |_| {
+        let mut users: Vec<UserId> = chat
+            .channels()
+            .read()
+            .iter()
+            .filter_map(|c| match &c.kind {
+                ChannelKind::Direct { peer } => Some(peer.id),
+                ChannelKind::Public { .. } => None,
+            })
+            .collect();
+        if let Some(list) = people.members.get() {
+            users.extend(list.members.iter().map(|m| m.user.id));
+        }
+        users.sort_unstable();
+        users.dedup();
+        users
+    });
+    Effect::new(move || {
+        let users = watched.get();
+        if chat.link().get() != LinkStatus::Online {
+            return;
+        }
+        let link = link.clone();
+        leptos::task::spawn_local(async move {
+            let request = {
+                let users = users.clone();
+                move |req| ClientMsg::Watch { req, users }
+            };
+            if let Ok(Reply::Presence { online }) = link.request(request).await {
+                people.online.update(|map| {
+                    for user in users {
+                        map.insert(user, online.contains(&user));
+                    }
+                });
+            }
+        });
+    });
+}
+
+/// Drops typing notices that were not renewed, once a second.
+fn expire_typing(people: People) {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || people.expire(super::time::now().0 as f64),
+            std::time::Duration::from_secs(1),
+        );
+        if let Ok(handle) = handle {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = people;
 }
 
 /// The channel a path names: `/c/<id>`, or General.

@@ -6,9 +6,15 @@ use reactive_stores::Store;
 
 use super::{
     dialogs::{BrowseChannelsDialog, NewChannelDialog, NewMessageDialog},
+    members::PresenceDot,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields},
 };
-use crate::{auth::LogoutButton, model::ChannelId, protocol::MAX_UNREAD, theme::ThemeToggle};
+use crate::{
+    auth::LogoutButton,
+    model::ChannelId,
+    protocol::{ChannelKind, MAX_UNREAD},
+    theme::ThemeToggle,
+};
 
 /// The navigation column on the left of the chat screen.
 #[component]
@@ -89,10 +95,20 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
     });
     let unread = Memo::new(move |_| chat.channels().at_key(id).unread().try_get().unwrap_or(0));
     let current = move || chat.open().get() == Some(id);
+    let peer = Memo::new(move |_| {
+        chat.channels()
+            .at_key(id)
+            .try_read()
+            .and_then(|c| match &c.kind {
+                ChannelKind::Direct { peer } => Some(peer.id),
+                ChannelKind::Public { .. } => None,
+            })
+    });
 
     view! {
         <li class="sidebar-item" class:current=current class:has-unread=move || { unread.get() > 0 }>
 
+            {move || peer.get().map(|user| view! { <PresenceDot user /> })}
             <A href=format!("/c/{id}") attr:class="sidebar-link">
                 {name}
             </A>

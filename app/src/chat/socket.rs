@@ -24,6 +24,7 @@ use super::{
     events,
     link::{Command, Link, LinkError},
     outbox,
+    people::People,
     state::{Chat, ChatStoreFields, LinkStatus},
 };
 use crate::protocol::{
@@ -42,12 +43,12 @@ const BACKOFF_FIRST: Duration = Duration::from_millis(500);
 const BACKOFF_CAP: Duration = Duration::from_secs(30);
 
 /// Starts the link of this tab.
-pub fn start(chat: Store<Chat>) -> Link {
+pub fn start(chat: Store<Chat>, people: People) -> Link {
     let (commands, queue) = mpsc::unbounded();
     let (wake, wakes) = mpsc::unbounded();
     watch_network(wake);
     let link = Link::new(commands);
-    leptos::task::spawn_local(run(chat, link.clone(), queue, wakes));
+    leptos::task::spawn_local(run(chat, people, link.clone(), queue, wakes));
     link
 }
 
@@ -71,13 +72,14 @@ enum Network {
 
 async fn run(
     chat: Store<Chat>,
+    people: People,
     link: Link,
     mut commands: mpsc::UnboundedReceiver<Command>,
     mut network: mpsc::UnboundedReceiver<Network>,
 ) {
     let mut attempt: u32 = 0;
     loop {
-        match connect(chat, &link, &mut commands, &mut network).await {
+        match connect(chat, people, &link, &mut commands, &mut network).await {
             Ended::SignedOut => return go_to("/login"),
             Ended::Outdated => return reload(),
             Ended::Lost { was_online } => {
@@ -105,6 +107,7 @@ async fn run(
 /// One connection, from opening to losing it.
 async fn connect(
     chat: Store<Chat>,
+    people: People,
     link: &Link,
     commands: &mut mpsc::UnboundedReceiver<Command>,
     network: &mut mpsc::UnboundedReceiver<Network>,
@@ -165,7 +168,7 @@ async fn connect(
                         Some(ServerMsg::Error { req: Some(req), error }) => {
                             answer(&mut waiting, req, Err(LinkError::Refused(error)));
                         }
-                        Some(event) => events::apply(chat, event, chat.open().get_untracked()),
+                        Some(event) => events::apply(chat, people, event, viewing(chat)),
                         None => {}
                     },
                     Some(Err(error)) => break ended_by(Some(error)),
@@ -309,6 +312,13 @@ fn watch_network(wake: mpsc::UnboundedSender<Network>) {
             let _ = wake.unbounded_send(Network::Visible);
         }
     });
+}
+
+/// The channel the reader is looking at: the open one, while the tab is
+/// visible.
+fn viewing(chat: Store<Chat>) -> Option<crate::model::ChannelId> {
+    let visible = document().visibility_state() == web_sys::VisibilityState::Visible;
+    chat.open().get_untracked().filter(|_| visible)
 }
 
 fn go_to(path: &str) {

@@ -6,6 +6,7 @@
 
 mod channels;
 mod messages;
+mod presence;
 mod users;
 
 use std::{str::FromStr, time::Duration};
@@ -25,6 +26,11 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlit
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// One connection with `synchronous = OFF`, for presence and heartbeats:
+    /// data rebuilt from live connections after a crash, not worth a disk
+    /// sync per change. (In WAL mode the next durable commit syncs its frames
+    /// anyway.)
+    ephemeral: SqlitePool,
 }
 
 impl SqliteStore {
@@ -53,11 +59,16 @@ impl SqliteStore {
 
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(StartError::Database)?;
         MIGRATIONS.run(&pool).await?;
-        Ok(Self { pool })
+        let ephemeral = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.synchronous(SqliteSynchronous::Off))
+            .await
+            .map_err(StartError::Database)?;
+        Ok(Self { pool, ephemeral })
     }
 
     /// The connection pool, shared with the session store.

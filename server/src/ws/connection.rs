@@ -19,7 +19,8 @@ use futures::{Sink, SinkExt, Stream, StreamExt};
 use tokio::time::{interval, Instant, MissedTickBehavior};
 use tower_sessions::session::Id as SessionId;
 
-use super::requests;
+use super::requests::{self, Caller};
+
 use crate::{
     hub::{encode, CloseReason},
     state::AppState,
@@ -73,6 +74,8 @@ pub async fn run<S>(
     // can be missed; a client that syncs next gets everything before it.
     let mut registration = state.hub.register(user.id, session, &channels);
     tracing::debug!(user = %user.id, conn = registration.id, "connected");
+    state.presence.connected(user.id).await;
+    let mut caller = Caller::new(registration.id, user.clone());
 
     let welcome = ServerMsg::Welcome {
         version: PROTOCOL_VERSION,
@@ -107,7 +110,7 @@ pub async fn run<S>(
                 last_heard = Instant::now();
                 open = match inbound {
                     Some(Ok(Message::Text(text))) => {
-                        let reply = answer(&state, &user, &text).await;
+                        let reply = answer(&state, &mut caller, &text).await;
                         send(&mut sink, &reply).await
                     }
                     Some(Ok(Message::Binary(_))) => {
@@ -136,13 +139,15 @@ pub async fn run<S>(
     }
 
     state.hub.unregister(registration.id);
+    caller.stop_typing(&state);
+    state.presence.disconnected(user.id).await;
     tracing::debug!(user = %user.id, conn = registration.id, "disconnected");
 }
 
 /// Reads one request and answers it.
-async fn answer(state: &AppState, user: &User, text: &str) -> ServerMsg {
+async fn answer(state: &AppState, caller: &mut Caller, text: &str) -> ServerMsg {
     match serde_json::from_str::<ClientMsg>(text) {
-        Ok(message) => requests::answer(state, user, message).await,
+        Ok(message) => requests::answer(state, caller, message).await,
         Err(error) => ServerMsg::Error {
             req: request_id(text),
             error: ProtocolError::BadRequest {

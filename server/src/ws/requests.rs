@@ -1,19 +1,75 @@
 //! Answering a client's requests: each gets exactly one reply.
 
+use std::{collections::HashMap, time::Duration};
+
 use app::{
-    model::User,
+    model::{ChannelId, User},
     protocol::{ClientMsg, ProtocolError, Reply, ServerMsg},
 };
+use tokio::time::Instant;
 
-use crate::state::AppState;
+use crate::{hub::ConnId, state::AppState};
 
 /// The longest search query accepted.
 const MAX_QUERY_CHARS: usize = 64;
 
+/// Typing notices of one connection and channel are passed on at most this
+/// often; clients send them every few seconds.
+const TYPING_EVERY: Duration = Duration::from_secs(1);
+
+/// The connection a request comes from, and what it has said about itself.
+pub struct Caller {
+    pub conn: ConnId,
+    pub user: User,
+    /// The channels this connection's user is typing in, and when the last
+    /// notice went out.
+    typing: HashMap<ChannelId, Instant>,
+}
+
+impl Caller {
+    pub fn new(conn: ConnId, user: User) -> Self {
+        Self {
+            conn,
+            user,
+            typing: HashMap::new(),
+        }
+    }
+
+    /// The connection is closing: whoever saw its user typing stops seeing it.
+    pub fn stop_typing(&mut self, state: &AppState) {
+        for (channel, _) in self.typing.drain() {
+            state.announce_typing(&self.user, channel, false);
+        }
+    }
+
+    async fn typing(
+        &mut self,
+        state: &AppState,
+        channel: ChannelId,
+        typing: bool,
+    ) -> Result<(), ProtocolError> {
+        if typing {
+            if self
+                .typing
+                .get(&channel)
+                .is_some_and(|last| last.elapsed() < TYPING_EVERY)
+            {
+                return Ok(());
+            }
+            state.require_member(&self.user, channel).await?;
+            self.typing.insert(channel, Instant::now());
+        } else if self.typing.remove(&channel).is_none() {
+            return Ok(());
+        }
+        state.announce_typing(&self.user, channel, typing);
+        Ok(())
+    }
+}
+
 /// Runs one request and returns its reply.
-pub async fn answer(state: &AppState, user: &User, message: ClientMsg) -> ServerMsg {
+pub async fn answer(state: &AppState, caller: &mut Caller, message: ClientMsg) -> ServerMsg {
     let req = message.req();
-    match run(state, user, message).await {
+    match run(state, caller, message).await {
         Ok(reply) => ServerMsg::Ok { req, reply },
         Err(error) => ServerMsg::Error {
             req: Some(req),
@@ -22,7 +78,12 @@ pub async fn answer(state: &AppState, user: &User, message: ClientMsg) -> Server
     }
 }
 
-async fn run(state: &AppState, user: &User, message: ClientMsg) -> Result<Reply, ProtocolError> {
+async fn run(
+    state: &AppState,
+    caller: &mut Caller,
+    message: ClientMsg,
+) -> Result<Reply, ProtocolError> {
+    let user = &caller.user;
     match message {
         ClientMsg::Send {
             channel,
@@ -31,6 +92,8 @@ async fn run(state: &AppState, user: &User, message: ClientMsg) -> Result<Reply,
             ..
         } => {
             let message = state.send_message(user, channel, client_id, &text).await?;
+            // Sending ends typing; the other clients clear it on the message.
+            caller.typing.remove(&channel);
             Ok(Reply::Sent { message })
         }
         ClientMsg::History {
@@ -76,6 +139,16 @@ async fn run(state: &AppState, user: &User, message: ClientMsg) -> Result<Reply,
         ClientMsg::OpenDirect { user: other, .. } => Ok(Reply::Channel {
             channel: state.open_direct(user, other).await?,
         }),
+        ClientMsg::Members { channel, .. } => state.members(user, channel).await,
+        ClientMsg::Watch { users, .. } => Ok(Reply::Presence {
+            online: state.watch(user, caller.conn, &users).await?,
+        }),
+        ClientMsg::Typing {
+            channel, typing, ..
+        } => {
+            caller.typing(state, channel, typing).await?;
+            Ok(Reply::Done)
+        }
         ClientMsg::Ping { .. } => Ok(Reply::Pong),
     }
 }

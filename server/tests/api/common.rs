@@ -80,6 +80,8 @@ impl TestServer {
 
     async fn shutdown(&mut self) {
         self.state.shutdown.cancel();
+        self.state.presence.stop().await;
+
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -10,3 +10,4 @@ mod common;
 mod foundation;
 mod live;
 mod pages;
+mod presence;

@@ -1,0 +1,137 @@
+//! The open channel's members with their presence, and who is typing.
+
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use super::{
+    link::Link,
+    people::{MemberList, People},
+    state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
+};
+use crate::{
+    model::{ChannelId, UserId},
+    protocol::{ClientMsg, Reply},
+};
+
+/// Loads the open channel's member list when it opens, when its member count
+/// changes, and after every reconnection.
+pub fn load_members(channel: Memo<ChannelId>) {
+    let chat = expect_context::<Store<Chat>>();
+    let people = expect_context::<People>();
+    let link = expect_context::<Link>();
+    Effect::new(move || {
+        let Some(id) = channel.try_get() else { return };
+        let count = chat.channels().at_key(id).members().try_get();
+        if people
+            .members
+            .with_untracked(|m| m.as_ref().is_some_and(|m| m.channel != id))
+        {
+            people.members.set(None);
+        }
+        if count.is_none() || chat.link().get() != LinkStatus::Online {
+            return;
+        }
+        let link = link.clone();
+        leptos::task::spawn_local(async move {
+            let answer = link
+                .request(move |req| ClientMsg::Members { req, channel: id })
+                .await;
+            if let Ok(Reply::Members {
+                channel,
+                members,
+                total,
+                online,
+            }) = answer
+            {
+                if chat.open().get_untracked() == Some(channel) {
+                    people.members.set(Some(MemberList {
+                        channel,
+                        members,
+                        total,
+                        online,
+                    }));
+                }
+            }
+        });
+    });
+}
+
+/// How many of the open channel's members are online: counted live when the
+/// whole list is known, else as the server last said.
+pub fn online_count(people: People, channel: ChannelId) -> Option<u32> {
+    people.members.with(|list| {
+        let list = list.as_ref().filter(|list| list.channel == channel)?;
+        if list.members.len() as u32 == list.total {
+            Some(
+                list.members
+                    .iter()
+                    .filter(|m| people.is_online(m.user.id))
+                    .count() as u32,
+            )
+        } else {
+            Some(list.online)
+        }
+    })
+}
+
+/// The side panel listing the open channel's members, online first.
+#[component]
+pub fn MembersPanel(channel: Memo<ChannelId>) -> impl IntoView {
+    let people = expect_context::<People>();
+    let members = move || {
+        people.members.with(|list| {
+            list.as_ref()
+                .filter(|list| Some(list.channel) == channel.try_get())
+                .map(|list| list.members.clone())
+                .unwrap_or_default()
+        })
+    };
+    let more = move || {
+        people.members.with(|list| {
+            list.as_ref()
+                .map(|l| l.total.saturating_sub(l.members.len() as u32))
+                .filter(|n| *n > 0)
+        })
+    };
+    view! {
+        <aside class="members-panel" id="members-panel" aria-labelledby="members-title">
+            <h2 id="members-title" class="panel-title">"Members"</h2>
+            <ul class="member-list">
+                <For each=members key=|member| member.user.id let:member>
+                    <li class="member">
+                        <PresenceDot user=member.user.id />
+                        <span class="member-name">{member.user.username}</span>
+                    </li>
+                </For>
+            </ul>
+            {move || more().map(|n| view! { <p class="result-empty">{format!("and {n} more")}</p> })}
+        </aside>
+    }
+}
+
+/// A dot that is green while `user` is online, with the state as text.
+#[component]
+pub fn PresenceDot(user: UserId) -> impl IntoView {
+    let people = expect_context::<People>();
+    let online = move || people.is_online(user);
+    view! {
+        <span
+            class="presence-dot"
+            class:online=online
+            role="img"
+            aria-label=move || if online() { "online" } else { "offline" }
+        ></span>
+    }
+}
+
+/// "alice is typing…", announced politely; empty when nobody is.
+#[component]
+pub fn TypingLine(channel: Memo<ChannelId>) -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    let people = expect_context::<People>();
+    let line = move || {
+        let me = chat.me().read().id;
+        channel.try_get().and_then(|id| people.typing_line(id, me))
+    };
+    view! { <p class="typing" role="status">{line}</p> }
+}
