@@ -23,18 +23,10 @@ pub const TYPING_TTL: f64 = 6_000.0;
 pub struct People {
     /// Whether each followed user is online.
     pub online: RwSignal<HashMap<UserId, bool>>,
-    /// Who is typing where, and until when (this browser's clock, ms).
-    pub typing: RwSignal<Vec<Typist>>,
+    /// Who is typing where.
+    pub typing: RwSignal<Typists>,
     /// The open channel's members, as last loaded.
     pub members: RwSignal<Option<MemberList>>,
-}
-
-/// Someone typing in a channel.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Typist {
-    pub channel: ChannelId,
-    pub user: User,
-    pub until: f64,
 }
 
 /// Some members of a channel and its counts.
@@ -46,11 +38,58 @@ pub struct MemberList {
     pub online: u32,
 }
 
+/// Who is typing where, and until when (this browser's clock, in ms).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Typists(Vec<Typist>);
+
+#[derive(Clone, Debug, PartialEq)]
+struct Typist {
+    channel: ChannelId,
+    user: User,
+    until: f64,
+}
+
+impl Typists {
+    /// `user` is typing in `channel`, for another [`TYPING_TTL`].
+    pub fn start(&mut self, channel: ChannelId, user: User, now: f64) {
+        self.stop(channel, user.id);
+        self.0.push(Typist {
+            channel,
+            user,
+            until: now + TYPING_TTL,
+        });
+    }
+
+    /// `user` stopped typing in `channel`; `false` if they were not.
+    pub fn stop(&mut self, channel: ChannelId, user: UserId) -> bool {
+        let before = self.0.len();
+        self.0
+            .retain(|t| !(t.channel == channel && t.user.id == user));
+        self.0.len() != before
+    }
+
+    /// Forgets the notices not renewed in time; `false` if none lapsed.
+    pub fn expire(&mut self, now: f64) -> bool {
+        let before = self.0.len();
+        self.0.retain(|t| t.until > now);
+        self.0.len() != before
+    }
+
+    /// Who is typing in `channel`, leaving out `me`, in the order they began.
+    pub fn names(&self, channel: ChannelId, me: UserId) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|t| t.channel == channel && t.user.id != me)
+            .map(|t| t.user.username.clone())
+            .collect()
+    }
+}
+
 impl People {
     pub fn new() -> Self {
         Self {
             online: RwSignal::new(HashMap::new()),
-            typing: RwSignal::new(Vec::new()),
+            typing: RwSignal::new(Typists::default()),
             members: RwSignal::new(None),
         }
     }
@@ -69,48 +108,24 @@ impl People {
 
     /// `user` is typing in `channel` (for another few seconds).
     pub fn typing_started(&self, channel: ChannelId, user: User, now: f64) {
-        self.typing.update(|typists| {
-            typists.retain(|t| !(t.channel == channel && t.user.id == user.id));
-            typists.push(Typist {
-                channel,
-                user,
-                until: now + TYPING_TTL,
-            });
-        });
+        self.typing
+            .update(|typists| typists.start(channel, user, now));
     }
 
     /// `user` stopped typing in `channel` (or sent their message).
     pub fn typing_stopped(&self, channel: ChannelId, user: UserId) {
-        if self
-            .typing
-            .with_untracked(|t| t.iter().any(|t| t.channel == channel && t.user.id == user))
-        {
-            self.typing
-                .update(|typists| typists.retain(|t| !(t.channel == channel && t.user.id == user)));
-        }
+        self.typing
+            .maybe_update(|typists| typists.stop(channel, user));
     }
 
     /// Drops the notices that were not renewed in time.
     pub fn expire(&self, now: f64) {
-        if self
-            .typing
-            .with_untracked(|t| t.iter().any(|t| t.until <= now))
-        {
-            self.typing
-                .update(|typists| typists.retain(|t| t.until > now));
-        }
+        self.typing.maybe_update(|typists| typists.expire(now));
     }
 
     /// What the typing line says for `channel`, leaving out `me`.
     pub fn typing_line(&self, channel: ChannelId, me: UserId) -> Option<String> {
-        let names: Vec<String> = self.typing.with(|typists| {
-            typists
-                .iter()
-                .filter(|t| t.channel == channel && t.user.id != me)
-                .map(|t| t.user.username.clone())
-                .collect()
-        });
-        typing_line(&names)
+        typing_line(&self.typing.with(|typists| typists.names(channel, me)))
     }
 }
 
@@ -133,7 +148,36 @@ pub fn typing_line(names: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::typing_line;
+    use super::*;
+
+    fn user(id: i64, name: &str) -> User {
+        User {
+            id: UserId(id),
+            username: name.into(),
+        }
+    }
+
+    #[test]
+    fn typing_notices_lapse_unless_renewed() {
+        let general = ChannelId(1);
+        let mut typists = Typists::default();
+        typists.start(general, user(2, "alice"), 0.0);
+        typists.start(general, user(3, "bob"), 4_000.0);
+        assert_eq!(typists.names(general, UserId(1)), ["alice", "bob"]);
+        assert_eq!(
+            typists.names(general, UserId(2)),
+            ["bob"],
+            "never the typist"
+        );
+        assert!(typists.names(ChannelId(9), UserId(1)).is_empty());
+
+        assert!(typists.expire(TYPING_TTL));
+        assert_eq!(typists.names(general, UserId(1)), ["bob"]);
+        typists.start(general, user(3, "bob"), 9_000.0);
+        assert!(!typists.expire(4_000.0 + TYPING_TTL), "renewed in time");
+        assert!(typists.stop(general, UserId(3)));
+        assert!(!typists.stop(general, UserId(3)));
+    }
 
     #[test]
     fn the_typing_line_names_one_or_two_people() {

@@ -625,3 +625,39 @@ async fn open(live: &mut Live, user: app::model::UserId) -> app::protocol::Chann
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_send_cut_off_mid_stream_and_resent_is_stored_once() {
+    let server = TestServer::start().await;
+    let (alice_browser, mut alice) = user(&server, "alice").await;
+    let (_, mut bob) = user(&server, "bob").await;
+    let client_id = ClientId(uuid::Uuid::new_v4());
+    let send = move |req| ClientMsg::Send {
+        req,
+        channel: GENERAL,
+        client_id,
+        text: "only once".into(),
+    };
+
+    // The frame leaves, and the socket dies before any answer is read.
+    alice
+        .send_raw(&serde_json::to_string(&send(1)).unwrap())
+        .await;
+    drop(alice);
+    let first = bob.next_message().await;
+    assert_eq!(first.text, "only once");
+
+    // The client does not know whether it got through, so it sends again.
+    let mut alice = Live::connect(&alice_browser).await;
+    let again = alice.request(send).await.unwrap();
+    assert_eq!(
+        again,
+        Reply::Sent {
+            message: first.clone()
+        }
+    );
+    assert_eq!(server.count("messages").await, 1);
+    // Bob hears it once: the next message after it is the barrier.
+    let barrier = alice.say(GENERAL, "barrier").await;
+    assert_eq!(bob.next_message().await, barrier);
+}
