@@ -3,12 +3,29 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use url::Url;
 
-/// How a Banter server runs.
-#[derive(Debug, Clone, Parser)]
+/// The `banter` command line: serve (the default), or another command.
+#[derive(Debug, Parser)]
 #[command(name = "banter", version, about = "Banter: real-time chat, served.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What `banter` does besides serving.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fills the database with users, channels and signed-in sessions for
+    /// load tests, and writes the session cookies to a file.
+    Seed(crate::seed::SeedArgs),
+}
+
+/// How a Banter server runs.
+#[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Address to listen on. Defaults to cargo-leptos's `site-addr`
     /// (127.0.0.1:3000).
@@ -140,7 +157,7 @@ mod tests {
 
     #[test]
     fn the_defaults_match_the_flags() {
-        let parsed = Config::try_parse_from(["banter"]).unwrap();
+        let parsed = Cli::try_parse_from(["banter"]).unwrap().config;
         let built = Config::for_data_dir("data");
         assert_eq!(parsed.login_failures, built.login_failures);
         assert_eq!(parsed.signups_per_hour, built.signups_per_hour);

@@ -13,6 +13,8 @@
 //! - [`presence`]: who is online, with a grace delay, across nodes.
 //! - [`bus`]: how events reach every node's hub.
 //! - [`limits`]: in-memory rate limits.
+//! - [`seed`]: `banter seed`, users and sessions for load tests.
+
 //! - [`backend`]: the bodies of the UI's server functions.
 //! - [`state`]: [`AppState`], shared by every handler.
 //! - [`security`]: security headers and the per-response CSP nonce.
@@ -35,6 +37,7 @@ pub mod health;
 pub mod hub;
 pub mod limits;
 pub mod presence;
+pub mod seed;
 
 pub mod security;
 pub mod shutdown;
@@ -183,8 +186,19 @@ impl AppState {
     }
 }
 
+/// Every WebSocket holds a file descriptor: raises the soft limit on open
+/// files to the hard limit, and says so.
+fn raise_open_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::info!(limit, "open-file limit raised to the hard limit"),
+        Err(error) => tracing::warn!(%error, "cannot raise the open-file limit"),
+    }
+}
+
 /// Runs Banter until a shutdown signal arrives.
 pub async fn serve(config: Config) -> Result<(), StartError> {
+    raise_open_file_limit();
+
     let leptos = leptos_options()?;
     let addr = config.addr.unwrap_or(leptos.site_addr);
     let state = AppState::open(config, leptos).await?;

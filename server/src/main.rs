@@ -1,6 +1,7 @@
-//! The `banter` binary: reads its configuration and serves.
+//! The `banter` binary: reads its command line and serves (or seeds).
 
 use clap::Parser;
+use server::config::{Cli, Command};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -11,8 +12,14 @@ async fn main() -> std::process::ExitCode {
         )
         .init();
 
-    let config = server::Config::parse();
-    match server::serve(config).await {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        None => server::serve(cli.config).await.map_err(|e| e.to_string()),
+        Some(Command::Seed(args)) => server::seed::seed(cli.config, args)
+            .await
+            .map_err(|e| e.to_string()),
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error}");

@@ -46,6 +46,19 @@ pub async fn sign_in(
     session.insert(USER_KEY, user).await
 }
 
+/// A new session record with `user` signed in, as signing in would leave it
+/// (for seeding load tests).
+pub fn record_for(user: UserId) -> Record {
+    let data = [(USER_KEY.to_owned(), serde_json::json!(user))]
+        .into_iter()
+        .collect();
+    Record {
+        id: Id::default(),
+        data,
+        expiry_date: tower_sessions::cookie::time::OffsetDateTime::now_utc() + IDLE_EXPIRY,
+    }
+}
+
 /// Ends the session: its record is deleted and its cookie cleared.
 pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error> {
     session.flush().await

@@ -1,0 +1,123 @@
+//! The hot paths, measured in isolation: fanning one event out to 1,000
+//! connections, storing messages, and the catch-up query.
+//!
+//! `cargo bench -p bench`
+
+use std::{hint::black_box, sync::Arc};
+
+use app::{
+    model::{ChannelId, User, UserId, Username},
+    protocol::{ClientId, Message, MessageId, Millis, Seq, ServerMsg},
+};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use server::{
+    auth::password::PasswordHash,
+    hub::{encode, Hub, Registration},
+    store::{sqlite::SqliteStore, ChannelStore, MessageStore, NewMessage, UserStore},
+};
+
+fn message(seq: i64) -> Message {
+    Message {
+        id: MessageId(seq),
+        channel: ChannelId::GENERAL,
+        seq: Seq(seq),
+        sender: UserId(1),
+        sender_name: "alice".into(),
+        client_id: ClientId(uuid::Uuid::new_v4()),
+        text: "A message of ordinary length, about as long as most chat lines are.".into(),
+        at: Millis(1_795_320_532_000),
+    }
+}
+
+fn fan_out(c: &mut Criterion) {
+    let hub = Hub::default();
+    let mut connections: Vec<Registration> = (0..1000)
+        .map(|i| hub.register(UserId(i), None, &[ChannelId::GENERAL]))
+        .collect();
+    let event = ServerMsg::Message {
+        message: message(1),
+    };
+    c.bench_function("encode one event and fan it out to 1000 connections", |b| {
+        b.iter(|| {
+            let frame = encode(black_box(&event)).expect("frame");
+            hub.to_channel(ChannelId::GENERAL, &frame);
+            // Each connection's task takes its frame, as it would to write it.
+            for connection in &mut connections {
+                black_box(connection.frames.try_recv().ok());
+            }
+        })
+    });
+    c.bench_function("encode one event", |b| b.iter(|| encode(black_box(&event))));
+}
+
+/// A store in a temporary directory, with one user in General.
+async fn store() -> (tempfile::TempDir, Arc<SqliteStore>, User) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let store = SqliteStore::open(&url).await.expect("store");
+    let user = store
+        .create_user(
+            &Username::parse("alice").expect("name"),
+            &PasswordHash::from_stored("x".into()),
+        )
+        .await
+        .expect("user");
+    (dir, Arc::new(store), user)
+}
+
+fn new_message(sender: &User) -> NewMessage {
+    NewMessage {
+        sender: sender.clone(),
+        channel: ChannelId::GENERAL,
+        client_id: ClientId(uuid::Uuid::new_v4()),
+        text: "A message of ordinary length, about as long as most chat lines are.".into(),
+    }
+}
+
+fn storing(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (_dir, store, user) = runtime.block_on(store());
+    let mut group = c.benchmark_group("store (SQLite, synchronous = FULL)");
+    group.sample_size(30);
+    group.bench_function("one message, one transaction", |b| {
+        b.to_async(&runtime).iter_batched(
+            || vec![new_message(&user)],
+            |batch| {
+                let store = store.clone();
+                async move { store.insert_messages(&batch).await.expect("stored") }
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("64 messages, one transaction", |b| {
+        b.to_async(&runtime).iter_batched(
+            || (0..64).map(|_| new_message(&user)).collect::<Vec<_>>(),
+            |batch| {
+                let store = store.clone();
+                async move { store.insert_messages(&batch).await.expect("stored") }
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+
+    let last = runtime
+        .block_on(store.channel_of(user.id, ChannelId::GENERAL))
+        .expect("query")
+        .expect("General")
+        .last_seq;
+    c.bench_function("catch-up: the 500 messages after a cursor", |b| {
+        b.to_async(&runtime).iter(|| {
+            let store = store.clone();
+            async move {
+                store
+                    .messages_after(ChannelId::GENERAL, Seq(last.0 - 500), 500)
+                    .await
+                    .expect("messages")
+            }
+        })
+    });
+}
+
+criterion_group!(benches, fan_out, storing);
+criterion_main!(benches);

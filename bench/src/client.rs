@@ -1,0 +1,216 @@
+//! One load-generating client: a real WebSocket, authenticated with a seeded
+//! session cookie, that counts what it receives and sends on a schedule.
+
+use std::{
+    borrow::Cow,
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    time::Duration,
+};
+
+use futures::{stream::SplitSink, SinkExt, StreamExt};
+use tokio::{
+    net::{TcpSocket, TcpStream},
+    time::Instant,
+};
+use tokio_tungstenite::{
+    tungstenite::{
+        client::IntoClientRequest, http::HeaderValue, protocol::WebSocketConfig, Message,
+    },
+    WebSocketStream,
+};
+
+use crate::stats::ClientStats;
+
+/// A seeded user: one line of the sessions file.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub channel: i64,
+}
+
+impl Session {
+    /// Parses `<user id> <username> <cookie> <channel id>`.
+    pub fn parse(line: &str) -> Option<Self> {
+        let mut fields = line.split_whitespace();
+        let _user: i64 = fields.next()?.parse().ok()?;
+        let _name = fields.next()?;
+        let cookie = fields.next()?.to_owned();
+        let channel = fields.next()?.parse().ok()?;
+        Some(Self { cookie, channel })
+    }
+}
+
+type Socket = WebSocketStream<TcpStream>;
+type Sink = SplitSink<Socket, Message>;
+
+/// An open, welcomed connection.
+pub struct Client {
+    pub socket: Socket,
+    /// How long connecting and the welcome took.
+    pub connect_time: Duration,
+}
+
+/// Opens a WebSocket as `session`, from the `source`-th loopback address,
+/// and waits for the welcome.
+pub async fn connect(url: &url::Url, session: &Session, source: u8) -> Result<Client, String> {
+    let started = Instant::now();
+    let host = url.host_str().ok_or("no host in the URL")?;
+    let port = url.port_or_known_default().ok_or("no port in the URL")?;
+    let server: SocketAddr = format!("{host}:{port}")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+
+    let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
+    socket
+        .bind(SocketAddr::new(
+            IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1 + source)),
+            0,
+        ))
+        .map_err(|e| e.to_string())?;
+    let stream = socket.connect(server).await.map_err(|e| e.to_string())?;
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
+
+    let ws_url = format!(
+        "ws://{host}:{port}/ws?v={}",
+        app::protocol::PROTOCOL_VERSION
+    );
+    let mut request = ws_url.into_client_request().map_err(|e| e.to_string())?;
+    let origin = format!("http://{host}:{port}");
+    let headers = request.headers_mut();
+    headers.insert(
+        "origin",
+        HeaderValue::from_str(&origin).map_err(|e| e.to_string())?,
+    );
+    let cookie = format!("banter_session={}", session.cookie);
+    headers.insert(
+        "cookie",
+        HeaderValue::from_str(&cookie).map_err(|e| e.to_string())?,
+    );
+
+    // Small buffers: 15,000 of these live in one process.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0);
+    let (mut socket, _) =
+        tokio_tungstenite::client_async_with_config(request, stream, Some(config))
+            .await
+            .map_err(|e| e.to_string())?;
+    match tokio::time::timeout(Duration::from_secs(30), socket.next()).await {
+        Ok(Some(Ok(Message::Text(text)))) if text.contains("\"welcome\"") => Ok(Client {
+            socket,
+            connect_time: started.elapsed(),
+        }),
+        Ok(other) => Err(format!("no welcome: {other:?}")),
+        Err(_) => Err("no welcome within 30 s".into()),
+    }
+}
+
+/// The parts of a server frame the load generator reads.
+#[derive(serde::Deserialize)]
+struct Frame<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    message: Option<Sent<'a>>,
+    #[serde(borrow)]
+    reply: Option<Reply<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Reply<'a> {
+    #[serde(borrow)]
+    message: Option<Sent<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Sent<'a> {
+    channel: i64,
+    seq: i64,
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+}
+
+/// The send time a load message carries: `"<micros since start> …"`.
+fn sent_at(text: &str) -> Option<u64> {
+    text.split(' ').next()?.parse().ok()
+}
+
+/// Reads frames until `until`, counting messages and acknowledgements of
+/// this client's sends. `clock` is the time the run started.
+pub async fn read(
+    mut stream: futures::stream::SplitStream<Socket>,
+    clock: Instant,
+    until: Instant,
+) -> ClientStats {
+    let mut stats = ClientStats::default();
+    let micros = |sent: Option<u64>| {
+        let now = u64::try_from(clock.elapsed().as_micros()).unwrap_or(u64::MAX);
+        sent.map(|sent| u32::try_from(now.saturating_sub(sent)).unwrap_or(u32::MAX))
+    };
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout_at(until, stream.next()).await {
+        let Message::Text(text) = frame else { continue };
+        let Ok(frame) = serde_json::from_str::<Frame>(&text) else {
+            continue;
+        };
+        match (&*frame.kind, frame.message, frame.reply) {
+            ("message", Some(m), _) => stats.message(m.channel, m.seq, micros(sent_at(&m.text))),
+            ("ok", _, Some(Reply { message: Some(m) })) => {
+                stats.acknowledged(m.channel, micros(sent_at(&m.text)));
+            }
+            ("error", ..) => stats.refused += 1,
+            _ => {}
+        }
+    }
+    stats
+}
+
+/// Sends to `channel` every `every` from `start` until `until`; the text
+/// carries the send time. Returns how many were sent.
+pub async fn send(
+    mut sink: Sink,
+    channel: i64,
+    clock: Instant,
+    start: Instant,
+    every: Duration,
+    until: Instant,
+) -> u64 {
+    let mut tick = tokio::time::interval_at(start, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut sent = 0u64;
+    loop {
+        let now = tick.tick().await;
+        if now >= until {
+            return sent;
+        }
+        let at = clock.elapsed().as_micros();
+        let frame = format!(
+            r#"{{"type":"send","req":{sent},"channel":{channel},"client_id":"{}","text":"{at} load message"}}"#,
+            uuid::Uuid::new_v4()
+        );
+        if sink.send(Message::text(frame)).await.is_err() {
+            return sent;
+        }
+        sent += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_sessions_line() {
+        let session = Session::parse("12 load-11 abcDEF_12-x 3").unwrap();
+        assert_eq!(
+            (session.cookie.as_str(), session.channel),
+            ("abcDEF_12-x", 3)
+        );
+        assert!(Session::parse("garbage").is_none());
+    }
+
+    #[test]
+    fn reads_the_send_time_of_a_load_message() {
+        assert_eq!(sent_at("12345 load message"), Some(12345));
+        assert_eq!(sent_at("hello"), None);
+    }
+}
