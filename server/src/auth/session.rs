@@ -2,9 +2,13 @@
 //! restart (or another node) keeps everyone signed in.
 //!
 //! The cookie is `HttpOnly`, `SameSite=Lax`, and `Secure` when Banter is
-//! served over HTTPS. A session expires after 30 days without use; every use
-//! pushes the expiry back. Signing in cycles the session id, so an id planted
-//! before sign-in (session fixation) is worthless afterwards.
+//! served over HTTPS. A session expires after 30 days without use. Using it
+//! pushes the expiry back, at most once a day: the session records the day of
+//! its last renewal, and a request on a later day updates that, which makes
+//! tower-sessions save it with a fresh expiry and send the cookie again with
+//! a fresh `Max-Age`; other requests write nothing. Signing in cycles the
+//! session id, so an id planted before sign-in (session fixation) is
+//! worthless afterwards.
 
 use app::model::UserId;
 use tower_sessions::{
@@ -20,6 +24,9 @@ pub const COOKIE: &str = "banter_session";
 pub const IDLE_EXPIRY: Duration = Duration::days(30);
 /// The session key holding the signed-in user's id.
 const USER_KEY: &str = "user_id";
+/// The session key holding the day (since the Unix epoch, UTC) the session
+/// was last renewed.
+const RENEWED_KEY: &str = "renewed";
 
 /// The session layer for the routes that need a session.
 pub fn layer(store: SessionBackend, secure: bool) -> SessionManagerLayer<SessionBackend> {
@@ -32,9 +39,17 @@ pub fn layer(store: SessionBackend, secure: bool) -> SessionManagerLayer<Session
         .with_expiry(Expiry::OnInactivity(IDLE_EXPIRY))
 }
 
-/// The signed-in user of `session`, if any.
+/// The signed-in user of `session`, if any; renews the session if its last
+/// renewal was on an earlier day.
 pub async fn user_id(session: &Session) -> Result<Option<UserId>, tower_sessions::session::Error> {
-    session.get::<UserId>(USER_KEY).await
+    let user = session.get::<UserId>(USER_KEY).await?;
+    if user.is_some() {
+        let today = today();
+        if renewal_due(session.get::<i64>(RENEWED_KEY).await?, today) {
+            session.insert(RENEWED_KEY, today).await?;
+        }
+    }
+    Ok(user)
 }
 
 /// Signs `user` in under a fresh session id.
@@ -43,15 +58,31 @@ pub async fn sign_in(
     user: UserId,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
-    session.insert(USER_KEY, user).await
+    session.insert(USER_KEY, user).await?;
+    session.insert(RENEWED_KEY, today()).await
+}
+
+/// Whether a session last renewed on day `renewed` should be renewed on day
+/// `today`.
+fn renewal_due(renewed: Option<i64>, today: i64) -> bool {
+    renewed.is_none_or(|day| day < today)
+}
+
+/// Today, as days since the Unix epoch (UTC).
+fn today() -> i64 {
+    crate::store::now_millis().div_euclid(86_400_000)
 }
 
 /// A new session record with `user` signed in, as signing in would leave it
 /// (for seeding load tests).
 pub fn record_for(user: UserId) -> Record {
-    let data = [(USER_KEY.to_owned(), serde_json::json!(user))]
-        .into_iter()
-        .collect();
+    let data = [
+        (USER_KEY.to_owned(), serde_json::json!(user)),
+        (RENEWED_KEY.to_owned(), serde_json::json!(today())),
+    ]
+    .into_iter()
+    .collect();
+
     Record {
         id: Id::default(),
         data,
@@ -112,5 +143,17 @@ impl ExpiredDeletion for SessionBackend {
         match self {
             SessionBackend::Sqlite(store) => store.delete_expired().await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renewal_due;
+
+    #[test]
+    fn a_session_is_renewed_at_most_once_a_day() {
+        assert!(renewal_due(None, 20_000));
+        assert!(renewal_due(Some(19_999), 20_000));
+        assert!(!renewal_due(Some(20_000), 20_000));
     }
 }

@@ -444,3 +444,16 @@ async fn cross_site_form_posts_are_refused() {
         .unwrap();
     assert!(response.status().is_success(), "{}", response.status());
 }
+
+#[tokio::test]
+async fn using_a_session_on_the_day_it_was_renewed_writes_nothing() {
+    let server = TestServer::start().await;
+    let browser = Browser::new(&server.base());
+    browser.sign_up("alice", PASSWORD).await.unwrap();
+    let page = browser.get("/").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.headers().get(header::SET_COOKIE).is_none(),
+        "no new cookie: the session was not saved again"
+    );
+}
