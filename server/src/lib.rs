@@ -50,7 +50,8 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use axum::{middleware::from_fn_with_state, routing::get, Router};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
+
 use tokio_util::sync::CancellationToken;
 use tower_http::compression::CompressionLayer;
 use tower_sessions::ExpiredDeletion;
@@ -186,6 +187,22 @@ impl AppState {
     }
 }
 
+/// How many connections may wait to be accepted. The default (1024) drops
+/// the SYNs of a crowd reconnecting at once, which then retry a second or
+/// more later; the kernel caps this at `net.core.somaxconn`.
+const LISTEN_BACKLOG: u32 = 8192;
+
+/// Binds `addr` with a deep accept queue.
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Every WebSocket holds a file descriptor: raises the soft limit on open
 /// files to the hard limit, and says so.
 fn raise_open_file_limit() {
@@ -202,9 +219,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let leptos = leptos_options()?;
     let addr = config.addr.unwrap_or(leptos.site_addr);
     let state = AppState::open(config, leptos).await?;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|source| StartError::Listen { addr, source })?;
+    let listener = listen(addr).map_err(|source| StartError::Listen { addr, source })?;
 
     let sweeper = tokio::spawn(
         state

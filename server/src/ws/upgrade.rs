@@ -17,7 +17,7 @@ use crate::{
 /// Bytes read from the socket at a time. Frames larger than this still
 /// arrive whole (the buffer grows for them); a small buffer keeps an idle
 /// connection small.
-const READ_BUFFER: usize = 4 * 1024;
+const READ_BUFFER: usize = 1024;
 
 /// `GET /ws`: upgrades a signed-in, same-site request to a WebSocket.
 pub async fn upgrade(
