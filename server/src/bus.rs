@@ -4,6 +4,11 @@
 //! rather than straight to the local hub, so that a second implementation can
 //! carry it between nodes. With SQLite there is one node, and [`LocalBus`]
 //! hands each event to the local hub at once, in the order it was published.
+//! On PostgreSQL, [`postgres::PgBus`] carries events between nodes with
+//! LISTEN/NOTIFY; another broker (NATS, Redis) would be one more [`Bus`].
+
+pub mod postgres;
+mod wire;
 
 use app::model::{ChannelId, UserId};
 use tower_sessions::session::Id as SessionId;

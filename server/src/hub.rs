@@ -343,6 +343,15 @@ impl Hub {
         }
     }
 
+    /// Closes every connection as if it had fallen behind, so that each
+    /// client reconnects and catches up from the database: for when this
+    /// node may have missed events (its link to the other nodes dropped).
+    pub fn resync_all(&self) {
+        for conn in self.read().conns.values() {
+            conn.link.close.close(CloseReason::Lagging);
+        }
+    }
+
     /// How many connections are open on this node.
     pub fn connections(&self) -> usize {
         self.read().conns.len()

@@ -1,9 +1,12 @@
 //! Banter's server: an axum application that renders the Leptos app, serves
-//! its files, signs users in, and (in later layers) pushes chat events.
+//! its files, signs users in, and pushes chat events over WebSockets.
 //!
 //! # Layout
 //! - [`config`]: flags and `BANTER_…` environment variables.
-//! - [`store`]: all SQL, behind one interface; [`store::sqlite`] by default.
+//! - [`database`]: picks SQLite or PostgreSQL from the URL, with its store,
+//!   session store and bus.
+//! - [`store`]: all SQL, behind one interface; [`store::sqlite`] by default,
+//!   [`store::postgres`] for several nodes.
 //! - [`auth`]: accounts, passwords, sessions, attempt limits, the same-site
 //!   check, and who may see which page.
 //! - [`chat`]: messages, channels, conversations, read markers; the message
@@ -14,7 +17,6 @@
 //! - [`bus`]: how events reach every node's hub.
 //! - [`limits`]: in-memory rate limits.
 //! - [`seed`]: `banter seed`, users and sessions for load tests.
-
 //! - [`backend`]: the bodies of the UI's server functions.
 //! - [`state`]: [`AppState`], shared by every handler.
 //! - [`security`]: security headers and the per-response CSP nonce.
@@ -32,14 +34,14 @@ pub mod backend;
 pub mod bus;
 pub mod chat;
 pub mod config;
+pub mod database;
 pub mod error;
 pub mod health;
 pub mod hub;
 pub mod limits;
 pub mod presence;
-pub mod seed;
-
 pub mod security;
+pub mod seed;
 pub mod shutdown;
 pub mod state;
 pub mod store;
@@ -57,17 +59,12 @@ use tower_http::compression::CompressionLayer;
 use tower_sessions::ExpiredDeletion;
 
 use crate::{
-    auth::{
-        limits::AuthLimits,
-        password::Passwords,
-        session::{self, SessionBackend},
-    },
-    bus::{Bus, LocalBus},
+    auth::{limits::AuthLimits, password::Passwords, session},
     chat::Pipeline,
+    database::Database,
     hub::Hub,
     limits::TokenBuckets,
     presence::Presence,
-    store::{sqlite::SqliteStore, Store},
 };
 pub use crate::{config::Config, error::StartError, state::AppState};
 
@@ -144,15 +141,13 @@ pub fn leptos_options() -> Result<LeptosOptions, StartError> {
 impl AppState {
     /// Opens the database and assembles the state for `config`.
     pub async fn open(config: Config, leptos: LeptosOptions) -> Result<Self, StartError> {
-        let sqlite = SqliteStore::open(&config.database_url()).await?;
-        let sessions = SessionBackend::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(
-            sqlite.pool().clone(),
-        ));
-        sessions.migrate().await.map_err(StartError::Database)?;
-        let store: Arc<dyn Store> = Arc::new(sqlite);
         let hub = Hub::default();
-        let bus: Arc<dyn Bus> = Arc::new(LocalBus::new(hub.clone()));
         let shutdown = CancellationToken::new();
+        let Database {
+            store,
+            sessions,
+            bus,
+        } = Database::open(&config.database_url(), &hub, &shutdown).await?;
         let presence = Presence::new(store.clone(), bus.clone(), config.presence_grace());
         presence
             .start(shutdown.clone())

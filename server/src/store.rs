@@ -2,11 +2,15 @@
 //! server, with an implementation per database.
 //!
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
-//! [`MessageStore`]) so that each backend implements each feature in a file of
+//! [`MessageStore`], [`PresenceStore`]) so that each backend implements each feature in a file of
 //! its own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and
 //! never see which database is behind it.
 
+pub mod postgres;
+mod rows;
 pub mod sqlite;
+
+pub(crate) use rows::{is_unique_violation, like_escape, SummaryRow};
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
@@ -250,4 +254,11 @@ pub trait Store:
 {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Whether storing a message also announces it to every node (in the
+    /// same transaction, so in commit order); if not, the pipeline publishes
+    /// it on the bus after the commit.
+    fn announces_messages(&self) -> bool {
+        false
+    }
 }

@@ -99,13 +99,28 @@ pub async fn end(session: &Session) -> Result<(), tower_sessions::session::Error
 #[derive(Clone, Debug)]
 pub enum SessionBackend {
     Sqlite(tower_sessions_sqlx_store::SqliteStore),
+    Postgres(tower_sessions_sqlx_store::PostgresStore),
 }
 
 impl SessionBackend {
+    /// Sessions in the `tower_sessions` table of a PostgreSQL database (the
+    /// table the migrations create, named as on SQLite).
+    pub fn postgres(pool: sqlx::PgPool) -> Self {
+        let store = tower_sessions_sqlx_store::PostgresStore::new(pool);
+        let store = store
+            .clone()
+            .with_schema_name("public")
+            .and_then(|store| store.with_table_name("tower_sessions"))
+            // Both names are valid identifiers; keep the defaults otherwise.
+            .unwrap_or(store);
+        SessionBackend::Postgres(store)
+    }
+
     /// Creates the session table if needed.
     pub async fn migrate(&self) -> Result<(), sqlx::Error> {
         match self {
             SessionBackend::Sqlite(store) => store.migrate().await,
+            SessionBackend::Postgres(store) => store.migrate().await,
         }
     }
 }
@@ -115,24 +130,28 @@ impl SessionStore for SessionBackend {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         match self {
             SessionBackend::Sqlite(store) => store.create(record).await,
+            SessionBackend::Postgres(store) => store.create(record).await,
         }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         match self {
             SessionBackend::Sqlite(store) => store.save(record).await,
+            SessionBackend::Postgres(store) => store.save(record).await,
         }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match self {
             SessionBackend::Sqlite(store) => store.load(id).await,
+            SessionBackend::Postgres(store) => store.load(id).await,
         }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
             SessionBackend::Sqlite(store) => store.delete(id).await,
+            SessionBackend::Postgres(store) => store.delete(id).await,
         }
     }
 }
@@ -142,6 +161,7 @@ impl ExpiredDeletion for SessionBackend {
     async fn delete_expired(&self) -> session_store::Result<()> {
         match self {
             SessionBackend::Sqlite(store) => store.delete_expired().await,
+            SessionBackend::Postgres(store) => store.delete_expired().await,
         }
     }
 }

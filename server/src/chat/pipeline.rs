@@ -5,7 +5,8 @@
 //! the whole batch, which is what lets SQLite acknowledge thousands of
 //! messages a second without weakening durability. It then publishes the new
 //! messages in commit order, so every client receives a channel's messages in
-//! seq order, and answers each sender.
+//! seq order, and answers each sender. (A store that announces messages in
+//! its own transaction, as PostgreSQL's does for every node, is left to it.)
 
 use std::sync::Arc;
 
@@ -69,7 +70,9 @@ async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn
             Ok(results) => {
                 for (result, reply) in results.into_iter().zip(replies) {
                     if let Stored::New(message) = &result {
-                        announce(bus.as_ref(), message);
+                        if !store.announces_messages() {
+                            announce(bus.as_ref(), message);
+                        }
                     }
                     // A sender that went away no longer needs the answer.
                     let _ = reply.send(Ok(result));

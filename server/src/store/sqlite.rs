@@ -84,30 +84,3 @@ impl Store for SqliteStore {
         Ok(())
     }
 }
-
-/// Escapes `text` for a `LIKE … ESCAPE '\'` pattern, so that `%` and `_`
-/// in what a user typed match themselves.
-fn like_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
-/// Whether `error` is a violation of a unique constraint.
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(super::like_escape("a_b%c\\d"), "a\\_b\\%c\\\\d");
-        assert_eq!(super::like_escape("plain"), "plain");
-    }
-}

@@ -9,7 +9,7 @@ use reqwest::{header, StatusCode};
 
 use crate::{
     browser::{location, Browser},
-    common::TestServer,
+    common::{on_postgres, TestServer},
 };
 
 const PASSWORD: &str = "correct horse battery";
@@ -22,12 +22,12 @@ async fn sign_up_signs_in_and_joins_general() {
     let me = alice.me().await.unwrap();
     assert_eq!(me.username, "Alice", "shown as typed");
 
-    let general: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE user_id = ? AND channel_id = 1")
-            .bind(me.id)
-            .fetch_one(&server.db().await)
-            .await
-            .unwrap();
+    let general = server
+        .count(&format!(
+            "memberships WHERE user_id = {} AND channel_id = 1",
+            me.id
+        ))
+        .await;
     assert_eq!(general, 1);
 }
 
@@ -311,11 +311,17 @@ async fn an_expired_session_is_refused_and_deleted() {
     let server = TestServer::start().await;
     let browser = Browser::new(&server.base());
     browser.sign_up("alice", PASSWORD).await.unwrap();
-    let db = server.db().await;
-    sqlx::query("UPDATE tower_sessions SET expiry_date = 0")
-        .execute(&db)
+    let long_ago = match on_postgres() {
+        true => "'1970-01-02T00:00:00Z'",
+        false => "0",
+    };
+    server
+        .db()
         .await
-        .unwrap();
+        .execute(&format!(
+            "UPDATE tower_sessions SET expiry_date = {long_ago}"
+        ))
+        .await;
 
     assert_eq!(browser.me().await, Err(AppError::NotSignedIn));
     assert!(location(&browser.get("/").await).starts_with("/login"));

@@ -1,18 +1,88 @@
 //! A Banter server for one test: its own temporary data directory and site
-//! root, listening on a port the OS picked.
+//! root, listening on a port the OS picked, on a database of its own.
+//!
+//! The suite runs once per database: on SQLite by default, and on PostgreSQL
+//! when `BANTER_TEST_DATABASE=postgres` (each server then gets a fresh
+//! database on `BANTER_TEST_POSTGRES_URL`, default
+//! `postgres://postgres@127.0.0.1:5432`, dropped when the test ends).
 
-use std::{net::SocketAddr, path::Path};
+use std::{net::SocketAddr, path::Path, sync::Arc};
 
 use leptos::config::LeptosOptions;
 use server::{router, AppState, Config};
-use sqlx::SqlitePool;
+use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
 use tempfile::TempDir;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+/// Whether this run of the suite is on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("BANTER_TEST_DATABASE").is_ok_and(|db| db == "postgres")
+}
+
+/// The PostgreSQL server that tests create their databases on.
+fn postgres_server() -> String {
+    std::env::var("BANTER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// A PostgreSQL database that lives as long as the test holds it.
+pub struct PgDatabase {
+    name: String,
+}
+
+impl PgDatabase {
+    async fn create() -> Arc<Self> {
+        let name = format!("banter_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect(&format!("{}/postgres", postgres_server()))
+            .await
+            .unwrap_or_else(|error| {
+                panic!(
+                    "BANTER_TEST_DATABASE=postgres, but PostgreSQL at {} does not answer: {error}",
+                    postgres_server()
+                )
+            });
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut admin)
+            .await
+            .expect("create the test database");
+        Arc::new(Self { name })
+    }
+
+    fn url(&self) -> String {
+        format!("{}/{}", postgres_server(), self.name)
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs outside any runtime the test may still be using.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let mut admin =
+                    PgConnection::connect(&format!("{}/postgres", postgres_server())).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(_))) {
+            eprintln!("could not drop the test database {}", self.name);
+        }
+    }
+}
 
 pub struct TestServer {
     pub addr: SocketAddr,
     pub dir: TempDir,
     pub state: AppState,
+    /// The PostgreSQL database, shared by every node of a test.
+    pub postgres: Option<Arc<PgDatabase>>,
     configure: fn(&mut Config),
     hashed: bool,
     stop: Option<oneshot::Sender<()>>,
@@ -28,18 +98,38 @@ impl TestServer {
     /// Starts a server with a configuration adjusted by `configure`.
     pub async fn start_with(configure: fn(&mut Config)) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
-        Self::start_in(dir, configure, false).await
+        Self::start_in(dir, Self::database().await, configure, false).await
     }
 
     /// Starts a server that serves `pkg/` as if cargo-leptos had hashed the
     /// file names. It cannot render pages (there is no hash file).
     pub async fn start_hashed() -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
-        Self::start_in(dir, |_| {}, true).await
+        Self::start_in(dir, Self::database().await, |_| {}, true).await
     }
 
-    async fn start_in(dir: TempDir, configure: fn(&mut Config), hashed: bool) -> Self {
+    /// Starts a second node on this server's database (PostgreSQL only).
+    pub async fn another_node(&self) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        Self::start_in(dir, self.postgres.clone(), self.configure, self.hashed).await
+    }
+
+    /// A fresh PostgreSQL database when the suite runs on PostgreSQL.
+    async fn database() -> Option<Arc<PgDatabase>> {
+        match on_postgres() {
+            true => Some(PgDatabase::create().await),
+            false => None,
+        }
+    }
+
+    async fn start_in(
+        dir: TempDir,
+        postgres: Option<Arc<PgDatabase>>,
+        configure: fn(&mut Config),
+        hashed: bool,
+    ) -> Self {
         let mut config = Config::for_data_dir(dir.path().join("data"));
+        config.database_url = postgres.as_ref().map(|db| db.url());
         // Tests sign many users up from one address, and send quickly.
         config.signups_per_hour = 10_000;
         config.send_rate = 10_000;
@@ -64,6 +154,7 @@ impl TestServer {
             addr,
             dir,
             state,
+            postgres,
             configure,
             hashed,
             stop: Some(stop),
@@ -75,7 +166,7 @@ impl TestServer {
     pub async fn restart(mut self) -> Self {
         self.shutdown().await;
         let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("placeholder"));
-        Self::start_in(dir, self.configure, self.hashed).await
+        Self::start_in(dir, self.postgres.take(), self.configure, self.hashed).await
     }
 
     async fn shutdown(&mut self) {
@@ -106,18 +197,23 @@ impl TestServer {
 
     /// A connection pool of its own on the server's database, to check what
     /// was stored.
-    pub async fn db(&self) -> SqlitePool {
-        SqlitePool::connect(&format!("sqlite://{}", self.database_path().display()))
-            .await
-            .expect("database")
+    pub async fn db(&self) -> Db {
+        match &self.postgres {
+            Some(db) => Db::Postgres(PgPool::connect(&db.url()).await.expect("database")),
+            None => Db::Sqlite(
+                SqlitePool::connect(&format!("sqlite://{}", self.database_path().display()))
+                    .await
+                    .expect("database"),
+            ),
+        }
     }
 
-    /// The number of rows in `table`.
+    /// The number of rows in `table` (which may carry a `WHERE` clause).
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&self.db().await)
+        self.db()
             .await
-            .expect("count")
+            .scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .await
     }
 
     /// Writes a file into the site root, as cargo-leptos would.
@@ -145,4 +241,30 @@ pub fn client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
+}
+
+/// A test's own connection to the server's database. Statements are plain
+/// SQL without parameters, written to mean the same on both databases.
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Db {
+    pub async fn execute(&self, sql: &str) {
+        match self {
+            Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+        }
+        .unwrap_or_else(|error| panic!("{sql}: {error}"));
+    }
+
+    /// The one integer `sql` selects.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        match self {
+            Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        }
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
+    }
 }

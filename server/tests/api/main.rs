@@ -1,5 +1,6 @@
 //! Integration tests: a real Banter router on a loopback port, a real SQLite
-//! file in a temporary directory, and real HTTP clients.
+//! file in a temporary directory (or a fresh PostgreSQL database, see
+//! `common`), and real HTTP and WebSocket clients.
 //!
 //! One test binary with a module per feature, so the suite links once.
 
@@ -9,5 +10,6 @@ mod chat;
 mod common;
 mod foundation;
 mod live;
+mod nodes;
 mod pages;
 mod presence;

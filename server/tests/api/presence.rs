@@ -116,15 +116,12 @@ async fn nobody_stays_online_after_a_restart_or_a_crash() {
 
     // A crashed node left a row behind, with a heartbeat long gone.
     let db = server.db().await;
-    sqlx::query("INSERT INTO nodes (id, started_at, heartbeat_at) VALUES ('crashed', 0, 0)")
-        .execute(&db)
-        .await
-        .unwrap();
-    sqlx::query("INSERT INTO presence (user_id, node_id, since) VALUES (?, 'crashed', 0)")
-        .bind(alice)
-        .execute(&db)
-        .await
-        .unwrap();
+    db.execute("INSERT INTO nodes (id, started_at, heartbeat_at) VALUES ('crashed', 0, 0)")
+        .await;
+    db.execute(&format!(
+        "INSERT INTO presence (user_id, node_id, since) VALUES ({alice}, 'crashed', 0)"
+    ))
+    .await;
 
     let server = server.restart().await;
     let (_, mut bob) = user(&server, "bob").await;

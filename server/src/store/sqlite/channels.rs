@@ -1,12 +1,14 @@
 //! Channels, conversations, memberships and read markers on SQLite.
 
 use app::{
-    model::{ChannelId, ChannelName, User, UserId},
-    protocol::{ChannelKind, ChannelSummary, DirectoryEntry, Seq, MAX_UNREAD},
+    model::{ChannelId, ChannelName, UserId},
+    protocol::{ChannelSummary, DirectoryEntry, Seq, MAX_UNREAD},
 };
 
-use super::{is_unique_violation, like_escape, SqliteStore};
-use crate::store::{now_millis, ChannelStore, StoreError};
+use super::SqliteStore;
+use crate::store::{
+    is_unique_violation, like_escape, now_millis, ChannelStore, StoreError, SummaryRow,
+};
 
 /// A channel as one member sees it. Unread counts only others' messages,
 /// and stops at `MAX_UNREAD` so that a huge backlog costs no more than that.
@@ -24,42 +26,6 @@ const SUMMARY: &str = "
         AND p.id = CASE WHEN c.direct_low = m.user_id THEN c.direct_high ELSE c.direct_low END
     WHERE m.user_id = ?1";
 
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
-    id: ChannelId,
-    kind: String,
-    name: Option<String>,
-    last_seq: Seq,
-    last_read_seq: Seq,
-    unread: i64,
-    members: i64,
-    peer_id: Option<UserId>,
-    peer_name: Option<String>,
-}
-
-impl SummaryRow {
-    fn into_summary(self) -> Option<ChannelSummary> {
-        let kind = match (self.kind.as_str(), self.name, self.peer_id, self.peer_name) {
-            ("public", Some(name), _, _) => ChannelKind::Public { name },
-            ("direct", _, Some(id), Some(username)) => ChannelKind::Direct {
-                peer: User { id, username },
-            },
-            _ => {
-                tracing::error!(channel = %self.id, "a channel row contradicts its kind");
-                return None;
-            }
-        };
-        Some(ChannelSummary {
-            id: self.id,
-            kind,
-            last_seq: self.last_seq,
-            last_read: self.last_read_seq,
-            unread: u32::try_from(self.unread).unwrap_or(MAX_UNREAD),
-            members: u32::try_from(self.members).unwrap_or(u32::MAX),
-        })
-    }
-}
-
 #[async_trait::async_trait]
 impl ChannelStore for SqliteStore {
     async fn channels_of(&self, user: UserId) -> Result<Vec<ChannelSummary>, StoreError> {
@@ -68,15 +34,7 @@ impl ChannelStore for SqliteStore {
             .bind(MAX_UNREAD)
             .fetch_all(&self.pool)
             .await?;
-        let mut channels: Vec<ChannelSummary> = rows
-            .into_iter()
-            .filter_map(SummaryRow::into_summary)
-            .collect();
-        channels.sort_by_cached_key(|c| match &c.kind {
-            ChannelKind::Public { name } => (0, name.to_ascii_lowercase()),
-            ChannelKind::Direct { peer } => (1, peer.username.to_ascii_lowercase()),
-        });
-        Ok(channels)
+        Ok(SummaryRow::sidebar(rows))
     }
 
     async fn channel_of(

@@ -2,10 +2,10 @@
 
 use app::model::{ChannelId, User, UserId, Username};
 
-use super::{is_unique_violation, like_escape, SqliteStore};
+use super::SqliteStore;
 use crate::{
     auth::password::PasswordHash,
-    store::{now_millis, StoreError, UserStore},
+    store::{is_unique_violation, like_escape, now_millis, StoreError, UserStore},
 };
 
 #[async_trait::async_trait]

@@ -1,0 +1,155 @@
+//! Events as they travel between nodes: JSON, one self-describing object per
+//! event, frames carried as the text every client receives.
+
+use app::model::{ChannelId, UserId};
+use serde::{Deserialize, Serialize};
+use tower_sessions::session::Id as SessionId;
+
+use super::Event;
+use crate::{hub::Frame, store::PresenceChange};
+
+/// An [`Event`] in its wire form.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub(crate) enum WireEvent {
+    ToChannel {
+        channel: ChannelId,
+        frame: String,
+    },
+    ToUser {
+        user: UserId,
+        frame: String,
+    },
+    Subscribe {
+        user: UserId,
+        channel: ChannelId,
+    },
+    Unsubscribe {
+        user: UserId,
+        channel: ChannelId,
+    },
+    EndSession {
+        session: String,
+    },
+    Presence {
+        user: UserId,
+        online: bool,
+        version: i64,
+    },
+}
+
+impl From<&Event> for WireEvent {
+    fn from(event: &Event) -> Self {
+        match event {
+            Event::ToChannel { channel, frame } => WireEvent::ToChannel {
+                channel: *channel,
+                frame: frame.as_str().to_owned(),
+            },
+            Event::ToUser { user, frame } => WireEvent::ToUser {
+                user: *user,
+                frame: frame.as_str().to_owned(),
+            },
+            Event::Subscribe { user, channel } => WireEvent::Subscribe {
+                user: *user,
+                channel: *channel,
+            },
+            Event::Unsubscribe { user, channel } => WireEvent::Unsubscribe {
+                user: *user,
+                channel: *channel,
+            },
+            Event::EndSession { session } => WireEvent::EndSession {
+                session: session.to_string(),
+            },
+            Event::Presence(change) => WireEvent::Presence {
+                user: change.user,
+                online: change.online,
+                version: change.version,
+            },
+        }
+    }
+}
+
+impl WireEvent {
+    /// The event, or `None` if it names a session id that does not parse.
+    pub(crate) fn into_event(self) -> Option<Event> {
+        Some(match self {
+            WireEvent::ToChannel { channel, frame } => Event::ToChannel {
+                channel,
+                frame: Frame::from(frame),
+            },
+            WireEvent::ToUser { user, frame } => Event::ToUser {
+                user,
+                frame: Frame::from(frame),
+            },
+            WireEvent::Subscribe { user, channel } => Event::Subscribe { user, channel },
+            WireEvent::Unsubscribe { user, channel } => Event::Unsubscribe { user, channel },
+            WireEvent::EndSession { session } => Event::EndSession {
+                session: session.parse::<SessionId>().ok()?,
+            },
+            WireEvent::Presence {
+                user,
+                online,
+                version,
+            } => Event::Presence(PresenceChange {
+                user,
+                online,
+                version,
+            }),
+        })
+    }
+}
+
+/// One notification's payload: events from one node (or, for messages, from
+/// the database itself), or the row holding such a payload when it was too
+/// large to send.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Notice {
+    Events {
+        /// The node that published the events and has applied them already;
+        /// `None` for events every node applies, itself included.
+        from: Option<String>,
+        events: Vec<WireEvent>,
+    },
+    Spilled(i64),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_survives_the_wire() {
+        let session = SessionId::default();
+        let events = [
+            Event::ToChannel {
+                channel: ChannelId(3),
+                frame: Frame::from("{\"t\":\"x\"}"),
+            },
+            Event::ToUser {
+                user: UserId(4),
+                frame: Frame::from("{}"),
+            },
+            Event::Subscribe {
+                user: UserId(1),
+                channel: ChannelId(2),
+            },
+            Event::Unsubscribe {
+                user: UserId(1),
+                channel: ChannelId(2),
+            },
+            Event::EndSession { session },
+            Event::Presence(PresenceChange {
+                user: UserId(5),
+                online: true,
+                version: 9,
+            }),
+        ];
+        for event in events {
+            let json = serde_json::to_string(&WireEvent::from(&event)).expect("json");
+            let back: WireEvent = serde_json::from_str(&json).expect("parse");
+            let back = back.into_event().expect("event");
+            assert_eq!(format!("{back:?}"), format!("{event:?}"));
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Presence and node heartbeats on PostgreSQL.
+//!
+//! Each change locks the user's row first, so that two nodes changing the
+//! same user's presence take turns: without it, two last connections closing
+//! at once on two nodes would each still see the other's row and neither
+//! would announce "offline". The version bump happens under the same lock,
+//! so versions order the changes as the database made them.
+
+use app::{
+    model::{ChannelId, User, UserId},
+    protocol::Member,
+};
+use sqlx::PgConnection;
+
+use super::{limit, PgStore};
+use crate::store::{now_millis, MemberList, PresenceChange, PresenceStore, StoreError};
+
+#[async_trait::async_trait]
+impl PresenceStore for PgStore {
+    async fn heartbeat(&self, node: &str) -> Result<(), StoreError> {
+        let now = now_millis();
+        sqlx::query(
+            "INSERT INTO nodes (id, started_at, heartbeat_at) VALUES ($1, $2, $2)
+             ON CONFLICT (id) DO UPDATE SET heartbeat_at = $2",
+        )
+        .bind(node)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn presence_join(
+        &self,
+        user: UserId,
+        node: &str,
+    ) -> Result<Option<PresenceChange>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_user(&mut tx, user).await?;
+        let inserted = sqlx::query(
+            "INSERT INTO presence (user_id, node_id, since) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(user)
+        .bind(node)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        let change = match inserted && rows_of(&mut tx, user).await? == 1 {
+            true => Some(bump(&mut tx, user, true).await?),
+            false => None,
+        };
+        tx.commit().await?;
+        Ok(change)
+    }
+
+    async fn presence_leave(
+        &self,
+        user: UserId,
+        node: &str,
+    ) -> Result<Option<PresenceChange>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_user(&mut tx, user).await?;
+        let deleted = sqlx::query("DELETE FROM presence WHERE user_id = $1 AND node_id = $2")
+            .bind(user)
+            .bind(node)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        let change = match deleted && rows_of(&mut tx, user).await? == 0 {
+            true => Some(bump(&mut tx, user, false).await?),
+            false => None,
+        };
+        tx.commit().await?;
+        Ok(change)
+    }
+
+    async fn reap_nodes(
+        &self,
+        stale_before: i64,
+        keep: &str,
+    ) -> Result<Vec<PresenceChange>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let users: Vec<UserId> = sqlx::query_scalar(
+            "DELETE FROM presence
+             WHERE node_id IN (SELECT id FROM nodes WHERE heartbeat_at < $1 AND id <> $2)
+             RETURNING user_id",
+        )
+        .bind(stale_before)
+        .bind(keep)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM nodes WHERE heartbeat_at < $1 AND id <> $2")
+            .bind(stale_before)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        let changes = gone_offline(&mut tx, users).await?;
+        tx.commit().await?;
+        Ok(changes)
+    }
+
+    async fn remove_node(&self, node: &str) -> Result<Vec<PresenceChange>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let users: Vec<UserId> =
+            sqlx::query_scalar("DELETE FROM presence WHERE node_id = $1 RETURNING user_id")
+                .bind(node)
+                .fetch_all(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM nodes WHERE id = $1")
+            .bind(node)
+            .execute(&mut *tx)
+            .await?;
+        let changes = gone_offline(&mut tx, users).await?;
+        tx.commit().await?;
+        Ok(changes)
+    }
+
+    async fn visible_presence(
+        &self,
+        viewer: UserId,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, bool)>, StoreError> {
+        let ids: Vec<i64> = users.iter().map(|user| user.0).collect();
+        let rows = sqlx::query_as(
+            "SELECT u.id, EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id)
+             FROM users u
+             WHERE u.id = ANY($1)
+               AND EXISTS (
+                   SELECT 1 FROM memberships a JOIN memberships b ON a.channel_id = b.channel_id
+                   WHERE a.user_id = $2 AND b.user_id = u.id)",
+        )
+        .bind(ids)
+        .bind(viewer)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
+    async fn channel_members(
+        &self,
+        channel: ChannelId,
+        count: u32,
+    ) -> Result<MemberList, StoreError> {
+        let rows: Vec<(UserId, String, bool)> = sqlx::query_as(
+            "SELECT u.id, u.username, EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id) AS online
+             FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.channel_id = $1
+             ORDER BY online DESC, lower(u.username)
+             LIMIT $2",
+        )
+        .bind(channel)
+        .bind(limit(count))
+        .fetch_all(&self.pool)
+        .await?;
+        let (total, online): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*),
+                    COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM presence p WHERE p.user_id = m.user_id))
+             FROM memberships m WHERE m.channel_id = $1",
+        )
+        .bind(channel)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(MemberList {
+            members: rows
+                .into_iter()
+                .map(|(id, username, online)| Member {
+                    user: User { id, username },
+                    online,
+                })
+                .collect(),
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            online: u32::try_from(online).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+/// Takes `user`'s row lock until the transaction ends.
+async fn lock_user(conn: &mut PgConnection, user: UserId) -> Result<(), StoreError> {
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+        .bind(user)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many presence rows `user` has, on any node.
+async fn rows_of(conn: &mut PgConnection, user: UserId) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM presence WHERE user_id = $1")
+            .bind(user)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Records a change of `user`'s online state and numbers it.
+async fn bump(
+    conn: &mut PgConnection,
+    user: UserId,
+    online: bool,
+) -> Result<PresenceChange, StoreError> {
+    let version = sqlx::query_scalar(
+        "UPDATE users SET presence_version = presence_version + 1 WHERE id = $1 RETURNING presence_version",
+    )
+    .bind(user)
+    .fetch_one(conn)
+    .await?;
+    Ok(PresenceChange {
+        user,
+        online,
+        version,
+    })
+}
+
+/// Of users who just lost presence rows, those who have none left (locking
+/// each, in id order, before counting).
+async fn gone_offline(
+    conn: &mut PgConnection,
+    mut users: Vec<UserId>,
+) -> Result<Vec<PresenceChange>, StoreError> {
+    users.sort_unstable();
+    users.dedup();
+    let mut changes = Vec::new();
+    for user in users {
+        lock_user(conn, user).await?;
+        if rows_of(conn, user).await? == 0 {
+            changes.push(bump(conn, user, false).await?);
+        }
+    }
+    Ok(changes)
+}

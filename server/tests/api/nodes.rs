@@ -1,0 +1,363 @@
+//! Several nodes on one PostgreSQL database acting as one server: each test
+//! starts two (or three) Banter nodes on the same database and connects users
+//! to different nodes. They run when the suite runs on PostgreSQL.
+
+use std::{
+    net::TcpListener as StdListener,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use app::{
+    model::{ChannelId, UserId},
+    protocol::{ClientMsg, Cursor, Reply, Seq, ServerMsg, CLOSE_LAGGING},
+};
+
+use crate::{
+    browser::Browser,
+    common::{on_postgres, TestServer},
+    live::Live,
+};
+
+const PASSWORD: &str = "correct horse battery";
+const GENERAL: ChannelId = ChannelId::GENERAL;
+const GRACE_MS: u64 = 400;
+
+/// Two nodes on one fresh database, with a short presence grace delay; `None`
+/// when the suite runs on SQLite.
+async fn two_nodes() -> Option<(TestServer, TestServer)> {
+    if !on_postgres() {
+        return None;
+    }
+    let a = TestServer::start_with(|config| config.presence_grace_ms = GRACE_MS).await;
+    let b = a.another_node().await;
+    Some((a, b))
+}
+
+/// A new user signed up through `node`.
+async fn sign_up(node: &TestServer, name: &str) -> Browser {
+    let browser = Browser::new(&node.base());
+    browser.sign_up(name, PASSWORD).await.unwrap();
+    browser
+}
+
+/// A socket of `browser`'s user on `node`.
+async fn connect(browser: &mut Browser, node: &TestServer) -> Live {
+    browser.rebase(&node.base());
+    Live::connect(browser).await
+}
+
+async fn watch(live: &mut Live, users: Vec<UserId>) -> Vec<UserId> {
+    match live.request(|req| ClientMsg::Watch { req, users }).await {
+        Ok(Reply::Presence { online }) => online,
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn presence_event(live: &mut Live) -> (UserId, bool) {
+    match live
+        .event_where(|e| matches!(e, ServerMsg::Presence { .. }))
+        .await
+    {
+        ServerMsg::Presence { user, online } => (user, online),
+        _ => unreachable!(),
+    }
+}
+
+#[tokio::test]
+async fn a_message_sent_through_one_node_reaches_members_on_the_other() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let mut alice_on_a = connect(&mut alice, &a).await;
+    let mut alice_on_b = connect(&mut alice, &b).await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+
+    let sent = alice_on_a.say(GENERAL, "hello from a").await;
+    assert_eq!(bob_on_b.next_message().await, sent);
+    assert_eq!(
+        alice_on_b.next_message().await,
+        sent,
+        "the sender's other tab"
+    );
+    assert_eq!(
+        alice_on_a.next_message().await,
+        sent,
+        "the sender's own tab"
+    );
+
+    let reply = bob_on_b.say(GENERAL, "hello from b").await;
+    assert_eq!(alice_on_a.next_message().await, reply);
+}
+
+#[tokio::test]
+async fn channel_events_cross_nodes() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let mut alice_on_a = connect(&mut alice, &a).await;
+    let mut alice_on_b = connect(&mut alice, &b).await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+
+    let rust = match alice_on_a
+        .request(|req| ClientMsg::CreateChannel {
+            req,
+            name: "rust".into(),
+        })
+        .await
+    {
+        Ok(Reply::Channel { channel }) => channel.id,
+        other => panic!("{other:?}"),
+    };
+    let added = alice_on_b
+        .event_where(|e| matches!(e, ServerMsg::ChannelAdded { .. }))
+        .await;
+    assert!(matches!(added, ServerMsg::ChannelAdded { channel } if channel.id == rust));
+
+    let joined = bob_on_b
+        .request(|req| ClientMsg::JoinChannel { req, channel: rust })
+        .await;
+    assert!(matches!(joined, Ok(Reply::Channel { .. })), "{joined:?}");
+    let sent = alice_on_a.say(rust, "welcome").await;
+    assert_eq!(bob_on_b.next_message().await, sent);
+}
+
+#[tokio::test]
+async fn a_large_message_crosses_nodes_whole() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let mut alice_on_a = connect(&mut alice, &a).await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+
+    // 5,000 four-byte characters: 20 KB, far over a notification's 8,000.
+    let text = "🦀".repeat(5000);
+    let sent = alice_on_a.say(GENERAL, &text).await;
+    let received = bob_on_b.next_message().await;
+    assert_eq!(received, sent);
+    assert_eq!(received.text, text);
+}
+
+#[tokio::test]
+async fn concurrent_writers_on_two_nodes_are_heard_in_seq_order_everywhere() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut listener = sign_up(&a, "listener").await;
+    let mut on_a = connect(&mut listener, &a).await;
+    let mut on_b = connect(&mut listener, &b).await;
+    let mut tasks = Vec::new();
+    for (i, node) in [&a, &b, &a, &b].into_iter().enumerate() {
+        let mut sender = sign_up(node, &format!("sender{i}")).await;
+        let mut live = connect(&mut sender, node).await;
+        tasks.push(tokio::spawn(async move {
+            for n in 0..25 {
+                live.say(GENERAL, &format!("{i}:{n}")).await;
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    for expected in 1..=100 {
+        assert_eq!(on_a.next_message().await.seq, Seq(expected));
+        assert_eq!(on_b.next_message().await.seq, Seq(expected));
+    }
+}
+
+#[tokio::test]
+async fn a_user_stays_online_while_a_tab_on_either_node_is_open() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let alice_on_a = connect(&mut alice, &a).await;
+    let alice_on_b = connect(&mut alice, &b).await;
+    let alice_id = alice_on_a.user.id;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+    assert_eq!(watch(&mut bob_on_b, vec![alice_id]).await, vec![alice_id]);
+
+    drop(alice_on_a);
+    tokio::time::sleep(Duration::from_millis(GRACE_MS * 3)).await;
+    assert_eq!(
+        watch(&mut bob_on_b, vec![alice_id]).await,
+        vec![alice_id],
+        "still online through node B"
+    );
+
+    drop(alice_on_b);
+    assert_eq!(presence_event(&mut bob_on_b).await, (alice_id, false));
+}
+
+#[tokio::test]
+async fn presence_from_one_node_is_announced_on_the_other() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+    let alice_id = alice.me().await.unwrap().id;
+    assert_eq!(watch(&mut bob_on_b, vec![alice_id]).await, vec![]);
+
+    let alice_on_a = connect(&mut alice, &a).await;
+    assert_eq!(presence_event(&mut bob_on_b).await, (alice_id, true));
+    drop(alice_on_a);
+    assert_eq!(presence_event(&mut bob_on_b).await, (alice_id, false));
+}
+
+/// A Banter node in a process of its own, so that it can die like one.
+struct Process {
+    child: Child,
+    base: String,
+    _data: tempfile::TempDir,
+}
+
+impl Process {
+    async fn start(database_url: &str) -> Self {
+        let port = StdListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let data = tempfile::tempdir().expect("data directory");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_banter"))
+            .env("BANTER_DATABASE_URL", database_url)
+            .env("BANTER_ADDR", format!("127.0.0.1:{port}"))
+            .env("BANTER_DATA_DIR", data.path())
+            .env("BANTER_PRESENCE_GRACE_MS", GRACE_MS.to_string())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start the banter binary");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if client
+                .get(format!("{base}/healthz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Self {
+                    child,
+                    base,
+                    _data: data,
+                };
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the banter process did not become healthy");
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_users_of_a_killed_node_go_offline_on_the_others() {
+    let Some((a, _b)) = two_nodes().await else {
+        return;
+    };
+    let url = a.state.config.database_url();
+    let mut doomed = Process::start(&url).await;
+
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&a, "bob").await;
+    let mut bob_on_a = connect(&mut bob, &a).await;
+    alice.rebase(&doomed.base);
+    let alice_there = Live::connect(&alice).await;
+    let alice_id = alice_there.user.id;
+    assert_eq!(watch(&mut bob_on_a, vec![alice_id]).await, vec![alice_id]);
+
+    // SIGKILL: no goodbye, the presence row stays until the node is reaped.
+    doomed.child.kill().expect("kill");
+    doomed.child.wait().expect("wait");
+    // (Bob may first hear the "online" the other node announced.)
+    bob_on_a
+        .event_where(
+            |e| matches!(e, ServerMsg::Presence { user, online: false } if *user == alice_id),
+        )
+        .await;
+    drop(alice_there);
+}
+
+#[tokio::test]
+async fn after_a_node_restarts_its_clients_catch_up_on_what_they_missed() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let mut alice_on_a = connect(&mut alice, &a).await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+    let seen = alice_on_a.say(GENERAL, "before").await;
+    assert_eq!(bob_on_b.next_message().await, seen);
+
+    // Node B goes down (its sockets close); Alice goes on talking on A.
+    let b = b.restart().await;
+    assert!(bob_on_b.closed().await.is_some());
+    let mut missed = Vec::new();
+    for text in ["one", "two", "three"] {
+        missed.push(alice_on_a.say(GENERAL, text).await);
+    }
+
+    let mut bob_on_b = connect(&mut bob, &b).await;
+    let reply = bob_on_b
+        .request(|req| ClientMsg::Sync {
+            req,
+            cursors: vec![Cursor {
+                channel: GENERAL,
+                seq: seen.seq,
+            }],
+        })
+        .await
+        .unwrap();
+    let Reply::Synced { catch_up, .. } = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(catch_up.len(), 1);
+    assert_eq!(catch_up[0].messages, missed);
+    let live = alice_on_a.say(GENERAL, "and live again").await;
+    assert_eq!(bob_on_b.next_message().await, live);
+}
+
+#[tokio::test]
+async fn a_node_that_lost_its_link_sends_its_clients_to_catch_up() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let mut alice_on_a = connect(&mut alice, &a).await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+
+    // Cut every node's listening connection, as a network blip would.
+    a.db()
+        .await
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .await;
+    assert_eq!(bob_on_b.closed().await, Some(CLOSE_LAGGING));
+    assert_eq!(alice_on_a.closed().await, Some(CLOSE_LAGGING));
+
+    // The nodes listen again: a new socket hears the other node's messages.
+    let mut alice_on_a = connect(&mut alice, &a).await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+    let sent = alice_on_a.say(GENERAL, "still here").await;
+    assert_eq!(bob_on_b.next_message().await, sent);
+}
