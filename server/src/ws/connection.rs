@@ -88,16 +88,9 @@ pub async fn run<S>(
     heartbeat.reset();
     let mut last_heard = Instant::now();
 
-    // Made once, not on every turn of the loop: each of these registers with
-    // a notifier that every connection shares, and re-registering on every
-    // frame had thousands of tasks contending for its lock.
-    let hub_closes = registration.close.closed();
-    let shutdown = state.shutdown.cancelled();
-    tokio::pin!(hub_closes, shutdown);
-
     while open {
         tokio::select! {
-            reason = &mut hub_closes => {
+            reason = registration.close.closed() => {
                 let (code, why) = match reason {
                     CloseReason::SessionEnded => (CLOSE_SESSION_ENDED, "signed out"),
                     CloseReason::Lagging => (CLOSE_LAGGING, "too far behind: reconnect"),
@@ -105,8 +98,7 @@ pub async fn run<S>(
                 close(&mut sink, code, why).await;
                 break;
             }
-            () = &mut shutdown => {
-
+            () = state.shutdown.cancelled() => {
                 close(&mut sink, SERVICE_RESTART, "server restarting").await;
                 break;
             }
