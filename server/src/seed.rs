@@ -1,4 +1,5 @@
-//! `banter seed`: users, channels and signed-in sessions for load tests.
+//! `banter seed`: users, channels, signed-in sessions and a long history, for
+//! load tests and browser tests.
 //!
 //! Signing up 15,000 users through the real sign-up path would spend
 //! minutes hashing passwords. This writes the same rows through the same
@@ -11,10 +12,15 @@
 //!
 //! where the channel is the public channel the user was put in (General's id
 //! when none). Seeded users all have the password `load-test-password`.
+//! `--messages` then writes that many messages to General, `message 1` to
+//! `message <n>`, from the seeded users in turn.
 
 use std::{fmt::Write as _, path::PathBuf, time::Instant};
 
-use app::model::{ChannelId, ChannelName, Password, Username};
+use app::{
+    model::{ChannelId, ChannelName, Password, User, Username},
+    protocol::ClientId,
+};
 use tower_sessions::SessionStore;
 
 use crate::{
@@ -22,8 +28,11 @@ use crate::{
     config::Config,
     error::StartError,
     state::AppState,
-    store::StoreError,
+    store::{NewMessage, StoreError},
 };
+
+/// Messages stored per transaction while seeding a history.
+const MESSAGE_BATCH: u32 = 500;
 
 /// The password of every seeded user.
 pub const PASSWORD: &str = "load-test-password";
@@ -47,6 +56,9 @@ pub struct SeedArgs {
     /// Where to write the users and their session cookies.
     #[arg(long, default_value = "sessions.txt")]
     pub out: PathBuf,
+    /// How many messages to write to General.
+    #[arg(long, default_value_t = 0)]
+    pub messages: u32,
 }
 
 /// Why seeding failed.
@@ -56,6 +68,8 @@ pub enum SeedError {
     Start(#[from] StartError),
     #[error("invalid name {0:?}")]
     Name(String),
+    #[error("--messages needs at least one user to send them (--users)")]
+    NoSenders,
     #[error("database: {0}")]
     Store(#[from] StoreError),
     #[error("session store: {0}")]
@@ -78,11 +92,13 @@ pub async fn seed(config: Config, args: &SeedArgs) -> Result<(), SeedError> {
     let hash = Passwords::default().hash(&password).await?;
 
     let mut lines = String::new();
+    let mut users = Vec::new();
     let mut channel = ChannelId::GENERAL;
     for n in 0..args.users {
         let name = format!("{}-{n}", args.prefix);
         let username = Username::parse(&name).map_err(|_| SeedError::Name(name.clone()))?;
         let user = state.store.create_user(&username, &hash).await?;
+        users.push(user.clone());
 
         let room = n / args.members.max(1);
         if room < args.channels {
@@ -110,8 +126,30 @@ pub async fn seed(config: Config, args: &SeedArgs) -> Result<(), SeedError> {
         path: args.out.clone(),
         source,
     })?;
+    seed_history(&state, &users, args.messages).await?;
     state.shutdown.cancel();
     state.presence.stop().await;
-    tracing::info!(users = args.users, channels = args.channels, elapsed = ?started.elapsed(), out = ?args.out, "seeded");
+    tracing::info!(users = args.users, channels = args.channels, messages = args.messages, elapsed = ?started.elapsed(), out = ?args.out, "seeded");
+    Ok(())
+}
+
+/// Writes `count` messages to General from `users` in turn, in batches.
+async fn seed_history(state: &AppState, users: &[User], count: u32) -> Result<(), SeedError> {
+    if count > 0 && users.is_empty() {
+        return Err(SeedError::NoSenders);
+    }
+    let mut written = 0;
+    while written < count {
+        let batch: Vec<NewMessage> = (written..count.min(written + MESSAGE_BATCH))
+            .map(|n| NewMessage {
+                sender: users[n as usize % users.len()].clone(),
+                channel: ChannelId::GENERAL,
+                client_id: ClientId(uuid::Uuid::new_v4()),
+                text: format!("message {}", n + 1),
+            })
+            .collect();
+        written += batch.len() as u32;
+        state.store.insert_messages(&batch).await?;
+    }
     Ok(())
 }
