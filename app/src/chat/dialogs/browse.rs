@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use reactive_stores::Store;
 
-use super::{modal::Modal, search::Search};
+use super::{enter_channel, modal::Modal, search::Search};
 use crate::{
-    chat::{events::add_or_refresh, link::Link, state::Chat},
+    chat::{link::Link, state::Chat},
     protocol::{ClientMsg, DirectoryEntry, Reply},
 };
 
@@ -33,18 +33,10 @@ pub fn BrowseChannelsDialog(open: RwSignal<bool>) -> impl IntoView {
         let (link, navigate) = (link.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
             let id = entry.id;
-            match link
+            let answer = link
                 .request(move |req| ClientMsg::JoinChannel { req, channel: id })
-                .await
-            {
-                Ok(Reply::Channel { channel }) => {
-                    add_or_refresh(chat, channel);
-                    open.set(false);
-                    navigate(&format!("/c/{id}"), Default::default());
-                }
-                Ok(_) => {}
-                Err(refused) => error.set(Some(refused.to_string())),
-            }
+                .await;
+            enter_channel(answer, chat, open, error, navigate);
         });
     };
 

@@ -4,10 +4,10 @@ use leptos::{ev, prelude::*};
 use leptos_router::hooks::use_navigate;
 use reactive_stores::Store;
 
-use super::modal::Modal;
+use super::{enter_channel, modal::Modal};
 use crate::{
-    chat::{events::add_or_refresh, link::Link, state::Chat},
-    protocol::{ClientMsg, Reply},
+    chat::{link::Link, state::Chat},
+    protocol::ClientMsg,
 };
 
 #[component]
@@ -31,19 +31,10 @@ pub fn NewChannelDialog(open: RwSignal<bool>) -> impl IntoView {
         let wanted = name.get_untracked();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match link
+            let answer = link
                 .request(move |req| ClientMsg::CreateChannel { req, name: wanted })
-                .await
-            {
-                Ok(Reply::Channel { channel }) => {
-                    let id = channel.id;
-                    add_or_refresh(chat, channel);
-                    open.set(false);
-                    navigate(&format!("/c/{id}"), Default::default());
-                }
-                Ok(_) => error.set(Some("unexpected answer from the server".into())),
-                Err(refused) => error.set(Some(refused.to_string())),
-            }
+                .await;
+            enter_channel(answer, chat, open, error, navigate);
             busy.set(false);
         });
     };

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use reactive_stores::Store;
 
-use super::{modal::Modal, search::Search};
+use super::{enter_channel, modal::Modal, search::Search};
 use crate::{
-    chat::{events::add_or_refresh, link::Link, state::Chat},
+    chat::{link::Link, state::Chat},
     model::User,
     protocol::{ClientMsg, Reply},
 };
@@ -34,19 +34,10 @@ pub fn NewMessageDialog(open: RwSignal<bool>) -> impl IntoView {
         let (link, navigate) = (link.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
             let id = user.id;
-            match link
+            let answer = link
                 .request(move |req| ClientMsg::OpenDirect { req, user: id })
-                .await
-            {
-                Ok(Reply::Channel { channel }) => {
-                    let channel_id = channel.id;
-                    add_or_refresh(chat, channel);
-                    open.set(false);
-                    navigate(&format!("/c/{channel_id}"), Default::default());
-                }
-                Ok(_) => {}
-                Err(refused) => error.set(Some(refused.to_string())),
-            }
+                .await;
+            enter_channel(answer, chat, open, error, navigate);
         });
     };
 
