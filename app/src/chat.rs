@@ -6,7 +6,7 @@
 //!   the server, applying what it pushes, and sending messages.
 //! - [`page`], [`sidebar`], [`channel_view`], [`message_list`], [`composer`],
 //!   [`dialogs`]: the components.
-//! - [`rows`], [`time`], [`linkify`]: how messages are shown.
+//! - [`rows`], [`window`], [`time`], [`linkify`]: how messages are shown.
 
 pub mod channel_view;
 pub mod composer;
@@ -29,6 +29,7 @@ mod snapshot;
 mod socket;
 pub mod state;
 pub mod time;
+pub mod window;
 
 pub use composer::{post_message, PostMessage};
 pub use page::{ChannelRoute, ChatShell};

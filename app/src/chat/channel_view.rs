@@ -1,6 +1,7 @@
 //! The open channel: its header, messages and composer. Opening a channel
 //! loads its latest messages (unless the page came with them) and marks it
-//! read, on every tab of the user.
+//! read, on every tab of the user; what was unread then stays marked by a
+//! "New messages" divider until the reader moves to another channel.
 
 use std::collections::HashSet;
 
@@ -16,11 +17,12 @@ use super::{
     members::{load_members, online_count, MembersPanel, TypingLine},
     message_list::MessageList,
     people::People,
+    sidebar::MenuButton,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
 };
 use crate::{
     model::ChannelId,
-    protocol::{ClientMsg, Reply, FIRST_PAGE},
+    protocol::{ClientMsg, Reply, Seq, FIRST_PAGE},
 };
 
 /// The main panel for `channel`.
@@ -36,7 +38,8 @@ pub fn ChannelView(channel: Memo<ChannelId>) -> impl IntoView {
         }
     });
     load_when_opened(chat, link.clone(), channel);
-    mark_read_when_seen(chat, link, channel);
+    let unread_after = RwSignal::new(unread_after(chat, channel.get_untracked()));
+    mark_read_when_seen(chat, link, channel, unread_after);
     load_members(channel);
     let members_open = RwSignal::new(false);
 
@@ -46,7 +49,7 @@ pub fn ChannelView(channel: Memo<ChannelId>) -> impl IntoView {
                 <ChannelHeader channel members_open />
                 <div class="channel-body">
                     <div class="channel-column">
-                        <MessageList channel />
+                        <MessageList channel unread_after />
                         <TypingLine channel />
                         <Composer channel />
                     </div>
@@ -99,6 +102,7 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
     view! {
         <Title text=name />
         <header class="channel-header">
+            <MenuButton />
             <span class="channel-icon" aria-hidden="true">{move || if direct() { "@" } else { "#" }}</span>
             <h1>{name}</h1>
             <span class="channel-meta">
@@ -179,15 +183,37 @@ fn load_when_opened(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) {
     });
 }
 
+/// Where the "New messages" divider of `channel` goes: after its read
+/// marker, if anything is unread.
+fn unread_after(chat: Store<Chat>, channel: ChannelId) -> Option<Seq> {
+    chat.channels()
+        .read_untracked()
+        .iter()
+        .find(|c| c.id == channel)
+        .filter(|c| c.last_read < c.last_seq)
+        .map(|c| c.last_read)
+}
+
 /// Marks the open channel read while the tab is visible, and tells the
-/// server (which tells the user's other tabs).
-fn mark_read_when_seen(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) {
+/// server (which tells the user's other tabs). Moving to another channel
+/// first notes where its unread messages begin, in `divider`.
+fn mark_read_when_seen(
+    chat: Store<Chat>,
+    link: Link,
+    channel: Memo<ChannelId>,
+    divider: RwSignal<Option<Seq>>,
+) {
     let visible = page_visible();
-    Effect::new(move || {
-        let Some(id) = channel.try_get() else { return };
+    Effect::new(move |previous: Option<ChannelId>| {
+        let Some(id) = channel.try_get() else {
+            return previous.unwrap_or(ChannelId::GENERAL);
+        };
+        if previous.is_some_and(|p| p != id) {
+            divider.set(unread_after(chat, id));
+        }
         let online = chat.link().get() == LinkStatus::Online;
         let Some(last_seq) = chat.channels().at_key(id).last_seq().try_get() else {
-            return;
+            return id;
         };
         let last_read = chat
             .channels()
@@ -196,7 +222,7 @@ fn mark_read_when_seen(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) 
             .try_get_untracked()
             .unwrap_or(last_seq);
         if !online || !visible.try_get().unwrap_or(false) || last_seq <= last_read {
-            return;
+            return id;
         }
         update_channel(chat, id, |c| c.mark_read(last_seq));
         let link = link.clone();
@@ -209,6 +235,7 @@ fn mark_read_when_seen(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) 
                 })
                 .await;
         });
+        id
     });
 }
 

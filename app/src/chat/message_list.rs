@@ -2,10 +2,16 @@
 //! readers announce politely.
 //!
 //! The view sticks to the bottom while the reader is there (and when they
-//! send), and otherwise stays put as messages arrive. Scrolling near the top
-//! loads the previous page, keeping what was on screen in place.
+//! send), and otherwise stays put as messages arrive. Only a window of the
+//! messages held is rendered (see [`super::window`]): scrolling near either
+//! end moves it, and scrolling past the oldest message held loads the
+//! previous page from the server, keeping what was on screen in place.
+//!
+//! Without JavaScript the same list is a plain page: an "Older messages"
+//! link loads the page before the first message shown (`?before=`), and
+//! "Jump to latest" goes back to the newest.
 
-use leptos::{html, prelude::*};
+use leptos::{ev, html, prelude::*};
 use reactive_stores::Store;
 
 use super::{
@@ -13,99 +19,146 @@ use super::{
     link::Link,
     linkify::{segments, Segment},
     outbox,
-    rows::{colour, initials, rows, Delivery, Row},
+    rows::{colour, initials, rows, Delivery, Row, Viewer},
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, Entry},
     time::{now, TimeZone},
+    window::Window,
 };
 use crate::{
-    model::ChannelId,
-    protocol::{ClientMsg, Reply, FIRST_PAGE},
+    model::{ChannelId, UserId},
+    protocol::{ClientId, ClientMsg, Reply, Seq, MAX_PAGE},
 };
 
 /// How close to the bottom still counts as "at the bottom", in pixels.
 const BOTTOM_SLACK: i32 = 48;
-/// How close to the top starts loading older messages, in pixels.
-const TOP_SLACK: i32 = 200;
+/// How close to either end moves the window, in pixels.
+const EDGE_SLACK: i32 = 200;
+
+/// Which rendered message stays in place while the window moves.
+#[derive(Clone, Copy)]
+enum Edge {
+    /// The first one (the window grows upwards).
+    Top,
+    /// The last one (the window grows downwards).
+    Bottom,
+}
 
 #[component]
-pub fn MessageList(channel: Memo<ChannelId>) -> impl IntoView {
+pub fn MessageList(
+    channel: Memo<ChannelId>,
+    /// Messages after this seq were unread when the channel was opened.
+    #[prop(into)]
+    unread_after: Signal<Option<Seq>>,
+) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
     let link = expect_context::<Link>();
     let zone = expect_context::<TimeZone>();
     let scroller = NodeRef::<html::Div>::new();
     let at_bottom = StoredValue::new(true);
     let loading_older = RwSignal::new(false);
+    let window = RwSignal::new(Window::Latest);
+    // (The `try_` reads: a route change may run these once more as the list
+    // is being torn down.)
+    let state = move || chat.channels().at_key(channel.get());
 
-    let rows = Memo::new(move |_| {
-        let me = chat.me().read();
-        let offset = zone.0.get();
-        chat.channels()
-            .at_key(channel.get())
+    // The rendered part of the entries, and how many entries there are.
+    let span = Memo::new(move |_| {
+        state()
             .entries()
-            .try_read()
-            .map(|entries| rows(&entries, &me, offset, now()))
+            .try_with(|entries| (window.get().range(entries), entries.len()))
             .unwrap_or_default()
     });
-    let has_older = move || {
-        chat.channels()
-            .at_key(channel.get())
-            .has_older()
-            .try_get()
-            .unwrap_or(false)
+    let rows = Memo::new(move |_| {
+        let me = chat.me().read();
+        let viewer = Viewer {
+            me: &me,
+            offset: zone.0.get(),
+            now: now(),
+            unread_after: unread_after.get(),
+        };
+        let (range, _) = span.get();
+        state()
+            .entries()
+            .try_with(|entries| rows(entries, range, viewer))
+            .unwrap_or_default()
+    });
+    // The newest entry held, and whether it is still being sent.
+    let newest = Memo::new(move |_| {
+        state()
+            .entries()
+            .try_with(|entries| entries.last().map(|e| (e.key(), e.stored().is_none())))
+            .flatten()
+    });
+    let has_older = move || state().has_older().try_get().unwrap_or(false);
+    let loaded = move || state().loaded().try_get().unwrap_or(false);
+    let first_held = Memo::new(move |_| {
+        state()
+            .entries()
+            .try_with(|entries| entries.iter().find_map(Entry::stored).map(|m| m.seq))
+            .flatten()
+    });
+    // The newest messages are not on screen: the window is further back, or
+    // the page was loaded with an older page (`?before=`).
+    let behind = move || {
+        let (range, len) = span.get();
+        let last_held = state()
+            .entries()
+            .try_with(|entries| entries.iter().rev().find_map(Entry::stored).map(|m| m.seq))
+            .flatten();
+        let last_seq = state().last_seq().try_get();
+        range.end < len
+            || last_held
+                .zip(last_seq)
+                .is_some_and(|(held, last)| held < last)
     };
-    let loaded = move || {
-        chat.channels()
-            .at_key(channel.get())
-            .loaded()
-            .try_get()
-            .unwrap_or(false)
+    let more_above = move || span.get().0.start > 0 || (loaded() && has_older());
+    let at_beginning = move || span.get().0.start == 0 && loaded() && !has_older();
+
+    let scroll_to_bottom = move || {
+        after_render(move || {
+            if let Some(el) = scroller.try_get_untracked().flatten() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        })
     };
 
-    // Follow new messages while at the bottom, and always for one's own.
-    // (The `try_` reads: a route change may run this once more as the list
-    // is being torn down.)
-    Effect::new(move |previous: Option<ChannelId>| {
+    // Show the latest messages on opening a channel and on sending; follow
+    // new ones while at the bottom.
+    type Followed = (ChannelId, Option<(UserId, ClientId)>);
+    Effect::new(move |previous: Option<Followed>| {
         let Some(id) = channel.try_get() else {
-            return previous.unwrap_or(ChannelId::GENERAL);
+            return previous.unwrap_or((ChannelId::GENERAL, None));
         };
-        let mine = rows
-            .try_with(|rows| {
-                rows.last()
-                    .is_some_and(|row| row.delivery == Delivery::Sending)
-            })
-            .unwrap_or(false);
-        if previous != Some(id) || at_bottom.try_get_value().unwrap_or(false) || mine {
-            at_bottom.set_value(true);
-            after_render(move || {
-                if let Some(el) = scroller.try_get_untracked().flatten() {
-                    el.set_scroll_top(el.scroll_height());
-                }
+        let newest = newest.try_get().flatten();
+        rows.track();
+        let switched = previous.is_none_or(|(was, _)| was != id);
+        let sent = !switched
+            && newest.is_some_and(|(key, pending)| {
+                pending && previous.is_some_and(|(_, last)| last != Some(key))
             });
+        if switched || sent {
+            window.set(Window::Latest);
+            at_bottom.set_value(true);
         }
-        id
+        if at_bottom.try_get_value().unwrap_or(false) {
+            scroll_to_bottom();
+        }
+        (id, newest.map(|(key, _)| key))
     });
 
     let load_older = move || {
         let id = channel.get_untracked();
-        let first = chat
-            .channels()
-            .at_key(id)
-            .entries()
-            .try_read_untracked()
-            .and_then(|entries| entries.iter().find_map(Entry::stored).map(|m| m.seq));
-        let Some(before) = first else { return };
+        let Some(before) = first_held.get_untracked() else {
+            return;
+        };
         loading_older.set(true);
         let link = link.clone();
         leptos::task::spawn_local(async move {
-            // Distance from the bottom, which prepending must not change.
-            let anchor = scroller
-                .get_untracked()
-                .map(|el| el.scroll_height() - el.scroll_top());
             let request = move |req| ClientMsg::History {
                 req,
                 channel: id,
                 before: Some(before),
-                limit: FIRST_PAGE,
+                limit: MAX_PAGE,
             };
             if let Ok(Reply::History {
                 messages,
@@ -114,12 +167,11 @@ pub fn MessageList(channel: Memo<ChannelId>) -> impl IntoView {
             }) = link.request(request).await
             {
                 let me = chat.me().read_untracked().id;
-                update_channel(chat, id, |c| c.prepend(messages, has_older, me));
-                after_render(move || {
-                    if let (Some(el), Some(anchor)) =
-                        (scroller.try_get_untracked().flatten(), anchor)
-                    {
-                        el.set_scroll_top(el.scroll_height() - anchor);
+                let first = messages.first().map(|m| m.seq);
+                keep_in_place(scroller, rows, Edge::Top, move || {
+                    update_channel(chat, id, |c| c.prepend(messages, has_older, me));
+                    if let Some(first) = first {
+                        window.set(Window::From(first));
                     }
                 });
             }
@@ -127,35 +179,106 @@ pub fn MessageList(channel: Memo<ChannelId>) -> impl IntoView {
         });
     };
 
-    let on_scroll = move |_| {
-        let Some(el) = scroller.get_untracked() else {
+    // Moves the window one step back, loading from the server past the
+    // oldest message held.
+    let show_earlier = move || {
+        if loading_older.get_untracked() {
             return;
-        };
-        at_bottom
-            .set_value(el.scroll_height() - el.scroll_top() - el.client_height() < BOTTOM_SLACK);
-        if el.scroll_top() < TOP_SLACK && has_older() && !loading_older.get_untracked() {
-            load_older();
+        }
+        let earlier = state()
+            .entries()
+            .try_with_untracked(|entries| window.get_untracked().earlier(entries))
+            .flatten();
+        match earlier {
+            Some(earlier) => keep_in_place(scroller, rows, Edge::Top, move || window.set(earlier)),
+            None if has_older() => load_older(),
+            None => {}
+        }
+    };
+    let show_later = move || {
+        let later = state()
+            .entries()
+            .try_with_untracked(|entries| window.get_untracked().later(entries))
+            .flatten();
+        if let Some(later) = later {
+            keep_in_place(scroller, rows, Edge::Bottom, move || window.set(later));
         }
     };
 
+    let on_scroll = {
+        let show_earlier = show_earlier.clone();
+        move |_| {
+            let Some(el) = scroller.get_untracked() else {
+                return;
+            };
+            let near_bottom =
+                el.scroll_height() - el.scroll_top() - el.client_height() < BOTTOM_SLACK;
+            let (range, len) = span.get_untracked();
+            at_bottom.set_value(near_bottom && window.get_untracked() == Window::Latest);
+            if el.scroll_top() < EDGE_SLACK {
+                show_earlier();
+            } else if el.scroll_height() - el.scroll_top() - el.client_height() < EDGE_SLACK
+                && (range.end < len || window.get_untracked() != Window::Latest)
+            {
+                show_later();
+            }
+        }
+    };
+    let older_href = move || {
+        let id = channel.get();
+        match first_held.get() {
+            Some(first) => format!("/c/{id}?before={}", first.0),
+            None => format!("/c/{id}"),
+        }
+    };
+    let on_older = move |event: ev::MouseEvent| {
+        event.prevent_default();
+        show_earlier();
+    };
+    let on_latest = move |event: ev::MouseEvent| {
+        event.prevent_default();
+        window.set(Window::Latest);
+        at_bottom.set_value(true);
+        scroll_to_bottom();
+    };
+
     view! {
-        <div class="message-scroller" node_ref=scroller on:scroll=on_scroll>
-            <div class="message-log" role="log" aria-label="Messages">
-                <Show when=move || loaded() && !has_older()>
+        // Focusable, so that the keyboard can scroll it.
+        <div class="message-scroller" tabindex="0" node_ref=scroller on:scroll=on_scroll>
+            <div class="message-stack">
+                <Show when=more_above>
+                    <a class="log-more" href=older_href on:click=on_older.clone()>
+                        "Older messages"
+                    </a>
+                </Show>
+                <Show when=at_beginning>
                     <p class="log-start">"This is the beginning of the conversation."</p>
                 </Show>
                 <Show when=move || loading_older.get()>
-                    <p class="log-start">"Loading older messages…"</p>
+                    <p class="log-start" role="status">"Loading older messages…"</p>
                 </Show>
-                <For each=move || rows.get() key=|row| row.clone() let:row>
-                    <MessageRow row channel=channel.get_untracked() />
-                </For>
+                <div
+                    class="message-log"
+                    role="log"
+                    aria-label="Messages"
+                    aria-busy=move || loading_older.get().to_string()
+                >
+                    <For each=move || rows.get() key=|row| row.clone() let:row>
+                        <MessageRow row channel=channel.get_untracked() />
+                    </For>
+                </div>
             </div>
+            <Show when=behind>
+                <a class="jump-latest" href=move || format!("/c/{}", channel.get()) on:click=on_latest>
+                    "Jump to latest"
+                </a>
+            </Show>
         </div>
     }
 }
 
-/// One message, with the day divider above it if it starts a day.
+/// One message, with the day divider above it if it starts a day and the
+/// "New messages" divider if it is the first unread one.
 #[component]
 fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
@@ -167,8 +290,10 @@ fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
         text,
         time,
         datetime,
+        seq,
         starts_group,
         day,
+        first_unread,
         delivery,
         ..
     } = row;
@@ -187,9 +312,15 @@ fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
                 </div>
             }
         })}
+        {first_unread.then(|| view! {
+            <div class="new-divider" role="separator" aria-label="New messages">
+                <span>"New messages"</span>
+            </div>
+        })}
 
         <div
             class="message"
+            data-seq=seq.map(|seq| seq.0.to_string())
             class:continued=!starts_group
             class:sending=sending
             class:failed=failed
@@ -236,6 +367,50 @@ fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
                 ),
             }}
         </div>
+    }
+}
+
+/// Makes `change` to the window or the entries without moving what the
+/// reader sees: the first (or last) rendered message keeps its place on
+/// screen, however many rows come or go around it.
+fn keep_in_place(
+    scroller: NodeRef<html::Div>,
+    rows: Memo<Vec<Row>>,
+    edge: Edge,
+    change: impl FnOnce() + 'static,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        let anchor = rows.with_untracked(|rows| match edge {
+            Edge::Top => rows.iter().find_map(|r| r.seq),
+            Edge::Bottom => rows.iter().rev().find_map(|r| r.seq),
+        });
+        let selector = anchor.map(|seq| format!("[data-seq=\"{}\"]", seq.0));
+        let top_of = |el: &web_sys::HtmlDivElement, selector: &str| {
+            el.query_selector(selector)
+                .ok()
+                .flatten()
+                .map(|anchor| anchor.get_bounding_client_rect().top())
+        };
+        let before = scroller
+            .get_untracked()
+            .zip(selector.as_deref())
+            .and_then(|(el, selector)| top_of(&el, selector));
+        change();
+        after_render(move || {
+            let Some(el) = scroller.try_get_untracked().flatten() else {
+                return;
+            };
+            let after = selector.as_deref().and_then(|s| top_of(&el, s));
+            if let Some((before, after)) = before.zip(after) {
+                el.set_scroll_top(el.scroll_top() + (after - before).round() as i32);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (scroller, rows, edge);
+        change();
     }
 }
 

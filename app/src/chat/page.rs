@@ -19,7 +19,7 @@ use super::{
     link_status::LinkBanner,
     load_chat,
     people::People,
-    sidebar::Sidebar,
+    sidebar::{Drawer, Sidebar},
     state::{Chat, ChatStoreFields, LinkStatus},
     time::provide_time_zone,
     ChatSnapshot,
@@ -95,6 +95,7 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     follow_presence(chat, people, link.clone());
     expire_typing(people);
     provide_context(link);
+    provide_context(Drawer::default());
     provide_time_zone();
 
     let link_state = move || match chat.link().get() {

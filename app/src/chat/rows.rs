@@ -1,9 +1,12 @@
 //! What the message list shows: one row per message, knowing whether it
-//! starts a group (a new author, a new day, or a pause) and whether a day
-//! divider goes above it.
+//! starts a group (a new author, a new day, or a pause), whether a day
+//! divider goes above it, and whether it is the first unread one.
 //!
-//! Rows are recomputed from the channel's entries and keyed by everything
-//! they show, so the list re-renders exactly the rows that changed.
+//! Rows are computed for the rendered window of the channel's entries (with
+//! the entry before it for context) and keyed by everything they show, so
+//! the list re-renders exactly the rows that changed.
+
+use std::ops::Range;
 
 use crate::{
     model::{User, UserId},
@@ -42,15 +45,38 @@ pub struct Row {
     pub starts_group: bool,
     /// The day divider above this row, if it starts a day.
     pub day: Option<String>,
+    /// Whether the "New messages" divider goes above this row.
+    pub first_unread: bool,
     pub delivery: Delivery,
 }
 
-/// The rows of a channel's entries, with times at `offset` minutes from UTC
-/// and days relative to `now`.
-pub fn rows(entries: &[Entry], me: &User, offset: i32, now: Millis) -> Vec<Row> {
+/// How rows are shown: for whom, in which time zone, on which day, and
+/// from where on messages are new.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer<'a> {
+    pub me: &'a User,
+    /// Minutes from UTC.
+    pub offset: i32,
+    pub now: Millis,
+    /// Messages after this seq were unread when the channel was opened.
+    pub unread_after: Option<Seq>,
+}
+
+/// The rows for `range` of a channel's entries.
+pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<Row> {
+    let Viewer {
+        me,
+        offset,
+        now,
+        unread_after,
+    } = viewer;
     let today = day_of(now, offset);
-    let mut previous: Option<(UserId, Millis, Day)> = None;
-    entries
+    let context = range.start.min(1);
+    let Some(shown) = entries.get(range.start - context..range.end) else {
+        return Vec::new();
+    };
+    let mut previous: Option<(UserId, Millis, Day, Option<Seq>)> = None;
+    shown
         .iter()
         .map(|entry| {
             let (sender, author, text, at, seq, delivery) = match entry {
@@ -80,10 +106,16 @@ pub fn rows(entries: &[Entry], me: &User, offset: i32, now: Millis) -> Vec<Row> 
                 ),
             };
             let day = day_of(at, offset);
-            let new_day = previous.is_none_or(|(_, _, d)| d != day);
+            let new_day = previous.is_none_or(|(_, _, d, _)| d != day);
             let starts_group = new_day
-                || previous.is_none_or(|(s, last, _)| s != sender || at.0 - last.0 > GROUP_GAP);
-            previous = Some((sender, at, day));
+                || previous.is_none_or(|(s, last, _, _)| s != sender || at.0 - last.0 > GROUP_GAP);
+            let first_unread = match (unread_after, seq) {
+                (Some(after), Some(seq)) => {
+                    seq > after && previous.is_none_or(|(.., p)| p.is_some_and(|p| p <= after))
+                }
+                _ => false,
+            };
+            previous = Some((sender, at, day, seq));
             Row {
                 key: entry.key(),
                 seq,
@@ -94,9 +126,11 @@ pub fn rows(entries: &[Entry], me: &User, offset: i32, now: Millis) -> Vec<Row> 
                 datetime: iso(at),
                 starts_group,
                 day: new_day.then(|| day_label(day, today)),
+                first_unread,
                 delivery,
             }
         })
+        .skip(context)
         .collect()
 }
 
@@ -150,6 +184,15 @@ mod tests {
         })
     }
 
+    fn viewer(me: &User, now: i64, unread_after: Option<i64>) -> Viewer<'_> {
+        Viewer {
+            me,
+            offset: 0,
+            now: Millis(now),
+            unread_after: unread_after.map(Seq),
+        }
+    }
+
     #[test]
     fn groups_by_author_and_pause_and_divides_days() {
         let entries = [
@@ -159,12 +202,36 @@ mod tests {
             stored(4, 3, NOON + 2 * MINUTE),
             stored(5, 3, NOON + 20 * MINUTE),
         ];
-        let rows = rows(&entries, &me(), 0, Millis(NOON + 30 * MINUTE));
-        let groups: Vec<bool> = rows.iter().map(|r| r.starts_group).collect();
+        let me = me();
+        let all = rows(&entries, 0..5, viewer(&me, NOON + 30 * MINUTE, None));
+        let groups: Vec<bool> = all.iter().map(|r| r.starts_group).collect();
         assert_eq!(groups, [true, true, false, true, true]);
-        let days: Vec<Option<&str>> = rows.iter().map(|r| r.day.as_deref()).collect();
+        let days: Vec<Option<&str>> = all.iter().map(|r| r.day.as_deref()).collect();
         assert_eq!(days, [Some("Yesterday"), Some("Today"), None, None, None]);
-        assert_eq!(rows[1].time, "10:00");
+        assert_eq!(all[1].time, "10:00");
+        assert!(all.iter().all(|r| !r.first_unread));
+
+        // A window shows the same rows as the whole list does.
+        let part = rows(&entries, 2..4, viewer(&me, NOON + 30 * MINUTE, None));
+        assert_eq!(part, all[2..4]);
+    }
+
+    #[test]
+    fn the_first_message_after_the_read_marker_is_marked() {
+        let entries: Vec<Entry> = (1..=4).map(|seq| stored(seq, 2, NOON + seq)).collect();
+        let me = me();
+        let marked = |range, after| {
+            rows(&entries, range, viewer(&me, NOON, after))
+                .iter()
+                .map(|r| r.first_unread)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(marked(0..4, Some(2)), [false, false, true, false]);
+        assert_eq!(marked(3..4, Some(2)), [false]);
+        assert_eq!(marked(2..4, Some(2)), [true, false]);
+        assert_eq!(marked(0..4, Some(4)), [false; 4]);
+        // Everything held is unread: the divider goes above the first.
+        assert_eq!(marked(0..4, Some(0)), [true, false, false, false]);
     }
 
     #[test]
@@ -175,7 +242,8 @@ mod tests {
             text: "soon".into(),
             written: Millis(NOON),
         })];
-        let rows = rows(&entries, &me(), 0, Millis(NOON));
+        let me = me();
+        let rows = rows(&entries, 0..1, viewer(&me, NOON, None));
         assert_eq!(rows[0].author, "me");
         assert_eq!(rows[0].delivery, Delivery::Sending);
         assert_eq!(rows[0].seq, None);

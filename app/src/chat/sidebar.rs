@@ -1,4 +1,11 @@
 //! The sidebar: channels, conversations, and the signed-in user.
+//!
+//! On a phone it is a drawer, opened by the menu button in the channel
+//! header and closed by choosing a channel, Escape, or the backdrop. Without
+//! JavaScript the menu button is a link to `#sidebar` and the drawer opens
+//! with CSS (`:target`).
+//!
+//! Alt+Up and Alt+Down move to the channel above or below, from anywhere.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -7,7 +14,7 @@ use reactive_stores::Store;
 use super::{
     dialogs::{BrowseChannelsDialog, NewChannelDialog, NewMessageDialog},
     members::PresenceDot,
-    state::{ChannelStateStoreFields, Chat, ChatStoreFields},
+    state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
 };
 use crate::{
     auth::LogoutButton,
@@ -16,10 +23,56 @@ use crate::{
     theme::ThemeToggle,
 };
 
+/// Whether the sidebar is open as a drawer (on narrow screens); provided by
+/// the chat page to the sidebar and the channel header.
+#[derive(Clone, Copy)]
+pub struct Drawer(pub RwSignal<bool>);
+
+impl Default for Drawer {
+    /// Closed.
+    fn default() -> Self {
+        Self(RwSignal::new(false))
+    }
+}
+
+impl Drawer {
+    /// Opens or closes the drawer, moving focus into it or back to the
+    /// button that opens it.
+    pub fn set(self, open: bool) {
+        self.0.set(open);
+        focus(if open { "drawer-close" } else { "menu-button" });
+    }
+}
+
+/// The button (a link to `#sidebar` before hydration) that opens the
+/// drawer; only shown on narrow screens.
+#[component]
+pub fn MenuButton() -> impl IntoView {
+    let drawer = expect_context::<Drawer>();
+    view! {
+        <a
+            href="#sidebar"
+            id="menu-button"
+            class="icon-button menu-button"
+            role="button"
+            aria-controls="sidebar"
+            aria-expanded=move || drawer.0.get().to_string()
+            on:click=move |event| {
+                event.prevent_default();
+                drawer.set(true);
+            }
+        >
+            <span class="menu-icon" aria-hidden="true"></span>
+            <span class="visually-hidden">"Menu"</span>
+        </a>
+    }
+}
+
 /// The navigation column on the left of the chat screen.
 #[component]
 pub fn Sidebar() -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
+    let drawer = expect_context::<Drawer>();
     let new_channel = RwSignal::new(false);
     let browse = RwSignal::new(false);
     let new_message = RwSignal::new(false);
@@ -31,11 +84,38 @@ pub fn Sidebar() -> impl IntoView {
             .map(|c| c.id)
             .collect::<Vec<_>>()
     };
+    // Choosing a channel closes the drawer.
+    Effect::new(move |previous: Option<Option<ChannelId>>| {
+        let open = chat.open().get();
+        if previous.is_some_and(|p| p != open) {
+            drawer.0.set(false);
+        }
+        open
+    });
+    keyboard_shortcuts(chat, drawer);
+    let status = move || match chat.link().get() {
+        LinkStatus::Online => "online",
+        LinkStatus::Connecting | LinkStatus::Reconnecting => "connecting",
+    };
 
     view! {
-        <aside class="sidebar">
+        <aside class="sidebar" id="sidebar" class:open=move || drawer.0.get()>
             <header class="sidebar-header">
                 <span class="brand">"Banter"</span>
+                <span class="spacer"></span>
+                <a
+                    href="#"
+                    id="drawer-close"
+                    class="icon-button drawer-close"
+                    role="button"
+                    on:click=move |event| {
+                        event.prevent_default();
+                        drawer.set(false);
+                    }
+                >
+                    <span aria-hidden="true">"×"</span>
+                    <span class="visually-hidden">"Close menu"</span>
+                </a>
             </header>
             <nav class="sidebar-section" aria-label="Channels">
                 <div class="sidebar-heading-row">
@@ -69,11 +149,18 @@ pub fn Sidebar() -> impl IntoView {
                 </ul>
             </nav>
             <footer class="sidebar-footer">
+                <span
+                    class="presence-dot"
+                    class:online=move || status() == "online"
+                    role="img"
+                    aria-label=status
+                ></span>
                 <span class="me">{move || chat.me().read().username.clone()}</span>
                 <ThemeToggle />
                 <LogoutButton />
             </footer>
         </aside>
+        <div class="drawer-backdrop" aria-hidden="true" on:click=move |_| drawer.set(false)></div>
         <NewChannelDialog open=new_channel />
         <BrowseChannelsDialog open=browse />
         <NewMessageDialog open=new_message />
@@ -86,6 +173,7 @@ pub fn Sidebar() -> impl IntoView {
 #[component]
 fn ChannelLink(id: ChannelId) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
+    let drawer = expect_context::<Drawer>();
     let name = Memo::new(move |_| {
         chat.channels()
             .at_key(id)
@@ -106,7 +194,13 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
     });
 
     view! {
-        <li class="sidebar-item" class:current=current class:has-unread=move || { unread.get() > 0 }>
+        // Choosing a channel, even the open one, closes the drawer.
+        <li
+            class="sidebar-item"
+            class:current=current
+            class:has-unread=move || { unread.get() > 0 }
+            on:click=move |_| drawer.0.set(false)
+        >
 
             {move || peer.get().map(|user| view! { <PresenceDot user /> })}
             <A href=format!("/c/{id}") attr:class="sidebar-link">
@@ -127,4 +221,66 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
             }}
         </li>
     }
+}
+
+/// Alt+Up / Alt+Down: the channel or conversation above or below the open
+/// one, in the sidebar's order. Escape: closes the drawer.
+fn keyboard_shortcuts(chat: Store<Chat>, drawer: Drawer) {
+    #[cfg(feature = "hydrate")]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        let handle = window_event_listener(leptos::ev::keydown, move |event| {
+            if event.key() == "Escape" && drawer.0.get_untracked() {
+                drawer.set(false);
+                return;
+            }
+            let step: isize = match event.key().as_str() {
+                "ArrowUp" if event.alt_key() => -1,
+                "ArrowDown" if event.alt_key() => 1,
+                _ => return,
+            };
+            let order: Vec<ChannelId> = {
+                let channels = chat.channels().read_untracked();
+                let public = channels.iter().filter(|c| !c.is_direct());
+                let direct = channels.iter().filter(|c| c.is_direct());
+                public.chain(direct).map(|c| c.id).collect()
+            };
+            let Some(current) = chat
+                .open()
+                .get_untracked()
+                .and_then(|open| order.iter().position(|id| *id == open))
+            else {
+                return;
+            };
+            let next = current.saturating_add_signed(step).min(order.len() - 1);
+            event.prevent_default();
+            if next != current {
+                navigate(&format!("/c/{}", order[next]), Default::default());
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (chat, drawer);
+}
+
+/// Moves focus to the element with this id, if it is on the page.
+fn focus(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let id = id.to_owned();
+        // After the drawer's new state is rendered: a hidden element cannot
+        // take focus.
+        request_animation_frame(move || {
+            if let Some(element) = document()
+                .get_element_by_id(&id)
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = element.focus();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
 }
