@@ -31,31 +31,62 @@ export class BanterServer {
 
   /** Starts (or restarts) the process and waits until it answers. */
   async boot(): Promise<void> {
-    const binary = process.env.BANTER_BIN ?? path.join(root, "target", "debug", "banter");
-    this.process = spawn(binary, [], {
+    this.process = spawn(this.binary(), [], {
       cwd: root,
-      env: {
-        ...process.env,
-        BANTER_ADDR: `127.0.0.1:${this.port}`,
-        BANTER_DATA_DIR: this.dataDir,
-        LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
-        LEPTOS_OUTPUT_NAME: "banter",
-        RUST_LOG: process.env.RUST_LOG ?? "warn",
-        // Every test signs up, and some send quickly, from 127.0.0.1.
-        BANTER_SIGNUPS_PER_HOUR: "100000",
-        BANTER_SEND_RATE: "1000",
-        BANTER_SEND_BURST: "1000",
-        // A short grace delay, so that going offline shows quickly.
-        BANTER_PRESENCE_GRACE_MS: "1000",
-
-        ...this.env,
-      },
+      env: this.environment(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const collect = (chunk: Buffer) => this.log.push(chunk.toString());
     this.process.stdout?.on("data", collect);
     this.process.stderr?.on("data", collect);
     await this.waitUntilHealthy();
+  }
+
+  private binary(): string {
+    return process.env.BANTER_BIN ?? path.join(root, "target", "debug", "banter");
+  }
+
+  private environment(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      BANTER_ADDR: `127.0.0.1:${this.port}`,
+      BANTER_DATA_DIR: this.dataDir,
+      LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+      LEPTOS_OUTPUT_NAME: "banter",
+      RUST_LOG: process.env.RUST_LOG ?? "warn",
+      // Every test signs up, and some send quickly, from 127.0.0.1.
+      BANTER_SIGNUPS_PER_HOUR: "100000",
+      BANTER_SEND_RATE: "1000",
+      BANTER_SEND_BURST: "1000",
+      // A short grace delay, so that going offline shows quickly.
+      BANTER_PRESENCE_GRACE_MS: "1000",
+
+      ...this.env,
+    };
+  }
+
+  /**
+   * Stops the server, runs `banter seed` on its database (users named
+   * `<prefix>-<n>`, and `messages` messages in General from them), and
+   * starts it again.
+   */
+  async seed(prefix: string, users: number, messages: number): Promise<void> {
+    await this.stop();
+    const seeder = spawn(
+      this.binary(),
+      [
+        "seed",
+        ...["--prefix", prefix, "--users", `${users}`, "--messages", `${messages}`],
+        ...["--out", path.join(this.dataDir, `${prefix}.txt`)],
+      ],
+      { cwd: root, env: this.environment(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const output: string[] = [];
+    seeder.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    seeder.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    const code = await new Promise((resolve) => seeder.once("exit", resolve));
+    if (code !== 0) throw new Error(`banter seed failed (${code}):\n${output.join("")}`);
+    await this.boot();
   }
 
   /** Stops the process and waits for it to exit. */
@@ -163,12 +194,14 @@ export async function signUp(page: Page, name: string): Promise<void> {
   await page.getByLabel("Username").fill(name);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page.getByText(name, { exact: true })).toBeVisible();
+  // (Attached rather than visible: on a phone the name is in the drawer.)
+  await expect(page.getByText(name, { exact: true })).toBeAttached();
 }
 
 /** A new user in a browser context of their own, on the live chat page. */
 export async function chatter(browser: Browser, baseURL: string | undefined, prefix: string) {
-  const context = await browser.newContext({ baseURL });
+  // (Explicitly with JavaScript: a test may turn it off for its own page.)
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: true });
   context.on("page", watchForCrashes);
   const page = await context.newPage();
   const name = uniqueName(prefix);

@@ -1,0 +1,140 @@
+import { test, expect, BanterServer, chatter, live, messages, signUp, uniqueName, PASSWORD, say } from "./fixtures";
+
+test("10,000 messages: back to the first and forward again, with a bounded page", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const server = await BanterServer.start();
+  try {
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    await signUp(page, "reader");
+    await server.seed("history", 3, 10_000);
+    await page.goto("/");
+    await live(page);
+
+    const log = messages(page);
+    const rendered = log.locator(".message");
+    const scroller = page.locator(".message-scroller");
+    const seq = async (which: "first" | "last") =>
+      Number(await log.locator(".message[data-seq]")[which]().getAttribute("data-seq"));
+    await expect(log.getByText("message 10000", { exact: true })).toBeInViewport();
+
+    // Back to the very first message, one step at a time. Each step keeps
+    // the view in place (so it is no longer at the top) before the next.
+    let most = await rendered.count();
+    let first = await seq("first");
+    while (first > 1) {
+      await expect(async () => {
+        await scroller.evaluate((el) => (el.scrollTop = 0));
+        expect(await seq("first")).toBeLessThan(first);
+      }).toPass({ intervals: [50, 100, 250] });
+      await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+      first = await seq("first");
+      most = Math.max(most, await rendered.count());
+    }
+    await expect(log.getByText("message 1", { exact: true })).toBeAttached();
+    await expect(page.getByText("This is the beginning of the conversation.")).toBeVisible();
+    expect(most).toBeLessThanOrEqual(150);
+
+    // Forward again: the rows far above are dropped as new ones come below.
+    let last = await seq("last");
+    const fromBottom = () => scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    for (let step = 0; step < 5; step++) {
+      await expect(async () => {
+        await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+        expect(await seq("last")).toBeGreaterThan(last);
+      }).toPass({ intervals: [50, 100, 250] });
+      await expect.poll(fromBottom).toBeGreaterThan(0);
+      last = await seq("last");
+      expect(await rendered.count()).toBeLessThanOrEqual(150);
+    }
+    await expect(log.getByText("message 1", { exact: true })).toHaveCount(0);
+
+    await page.getByRole("link", { name: "Jump to latest" }).click();
+    await expect(log.getByText("message 10000", { exact: true })).toBeInViewport();
+    expect(await rendered.count()).toBeLessThanOrEqual(150);
+    await expect(page.getByRole("link", { name: "Jump to latest" })).toHaveCount(0);
+  } finally {
+    await server.dispose();
+  }
+});
+
+test("the first unread message is marked, and the mark stays while reading", async ({ browser, baseURL }) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  await say(alice.page, "read already");
+  await expect(messages(bob.page).getByText("read already")).toBeVisible();
+
+  // Bob leaves; Alice writes two more; Bob comes back to them.
+  await bob.page.goto("about:blank");
+  await say(alice.page, "new one");
+  await say(alice.page, "and another");
+  await expect(messages(alice.page).getByText("Sending…")).toHaveCount(0);
+  await bob.page.goto("/");
+  await live(bob.page);
+  const divider = messages(bob.page).getByRole("separator", { name: "New messages" });
+  await expect(divider).toBeVisible();
+  // The divider sits right above "new one".
+  const below = await divider.evaluate((el) => el.nextElementSibling?.textContent ?? "");
+  expect(below).toContain("new one");
+  // Reading marks the channel read, yet the divider stays while Bob is here.
+  await say(alice.page, "live now");
+  await expect(messages(bob.page).getByText("live now")).toBeVisible();
+  await expect(divider).toHaveCount(1);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("read any channel, page back to older messages, and post with a form", async ({ page, browser, baseURL }) => {
+    const name = uniqueName("plain");
+    await page.goto("/signup");
+    await page.getByLabel("Username").fill(name);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page).toHaveURL("/");
+
+    // A friend (with JavaScript) writes to them privately.
+    const friend = await chatter(browser, baseURL, "friend");
+    await friend.page.getByRole("button", { name: "New message" }).click();
+    await friend.page.getByLabel("Search people").fill(name);
+    await friend.page.getByRole("button", { name }).click();
+    await expect(friend.page.getByRole("heading", { level: 1, name })).toBeVisible();
+    await say(friend.page, "psst, plain reader");
+    await expect(messages(friend.page).getByText("Sending…")).toHaveCount(0);
+
+    // The conversation is in the server-rendered sidebar; its link opens it.
+    await page.reload();
+    await page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: friend.name }).click();
+    await expect(page.getByRole("heading", { level: 1, name: friend.name })).toBeVisible();
+    await expect(messages(page).getByText("psst, plain reader")).toBeVisible();
+
+    // 70 messages in the conversation: the page shows the latest 50, and a
+    // link leads to the ones before.
+    const conversation = new URL(page.url()).pathname.split("/").pop() ?? "";
+    for (let i = 1; i <= 70; i++) {
+      const response = await page.request.post("/api/post", {
+        form: { channel: conversation, client_id: crypto.randomUUID(), text: `note ${i}` },
+      });
+      expect(response.ok()).toBeTruthy();
+    }
+    await page.reload();
+    const log = messages(page);
+    await expect(log.getByText("note 70", { exact: true })).toBeVisible();
+    await expect(log.getByText("note 20", { exact: true })).toHaveCount(0);
+    await page.getByRole("link", { name: "Older messages" }).click();
+    await expect(page).toHaveURL(/\?before=\d+$/);
+    await expect(log.getByText("note 20", { exact: true })).toBeVisible();
+    await expect(log.getByText("psst, plain reader")).toBeVisible();
+    await expect(page.getByText("This is the beginning of the conversation.")).toBeVisible();
+    await page.getByRole("link", { name: "Jump to latest" }).click();
+    await expect(log.getByText("note 70", { exact: true })).toBeVisible();
+
+    // Posting is a plain form that comes back to the conversation.
+    await page.getByRole("textbox", { name: "Message" }).fill("sent without scripts");
+    await page.getByRole("button", { name: "Send" }).click();
+    // (Leptos leaves an empty query on the address it redirects back to.)
+    await expect(page).toHaveURL(new RegExp(`/c/${conversation}\\??$`));
+    await expect(log.getByText("sent without scripts")).toBeVisible();
+    await expect(messages(friend.page).getByText("sent without scripts")).toBeVisible();
+  });
+});
