@@ -7,10 +7,10 @@
 //! never see which database is behind it.
 
 pub mod postgres;
-mod rows;
+pub(crate) mod rows;
 pub mod sqlite;
 
-pub(crate) use rows::{is_unique_violation, like_escape, SummaryRow};
+pub(crate) use rows::{is_unique_violation, like_escape, DirectoryRow, MemberRow, SummaryRow};
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},

@@ -1,10 +1,52 @@
 //! What both SQL stores share: the shape of their rows and the escaping of
-//! search patterns.
+//! search patterns. The SQL itself differs by dialect and stays with each
+//! store; what a row means is decided here, once.
 
 use app::{
     model::{ChannelId, User, UserId},
-    protocol::{ChannelKind, ChannelSummary, Seq, MAX_UNREAD},
+    protocol::{ChannelKind, ChannelSummary, DirectoryEntry, Member, Seq, MAX_UNREAD},
 };
+
+use super::MemberList;
+
+/// A row of the channel directory: id, name, member count, and whether the
+/// asking user is a member.
+pub(crate) type DirectoryRow = (ChannelId, String, i64, bool);
+
+/// A row of a channel's member list: id, name, and whether online.
+pub(crate) type MemberRow = (UserId, String, bool);
+
+/// The directory entries of `rows`, in order.
+pub(crate) fn directory(rows: Vec<DirectoryRow>) -> Vec<DirectoryEntry> {
+    rows.into_iter()
+        .map(|(id, name, members, joined)| DirectoryEntry {
+            id,
+            name,
+            members: count(members),
+            joined,
+        })
+        .collect()
+}
+
+/// A member list of `rows`, out of `total` members of whom `online` are.
+pub(crate) fn member_list(rows: Vec<MemberRow>, total: i64, online: i64) -> MemberList {
+    MemberList {
+        members: rows
+            .into_iter()
+            .map(|(id, username, online)| Member {
+                user: User { id, username },
+                online,
+            })
+            .collect(),
+        total: count(total),
+        online: count(online),
+    }
+}
+
+/// A count from SQL (never negative, and in practice far below the limit).
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
 
 /// One row of a member's channel list, as both stores' summary query
 /// returns it.
@@ -41,7 +83,7 @@ impl SummaryRow {
             last_seq: self.last_seq,
             last_read: self.last_read_seq,
             unread: u32::try_from(self.unread).unwrap_or(MAX_UNREAD),
-            members: u32::try_from(self.members).unwrap_or(u32::MAX),
+            members: count(self.members),
         })
     }
 

@@ -6,14 +6,13 @@
 //! would announce "offline". The version bump happens under the same lock,
 //! so versions order the changes as the database made them.
 
-use app::{
-    model::{ChannelId, User, UserId},
-    protocol::Member,
-};
+use app::model::{ChannelId, UserId};
 use sqlx::PgConnection;
 
 use super::{limit, PgStore};
-use crate::store::{now_millis, MemberList, PresenceChange, PresenceStore, StoreError};
+use crate::store::{
+    now_millis, rows, MemberList, MemberRow, PresenceChange, PresenceStore, StoreError,
+};
 
 #[async_trait::async_trait]
 impl PresenceStore for PgStore {
@@ -144,7 +143,7 @@ impl PresenceStore for PgStore {
         channel: ChannelId,
         count: u32,
     ) -> Result<MemberList, StoreError> {
-        let rows: Vec<(UserId, String, bool)> = sqlx::query_as(
+        let rows: Vec<MemberRow> = sqlx::query_as(
             "SELECT u.id, u.username, EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id) AS online
              FROM memberships m JOIN users u ON u.id = m.user_id
              WHERE m.channel_id = $1
@@ -163,17 +162,7 @@ impl PresenceStore for PgStore {
         .bind(channel)
         .fetch_one(&self.pool)
         .await?;
-        Ok(MemberList {
-            members: rows
-                .into_iter()
-                .map(|(id, username, online)| Member {
-                    user: User { id, username },
-                    online,
-                })
-                .collect(),
-            total: u32::try_from(total).unwrap_or(u32::MAX),
-            online: u32::try_from(online).unwrap_or(u32::MAX),
-        })
+        Ok(rows::member_list(rows, total, online))
     }
 }
 

@@ -7,7 +7,8 @@ use app::{
 
 use super::SqliteStore;
 use crate::store::{
-    is_unique_violation, like_escape, now_millis, ChannelStore, StoreError, SummaryRow,
+    is_unique_violation, like_escape, now_millis, rows, ChannelStore, DirectoryRow, StoreError,
+    SummaryRow,
 };
 
 /// A channel as one member sees it. Unread counts only others' messages,
@@ -144,7 +145,7 @@ impl ChannelStore for SqliteStore {
         limit: u32,
     ) -> Result<Vec<DirectoryEntry>, StoreError> {
         let pattern = format!("%{}%", like_escape(query.trim()));
-        let rows: Vec<(ChannelId, String, i64, bool)> = sqlx::query_as(
+        let rows: Vec<DirectoryRow> = sqlx::query_as(
             "SELECT c.id, c.name,
                     (SELECT COUNT(*) FROM memberships mm WHERE mm.channel_id = c.id),
                     EXISTS (SELECT 1 FROM memberships me WHERE me.channel_id = c.id AND me.user_id = ?)
@@ -158,15 +159,7 @@ impl ChannelStore for SqliteStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, members, joined)| DirectoryEntry {
-                id,
-                name,
-                members: u32::try_from(members).unwrap_or(u32::MAX),
-                joined,
-            })
-            .collect())
+        Ok(rows::directory(rows))
     }
 
     async fn open_direct(&self, a: UserId, b: UserId) -> Result<(ChannelId, bool), StoreError> {

@@ -7,14 +7,13 @@
 //! connections after a crash, and flushing it would cost a disk sync per
 //! connecting user.
 
-use app::{
-    model::{ChannelId, User, UserId},
-    protocol::Member,
-};
+use app::model::{ChannelId, UserId};
 use sqlx::SqliteConnection;
 
 use super::SqliteStore;
-use crate::store::{now_millis, MemberList, PresenceChange, PresenceStore, StoreError};
+use crate::store::{
+    now_millis, rows, MemberList, MemberRow, PresenceChange, PresenceStore, StoreError,
+};
 
 #[async_trait::async_trait]
 impl PresenceStore for SqliteStore {
@@ -143,7 +142,7 @@ impl PresenceStore for SqliteStore {
         channel: ChannelId,
         limit: u32,
     ) -> Result<MemberList, StoreError> {
-        let rows: Vec<(UserId, String, bool)> = sqlx::query_as(
+        let rows: Vec<MemberRow> = sqlx::query_as(
             "SELECT u.id, u.username, EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id) AS online
              FROM memberships m JOIN users u ON u.id = m.user_id
              WHERE m.channel_id = ?
@@ -161,17 +160,7 @@ impl PresenceStore for SqliteStore {
         .bind(channel)
         .fetch_one(&self.pool)
         .await?;
-        Ok(MemberList {
-            members: rows
-                .into_iter()
-                .map(|(id, username, online)| Member {
-                    user: User { id, username },
-                    online,
-                })
-                .collect(),
-            total: u32::try_from(total).unwrap_or(u32::MAX),
-            online: u32::try_from(online).unwrap_or(u32::MAX),
-        })
+        Ok(rows::member_list(rows, total, online))
     }
 }
 
