@@ -4,8 +4,8 @@
 use app::{
     model::{ChannelId, ChannelNameError, MessageTextError},
     protocol::{
-        ChannelKind, ClientId, ClientMsg, Cursor, ProtocolError, Reply, Seq, ServerMsg,
-        CLOSE_SESSION_ENDED,
+        ChannelKind, ChannelSummary, ClientId, ClientMsg, Cursor, ProtocolError, Reply, Seq,
+        ServerMsg, CLOSE_SESSION_ENDED,
     },
 };
 
@@ -173,22 +173,13 @@ async fn unread_counts_and_read_markers() {
     }
     alice.say(GENERAL, "my own does not count").await;
 
-    let general = |reply: Reply| match reply {
-        Reply::Synced { channels, .. } => channels
+    let general = |(channels, _): (Vec<ChannelSummary>, _)| {
+        channels
             .into_iter()
             .find(|c| c.id == GENERAL)
-            .expect("General"),
-        other => panic!("{other:?}"),
+            .expect("General")
     };
-    let summary = general(
-        alice
-            .request(|req| ClientMsg::Sync {
-                req,
-                cursors: vec![],
-            })
-            .await
-            .unwrap(),
-    );
+    let summary = general(alice.sync(vec![]).await);
     assert_eq!(summary.unread, 3);
 
     alice
@@ -209,15 +200,7 @@ async fn unread_counts_and_read_markers() {
             seq: last
         }
     );
-    let summary = general(
-        alice
-            .request(|req| ClientMsg::Sync {
-                req,
-                cursors: vec![],
-            })
-            .await
-            .unwrap(),
-    );
+    let summary = general(alice.sync(vec![]).await);
     assert_eq!(summary.unread, 0);
     assert_eq!(summary.last_read, last);
 
@@ -238,15 +221,7 @@ async fn unread_counts_and_read_markers() {
         })
         .await
         .unwrap();
-    let summary = general(
-        alice
-            .request(|req| ClientMsg::Sync {
-                req,
-                cursors: vec![],
-            })
-            .await
-            .unwrap(),
-    );
+    let summary = general(alice.sync(vec![]).await);
     assert_eq!(summary.last_read, Seq(4));
 }
 
@@ -571,19 +546,12 @@ async fn sync_returns_exactly_the_missed_messages() {
         missed.push(bob.say(GENERAL, text).await);
     }
     let mut alice = Live::connect(&alice_browser).await;
-    let reply = alice
-        .request(|req| ClientMsg::Sync {
-            req,
-            cursors: vec![Cursor {
-                channel: GENERAL,
-                seq: seen,
-            }],
-        })
-        .await
-        .unwrap();
-    let Reply::Synced { catch_up, .. } = reply else {
-        panic!("{reply:?}")
-    };
+    let (_, catch_up) = alice
+        .sync(vec![Cursor {
+            channel: GENERAL,
+            seq: seen,
+        }])
+        .await;
     assert_eq!(catch_up.len(), 1);
     assert_eq!(catch_up[0].messages, missed);
     assert!(!catch_up[0].reset);

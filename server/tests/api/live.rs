@@ -3,7 +3,13 @@
 
 use std::time::Duration;
 
-use app::protocol::{ClientId, ClientMsg, ProtocolError, Reply, ReqId, ServerMsg};
+use app::{
+    model::UserId,
+    protocol::{
+        CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, ProtocolError, Reply, ReqId,
+        ServerMsg,
+    },
+};
 use futures::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
@@ -147,6 +153,33 @@ impl Live {
         {
             ServerMsg::Message { message } => message,
             _ => unreachable!(),
+        }
+    }
+
+    /// The next presence change heard, skipping other events.
+    pub async fn presence_event(&mut self) -> (UserId, bool) {
+        match self
+            .event_where(|e| matches!(e, ServerMsg::Presence { .. }))
+            .await
+        {
+            ServerMsg::Presence { user, online } => (user, online),
+            _ => unreachable!(),
+        }
+    }
+
+    /// Follows the presence of `users`; returns those online now.
+    pub async fn watch(&mut self, users: Vec<UserId>) -> Vec<UserId> {
+        match self.request(|req| ClientMsg::Watch { req, users }).await {
+            Ok(Reply::Presence { online }) => online,
+            other => panic!("watch failed: {other:?}"),
+        }
+    }
+
+    /// Syncs from `cursors`: the channel list and what was missed.
+    pub async fn sync(&mut self, cursors: Vec<Cursor>) -> (Vec<ChannelSummary>, Vec<CatchUp>) {
+        match self.request(|req| ClientMsg::Sync { req, cursors }).await {
+            Ok(Reply::Synced { channels, catch_up }) => (channels, catch_up),
+            other => panic!("sync failed: {other:?}"),
         }
     }
 

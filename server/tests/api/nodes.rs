@@ -9,7 +9,7 @@ use std::{
 };
 
 use app::{
-    model::{ChannelId, UserId},
+    model::ChannelId,
     protocol::{ClientMsg, Cursor, Reply, Seq, ServerMsg, CLOSE_LAGGING},
 };
 
@@ -45,23 +45,6 @@ async fn sign_up(node: &TestServer, name: &str) -> Browser {
 async fn connect(browser: &mut Browser, node: &TestServer) -> Live {
     browser.rebase(&node.base());
     Live::connect(browser).await
-}
-
-async fn watch(live: &mut Live, users: Vec<UserId>) -> Vec<UserId> {
-    match live.request(|req| ClientMsg::Watch { req, users }).await {
-        Ok(Reply::Presence { online }) => online,
-        other => panic!("{other:?}"),
-    }
-}
-
-async fn presence_event(live: &mut Live) -> (UserId, bool) {
-    match live
-        .event_where(|e| matches!(e, ServerMsg::Presence { .. }))
-        .await
-    {
-        ServerMsg::Presence { user, online } => (user, online),
-        _ => unreachable!(),
-    }
 }
 
 #[tokio::test]
@@ -182,18 +165,18 @@ async fn a_user_stays_online_while_a_tab_on_either_node_is_open() {
     let alice_on_b = connect(&mut alice, &b).await;
     let alice_id = alice_on_a.user.id;
     let mut bob_on_b = connect(&mut bob, &b).await;
-    assert_eq!(watch(&mut bob_on_b, vec![alice_id]).await, vec![alice_id]);
+    assert_eq!(bob_on_b.watch(vec![alice_id]).await, vec![alice_id]);
 
     drop(alice_on_a);
     tokio::time::sleep(Duration::from_millis(GRACE_MS * 3)).await;
     assert_eq!(
-        watch(&mut bob_on_b, vec![alice_id]).await,
+        bob_on_b.watch(vec![alice_id]).await,
         vec![alice_id],
         "still online through node B"
     );
 
     drop(alice_on_b);
-    assert_eq!(presence_event(&mut bob_on_b).await, (alice_id, false));
+    assert_eq!(bob_on_b.presence_event().await, (alice_id, false));
 }
 
 #[tokio::test]
@@ -205,12 +188,42 @@ async fn presence_from_one_node_is_announced_on_the_other() {
     let mut bob = sign_up(&b, "bob").await;
     let mut bob_on_b = connect(&mut bob, &b).await;
     let alice_id = alice.me().await.unwrap().id;
-    assert_eq!(watch(&mut bob_on_b, vec![alice_id]).await, vec![]);
+    assert_eq!(bob_on_b.watch(vec![alice_id]).await, vec![]);
 
     let alice_on_a = connect(&mut alice, &a).await;
-    assert_eq!(presence_event(&mut bob_on_b).await, (alice_id, true));
+    assert_eq!(bob_on_b.presence_event().await, (alice_id, true));
     drop(alice_on_a);
-    assert_eq!(presence_event(&mut bob_on_b).await, (alice_id, false));
+    assert_eq!(bob_on_b.presence_event().await, (alice_id, false));
+}
+
+#[tokio::test]
+async fn typing_on_one_node_shows_on_the_other_and_stops_there_too() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let mut alice_on_a = connect(&mut alice, &a).await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+    let alice_id = alice_on_a.user.id;
+
+    for typing in [true, false] {
+        alice_on_a
+            .request(|req| ClientMsg::Typing {
+                req,
+                channel: GENERAL,
+                typing,
+            })
+            .await
+            .unwrap();
+        let heard = bob_on_b
+            .event_where(|e| matches!(e, ServerMsg::Typing { .. }))
+            .await;
+        assert!(
+            matches!(heard, ServerMsg::Typing { channel: GENERAL, ref user, typing: t } if user.id == alice_id && t == typing),
+            "{heard:?}"
+        );
+    }
 }
 
 /// A Banter node in a process of its own, so that it can die like one.
@@ -280,7 +293,7 @@ async fn the_users_of_a_killed_node_go_offline_on_the_others() {
     alice.rebase(&doomed.base);
     let alice_there = Live::connect(&alice).await;
     let alice_id = alice_there.user.id;
-    assert_eq!(watch(&mut bob_on_a, vec![alice_id]).await, vec![alice_id]);
+    assert_eq!(bob_on_a.watch(vec![alice_id]).await, vec![alice_id]);
 
     // SIGKILL: no goodbye, the presence row stays until the node is reaped.
     doomed.child.kill().expect("kill");
@@ -315,19 +328,12 @@ async fn after_a_node_restarts_its_clients_catch_up_on_what_they_missed() {
     }
 
     let mut bob_on_b = connect(&mut bob, &b).await;
-    let reply = bob_on_b
-        .request(|req| ClientMsg::Sync {
-            req,
-            cursors: vec![Cursor {
-                channel: GENERAL,
-                seq: seen.seq,
-            }],
-        })
-        .await
-        .unwrap();
-    let Reply::Synced { catch_up, .. } = reply else {
-        panic!("{reply:?}")
-    };
+    let (_, catch_up) = bob_on_b
+        .sync(vec![Cursor {
+            channel: GENERAL,
+            seq: seen.seq,
+        }])
+        .await;
     assert_eq!(catch_up.len(), 1);
     assert_eq!(catch_up[0].messages, missed);
     let live = alice_on_a.say(GENERAL, "and live again").await;

@@ -23,23 +23,6 @@ async fn user(server: &TestServer, name: &str) -> (Browser, Live) {
     (browser, live)
 }
 
-async fn watch(live: &mut Live, users: Vec<UserId>) -> Vec<UserId> {
-    match live.request(|req| ClientMsg::Watch { req, users }).await {
-        Ok(Reply::Presence { online }) => online,
-        other => panic!("{other:?}"),
-    }
-}
-
-async fn presence_event(live: &mut Live) -> (UserId, bool) {
-    match live
-        .event_where(|e| matches!(e, ServerMsg::Presence { .. }))
-        .await
-    {
-        ServerMsg::Presence { user, online } => (user, online),
-        _ => unreachable!(),
-    }
-}
-
 #[tokio::test]
 async fn offline_comes_after_the_grace_delay_and_not_while_another_tab_stays() {
     let server = server().await;
@@ -47,17 +30,17 @@ async fn offline_comes_after_the_grace_delay_and_not_while_another_tab_stays() {
     let alice_tab2 = Live::connect(&alice_browser).await;
     let alice = alice_tab1.user.id;
     let (_, mut bob) = user(&server, "bob").await;
-    assert_eq!(watch(&mut bob, vec![alice]).await, vec![alice]);
+    assert_eq!(bob.watch(vec![alice]).await, vec![alice]);
 
     // One tab closes: Alice is still online, well past the grace delay.
     drop(alice_tab1);
     tokio::time::sleep(GRACE * 3).await;
-    assert_eq!(watch(&mut bob, vec![alice]).await, vec![alice]);
+    assert_eq!(bob.watch(vec![alice]).await, vec![alice]);
 
     // The last tab closes: offline, once the grace delay has passed.
     let closed = Instant::now();
     drop(alice_tab2);
-    assert_eq!(presence_event(&mut bob).await, (alice, false));
+    assert_eq!(bob.presence_event().await, (alice, false));
     assert!(
         closed.elapsed() >= GRACE.mul_f32(0.9),
         "offline after {:?}",
@@ -66,7 +49,7 @@ async fn offline_comes_after_the_grace_delay_and_not_while_another_tab_stays() {
 
     // And back.
     let _alice_again = Live::connect(&alice_browser).await;
-    assert_eq!(presence_event(&mut bob).await, (alice, true));
+    assert_eq!(bob.presence_event().await, (alice, true));
 }
 
 #[tokio::test]
@@ -75,7 +58,7 @@ async fn coming_back_within_the_grace_delay_is_not_going_offline() {
     let (alice_browser, alice_tab) = user(&server, "alice").await;
     let alice = alice_tab.user.id;
     let (bob_browser, mut bob) = user(&server, "bob").await;
-    watch(&mut bob, vec![alice]).await;
+    bob.watch(vec![alice]).await;
 
     drop(alice_tab);
     let _reloaded = Live::connect(&alice_browser).await;
@@ -85,9 +68,9 @@ async fn coming_back_within_the_grace_delay_is_not_going_offline() {
     let carol_browser = Browser::new(&bob_browser.url(""));
     carol_browser.sign_up("carol", PASSWORD).await.unwrap();
     let carol = Live::connect(&carol_browser).await;
-    watch(&mut bob, vec![alice, carol.user.id]).await;
+    bob.watch(vec![alice, carol.user.id]).await;
     drop(carol);
-    assert_eq!(presence_event(&mut bob).await.0, UserId(3));
+    assert_eq!(bob.presence_event().await.0, UserId(3));
 }
 
 #[tokio::test]
@@ -96,7 +79,7 @@ async fn only_users_who_share_a_channel_are_followed() {
     let (_, alice) = user(&server, "alice").await;
     let (_, mut bob) = user(&server, "bob").await;
     let bob_id = bob.user.id;
-    let online = watch(&mut bob, vec![alice.user.id, UserId(9999), bob_id]).await;
+    let online = bob.watch(vec![alice.user.id, UserId(9999), bob_id]).await;
     assert_eq!(online, vec![alice.user.id, bob_id]);
 
     let too_many = bob
@@ -126,7 +109,7 @@ async fn nobody_stays_online_after_a_restart_or_a_crash() {
     let server = server.restart().await;
     let (_, mut bob) = user(&server, "bob").await;
     assert_eq!(
-        watch(&mut bob, vec![alice]).await,
+        bob.watch(vec![alice]).await,
         vec![],
         "Alice is not connected to the new process"
     );
@@ -139,11 +122,11 @@ async fn members_are_listed_online_first_with_counts() {
     let (_, alice) = user(&server, "alice").await;
     let (_, bob) = user(&server, "bob").await;
     let (_, mut carol) = user(&server, "carol").await;
-    watch(&mut carol, vec![alice.user.id, bob.user.id]).await;
+    carol.watch(vec![alice.user.id, bob.user.id]).await;
     // Bob's only connection closes; wait until his grace delay is over.
     let bob_id = bob.user.id;
     drop(bob);
-    assert_eq!(presence_event(&mut carol).await, (bob_id, false));
+    assert_eq!(carol.presence_event().await, (bob_id, false));
 
     let reply = carol
         .request(|req| ClientMsg::Members {
