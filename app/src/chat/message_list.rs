@@ -211,15 +211,12 @@ pub fn MessageList(
             let Some(el) = scroller.get_untracked() else {
                 return;
             };
-            let near_bottom =
-                el.scroll_height() - el.scroll_top() - el.client_height() < BOTTOM_SLACK;
-            let (range, len) = span.get_untracked();
-            at_bottom.set_value(near_bottom && window.get_untracked() == Window::Latest);
+            let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
+            at_bottom
+                .set_value(from_bottom < BOTTOM_SLACK && window.get_untracked() == Window::Latest);
             if el.scroll_top() < EDGE_SLACK {
                 show_earlier();
-            } else if el.scroll_height() - el.scroll_top() - el.client_height() < EDGE_SLACK
-                && (range.end < len || window.get_untracked() != Window::Latest)
-            {
+            } else if from_bottom < EDGE_SLACK {
                 show_later();
             }
         }

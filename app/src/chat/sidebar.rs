@@ -84,7 +84,8 @@ pub fn Sidebar() -> impl IntoView {
             .map(|c| c.id)
             .collect::<Vec<_>>()
     };
-    // Choosing a channel closes the drawer.
+    // Opening another channel (by a link, a dialog or a shortcut) closes
+    // the drawer.
     Effect::new(move |previous: Option<Option<ChannelId>>| {
         let open = chat.open().get();
         if previous.is_some_and(|p| p != open) {
