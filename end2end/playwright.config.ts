@@ -4,7 +4,9 @@ import { defineConfig } from "@playwright/test";
 // tests/fixtures.ts), so the suite needs nothing running beforehand.
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  // Two workers share two cores, each with its own server and browser, and
+  // some tests seed thousands of messages: leave room for a busy machine.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   forbidOnly: !!process.env.CI,

@@ -1,4 +1,4 @@
-import { test, expect, BanterServer, chatter, live, messages, signUp, uniqueName, PASSWORD, say } from "./fixtures";
+import { test, expect, BanterServer, chatter, live, messages, signUp, uniqueName, say } from "./fixtures";
 
 test("10,000 messages: back to the first and forward again, with a bounded page", async ({ browser }) => {
   test.setTimeout(240_000);
@@ -87,10 +87,7 @@ test.describe("without JavaScript", () => {
 
   test("read any channel, page back to older messages, and post with a form", async ({ page, browser, baseURL }) => {
     const name = uniqueName("plain");
-    await page.goto("/signup");
-    await page.getByLabel("Username").fill(name);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign up" }).click();
+    await signUp(page, name);
     await expect(page).toHaveURL("/");
 
     // A friend (with JavaScript) writes to them privately.
