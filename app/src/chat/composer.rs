@@ -28,8 +28,9 @@ use crate::{
 const TYPING_RENEW: f64 = 3_000.0;
 
 /// Posts a message from a plain form (no JavaScript), then goes back to the
-/// page. The client id, chosen when the page was rendered, makes a repeated
-/// submission of the same form store one message.
+/// latest messages of the channel, where the new one is. The client id,
+/// chosen when the page was rendered, makes a repeated submission of the
+/// same form store one message.
 #[server(endpoint = "post")]
 pub async fn post_message(
     channel: ChannelId,
@@ -39,7 +40,9 @@ pub async fn post_message(
     let (backend, request) = crate::backend::request_context()?;
     backend
         .post_message(&request, channel, client_id, text)
-        .await
+        .await?;
+    leptos_axum::redirect(&format!("/c/{}", channel.0));
+    Ok(())
 }
 
 #[component]
