@@ -110,9 +110,13 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
             let starts_group = new_day
                 || previous.is_none_or(|(s, last, _, _)| s != sender || at.0 - last.0 > GROUP_GAP);
             let first_unread = match (unread_after, seq) {
-                (Some(after), Some(seq)) => {
-                    seq > after && previous.is_none_or(|(.., p)| p.is_some_and(|p| p <= after))
-                }
+                // The oldest held message is the first unread one only if
+                // it follows the marker directly; otherwise the first
+                // unread one is older and not loaded yet.
+                (Some(after), Some(seq)) => match previous {
+                    None => seq.0 == after.0 + 1,
+                    Some((.., p)) => seq > after && p.is_some_and(|p| p <= after),
+                },
                 _ => false,
             };
             previous = Some((sender, at, day, seq));
@@ -232,6 +236,12 @@ mod tests {
         assert_eq!(marked(0..4, Some(4)), [false; 4]);
         // Everything held is unread: the divider goes above the first.
         assert_eq!(marked(0..4, Some(0)), [true, false, false, false]);
+
+        // The first unread message is older than anything held: no
+        // divider until it is loaded.
+        let later: Vec<Entry> = (51..=54).map(|seq| stored(seq, 2, NOON + seq)).collect();
+        let held = rows(&later, 0..4, viewer(&me, NOON, Some(10)));
+        assert!(held.iter().all(|r| !r.first_unread));
     }
 
     #[test]
