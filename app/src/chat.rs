@@ -2,8 +2,9 @@
 //! channel, kept live over one WebSocket per tab.
 //!
 //! - [`state`]: the reactive store and the rules for merging into it.
-//! - [`link`], `socket` (browser only), [`events`], [`outbox`]: talking to
-//!   the server, applying what it pushes, and sending messages.
+//! - [`link`], `socket` (browser only), [`events`], [`outbox`],
+//!   [`read_marker`]: talking to the server, applying what it pushes, and
+//!   sending messages and read markers.
 //! - [`page`], [`sidebar`], [`channel_view`], [`message_list`], [`composer`],
 //!   [`dialogs`]: the components.
 //! - [`rows`], [`window`], [`time`], [`linkify`]: how messages are shown.
@@ -22,6 +23,7 @@ pub mod outbox;
 pub mod page;
 pub mod people;
 
+pub mod read_marker;
 pub mod rows;
 pub mod sidebar;
 mod snapshot;

@@ -79,7 +79,18 @@ test("opening a channel marks it read on the user's other tabs", async ({ browse
   // ...opens it in one, and the other tab's count clears too.
   await alice.page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: bob.name }).click();
   await expect(unread(otherTab)).toHaveCount(0);
+
+  // Messages read as they arrive, in a quick burst: the server ends up
+  // knowing the last one was read, so a fresh page shows nothing unread.
+  for (const text of ["two", "three", "four"]) await say(bob.page, text);
+  await expect(messages(alice.page).getByText("four")).toBeVisible();
+  await expect(async () => {
+    await otherTab.reload();
+    await expect(otherTab.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: bob.name })).toBeVisible();
+    await expect(otherTab.getByRole("navigation", { name: "Direct messages" }).getByLabel(/unread/)).toHaveCount(0);
+  }).toPass({ intervals: [250, 500, 1000] });
 });
+
 
 test("script and image payloads show as text", async ({ browser, baseURL }) => {
   const alice = await chatter(browser, baseURL, "alice");

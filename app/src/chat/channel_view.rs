@@ -17,6 +17,7 @@ use super::{
     members::{load_members, online_count, MembersPanel, TypingLine},
     message_list::MessageList,
     people::People,
+    read_marker::ReadMarkers,
     sidebar::MenuButton,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
 };
@@ -39,7 +40,7 @@ pub fn ChannelView(channel: Memo<ChannelId>) -> impl IntoView {
     });
     load_when_opened(chat, link.clone(), channel);
     let unread_after = RwSignal::new(unread_after(chat, channel.get_untracked()));
-    mark_read_when_seen(chat, link, channel, unread_after);
+    mark_read_when_seen(chat, ReadMarkers::new(link), channel, unread_after);
     load_members(channel);
     let members_open = RwSignal::new(false);
 
@@ -199,7 +200,7 @@ fn unread_after(chat: Store<Chat>, channel: ChannelId) -> Option<Seq> {
 /// first notes where its unread messages begin, in `divider`.
 fn mark_read_when_seen(
     chat: Store<Chat>,
-    link: Link,
+    markers: ReadMarkers,
     channel: Memo<ChannelId>,
     divider: RwSignal<Option<Seq>>,
 ) {
@@ -225,16 +226,7 @@ fn mark_read_when_seen(
             return id;
         }
         update_channel(chat, id, |c| c.mark_read(last_seq));
-        let link = link.clone();
-        leptos::task::spawn_local(async move {
-            let _ = link
-                .request(move |req| ClientMsg::MarkRead {
-                    req,
-                    channel: id,
-                    seq: last_seq,
-                })
-                .await;
-        });
+        markers.mark(id, last_seq);
         id
     });
 }

@@ -11,7 +11,7 @@ use super::{
     events::update_channel,
     link::{Link, LinkError},
     state::{Chat, ChatStoreFields, Pending},
-    time::now,
+    time::{now, sleep},
 };
 
 use crate::{
@@ -106,14 +106,6 @@ async fn deliver(chat: Store<Chat>, link: Link, pending: Pending) {
 fn fail(chat: Store<Chat>, pending: &Pending, reason: String) {
     update_channel(chat, pending.channel, |c| c.fail(pending.client_id, reason));
 }
-
-#[cfg(feature = "hydrate")]
-async fn sleep(millis: u32) {
-    gloo_timers::future::TimeoutFuture::new(millis).await;
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn sleep(_millis: u32) {}
 
 /// A fresh random client id (a version 4 UUID).
 pub fn new_client_id() -> ClientId {

@@ -143,6 +143,15 @@ fn cookie_offset() -> Option<i32> {
         .filter(|m: &i32| m.abs() <= 18 * 60)
 }
 
+/// Waits `millis` milliseconds (in the browser; at once on the server,
+/// where nothing waits on timers).
+pub async fn sleep(millis: u32) {
+    #[cfg(feature = "hydrate")]
+    gloo_timers::future::TimeoutFuture::new(millis).await;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = millis;
+}
+
 /// The current time, by this side's clock.
 pub fn now() -> Millis {
     #[cfg(feature = "hydrate")]
