@@ -160,3 +160,41 @@ test("an empty message is not sent and an over-long one is refused clearly", asy
   await expect(mine).toHaveCount(1);
 });
 
+
+test("each channel keeps its own draft, and an error stays with its channel", async ({ browser, baseURL }) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const page = alice.page;
+  const box = page.getByRole("textbox", { name: "Message" });
+  const channels = page.getByRole("navigation", { name: "Channels" });
+  const room = `drafts-${Date.now().toString(36)}`;
+  await page.getByRole("button", { name: "New channel" }).click();
+  await page.getByLabel("Channel name").fill(room);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: room })).toBeVisible();
+
+  const tooLong = "y".repeat(5001);
+  await box.fill(tooLong);
+  await box.press("Enter");
+  await expect(page.getByRole("alert")).toHaveText("a message can be at most 5000 characters");
+
+  await channels.getByRole("link", { name: "General" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "General" })).toBeVisible();
+  await expect(box).toHaveValue("");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await box.fill("a thought for General");
+
+  await channels.getByRole("link", { name: room }).click();
+  await expect(page.getByRole("heading", { level: 1, name: room })).toBeVisible();
+  await expect(box).toHaveValue(tooLong);
+  await expect(page.getByRole("alert")).toHaveText("a message can be at most 5000 characters");
+  await box.fill("shorter now");
+  await box.press("Enter");
+  await expect(messages(page).getByText("shorter now")).toBeVisible();
+  await expect(page.getByRole("alert")).toHaveCount(0);
+
+  await channels.getByRole("link", { name: "General" }).click();
+  await expect(box).toHaveValue("a thought for General");
+  await box.press("Enter");
+  await expect(messages(page).getByText("a thought for General")).toBeVisible();
+  await expect(box).toHaveValue("");
+});

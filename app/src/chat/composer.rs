@@ -1,5 +1,7 @@
 //! The message box. Enter sends, Shift+Enter starts a new line, and the box
-//! keeps focus after sending.
+//! keeps focus after sending. Each channel keeps its own draft: what is
+//! typed is stored under the channel on screen at that keystroke, so a
+//! channel switch can never carry text into the wrong conversation.
 //!
 //! Underneath it is a plain form that posts to [`post_message`], so a reader
 //! without JavaScript can write too; once hydrated, sending goes through the
@@ -49,8 +51,30 @@ pub async fn post_message(
 pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
     let link = expect_context::<Link>();
-    let text = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let drafts = RwSignal::new(HashMap::<ChannelId, String>::new());
+    let draft =
+        move |id: ChannelId| drafts.with_untracked(|d| d.get(&id).cloned().unwrap_or_default());
+    let text = move || {
+        drafts.track();
+        draft(channel.get())
+    };
+    let set_draft = move |id: ChannelId, value: String| {
+        drafts.update(|d| {
+            if value.is_empty() {
+                d.remove(&id);
+            } else {
+                d.insert(id, value);
+            }
+        })
+    };
+    // An error belongs to the channel it was made in and is shown only there.
+    let error = RwSignal::new(None::<(ChannelId, String)>);
+    let shown_error = move || {
+        error
+            .get()
+            .filter(|(id, _)| *id == channel.get())
+            .map(|(_, e)| e)
+    };
     let input = NodeRef::<html::Textarea>::new();
     let placeholder = move || {
         let name = chat
@@ -61,23 +85,6 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
             .map(|c| c.name().to_owned());
         format!("Message {}", name.unwrap_or_default())
     };
-
-    // Each channel keeps its own draft.
-    let drafts = StoredValue::new(HashMap::<ChannelId, String>::new());
-    Effect::new(move |previous: Option<ChannelId>| {
-        let Some(id) = channel.try_get() else {
-            return previous.unwrap_or(ChannelId::GENERAL);
-        };
-        if let Some(previous) = previous.filter(|p| *p != id) {
-            let draft = text.get_untracked();
-            drafts.update_value(|d| {
-                d.insert(previous, draft);
-            });
-            text.set(drafts.with_value(|d| d.get(&id).cloned().unwrap_or_default()));
-            error.set(None);
-        }
-        id
-    });
 
     // Typing notices: renewed every few seconds while the box has text,
     // withdrawn when it empties or the user moves to another channel.
@@ -118,21 +125,22 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
                 }
                 (true, None) => {}
             }
-            text.set(value);
+            set_draft(id, value);
         }
     };
 
     let send = move || {
-        match MessageText::parse(&text.get_untracked()) {
+        let id = channel.get_untracked();
+        match MessageText::parse(&draft(id)) {
             Ok(message) => {
-                outbox::send(chat, &link, channel.get_untracked(), message);
-                text.set(String::new());
+                outbox::send(chat, &link, id, message);
+                set_draft(id, String::new());
                 error.set(None);
                 // The message itself tells the others that typing is over.
                 typing.set_value(None);
             }
             Err(MessageTextError::Empty) => {}
-            Err(reason) => error.set(Some(reason.to_string())),
+            Err(reason) => error.set(Some((id, reason.to_string()))),
         }
         if let Some(input) = input.get_untracked() {
             let _ = input.focus();
@@ -163,12 +171,13 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
                 rows="1"
                 placeholder=placeholder
                 node_ref=input
-                prop:value=move || text.get()
+                prop:value=text
                 on:input=on_input
                 on:keydown=on_keydown
             ></textarea>
             <button type="submit" class="button primary">"Send"</button>
         </form>
-        {move || error.get().map(|e| view! { <p class="form-error composer-error" role="alert">{e}</p> })}
+        {move || shown_error().map(|e| view! { <p class="form-error composer-error" role="alert">{e}</p> })}
+
     }
 }
