@@ -209,16 +209,21 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
             </A>
             {move || {
                 let count = unread.get();
-
+                // Counts stop at MAX_UNREAD, so that many means "or more".
+                let (shown, label) = if count >= MAX_UNREAD {
+                    (format!("{}+", MAX_UNREAD - 1), format!("more than {} unread", MAX_UNREAD - 1))
+                } else {
+                    (count.to_string(), format!("{count} unread"))
+                };
                 (count > 0)
                     .then(|| {
-                        let shown = if count >= MAX_UNREAD { "99+".to_owned() } else { count.to_string() };
                         view! {
-                            <span class="unread-badge" role="img" aria-label=format!("{count} unread")>
+                            <span class="unread-badge" role="img" aria-label=label>
                                 {shown}
                             </span>
                         }
                     })
+
             }}
         </li>
     }
