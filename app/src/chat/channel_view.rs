@@ -19,7 +19,7 @@ use super::{
     people::People,
     read_marker::ReadMarkers,
     sidebar::MenuButton,
-    state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
+    state::{ChannelStateStoreFields, Chat, ChatStoreFields, Divider, LinkStatus},
 };
 use crate::{
     model::ChannelId,
@@ -39,8 +39,16 @@ pub fn ChannelView(channel: Memo<ChannelId>) -> impl IntoView {
         }
     });
     load_when_opened(chat, link.clone(), channel);
-    let unread_after = RwSignal::new(unread_after(chat, channel.get_untracked()));
-    mark_read_when_seen(chat, ReadMarkers::new(link), channel, unread_after);
+    mark_read_when_seen(chat, ReadMarkers::new(link), channel);
+    // Until it is noted for this channel, the divider goes where the unread
+    // messages begin now (as on the server, which renders it).
+    let unread_after = Signal::derive(move || {
+        let id = channel.get();
+        match chat.divider().get() {
+            Some(divider) if divider.channel == id => divider.after,
+            _ => unread_after(chat, id),
+        }
+    });
     load_members(channel);
     let members_open = RwSignal::new(false);
 
@@ -196,25 +204,25 @@ fn unread_after(chat: Store<Chat>, channel: ChannelId) -> Option<Seq> {
 }
 
 /// Marks the open channel read while the tab is visible, and tells the
-/// server (which tells the user's other tabs). Moving to another channel
-/// first notes where its unread messages begin, in `divider`.
-fn mark_read_when_seen(
-    chat: Store<Chat>,
-    markers: ReadMarkers,
-    channel: Memo<ChannelId>,
-    divider: RwSignal<Option<Seq>>,
-) {
+/// server (which tells the user's other tabs). Opening another channel
+/// first notes where its unread messages begin, in the chat's divider.
+fn mark_read_when_seen(chat: Store<Chat>, markers: ReadMarkers, channel: Memo<ChannelId>) {
     let visible = page_visible();
-    Effect::new(move |previous: Option<ChannelId>| {
+    Effect::new(move || {
         let Some(id) = channel.try_get() else {
-            return previous.unwrap_or(ChannelId::GENERAL);
+            return;
         };
-        if previous.is_some_and(|p| p != id) {
-            divider.set(unread_after(chat, id));
+        let noted = chat
+            .divider()
+            .try_with_untracked(|d| d.is_some_and(|d| d.channel == id))
+            .unwrap_or(true);
+        if !noted {
+            let after = unread_after(chat, id);
+            chat.divider().set(Some(Divider { channel: id, after }));
         }
         let online = chat.link().get() == LinkStatus::Online;
         let Some(last_seq) = chat.channels().at_key(id).last_seq().try_get() else {
-            return id;
+            return;
         };
         let last_read = chat
             .channels()
@@ -223,11 +231,10 @@ fn mark_read_when_seen(
             .try_get_untracked()
             .unwrap_or(last_seq);
         if !online || !visible.try_get().unwrap_or(false) || last_seq <= last_read {
-            return id;
+            return;
         }
         update_channel(chat, id, |c| c.mark_read(last_seq));
         markers.mark(id, last_seq);
-        id
     });
 }
 

@@ -24,7 +24,19 @@ pub struct Chat {
     pub channels: Vec<ChannelState>,
     /// The channel on screen.
     pub open: Option<ChannelId>,
+    /// Where the "New messages" divider goes in the channel last opened.
+    /// It lives here rather than in the channel's view, which the router
+    /// may build afresh after the channel has already been marked read.
+    pub divider: Option<Divider>,
     pub link: LinkStatus,
+}
+
+/// The channel's messages after `after` were unread when it was opened
+/// (`None`: it was all read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Divider {
+    pub channel: ChannelId,
+    pub after: Option<Seq>,
 }
 
 /// How the tab's WebSocket is doing.
@@ -116,6 +128,7 @@ impl Chat {
             me,
             channels,
             open: None,
+            divider: None,
             link: LinkStatus::Connecting,
         }
     }
