@@ -81,6 +81,41 @@ test("the first unread message is marked, and the mark stays while reading", asy
   await expect(divider).toHaveCount(1);
 });
 
+test("more unread than a page: a bar jumps to the first unread message", async ({ browser, baseURL }) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  await alice.page.getByRole("button", { name: "New message" }).click();
+  await alice.page.getByLabel("Search people").fill(bob.name);
+  await alice.page.getByRole("button", { name: bob.name }).click();
+  await expect(alice.page.getByRole("heading", { level: 1, name: bob.name })).toBeVisible();
+  const conversation = new URL(alice.page.url()).pathname.split("/").pop() ?? "";
+  for (let i = 1; i <= 200; i++) {
+    const response = await alice.page.request.post("/api/post", {
+      form: { channel: conversation, client_id: crypto.randomUUID(), text: `unread ${i}` },
+    });
+    expect(response.ok()).toBeTruthy();
+  }
+
+  const direct = bob.page.getByRole("navigation", { name: "Direct messages" });
+  await expect(direct.getByLabel("more than 99 unread")).toBeVisible();
+  await direct.getByRole("link", { name: alice.name }).click();
+  const log = messages(bob.page);
+  await expect(log.getByText("unread 200", { exact: true })).toBeVisible();
+  await expect(log.getByText("unread 1", { exact: true })).toHaveCount(0);
+  await expect(bob.page.getByText("200 new messages")).toBeVisible();
+
+  await bob.page.getByRole("link", { name: "Jump to first unread" }).click();
+  const divider = log.getByRole("separator", { name: "New messages" });
+  await expect(divider).toBeInViewport();
+  await expect(log.getByText("unread 1", { exact: true })).toBeInViewport();
+  const below = await divider.evaluate((el) => el.nextElementSibling?.textContent ?? "");
+  expect(below).toContain("unread 1");
+  await expect(bob.page.getByRole("link", { name: "Jump to first unread" })).toHaveCount(0);
+
+  await bob.page.getByRole("link", { name: "Jump to latest" }).click();
+  await expect(log.getByText("unread 200", { exact: true })).toBeInViewport();
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

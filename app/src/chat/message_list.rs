@@ -6,6 +6,8 @@
 //! messages held is rendered (see [`super::window`]): scrolling near either
 //! end moves it, and scrolling past the oldest message held loads the
 //! previous page from the server, keeping what was on screen in place.
+//! When the first unread message is further back than what is rendered, a
+//! bar over the list says how many are new and jumps back to it.
 //!
 //! Without JavaScript the same list is a plain page: an "Older messages"
 //! link loads the page before the first message shown (`?before=`), and
@@ -26,13 +28,16 @@ use super::{
 };
 use crate::{
     model::{ChannelId, UserId},
-    protocol::{ClientId, ClientMsg, Reply, Seq, MAX_PAGE},
+    protocol::{ClientId, ClientMsg, Message, Reply, Seq, FIRST_PAGE, MAX_PAGE},
 };
 
 /// How close to the bottom still counts as "at the bottom", in pixels.
 const BOTTOM_SLACK: i32 = 48;
 /// How close to either end moves the window, in pixels.
 const EDGE_SLACK: i32 = 200;
+/// How many read messages are rendered above the first unread one after
+/// jumping to it.
+const UNREAD_CONTEXT: i64 = 5;
 
 /// Which rendered message stays in place while the window moves.
 #[derive(Clone, Copy)]
@@ -55,6 +60,9 @@ pub fn MessageList(
     let zone = expect_context::<TimeZone>();
     let scroller = NodeRef::<html::Div>::new();
     let at_bottom = StoredValue::new(true);
+    // While a jump is being laid out, the scroll events it causes are not
+    // the reader's, and must not move the window again.
+    let jumping = StoredValue::new(false);
     let loading_older = RwSignal::new(false);
     let window = RwSignal::new(Window::Latest);
     // (The `try_` reads: a route change may run these once more as the list
@@ -116,6 +124,7 @@ pub fn MessageList(
 
     let scroll_to_bottom = move || {
         after_render(move || {
+            jumping.try_set_value(false);
             if let Some(el) = scroller.try_get_untracked().flatten() {
                 el.set_scroll_top(el.scroll_height());
             }
@@ -137,6 +146,7 @@ pub fn MessageList(
                 pending && previous.is_some_and(|(_, last)| last != Some(key))
             });
         if switched || sent {
+            jumping.set_value(true);
             window.set(Window::Latest);
             at_bottom.set_value(true);
         }
@@ -146,36 +156,89 @@ pub fn MessageList(
         (id, newest.map(|(key, _)| key))
     });
 
-    let load_older = move || {
-        let id = channel.get_untracked();
-        let Some(before) = first_held.get_untracked() else {
+    let load_older = {
+        let link = link.clone();
+        move || {
+            let id = channel.get_untracked();
+            let Some(before) = first_held.get_untracked() else {
+                return;
+            };
+            loading_older.set(true);
+            let link = link.clone();
+            leptos::task::spawn_local(async move {
+                if let Some((messages, has_older)) = page_before(&link, id, before).await {
+                    let me = chat.me().read_untracked().id;
+                    let first = messages.first().map(|m| m.seq);
+                    keep_in_place(scroller, rows, Edge::Top, move || {
+                        update_channel(chat, id, |c| c.prepend(messages, has_older, me));
+                        if let Some(first) = first {
+                            window.set(Window::From(first));
+                        }
+                    });
+                }
+                loading_older.set(false);
+            });
+        }
+    };
+
+    // The first unread message is above the rendered ones (not loaded yet,
+    // or the window has moved past it).
+    let unread_above = move || {
+        let after = unread_after.get()?;
+        let first = rows.with(|rows| rows.iter().find_map(|r| r.seq))?;
+        (first.0 > after.0 + 1).then_some(after)
+    };
+    let unread_count = move || {
+        let after = unread_above()?;
+        let last = state().last_seq().try_get()?;
+        Some(last.0.saturating_sub(after.0))
+    };
+    // Loads pages until the first unread message is held, then shows it
+    // with the "New messages" divider at the top of the view.
+    let jump_to_unread = move || {
+        let Some(after) = unread_above() else { return };
+        if loading_older.get_untracked() {
             return;
-        };
+        }
+        let id = channel.get_untracked();
+        let first_unread = Seq(after.0 + 1);
         loading_older.set(true);
         let link = link.clone();
         leptos::task::spawn_local(async move {
-            let request = move |req| ClientMsg::History {
-                req,
-                channel: id,
-                before: Some(before),
-                limit: MAX_PAGE,
+            let me = chat.me().read_untracked().id;
+            let held = move || {
+                let state = chat.channels().at_key(id);
+                let first = state
+                    .entries()
+                    .try_with_untracked(|entries| {
+                        entries.iter().find_map(Entry::stored).map(|m| m.seq)
+                    })
+                    .flatten();
+                (
+                    first,
+                    state.has_older().try_get_untracked().unwrap_or(false),
+                )
             };
-            if let Ok(Reply::History {
-                messages,
-                has_older,
-                ..
-            }) = link.request(request).await
-            {
-                let me = chat.me().read_untracked().id;
-                let first = messages.first().map(|m| m.seq);
-                keep_in_place(scroller, rows, Edge::Top, move || {
-                    update_channel(chat, id, |c| c.prepend(messages, has_older, me));
-                    if let Some(first) = first {
-                        window.set(Window::From(first));
-                    }
-                });
+            while let (Some(first), true) = held() {
+                if first <= first_unread {
+                    break;
+                }
+                let Some((messages, has_older)) = page_before(&link, id, first).await else {
+                    break;
+                };
+                if messages.first().is_none_or(|m| m.seq >= first) {
+                    break;
+                }
+                update_channel(chat, id, |c| c.prepend(messages, has_older, me));
             }
-            loading_older.set(false);
+            loading_older.try_set(false);
+            if channel.try_get_untracked() != Some(id) {
+                return;
+            }
+            at_bottom.set_value(false);
+            jumping.set_value(true);
+            window.set(Window::From(Seq((first_unread.0 - UNREAD_CONTEXT).max(0))));
+            show_divider(scroller, jumping);
         });
     };
 
@@ -208,7 +271,7 @@ pub fn MessageList(
     let on_scroll = {
         let show_earlier = show_earlier.clone();
         move |_| {
-            let Some(el) = scroller.get_untracked() else {
+            let Some(el) = scroller.get_untracked().filter(|_| !jumping.get_value()) else {
                 return;
             };
             let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
@@ -232,8 +295,21 @@ pub fn MessageList(
         event.prevent_default();
         show_earlier();
     };
+    // Without JavaScript: the page that starts at the first unread message.
+    let unread_href = move || {
+        let id = channel.get();
+        match unread_above() {
+            Some(after) => format!("/c/{id}?before={}", after.0 + 1 + i64::from(FIRST_PAGE)),
+            None => format!("/c/{id}"),
+        }
+    };
+    let on_unread = move |event: ev::MouseEvent| {
+        event.prevent_default();
+        jump_to_unread();
+    };
     let on_latest = move |event: ev::MouseEvent| {
         event.prevent_default();
+        jumping.set_value(true);
         window.set(Window::Latest);
         at_bottom.set_value(true);
         scroll_to_bottom();
@@ -242,6 +318,21 @@ pub fn MessageList(
     view! {
         // Focusable, so that the keyboard can scroll it.
         <div class="message-scroller" tabindex="0" node_ref=scroller on:scroll=on_scroll>
+            <Show when=move || unread_above().is_some()>
+                <div class="unread-bar">
+                    <p class="unread-pill">
+                        <span>
+                            {move || match unread_count().unwrap_or(0) {
+                                1 => "1 new message".to_owned(),
+                                n => format!("{n} new messages"),
+                            }}
+                        </span>
+                        <a href=unread_href on:click=on_unread.clone()>
+                            "Jump to first unread"
+                        </a>
+                    </p>
+                </div>
+            </Show>
             <div class="message-stack">
                 <Show when=more_above>
                     <a class="log-more" href=older_href on:click=on_older.clone()>
@@ -411,6 +502,25 @@ fn keep_in_place(
     }
 }
 
+/// Scrolls the "New messages" divider to near the top of the view, once it
+/// is rendered.
+fn show_divider(scroller: NodeRef<html::Div>, jumping: StoredValue<bool>) {
+    #[cfg(feature = "hydrate")]
+    after_render(move || {
+        jumping.try_set_value(false);
+        let Some(el) = scroller.try_get_untracked().flatten() else {
+            return;
+        };
+        if let Ok(Some(divider)) = el.query_selector(".new-divider") {
+            let offset =
+                divider.get_bounding_client_rect().top() - el.get_bounding_client_rect().top();
+            el.set_scroll_top(el.scroll_top() + offset.round() as i32 - EDGE_SLACK / 4);
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (scroller, jumping);
+}
+
 /// Runs `f` once the browser has laid out the latest changes. By then the
 /// list may be gone (a route change), so `f` must only use fallible reads.
 fn after_render(f: impl FnOnce() + 'static) {
@@ -418,4 +528,23 @@ fn after_render(f: impl FnOnce() + 'static) {
     request_animation_frame(f);
     #[cfg(not(feature = "hydrate"))]
     drop(f);
+}
+
+/// The page of `channel`'s messages before `before`, and whether there are
+/// more before it; `None` if the server could not be asked.
+async fn page_before(link: &Link, channel: ChannelId, before: Seq) -> Option<(Vec<Message>, bool)> {
+    let request = move |req| ClientMsg::History {
+        req,
+        channel,
+        before: Some(before),
+        limit: MAX_PAGE,
+    };
+    match link.request(request).await {
+        Ok(Reply::History {
+            messages,
+            has_older,
+            ..
+        }) => Some((messages, has_older)),
+        _ => None,
+    }
 }
