@@ -114,6 +114,8 @@ test("more unread than a page: a bar jumps to the first unread message", async (
 
   await bob.page.getByRole("link", { name: "Jump to latest" }).click();
   await expect(log.getByText("unread 200", { exact: true })).toBeInViewport();
+  // Everything is held now: scrolling reaches the divider, and the bar stays away.
+  await expect(bob.page.getByRole("link", { name: "Jump to first unread" })).toHaveCount(0);
 });
 
 test.describe("without JavaScript", () => {

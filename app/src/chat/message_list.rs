@@ -6,7 +6,7 @@
 //! messages held is rendered (see [`super::window`]): scrolling near either
 //! end moves it, and scrolling past the oldest message held loads the
 //! previous page from the server, keeping what was on screen in place.
-//! When the first unread message is further back than what is rendered, a
+//! When the first unread message is further back than the messages held, a
 //! bar over the list says how many are new and jumps back to it.
 //!
 //! Without JavaScript the same list is a plain page: an "Older messages"
@@ -181,13 +181,14 @@ pub fn MessageList(
         }
     };
 
-    // The first unread message is above the rendered ones (not loaded yet,
-    // or the window has moved past it).
+    // The first unread message is further back than the messages held.
+    // (Once held, the reader has it by scrolling, and the bar goes.)
     let unread_above = move || {
         let after = unread_after.get()?;
-        let first = rows.with(|rows| rows.iter().find_map(|r| r.seq))?;
+        let first = first_held.get()?;
         (first.0 > after.0 + 1).then_some(after)
     };
+
     let unread_count = move || {
         let after = unread_above()?;
         let last = state().last_seq().try_get()?;
