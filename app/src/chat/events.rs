@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     model::ChannelId,
-    protocol::{CatchUp, ChannelSummary, ServerMsg},
+    protocol::{CatchUp, ChannelSummary, Seq, ServerMsg},
 };
 
 /// Applies one pushed event. `viewing` is the channel the reader is looking
@@ -52,15 +52,21 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
 }
 
 /// Applies a sync: the full channel list, and what was missed in each
-/// channel this tab holds.
-pub fn apply_sync(chat: Store<Chat>, summaries: Vec<ChannelSummary>, catch_up: Vec<CatchUp>) {
+/// channel this tab holds. Returns the read markers of this tab that the
+/// server has not heard of.
+pub fn apply_sync(
+    chat: Store<Chat>,
+    summaries: Vec<ChannelSummary>,
+    catch_up: Vec<CatchUp>,
+) -> Vec<(ChannelId, Seq)> {
     let me = chat.me().read_untracked().id;
     let field = chat.channels();
     let mut channels = field.write();
     channels.retain(|c| summaries.iter().any(|s| s.id == c.id));
+    let mut unheard = Vec::new();
     for summary in summaries {
         match channels.iter_mut().find(|c| c.id == summary.id) {
-            Some(channel) => channel.refresh(summary),
+            Some(channel) => unheard.extend(channel.refresh(summary).map(|seq| (channel.id, seq))),
             None => channels.push(ChannelState::from_summary(summary)),
         }
     }
@@ -75,6 +81,7 @@ pub fn apply_sync(chat: Store<Chat>, summaries: Vec<ChannelSummary>, catch_up: V
             }
         }
     }
+    unheard
 }
 
 /// Changes one channel, if the user is in it; only that channel's readers
@@ -99,7 +106,9 @@ pub fn add_or_refresh(chat: Store<Chat>, summary: ChannelSummary) {
     let field = chat.channels();
     let mut channels = field.write();
     match channels.iter_mut().find(|c| c.id == summary.id) {
-        Some(channel) => channel.refresh(summary),
+        Some(channel) => {
+            channel.refresh(summary);
+        }
         None => channels.push(ChannelState::from_summary(summary)),
     }
 }

@@ -87,7 +87,7 @@ impl ReadMarkers {
             .spacers
             .try_update_value(|s| s.entry(channel).or_default().mark(seq, at));
         match step {
-            Some(Step::Send) => self.send(channel, seq),
+            Some(Step::Send) => send(&self.link, channel, seq),
             Some(Step::Hold(delay)) => {
                 let this = self.clone();
                 leptos::task::spawn_local(async move {
@@ -97,22 +97,24 @@ impl ReadMarkers {
                         .spacers
                         .try_update_value(|s| s.get_mut(&channel).and_then(|s| s.due(at)));
                     if let Some(seq) = due.flatten() {
-                        this.send(channel, seq);
+                        send(&this.link, channel, seq);
                     }
                 });
             }
             Some(Step::Wait) | None => {}
         }
     }
+}
 
-    fn send(&self, channel: ChannelId, seq: Seq) {
-        let link = self.link.clone();
-        leptos::task::spawn_local(async move {
-            let _ = link
-                .request(move |req| ClientMsg::MarkRead { req, channel, seq })
-                .await;
-        });
-    }
+/// Sends one read marker. One lost with the link is found missing at the
+/// next sync and sent again from there (see [`super::events::apply_sync`]).
+pub fn send(link: &Link, channel: ChannelId, seq: Seq) {
+    let link = link.clone();
+    leptos::task::spawn_local(async move {
+        let _ = link
+            .request(move |req| ClientMsg::MarkRead { req, channel, seq })
+            .await;
+    });
 }
 
 #[cfg(test)]

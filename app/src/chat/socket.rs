@@ -25,6 +25,7 @@ use super::{
     link::{Command, Link, LinkError},
     outbox,
     people::People,
+    read_marker,
     state::{Chat, ChatStoreFields, LinkStatus},
 };
 use crate::protocol::{
@@ -159,10 +160,14 @@ async fn connect(
                 match frame {
                     Some(Ok(frame)) => match parse(frame) {
                         Some(ServerMsg::Ok { req, reply: Reply::Synced { channels, catch_up } }) if req == sync_req => {
-                            events::apply_sync(chat, channels, catch_up);
+                            let unheard = events::apply_sync(chat, channels, catch_up);
                             online = true;
                             chat.link().set(LinkStatus::Online);
                             outbox::flush(chat, link);
+                            for (channel, seq) in unheard {
+                                read_marker::send(link, channel, seq);
+                            }
+
                         }
                         Some(ServerMsg::Ok { req, reply }) => answer(&mut waiting, req, Ok(reply)),
                         Some(ServerMsg::Error { req: Some(req), error }) => {

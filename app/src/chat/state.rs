@@ -150,12 +150,21 @@ impl ChannelState {
     }
 
     /// Takes a fresh summary from the server, keeping the messages held.
-    pub fn refresh(&mut self, summary: ChannelSummary) {
+    /// Returns this tab's read marker if the server has not heard of it (it
+    /// was lost with the link), to be sent again.
+    pub fn refresh(&mut self, summary: ChannelSummary) -> Option<Seq> {
         self.kind = summary.kind;
         self.members = summary.members;
         self.last_seq = self.last_seq.max(summary.last_seq);
+        let unheard = (summary.last_read < self.last_read).then_some(self.last_read);
         self.last_read = self.last_read.max(summary.last_read);
-        self.unread = summary.unread;
+        self.unread = match unheard {
+            // The server counts from its older marker; this tab knows better
+            // when it has read everything.
+            Some(_) if self.last_read >= self.last_seq => 0,
+            _ => summary.unread,
+        };
+        unheard
     }
 
     /// The name the sidebar and the heading show.
@@ -415,6 +424,33 @@ mod tests {
         c.last_seq = Seq(3);
         c.mark_read(Seq(3));
         assert_eq!(c.unread, 0);
+    }
+
+    #[test]
+    fn a_refresh_finds_a_read_marker_the_server_missed() {
+        let summary = |last_read, unread| ChannelSummary {
+            id: ChannelId(1),
+            kind: ChannelKind::Public {
+                name: "General".into(),
+            },
+            last_seq: Seq(5),
+            last_read: Seq(last_read),
+            unread,
+            members: 2,
+        };
+        let mut c = channel();
+        c.last_seq = Seq(5);
+        c.mark_read(Seq(5));
+        // The server missed the marker: it is to be sent again, and what
+        // this tab has read stays read.
+        assert_eq!(c.refresh(summary(3, 2)), Some(Seq(5)));
+        assert_eq!((c.last_read, c.unread), (Seq(5), 0));
+        // It heard of it.
+        assert_eq!(c.refresh(summary(5, 0)), None);
+        // Another tab read further: nothing to send, the server's count holds.
+        c.last_seq = Seq(7);
+        assert_eq!(c.refresh(summary(6, 1)), None);
+        assert_eq!((c.last_read, c.unread), (Seq(6), 1));
     }
 
     #[test]
