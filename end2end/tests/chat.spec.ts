@@ -160,7 +160,6 @@ test("an empty message is not sent and an over-long one is refused clearly", asy
   await expect(mine).toHaveCount(1);
 });
 
-
 test("each channel keeps its own draft, and an error stays with its channel", async ({ browser, baseURL }) => {
   const alice = await chatter(browser, baseURL, "alice");
   const page = alice.page;

@@ -178,6 +178,5 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
             <button type="submit" class="button primary">"Send"</button>
         </form>
         {move || shown_error().map(|e| view! { <p class="form-error composer-error" role="alert">{e}</p> })}
-
     }
 }

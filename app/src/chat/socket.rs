@@ -167,7 +167,6 @@ async fn connect(
                             for (channel, seq) in unheard {
                                 read_marker::send(link, channel, seq);
                             }
-
                         }
                         Some(ServerMsg::Ok { req, reply }) => answer(&mut waiting, req, Ok(reply)),
                         Some(ServerMsg::Error { req: Some(req), error }) => {
