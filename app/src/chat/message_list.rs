@@ -22,7 +22,7 @@ use super::{
     linkify::{segments, Segment},
     outbox,
     rows::{colour, initials, rows, Delivery, Row, Viewer},
-    state::{ChannelStateStoreFields, Chat, ChatStoreFields, Entry},
+    state::{oldest_stored, ChannelStateStoreFields, Chat, ChatStoreFields, Entry},
     time::{now, TimeZone},
     window::Window,
 };
@@ -102,7 +102,7 @@ pub fn MessageList(
     let first_held = Memo::new(move |_| {
         state()
             .entries()
-            .try_with(|entries| entries.iter().find_map(Entry::stored).map(|m| m.seq))
+            .try_with(|entries| oldest_stored(entries))
             .flatten()
     });
     // The newest messages are not on screen: the window is further back, or
@@ -211,9 +211,7 @@ pub fn MessageList(
                 let state = chat.channels().at_key(id);
                 let first = state
                     .entries()
-                    .try_with_untracked(|entries| {
-                        entries.iter().find_map(Entry::stored).map(|m| m.seq)
-                    })
+                    .try_with_untracked(|entries| oldest_stored(entries))
                     .flatten();
                 (
                     first,

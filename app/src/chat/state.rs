@@ -89,6 +89,12 @@ pub struct Pending {
     pub written: Millis,
 }
 
+/// The seq of the oldest stored message among `entries` (stored ones come
+/// first, in seq order).
+pub fn oldest_stored(entries: &[Entry]) -> Option<Seq> {
+    entries.iter().find_map(Entry::stored).map(|m| m.seq)
+}
+
 impl Entry {
     /// Identifies a message whether or not it is stored yet.
     pub fn key(&self) -> (UserId, ClientId) {
