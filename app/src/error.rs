@@ -24,6 +24,8 @@ pub enum AppError {
     InvalidPassword(PasswordError),
     #[error("that username is already taken")]
     UsernameTaken,
+    #[error("that username looks too much like someone else's; pick another")]
+    UsernameLooksLike,
     #[error("invalid username or password")]
     InvalidCredentials,
     #[error("too many attempts, try again in {retry_after_secs} s")]

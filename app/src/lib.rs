@@ -5,6 +5,7 @@
 //! - [`shell`]: the HTML document and the router ([`App`]).
 //! - [`model`]: users, channels, messages and their validation rules.
 //! - [`protocol`]: the WebSocket protocol, shared by both sides.
+//! - [`text`]: the character classes user text is checked against.
 //! - [`error`]: [`AppError`](error::AppError), what the UI may be told went wrong.
 //! - [`auth`]: sign-up, log-in and log-out, each a page or button with its
 //!   server function.
@@ -29,6 +30,7 @@ pub mod model;
 pub mod not_found;
 pub mod protocol;
 pub mod shell;
+pub mod text;
 pub mod theme;
 
 pub use shell::{shell, App};

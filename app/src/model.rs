@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::{is_bidi_control, is_forbidden_control, is_invisible, normalise_newlines};
+
 /// Defines an integer id newtype.
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
@@ -87,10 +89,22 @@ impl Username {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A key under which names that look alike collide: `aIice` (capital
+    /// i) and `alice`, `rnary` and `Mary`, `b0b` and `bob`. It is Unicode's
+    /// confusable skeleton (UTS #39), taken again after lower-casing, since
+    /// names are also unique without regard to case.
+    #[cfg(feature = "ssr")]
+    pub fn lookalike_key(&self) -> String {
+        use unicode_security::skeleton;
+        let once: String = skeleton(&self.0).collect();
+        skeleton(&once.to_lowercase()).collect()
+    }
 }
 
 /// A valid public channel name: 2–32 ASCII letters, digits, spaces, `_`, `-`
-/// or `.`, shown as typed and unique without regard to case.
+/// or `.`, shown as typed and unique without regard to case. Direction
+/// overrides are refused outright, whatever the alphabet grows to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChannelName(String);
 
@@ -114,7 +128,7 @@ impl ChannelName {
     pub fn parse(raw: &str) -> Result<Self, ChannelNameError> {
         let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.');
-        if !name.chars().all(allowed) {
+        if name.chars().any(is_bidi_control) || !name.chars().all(allowed) {
             Err(ChannelNameError::BadCharacter)
         } else if name.len() < Self::MIN {
             Err(ChannelNameError::TooShort)
@@ -131,7 +145,8 @@ impl ChannelName {
 }
 
 /// The text of a message: 1 to 5000 characters once surrounding whitespace is
-/// trimmed.
+/// trimmed, with line breaks as `\n`, no control characters but newline and
+/// tab, and something visible.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageText(String);
 
@@ -142,14 +157,19 @@ pub enum MessageTextError {
     Empty,
     #[error("a message can be at most {max} characters", max = MessageText::MAX)]
     TooLong,
+    #[error("a message cannot contain control characters")]
+    ControlCharacter,
 }
 
 impl MessageText {
     pub const MAX: usize = 5000;
 
     pub fn parse(raw: &str) -> Result<Self, MessageTextError> {
-        let text = raw.trim();
-        if text.is_empty() {
+        let text = normalise_newlines(raw);
+        let text = text.trim();
+        if text.chars().any(is_forbidden_control) {
+            Err(MessageTextError::ControlCharacter)
+        } else if text.chars().all(is_invisible) {
             Err(MessageTextError::Empty)
         } else if text.chars().count() > Self::MAX {
             Err(MessageTextError::TooLong)
@@ -228,6 +248,26 @@ mod tests {
         assert_eq!(Username::parse("zoë"), Err(UsernameError::BadCharacter));
     }
 
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn names_that_look_alike_share_a_key() {
+        let key = |name: &str| Username::parse(name).unwrap().lookalike_key();
+        for (a, b) in [
+            ("alice", "aIice"),
+            ("Alice", "AIice"),
+            ("mary", "rnary"),
+            ("Mary", "rnary"),
+            ("bob", "b0b"),
+            ("will", "wi1l"),
+            ("ALICE", "ALlCE"),
+        ] {
+            assert_eq!(key(a), key(b), "{a} and {b}");
+        }
+        for (a, b) in [("alice", "alicia"), ("bob", "rob"), ("ann", "anna")] {
+            assert_ne!(key(a), key(b), "{a} and {b}");
+        }
+    }
+
     #[test]
     fn message_texts_are_trimmed_and_bounded() {
         assert_eq!(MessageText::parse("  hi \n").unwrap().as_str(), "hi");
@@ -237,6 +277,80 @@ mod tests {
             MessageText::parse(&"é".repeat(5001)),
             Err(MessageTextError::TooLong)
         );
+    }
+
+    #[test]
+    fn message_texts_refuse_controls_and_invisible_only_text() {
+        for text in [
+            "a\u{0}b",
+            "\u{0}",
+            "bell\u{7}",
+            "esc\u{1B}[31m",
+            "c1\u{85}inside",
+        ] {
+            assert_eq!(
+                MessageText::parse(text),
+                Err(MessageTextError::ControlCharacter),
+                "{text:?}"
+            );
+        }
+        for text in [
+            "\u{200B}",
+            " \u{200B}\u{2060} ",
+            "\u{3164}",
+            "\u{FEFF}\u{FE0F}",
+        ] {
+            assert_eq!(
+                MessageText::parse(text),
+                Err(MessageTextError::Empty),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            MessageText::parse("one\r\ntwo\rthree\tfour")
+                .unwrap()
+                .as_str(),
+            "one\ntwo\nthree\tfour"
+        );
+        for text in [
+            "日本語",
+            "Привет",
+            "العربية",
+            "🦀",
+            "a\u{200B}b",
+            "👨\u{200D}👩",
+        ] {
+            assert_eq!(MessageText::parse(text).unwrap().as_str(), text);
+        }
+    }
+
+    #[test]
+    fn channel_names_refuse_direction_overrides() {
+        for name in ["ab\u{202E}cd", "\u{2066}rust\u{2069}", "x\u{202A}y"] {
+            assert_eq!(
+                ChannelName::parse(name),
+                Err(ChannelNameError::BadCharacter),
+                "{name:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsers_never_panic_and_what_they_accept_parses_again(raw in ".*") {
+            if let Ok(text) = MessageText::parse(&raw) {
+                proptest::prop_assert!(!text.as_str().contains(['\0', '\r']));
+                proptest::prop_assert!(text.as_str().chars().count() <= MessageText::MAX);
+                proptest::prop_assert_eq!(MessageText::parse(text.as_str()), Ok(text.clone()));
+            }
+            if let Ok(name) = ChannelName::parse(&raw) {
+                proptest::prop_assert_eq!(ChannelName::parse(name.as_str()), Ok(name.clone()));
+            }
+            if let Ok(name) = Username::parse(&raw) {
+                proptest::prop_assert_eq!(Username::parse(name.as_str()), Ok(name.clone()));
+            }
+            let _ = Password::parse(raw);
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub async fn log_in(
 ) -> Result<(), AppError> {
     let (backend, request) = crate::backend::request_context()?;
     backend.log_in(&request, &username, &password).await?;
-    leptos_axum::redirect(super::safe_next(next.as_deref()));
+    leptos_axum::redirect(&super::safe_next(next.as_deref()));
     Ok(())
 }
 

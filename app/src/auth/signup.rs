@@ -19,7 +19,7 @@ pub async fn sign_up(
     let password = Password::parse(password)?;
     let (backend, request) = crate::backend::request_context()?;
     backend.sign_up(&request, username, password).await?;
-    leptos_axum::redirect(super::safe_next(next.as_deref()));
+    leptos_axum::redirect(&super::safe_next(next.as_deref()));
     Ok(())
 }
 

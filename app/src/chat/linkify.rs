@@ -3,6 +3,12 @@
 //! Message text is only ever inserted as text, never as HTML. Words that are
 //! `http://` or `https://` URLs become links; nothing else does, so a
 //! `javascript:` URL stays text.
+//!
+//! Every message passes through here, on the server while rendering a page
+//! and in every open tab when it arrives, so [`segments`] is total: it never
+//! indexes a string at a position that may fall inside a character, and its
+//! pieces put together are always exactly its input (a property test holds it
+//! to both, over arbitrary Unicode).
 
 /// A piece of a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,38 +17,64 @@ pub enum Segment<'a> {
     Link(&'a str),
 }
 
+impl<'a> Segment<'a> {
+    /// The text this piece stands for.
+    pub fn as_str(&self) -> &'a str {
+        match self {
+            Segment::Text(text) | Segment::Link(text) => text,
+        }
+    }
+}
+
+/// The schemes that make a word a link.
+const SCHEMES: [&str; 2] = ["https://", "http://"];
+
 /// Punctuation that ends a sentence rather than a URL.
 const TRAILING: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '}', '\'', '"'];
 
 /// Splits `text` into plain text and links, in order.
 pub fn segments(text: &str) -> Vec<Segment<'_>> {
     let mut segments = Vec::new();
+    // Where the plain text not yet pushed starts, and where this word starts;
+    // both only ever move by the length of whole words or their prefixes, so
+    // they always fall between characters.
     let mut plain_start = 0;
     let mut offset = 0;
     for word in text.split_inclusive(char::is_whitespace) {
-        let trimmed = word.trim_end();
-        let url = trimmed.trim_end_matches(TRAILING);
-        let is_link = ["https://", "http://"].iter().any(|scheme| {
-            url.len() > scheme.len() && url[..scheme.len()].eq_ignore_ascii_case(scheme)
-        });
-        if is_link {
-            if plain_start < offset {
-                segments.push(Segment::Text(&text[plain_start..offset]));
-            }
+        if let Some(url) = link_in(word) {
+            push_text(&mut segments, text.get(plain_start..offset));
             segments.push(Segment::Link(url));
             plain_start = offset + url.len();
         }
         offset += word.len();
     }
-    if plain_start < text.len() {
-        segments.push(Segment::Text(&text[plain_start..]));
-    }
+    push_text(&mut segments, text.get(plain_start..));
     segments
+}
+
+/// The link a word starts with, if it is one: the word without its trailing
+/// whitespace and punctuation.
+fn link_in(word: &str) -> Option<&str> {
+    let url = word.trim_end().trim_end_matches(TRAILING);
+    let is_link = SCHEMES.iter().any(|scheme| {
+        url.len() > scheme.len()
+            && url
+                .get(..scheme.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+    });
+    is_link.then_some(url)
+}
+
+fn push_text<'a>(segments: &mut Vec<Segment<'a>>, text: Option<&'a str>) {
+    if let Some(text) = text.filter(|text| !text.is_empty()) {
+        segments.push(Segment::Text(text));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{segments, Segment::*};
+    use proptest::prelude::*;
 
     #[test]
     fn finds_links_and_leaves_the_rest_as_text() {
@@ -72,5 +104,55 @@ mod tests {
             [Text("line\n"), Link("https://a.b"), Text("\nnext")]
         );
         assert_eq!(segments(""), []);
+    }
+
+    #[test]
+    fn words_in_any_script_stay_whole() {
+        // Each has a character straddling byte 7 or 8, where a scheme ends.
+        for text in ["日本語", "Привет", "naïveté", "🦀🦀", "العربية", "https:/é"]
+        {
+            assert_eq!(segments(text), [Text(text)]);
+        }
+        assert_eq!(
+            segments("見て https://例え.jp/パス。"),
+            [Text("見て "), Link("https://例え.jp/パス。")]
+        );
+    }
+
+    /// Text that is mostly words and links, in many scripts.
+    fn chatty() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            any::<String>(),
+            Just("https://".to_owned()),
+            Just("HTTP://".to_owned()),
+            Just(" ".to_owned()),
+            Just("\n".to_owned()),
+            Just("日本語".to_owned()),
+            Just("🦀".to_owned()),
+            Just(").,".to_owned()),
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn the_pieces_are_the_text(text in chatty()) {
+            let pieces = segments(&text);
+            prop_assert_eq!(pieces.iter().map(|p| p.as_str()).collect::<String>(), text.as_str());
+            for piece in &pieces {
+                prop_assert!(!piece.as_str().is_empty());
+                if let Link(url) = piece {
+                    let lower = url.to_ascii_lowercase();
+                    prop_assert!(lower.starts_with("https://") || lower.starts_with("http://"));
+                    prop_assert!(!url.contains(char::is_whitespace));
+                }
+            }
+        }
+
+        #[test]
+        fn any_string_is_split_without_panicking(text in any::<String>()) {
+            let joined: String = segments(&text).iter().map(|p| p.as_str()).collect();
+            prop_assert_eq!(joined, text);
+        }
     }
 }

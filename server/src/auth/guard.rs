@@ -44,7 +44,7 @@ pub async fn pages(
     match (signed_in, is_auth_page) {
         (true, true) => {
             let next = query_param(request.uri().query(), "next");
-            Redirect::to(app::auth::safe_next(next.as_deref())).into_response()
+            Redirect::to(&app::auth::safe_next(next.as_deref())).into_response()
         }
         (false, false) => {
             let here = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
