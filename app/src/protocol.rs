@@ -27,6 +27,13 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// The most messages one history page holds.
 pub const MAX_PAGE: u32 = 100;
 
+/// About the most bytes of messages one sync answers with; the rest
+/// follows in another (see [`Reply::Synced`]).
+pub const MAX_SYNC_BYTES: usize = 1 << 20;
+
+/// The most cursors one sync may carry.
+pub const MAX_CURSORS: usize = 1000;
+
 /// The messages a channel page opens with.
 pub const FIRST_PAGE: u32 = 50;
 
@@ -164,7 +171,8 @@ pub enum ClientMsg {
         before: Option<Seq>,
         limit: u32,
     },
-    /// The channel list, and every message after each cursor.
+    /// The channel list, and every message after each cursor (at most
+    /// [`MAX_SYNC_BYTES`] of them in one answer).
     Sync {
         req: ReqId,
         cursors: Vec<Cursor>,
@@ -264,6 +272,11 @@ pub enum Reply {
     Synced {
         channels: Vec<ChannelSummary>,
         catch_up: Vec<CatchUp>,
+        /// The catch-up stopped at the size limit of one answer: sync again
+        /// from the cursors it leaves, for the rest. Each channel's messages
+        /// start right after its cursor, so nothing is skipped.
+        #[serde(default)]
+        more: bool,
     },
     Channel {
         channel: ChannelSummary,
@@ -368,6 +381,8 @@ pub enum ProtocolError {
     InvalidMessage { reason: MessageTextError },
     #[error("you are sending too fast; wait a moment")]
     RateLimited { retry_after_ms: u64 },
+    #[error("too many requests; wait a moment and try again")]
+    TooManyRequests { retry_after_ms: u64 },
     #[error("{reason}")]
     InvalidChannelName { reason: ChannelNameError },
     #[error("a channel with that name already exists")]

@@ -1,10 +1,12 @@
 //! Server configuration, from command-line flags and `BANTER_…` environment
 //! variables. The defaults give a working single-node Banter on SQLite.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand};
 use url::Url;
+
+use crate::limits::Rate;
 
 /// The `banter` command line: serve (the default), or another command.
 #[derive(Debug, Parser)]
@@ -75,6 +77,63 @@ pub struct Config {
     /// online (a reload or a brief drop is not "offline"), in milliseconds.
     #[arg(long, env = "BANTER_PRESENCE_GRACE_MS", default_value_t = 10_000)]
     pub presence_grace_ms: u64,
+
+    /// Channels a user may create: `20/h` allows twenty at once, then one
+    /// every three minutes (rates are written `N/s`, `N/min` or `N/h`).
+    #[arg(long, env = "BANTER_RATE_CREATE_CHANNEL", default_value = "20/h")]
+    pub rate_create_channel: Rate,
+
+    /// Conversations a user may open (new or existing).
+    #[arg(long, env = "BANTER_RATE_OPEN_DIRECT", default_value = "30/min")]
+    pub rate_open_direct: Rate,
+
+    /// Channels a user may join or leave, together.
+    #[arg(long, env = "BANTER_RATE_JOIN_LEAVE", default_value = "30/min")]
+    pub rate_join_leave: Rate,
+
+    /// Pages of history a user may load.
+    #[arg(long, env = "BANTER_RATE_HISTORY", default_value = "20/s")]
+    pub rate_history: Rate,
+
+    /// Member lists a user may load.
+    #[arg(long, env = "BANTER_RATE_MEMBERS", default_value = "10/s")]
+    pub rate_members: Rate,
+
+    /// Searches of the channel directory a user may make.
+    #[arg(long, env = "BANTER_RATE_BROWSE", default_value = "10/s")]
+    pub rate_browse: Rate,
+
+    /// Searches for people a user may make.
+    #[arg(long, env = "BANTER_RATE_FIND_USERS", default_value = "10/s")]
+    pub rate_find_users: Rate,
+
+    /// WebSocket connections one user may hold open on this node (each tab
+    /// holds one).
+    #[arg(long, env = "BANTER_MAX_CONNECTIONS_PER_USER", default_value_t = 30)]
+    pub max_connections_per_user: u32,
+
+    /// WebSocket connections one client address may hold open on this node.
+    #[arg(
+        long,
+        env = "BANTER_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 1000
+    )]
+    pub max_connections_per_address: u32,
+
+    /// How long one write to a WebSocket may take before the connection is
+    /// closed as stuck (its client stopped reading), in milliseconds.
+    #[arg(long, env = "BANTER_WRITE_TIMEOUT_MS", default_value_t = 10_000)]
+    pub write_timeout_ms: u64,
+
+    /// How long a client may take to send a request's headers, in
+    /// milliseconds.
+    #[arg(long, env = "BANTER_HEADER_TIMEOUT_MS", default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
+
+    /// How long a whole HTTP request may take, body included, before it is
+    /// answered with 408, in milliseconds.
+    #[arg(long, env = "BANTER_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
 }
 
 impl Config {
@@ -100,25 +159,34 @@ impl Config {
             .is_some_and(|url| url.scheme() == "https")
     }
 
-    /// A configuration for tests and tools: the defaults, with data in `dir`.
+    /// A configuration for tests and tools: the defaults (those of the flags,
+    /// and of the environment), with data in `dir`.
     pub fn for_data_dir(dir: impl Into<PathBuf>) -> Self {
-        Self {
-            addr: None,
-            data_dir: dir.into(),
-            database_url: None,
-            public_url: None,
-            trust_forwarded_for: false,
-            login_failures: 10,
-            signups_per_hour: 10,
-            send_rate: 10,
-            send_burst: 20,
-            presence_grace_ms: 10_000,
-        }
+        let mut config = Cli::try_parse_from(["banter"])
+            .map(|cli| cli.config)
+            .unwrap_or_else(|error| error.exit());
+        config.data_dir = dir.into();
+        config
     }
 
     /// The presence grace delay.
-    pub fn presence_grace(&self) -> std::time::Duration {
-        std::time::Duration::from_millis(self.presence_grace_ms)
+    pub fn presence_grace(&self) -> Duration {
+        Duration::from_millis(self.presence_grace_ms)
+    }
+
+    /// How long one write to a WebSocket may take.
+    pub fn write_timeout(&self) -> Duration {
+        Duration::from_millis(self.write_timeout_ms)
+    }
+
+    /// How long a client may take to send a request's headers.
+    pub fn header_timeout(&self) -> Duration {
+        Duration::from_millis(self.header_timeout_ms)
+    }
+
+    /// How long a whole HTTP request may take.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
     }
 }
 
@@ -156,15 +224,13 @@ mod tests {
     }
 
     #[test]
-    fn the_defaults_match_the_flags() {
-        let parsed = Cli::try_parse_from(["banter"]).unwrap().config;
-        let built = Config::for_data_dir("data");
-        assert_eq!(parsed.login_failures, built.login_failures);
-        assert_eq!(parsed.signups_per_hour, built.signups_per_hour);
-        assert_eq!(
-            (parsed.send_rate, parsed.send_burst),
-            (built.send_rate, built.send_burst)
-        );
-        assert_eq!(parsed.presence_grace_ms, built.presence_grace_ms);
+    fn rates_and_caps_have_defaults_a_person_never_meets() {
+        let config = Config::for_data_dir("data");
+        assert_eq!(config.rate_history.to_string(), "20/s");
+        assert_eq!(config.rate_create_channel.to_string(), "20/h");
+        assert_eq!(config.max_connections_per_user, 30);
+        let parsed = Cli::try_parse_from(["banter", "--rate-history", "5/min"]).unwrap();
+        assert_eq!(parsed.config.rate_history.to_string(), "5/min");
+        assert!(Cli::try_parse_from(["banter", "--rate-history", "fast"]).is_err());
     }
 }

@@ -16,6 +16,8 @@ pub enum StartError {
     Database(sqlx::Error),
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot give existing users their look-alike keys: {0}")]
+    LookalikeKeys(String),
     #[error("cannot register this node's presence: {0}")]
     Presence(String),
     #[error("invalid Leptos configuration: {0}")]
@@ -25,8 +27,6 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
-    #[error("server error: {0}")]
-    Serve(std::io::Error),
 }
 
 /// Logs an internal error and gives the UI the opaque "something went

@@ -3,6 +3,8 @@
 //!
 //! # Layout
 //! - [`config`]: flags and `BANTER_…` environment variables.
+//! - [`accept`]: accepting connections and serving HTTP on them, with the
+//!   header and request timeouts.
 //! - [`database`]: picks SQLite or PostgreSQL from the URL, with its store,
 //!   session store and bus.
 //! - [`store`]: all SQL, behind one interface; [`store::sqlite`] by default,
@@ -28,6 +30,7 @@
 //! `main.rs` only parses the configuration and calls [`serve`]; tests call
 //! [`router`] on a listener of their own.
 
+pub mod accept;
 pub mod assets;
 pub mod auth;
 pub mod backend;
@@ -47,12 +50,11 @@ pub mod state;
 pub mod store;
 pub mod ws;
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use axum::{middleware::from_fn_with_state, routing::get, Router};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tokio::net::{TcpListener, TcpSocket};
 
 use tokio_util::sync::CancellationToken;
 use tower_http::compression::CompressionLayer;
@@ -65,6 +67,7 @@ use crate::{
     hub::Hub,
     limits::TokenBuckets,
     presence::Presence,
+    ws::{throttle::Throttle, Admission},
 };
 pub use crate::{config::Config, error::StartError, state::AppState};
 
@@ -148,6 +151,9 @@ impl AppState {
             sessions,
             bus,
         } = Database::open(&config.database_url(), &hub, &shutdown).await?;
+        auth::accounts::backfill_lookalike_keys(store.as_ref())
+            .await
+            .map_err(|error| StartError::LookalikeKeys(error.to_string()))?;
         let presence = Presence::new(store.clone(), bus.clone(), config.presence_grace());
         presence
             .start(shutdown.clone())
@@ -160,6 +166,11 @@ impl AppState {
         Ok(Self {
             limits: Arc::new(AuthLimits::new(&config)),
             send_limits: Arc::new(TokenBuckets::new(config.send_rate, config.send_burst)),
+            throttle: Arc::new(Throttle::new(&config)),
+            admission: Arc::new(Admission::new(
+                config.max_connections_per_user,
+                config.max_connections_per_address,
+            )),
             config: Arc::new(config),
             leptos,
             pipeline: Pipeline::start(store.clone(), bus.clone()),
@@ -174,28 +185,20 @@ impl AppState {
         })
     }
 
+    /// The time limits of HTTP connections.
+    pub fn timeouts(&self) -> accept::Timeouts {
+        accept::Timeouts {
+            headers: self.config.header_timeout(),
+            request: self.config.request_timeout(),
+        }
+    }
+
     /// Deletes the sessions whose expiry has passed.
     pub async fn delete_expired_sessions(
         &self,
     ) -> Result<(), tower_sessions::session_store::Error> {
         self.sessions.delete_expired().await
     }
-}
-
-/// How many connections may wait to be accepted. The default (1024) drops
-/// the SYNs of a crowd reconnecting at once, which then retry a second or
-/// more later; the kernel caps this at `net.core.somaxconn`.
-const LISTEN_BACKLOG: u32 = 8192;
-
-/// Binds `addr` with a deep accept queue.
-fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = match addr {
-        SocketAddr::V4(_) => TcpSocket::new_v4()?,
-        SocketAddr::V6(_) => TcpSocket::new_v6()?,
-    };
-    socket.set_reuseaddr(true)?;
-    socket.bind(addr)?;
-    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Every WebSocket holds a file descriptor: raises the soft limit on open
@@ -214,7 +217,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let leptos = leptos_options()?;
     let addr = config.addr.unwrap_or(leptos.site_addr);
     let state = AppState::open(config, leptos).await?;
-    let listener = listen(addr).map_err(|source| StartError::Listen { addr, source })?;
+    let listener = accept::listen(addr).map_err(|source| StartError::Listen { addr, source })?;
 
     let sweeper = tokio::spawn(
         state
@@ -228,19 +231,15 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     // that the graceful shutdown can finish.
     let shutdown = state.shutdown.clone();
     let presence = state.presence.clone();
-    let result = axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let timeouts = state.timeouts();
+    accept::serve(listener, router(state), timeouts, async move {
         shutdown::signal().await;
         shutdown.cancel();
     })
-    .await
-    .map_err(StartError::Serve);
+    .await;
 
     sweeper.abort();
     presence.stop().await;
     tracing::info!("Banter has stopped");
-    result
+    Ok(())
 }

@@ -3,7 +3,8 @@
 //! Pages get a Content-Security-Policy that allows only the site's own files,
 //! its WebAssembly, and the inline scripts Leptos writes for hydration, which
 //! carry a fresh nonce per response. Everything else (API answers, static
-//! files) gets a policy that allows nothing at all.
+//! files) gets a policy that allows nothing at all. Behind an `https` public
+//! URL, every response also says `Strict-Transport-Security`.
 
 use axum::{
     extract::{Request, State},
@@ -14,6 +15,9 @@ use http::{header, HeaderValue};
 use leptos::nonce::Nonce;
 
 use crate::state::AppState;
+
+/// `Strict-Transport-Security` when Banter is served over HTTPS: a year.
+const HSTS: &str = "max-age=31536000";
 
 /// The policy for anything that is not a page.
 const LOCKED_DOWN: &str = "default-src 'none'; frame-ancestors 'none'";
@@ -49,6 +53,14 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
         HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if state.config.is_https() {
+        // Browsers that reached Banter over HTTPS once never fall back to
+        // plain HTTP (where a network attacker could read the session).
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     if is_html {
         // Pages hold a signed-in user's data: never store them in shared caches.
         headers

@@ -17,6 +17,7 @@ use crate::{
     limits::TokenBuckets,
     presence::Presence,
     store::Store,
+    ws::{throttle::Throttle, Admission},
 };
 
 /// Everything a request handler may need; cheap to clone.
@@ -40,6 +41,10 @@ pub struct AppState {
     pub presence: Presence,
     /// Message sends per user.
     pub send_limits: Arc<TokenBuckets<UserId>>,
+    /// Every other costly request, per user (and typing per channel).
+    pub throttle: Arc<Throttle>,
+    /// The WebSockets open per user and per address.
+    pub admission: Arc<Admission>,
     /// Cancelled when the server shuts down, to close every WebSocket.
     pub shutdown: CancellationToken,
     /// The origin of `cargo leptos watch`'s live-reload socket, which the

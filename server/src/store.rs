@@ -25,6 +25,9 @@ pub enum StoreError {
     /// The username is in use, in any letter case.
     #[error("username taken")]
     UsernameTaken,
+    /// The username looks like one in use (see `Username::lookalike_key`).
+    #[error("username looks like another")]
+    UsernameLooksLike,
     /// A public channel has this name, in any letter case.
     #[error("channel name taken")]
     ChannelNameTaken,
@@ -49,7 +52,8 @@ pub fn now_millis() -> i64 {
 pub trait UserStore: Send + Sync {
     /// Creates a user and makes them a member of `General`, in one
     /// transaction. Fails with [`StoreError::UsernameTaken`] when the name is
-    /// in use in any case.
+    /// in use in any case, and [`StoreError::UsernameLooksLike`] when it
+    /// looks like one in use.
     async fn create_user(
         &self,
         username: &Username,
@@ -62,6 +66,12 @@ pub trait UserStore: Send + Sync {
 
     /// The user with this id.
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+
+    /// Up to `limit` users from before look-alike keys, who have none yet.
+    async fn users_without_lookalike_key(&self, limit: u32) -> Result<Vec<User>, StoreError>;
+
+    /// Gives `user` their look-alike key; `false` if another user has it.
+    async fn set_lookalike_key(&self, user: UserId, key: &str) -> Result<bool, StoreError>;
 
     /// Up to `limit` users whose name starts with `prefix` (any case), by
     /// name, leaving out `except`.
@@ -153,13 +163,18 @@ pub enum Stored {
     NotMember,
 }
 
+/// The outcome of storing one message of a batch.
+pub type Inserted = Result<Stored, StoreError>;
+
 /// Messages.
 #[async_trait::async_trait]
 pub trait MessageStore: Send + Sync {
     /// Stores a batch of messages in one transaction (one disk flush for all
     /// of them), each with the next seq of its channel, and answers for each
-    /// in order.
-    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Stored>, StoreError>;
+    /// in order. Each message is stored under a savepoint of its own: one
+    /// the database refuses fails alone (its seq is not used), and the rest
+    /// of the batch is stored. The outer error means nothing was stored.
+    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError>;
 
     /// Up to `limit` messages of `channel` before `before` (the newest if
     /// `None`), oldest first.

@@ -130,22 +130,9 @@ async fn connect(
         Some(Ok(Some(ServerMsg::Welcome { .. }))) => return Ended::Outdated,
         other => return ended_by(other.and_then(Result::err)),
     }
-    let cursors: Vec<Cursor> = chat
-        .channels()
-        .read_untracked()
-        .iter()
-        .filter_map(|c| c.cursor().map(|seq| Cursor { channel: c.id, seq }))
-        .collect();
-    let sync_req = next_req;
+    let mut sync_req = next_req;
     next_req += 1;
-    if sink
-        .send(encode(&ClientMsg::Sync {
-            req: sync_req,
-            cursors,
-        }))
-        .await
-        .is_err()
-    {
+    if sink.send(sync(chat, sync_req)).await.is_err() {
         return Ended::Lost { was_online: false };
     }
 
@@ -159,13 +146,23 @@ async fn connect(
                 heard = now();
                 match frame {
                     Some(Ok(frame)) => match parse(frame) {
-                        Some(ServerMsg::Ok { req, reply: Reply::Synced { channels, catch_up } }) if req == sync_req => {
+                        Some(ServerMsg::Ok { req, reply: Reply::Synced { channels, catch_up, more } }) if req == sync_req => {
                             let unheard = events::apply_sync(chat, channels, catch_up);
-                            online = true;
-                            chat.link().set(LinkStatus::Online);
-                            outbox::flush(chat, link);
+                            if !online {
+                                online = true;
+                                chat.link().set(LinkStatus::Online);
+                                outbox::flush(chat, link);
+                            }
                             for (channel, seq) in unheard {
                                 read_marker::send(link, channel, seq);
+                            }
+                            if more {
+                                // The rest of the catch-up, from where this one ended.
+                                sync_req = next_req;
+                                next_req += 1;
+                                if sink.send(sync(chat, sync_req)).await.is_err() {
+                                    break Ended::Lost { was_online: online };
+                                }
                             }
                         }
                         Some(ServerMsg::Ok { req, reply }) => answer(&mut waiting, req, Ok(reply)),
@@ -272,6 +269,17 @@ fn ended_by(error: Option<WebSocketError>) -> Ended {
         }
         _ => Ended::Lost { was_online: false },
     }
+}
+
+/// A sync from what this tab holds: each channel's cursor.
+fn sync(chat: Store<Chat>, req: ReqId) -> Frame {
+    let cursors: Vec<Cursor> = chat
+        .channels()
+        .read_untracked()
+        .iter()
+        .filter_map(|c| c.cursor().map(|seq| Cursor { channel: c.id, seq }))
+        .collect();
+    encode(&ClientMsg::Sync { req, cursors })
 }
 
 fn parse(frame: Frame) -> Option<ServerMsg> {

@@ -9,13 +9,18 @@ use std::{net::IpAddr, time::Instant};
 
 use app::{
     error::AppError,
-    model::{Password, User, Username},
+    model::{Password, User, UserId, Username},
 };
 use http::request::Parts;
 use tower_sessions::Session;
 
 use super::{client_addr::client_addr, session};
-use crate::{bus::Event, error::internal, state::AppState, store::StoreError};
+use crate::{
+    bus::Event,
+    error::internal,
+    state::AppState,
+    store::{Store, StoreError},
+};
 
 impl AppState {
     /// Creates an account, signs it in, and returns the new user.
@@ -26,23 +31,29 @@ impl AppState {
         password: Password,
     ) -> Result<User, AppError> {
         let addr = self.client_addr(request);
-        self.limits
+        // Counted before the (slow) hash, so parallel sign-ups cannot all
+        // pass; refunded if no account was made.
+        let attempt = self
+            .limits
             .signups
-            .check(&addr, Instant::now())
+            .reserve(addr, Instant::now())
             .map_err(too_many)?;
 
         let hash = self.passwords.hash(&password).await.map_err(internal)?;
         let user = match self.store.create_user(&username, &hash).await {
             Ok(user) => user,
-            Err(StoreError::UsernameTaken) => return Err(AppError::UsernameTaken),
-            Err(error) => return Err(internal(error)),
+            Err(error) => {
+                attempt.refund();
+                return Err(match error {
+                    StoreError::UsernameTaken => AppError::UsernameTaken,
+                    StoreError::UsernameLooksLike => AppError::UsernameLooksLike,
+                    error => internal(error),
+                });
+            }
         };
-        self.limits.signups.record(addr, Instant::now());
+        drop(attempt);
         self.announce_new_member().await;
-
-        session::sign_in(request_session(request)?, user.id)
-            .await
-            .map_err(internal)?;
+        self.sign_in(request, user.id).await?;
         tracing::info!(user = %user.id, "signed up");
         Ok(user)
     }
@@ -57,14 +68,22 @@ impl AppState {
         let addr = self.client_addr(request);
         let name_key = username.trim().to_ascii_lowercase();
         let now = Instant::now();
-        self.limits
+        // Each attempt is counted as a failure before the password is
+        // checked (argon2 takes a while, and attempts queue for it), so that
+        // parallel attempts cannot all pass the check; a success gives both
+        // back.
+        let by_name = self
+            .limits
             .login_by_name
-            .check(&name_key, now)
+            .reserve(name_key.clone(), now)
             .map_err(too_many)?;
-        self.limits
-            .login_by_addr
-            .check(&addr, now)
-            .map_err(too_many)?;
+        let by_addr = match self.limits.login_by_addr.reserve(addr, now) {
+            Ok(reservation) => reservation,
+            Err(wait) => {
+                by_name.refund();
+                return Err(too_many(wait));
+            }
+        };
 
         let credentials = match Username::parse(username) {
             Ok(name) => self
@@ -93,17 +112,28 @@ impl AppState {
         };
 
         let Some(user) = user else {
-            let now = Instant::now();
-            self.limits.login_by_name.record(name_key, now);
-            self.limits.login_by_addr.record(addr, now);
+            // Both reservations stay counted: this was a failure.
             return Err(AppError::InvalidCredentials);
         };
+        by_addr.refund();
+        drop(by_name);
         self.limits.login_by_name.clear(&name_key);
-        session::sign_in(request_session(request)?, user.id)
-            .await
-            .map_err(internal)?;
+        self.sign_in(request, user.id).await?;
         tracing::info!(user = %user.id, "logged in");
         Ok(user)
+    }
+
+    /// Signs `user` in on this request's session under a fresh id. Sockets
+    /// still open under the old id (this browser's other tabs, perhaps of
+    /// someone else) are closed: they belonged to a session that is gone.
+    async fn sign_in(&self, request: &Parts, user: UserId) -> Result<(), AppError> {
+        let session = request_session(request)?;
+        let old = session.id();
+        session::sign_in(session, user).await.map_err(internal)?;
+        if let Some(session) = old {
+            self.bus.publish(Event::EndSession { session });
+        }
+        Ok(())
     }
 
     /// Ends this request's session only.
@@ -147,5 +177,30 @@ fn too_many(wait: std::time::Duration) -> AppError {
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     AppError::TooManyAttempts {
         retry_after_secs: secs.max(1),
+    }
+}
+
+/// Gives every user from before look-alike keys theirs, so that new names are
+/// checked against them too. A user whose key another already holds (two
+/// look-alike names from before) gets a key of their own that nothing else
+/// can collide with.
+pub async fn backfill_lookalike_keys(store: &dyn Store) -> Result<(), StoreError> {
+    loop {
+        let users = store.users_without_lookalike_key(1000).await?;
+        if users.is_empty() {
+            return Ok(());
+        }
+        for user in users {
+            let key = match Username::parse(&user.username) {
+                Ok(name) => name.lookalike_key(),
+                Err(_) => format!("#{}", user.id),
+            };
+            if !store.set_lookalike_key(user.id, &key).await? {
+                // `#` is in no username, so no skeleton holds it.
+                store
+                    .set_lookalike_key(user.id, &format!("#{}", user.id))
+                    .await?;
+            }
+        }
     }
 }

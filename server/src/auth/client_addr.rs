@@ -8,13 +8,21 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::ConnectInfo;
-use http::request::Parts;
+use http::{request::Parts, Extensions, HeaderMap};
 
 /// The client address of a request.
 pub fn client_addr(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
+    client_addr_of(&parts.headers, &parts.extensions, trust_forwarded_for)
+}
+
+/// The client address of a request, from its headers and extensions.
+pub fn client_addr_of(
+    headers: &HeaderMap,
+    extensions: &Extensions,
+    trust_forwarded_for: bool,
+) -> IpAddr {
     if trust_forwarded_for {
-        let forwarded = parts
-            .headers
+        let forwarded = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|value| value.to_str().ok())
@@ -25,8 +33,7 @@ pub fn client_addr(parts: &Parts, trust_forwarded_for: bool) -> IpAddr {
             return addr;
         }
     }
-    parts
-        .extensions
+    extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
 }

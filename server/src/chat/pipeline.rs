@@ -69,13 +69,14 @@ async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn
         match store.insert_messages(&messages).await {
             Ok(results) => {
                 for (result, reply) in results.into_iter().zip(replies) {
-                    if let Stored::New(message) = &result {
+                    if let Ok(Stored::New(message)) = &result {
                         if !store.announces_messages() {
                             announce(bus.as_ref(), message);
                         }
                     }
                     // A sender that went away no longer needs the answer.
-                    let _ = reply.send(Ok(result));
+                    // (The store logged why a refused message failed.)
+                    let _ = reply.send(result.map_err(|_| PipelineError));
                 }
             }
             Err(error) => {

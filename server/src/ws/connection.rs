@@ -4,8 +4,22 @@
 //!
 //! The loop is written over any `Stream + Sink` of WebSocket messages, so it
 //! does not depend on how the socket was made.
+//!
+//! Every write has a deadline ([`Config::write_timeout`]): a client that
+//! stops reading fills the socket's buffers, and its connection is closed
+//! rather than held forever. The hub never waits for it either: it only
+//! fills the connection's bounded queue.
+//!
+//! The session the socket was opened with is checked again once the
+//! connection is registered with the hub (a log-out that ran meanwhile found
+//! nothing to close), and whenever it is due to expire; a session that has
+//! ended or expired closes the socket with [`CLOSE_SESSION_ENDED`].
+//!
+//! [`Config::write_timeout`]: crate::config::Config::write_timeout
 
 use std::time::Duration;
+
+use tower_sessions::{cookie::time::OffsetDateTime, SessionStore};
 
 use app::{
     model::User,
@@ -38,6 +52,9 @@ const TOO_BIG: u16 = 1009;
 const INTERNAL_ERROR: u16 = 1011;
 const SERVICE_RESTART: u16 = 1012;
 
+/// The longest a session is waited on before it is checked again.
+const MAX_SESSION_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Serves one WebSocket until either side ends it.
 pub async fn run<S>(
     state: AppState,
@@ -51,11 +68,14 @@ pub async fn run<S>(
         + Send
         + 'static,
 {
-    let (mut sink, mut stream) = socket.split();
+    let (sink, mut stream) = socket.split();
+    let mut sink = Writer {
+        sink,
+        timeout: state.config.write_timeout(),
+    };
 
     if version.is_some_and(|v| v != PROTOCOL_VERSION) {
-        close(
-            &mut sink,
+        sink.close(
             CLOSE_VERSION,
             "protocol version not supported: reload the page",
         )
@@ -66,13 +86,23 @@ pub async fn run<S>(
         Ok(channels) => channels,
         Err(error) => {
             tracing::error!(%error, "cannot load the channels of a new connection");
-            close(&mut sink, INTERNAL_ERROR, "server error, try again").await;
+            sink.close(INTERNAL_ERROR, "server error, try again").await;
             return;
         }
     };
     // Registered before anything is sent, so that no event after this point
     // can be missed; a client that syncs next gets everything before it.
     let mut registration = state.hub.register(user.id, session, &channels);
+    // A log-out that ended the session before the registration closed
+    // nothing here: ask the store whether the session still stands.
+    let expiry = match session_expiry(&state, session).await {
+        Ok(expiry) => expiry,
+        Err(code) => {
+            state.hub.unregister(registration.id);
+            sink.close(code, close_reason(code)).await;
+            return;
+        }
+    };
     tracing::debug!(user = %user.id, conn = registration.id, "connected");
     state.presence.connected(user.id).await;
     let mut caller = Caller::new(registration.id, user.clone());
@@ -81,29 +111,38 @@ pub async fn run<S>(
         version: PROTOCOL_VERSION,
         user: user.clone(),
     };
-    let mut open = send(&mut sink, &welcome).await;
+    let mut open = sink.message(&welcome).await;
 
     let mut heartbeat = interval(HEARTBEAT);
     heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
     heartbeat.reset();
     let mut last_heard = Instant::now();
+    let session_due = tokio::time::sleep_until(expiry);
+    tokio::pin!(session_due);
 
     while open {
         tokio::select! {
             reason = registration.close.closed() => {
-                let (code, why) = match reason {
-                    CloseReason::SessionEnded => (CLOSE_SESSION_ENDED, "signed out"),
-                    CloseReason::Lagging => (CLOSE_LAGGING, "too far behind: reconnect"),
+                let code = match reason {
+                    CloseReason::SessionEnded => CLOSE_SESSION_ENDED,
+                    CloseReason::Lagging => CLOSE_LAGGING,
                 };
-                close(&mut sink, code, why).await;
+                sink.close(code, close_reason(code)).await;
                 break;
             }
             () = state.shutdown.cancelled() => {
-                close(&mut sink, SERVICE_RESTART, "server restarting").await;
+                sink.close(SERVICE_RESTART, "server restarting").await;
                 break;
             }
+            () = &mut session_due => match session_expiry(&state, session).await {
+                Ok(expiry) => session_due.as_mut().reset(expiry),
+                Err(code) => {
+                    sink.close(code, close_reason(code)).await;
+                    break;
+                }
+            },
             frame = registration.frames.recv() => match frame {
-                Some(frame) => open = sink.send(Message::Text(frame)).await.is_ok(),
+                Some(frame) => open = sink.write(Message::Text(frame)).await,
                 None => break,
             },
             inbound = stream.next() => {
@@ -111,18 +150,18 @@ pub async fn run<S>(
                 open = match inbound {
                     Some(Ok(Message::Text(text))) => {
                         let reply = answer(&state, &mut caller, &text).await;
-                        send(&mut sink, &reply).await
+                        sink.message(&reply).await
                     }
                     Some(Ok(Message::Binary(_))) => {
                         let error = ProtocolError::BadRequest { detail: "frames must be JSON text".into() };
-                        send(&mut sink, &ServerMsg::Error { req: None, error }).await
+                        sink.message(&ServerMsg::Error { req: None, error }).await
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => true,
                     Some(Ok(Message::Close(_))) | None => false,
                     Some(Err(error)) => {
                         if is_too_big(&error) {
                             let why = format!("frame too large: the limit is {MAX_FRAME_BYTES} bytes");
-                            close(&mut sink, TOO_BIG, &why).await;
+                            sink.close(TOO_BIG, &why).await;
                         }
                         false
                     }
@@ -130,10 +169,10 @@ pub async fn run<S>(
             }
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > IDLE_TIMEOUT {
-                    close(&mut sink, GOING_AWAY, "no heartbeat").await;
+                    sink.close(GOING_AWAY, "no heartbeat").await;
                     break;
                 }
-                open = sink.send(Message::Ping(Default::default())).await.is_ok();
+                open = sink.write(Message::Ping(Default::default())).await;
             }
         }
     }
@@ -142,6 +181,36 @@ pub async fn run<S>(
     caller.stop_typing(&state);
     state.presence.disconnected(user.id).await;
     tracing::debug!(user = %user.id, conn = registration.id, "disconnected");
+}
+
+/// When the session behind a socket is next due to be checked: when it
+/// expires (at most a day ahead). `Err(close code)` if it has ended or
+/// expired, or cannot be read.
+async fn session_expiry(state: &AppState, session: Option<SessionId>) -> Result<Instant, u16> {
+    let Some(id) = session else {
+        return Ok(Instant::now() + MAX_SESSION_WAIT);
+    };
+    match state.sessions.load(&id).await {
+        Ok(Some(record)) => {
+            let left = Duration::try_from(record.expiry_date - OffsetDateTime::now_utc())
+                .unwrap_or(Duration::ZERO);
+            Ok(Instant::now() + left.min(MAX_SESSION_WAIT))
+        }
+        Ok(None) => Err(CLOSE_SESSION_ENDED),
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the session of a connection");
+            Err(INTERNAL_ERROR)
+        }
+    }
+}
+
+/// What a close frame with `code` says.
+fn close_reason(code: u16) -> &'static str {
+    match code {
+        CLOSE_SESSION_ENDED => "signed out",
+        CLOSE_LAGGING => "too far behind: reconnect",
+        _ => "server error, try again",
+    }
 }
 
 /// Reads one request and answers it.
@@ -167,27 +236,41 @@ fn request_id(text: &str) -> Option<ReqId> {
     serde_json::from_str::<Req>(text).ok().map(|r| r.req)
 }
 
-/// Sends one message; `false` once the socket is gone.
-async fn send<S>(sink: &mut S, message: &ServerMsg) -> bool
-where
-    S: Sink<Message> + Unpin,
-{
-    match encode(message) {
-        Some(frame) => sink.send(Message::Text(frame)).await.is_ok(),
-        None => true,
-    }
+/// The sending half of a socket, whose every write has a deadline.
+struct Writer<S> {
+    sink: S,
+    timeout: Duration,
 }
 
-async fn close<S>(sink: &mut S, code: u16, reason: &str)
-where
-    S: Sink<Message> + Unpin,
-{
-    let frame = CloseFrame {
-        code,
-        reason: Utf8Bytes::from(reason),
-    };
-    // The peer may already be gone; there is nothing more to do then.
-    let _ = sink.send(Message::Close(Some(frame))).await;
+impl<S: Sink<Message> + Unpin> Writer<S> {
+    /// Writes one frame; `false` once the socket is gone or stuck.
+    async fn write(&mut self, message: Message) -> bool {
+        match tokio::time::timeout(self.timeout, self.sink.send(message)).await {
+            Ok(sent) => sent.is_ok(),
+            Err(_) => {
+                tracing::info!("closing a connection whose client stopped reading");
+                false
+            }
+        }
+    }
+
+    /// Sends one server message; `false` once the socket is gone or stuck.
+    async fn message(&mut self, message: &ServerMsg) -> bool {
+        match encode(message) {
+            Some(frame) => self.write(Message::Text(frame)).await,
+            None => true,
+        }
+    }
+
+    async fn close(&mut self, code: u16, reason: &str) {
+        let frame = CloseFrame {
+            code,
+            reason: Utf8Bytes::from(reason),
+        };
+        // The peer may already be gone (or stuck); there is nothing more to
+        // do then.
+        self.write(Message::Close(Some(frame))).await;
+    }
 }
 
 /// Whether reading failed because the client sent a frame over the limit.

@@ -14,7 +14,8 @@ use crate::{hub::ConnId, state::AppState};
 const MAX_QUERY_CHARS: usize = 64;
 
 /// Typing notices of one connection and channel are passed on at most this
-/// often; clients send them every few seconds.
+/// often; clients send them every few seconds. (Across a user's connections,
+/// the throttle limits them too, whatever state they claim.)
 const TYPING_EVERY: Duration = Duration::from_secs(1);
 
 /// The connection a request comes from, and what it has said about itself.
@@ -57,8 +58,13 @@ impl Caller {
                 return Ok(());
             }
             state.require_member(&self.user, channel).await?;
+            if !state.throttle.typing(self.user.id, channel) {
+                return Ok(());
+            }
             self.typing.insert(channel, Instant::now());
-        } else if self.typing.remove(&channel).is_none() {
+        } else if self.typing.remove(&channel).is_none()
+            || !state.throttle.typing(self.user.id, channel)
+        {
             return Ok(());
         }
         state.announce_typing(&self.user, channel, typing);
@@ -84,6 +90,7 @@ async fn run(
     message: ClientMsg,
 ) -> Result<Reply, ProtocolError> {
     let user = &caller.user;
+    state.throttle.admit(user.id, &message)?;
     match message {
         ClientMsg::Send {
             channel,

@@ -1,16 +1,17 @@
-//! Accepting a WebSocket: authentication, origin, and socket limits.
+//! Accepting a WebSocket: authentication, origin, how many sockets the user
+//! and the address hold already, and socket limits.
 
 use app::protocol::MAX_FRAME_BYTES;
 use axum::{
     extract::{ws::WebSocketUpgrade, State},
-    http::{HeaderMap, StatusCode, Uri},
+    http::{Extensions, HeaderMap, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
 use tower_sessions::Session;
 
 use super::connection;
 use crate::{
-    auth::{origin::is_same_site, session},
+    auth::{client_addr::client_addr_of, origin::is_same_site, session},
     state::AppState,
 };
 
@@ -19,11 +20,14 @@ use crate::{
 /// connection small.
 const READ_BUFFER: usize = 1024;
 
-/// `GET /ws`: upgrades a signed-in, same-site request to a WebSocket.
+/// `GET /ws`: upgrades a signed-in, same-site request to a WebSocket, if
+/// the user and the address are under their limits of open sockets (429
+/// otherwise).
 pub async fn upgrade(
     State(state): State<AppState>,
     session: Session,
     headers: HeaderMap,
+    extensions: Extensions,
     uri: Uri,
     socket: WebSocketUpgrade,
 ) -> Response {
@@ -45,6 +49,14 @@ pub async fn upgrade(
     let Some(user) = user else {
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
+    let address = client_addr_of(&headers, &extensions, state.config.trust_forwarded_for);
+    let ticket = match state.admission.admit(user.id, address) {
+        Ok(ticket) => ticket,
+        Err(refused) => {
+            tracing::info!(user = %user.id, %address, %refused, "refused a WebSocket");
+            return (StatusCode::TOO_MANY_REQUESTS, refused.to_string()).into_response();
+        }
+    };
     let version = client_version(&uri);
     let session_id = session.id();
     socket
@@ -53,7 +65,11 @@ pub async fn upgrade(
         .read_buffer_size(READ_BUFFER)
         // Write each frame as it comes; the hub's queue is the buffer.
         .write_buffer_size(0)
-        .on_upgrade(move |socket| connection::run(state, user, session_id, version, socket))
+        .on_upgrade(move |socket| async move {
+            // The socket keeps its place until the connection ends.
+            let _ticket = ticket;
+            connection::run(state, user, session_id, version, socket).await;
+        })
 }
 
 /// The protocol version the client asked for with `?v=`, if any.

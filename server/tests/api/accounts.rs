@@ -463,3 +463,54 @@ async fn using_a_session_on_the_day_it_was_renewed_writes_nothing() {
         "no new cookie: the session was not saved again"
     );
 }
+
+#[tokio::test]
+async fn a_username_that_looks_like_another_is_refused() {
+    let server = TestServer::start().await;
+    Browser::new(&server.base())
+        .sign_up("alice", PASSWORD)
+        .await
+        .unwrap();
+    for name in ["aIice", "AIice", "a1ice"] {
+        assert_eq!(
+            Browser::new(&server.base()).sign_up(name, PASSWORD).await,
+            Err(AppError::UsernameLooksLike),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        Browser::new(&server.base())
+            .sign_up("ALICE", PASSWORD)
+            .await,
+        Err(AppError::UsernameTaken)
+    );
+    assert_eq!(
+        AppError::UsernameLooksLike.to_string(),
+        "that username looks too much like someone else's; pick another"
+    );
+    Browser::new(&server.base())
+        .sign_up("alicia", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(server.count("users").await, 2);
+}
+
+#[tokio::test]
+async fn users_from_before_look_alike_keys_are_given_theirs_at_start() {
+    let server = TestServer::start().await;
+    Browser::new(&server.base())
+        .sign_up("mary", PASSWORD)
+        .await
+        .unwrap();
+    // As a database from before the keys has them: none.
+    let db = server.db().await;
+    db.execute("UPDATE users SET lookalike_key = NULL").await;
+    let server = server.restart().await;
+    assert_eq!(server.count("users WHERE lookalike_key IS NULL").await, 0);
+    assert_eq!(
+        Browser::new(&server.base())
+            .sign_up("rnary", PASSWORD)
+            .await,
+        Err(AppError::UsernameLooksLike)
+    );
+}

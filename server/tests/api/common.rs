@@ -130,10 +130,19 @@ impl TestServer {
     ) -> Self {
         let mut config = Config::for_data_dir(dir.path().join("data"));
         config.database_url = postgres.as_ref().map(|db| db.url());
-        // Tests sign many users up from one address, and send quickly.
+        // Tests sign many users up from one address, and send and ask
+        // quickly; the tests of the limits set their own.
         config.signups_per_hour = 10_000;
         config.send_rate = 10_000;
         config.send_burst = 10_000;
+        let plenty: server::limits::Rate = "10000/s".parse().expect("rate");
+        config.rate_create_channel = plenty;
+        config.rate_open_direct = plenty;
+        config.rate_join_leave = plenty;
+        config.rate_history = plenty;
+        config.rate_members = plenty;
+        config.rate_browse = plenty;
+        config.rate_find_users = plenty;
         configure(&mut config);
         let state = AppState::open(config, leptos_options(dir.path(), hashed))
             .await
@@ -141,15 +150,11 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("listener");
         let addr = listener.local_addr().expect("address");
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-                .expect("serve");
-        });
+        let app = router(state.clone());
+        let timeouts = state.timeouts();
+        let task = tokio::spawn(server::accept::serve(listener, app, timeouts, async {
+            let _ = stopped.await;
+        }));
         Self {
             addr,
             dir,

@@ -33,9 +33,15 @@ pub struct Live {
 impl Live {
     /// Opens a socket as `browser`'s user and reads the welcome.
     pub async fn connect(browser: &Browser) -> Self {
-        let (ws, _) = Self::handshake(browser, &[])
+        Self::try_connect(browser)
             .await
-            .expect("WebSocket handshake");
+            .expect("WebSocket handshake")
+    }
+
+    /// Opens a socket as `browser`'s user and reads the welcome, unless the
+    /// handshake is refused.
+    pub async fn try_connect(browser: &Browser) -> Result<Self, tungstenite::Error> {
+        let (ws, _) = Self::handshake(browser, &[]).await?;
         let mut live = Self {
             ws,
             next_req: 1,
@@ -46,7 +52,7 @@ impl Live {
             ServerMsg::Welcome { user, .. } => live.user = user,
             other => panic!("expected a welcome, got {other:?}"),
         }
-        live
+        Ok(live)
     }
 
     /// Attempts a handshake with extra headers; the error tells why it failed.
@@ -178,7 +184,9 @@ impl Live {
     /// Syncs from `cursors`: the channel list and what was missed.
     pub async fn sync(&mut self, cursors: Vec<Cursor>) -> (Vec<ChannelSummary>, Vec<CatchUp>) {
         match self.request(|req| ClientMsg::Sync { req, cursors }).await {
-            Ok(Reply::Synced { channels, catch_up }) => (channels, catch_up),
+            Ok(Reply::Synced {
+                channels, catch_up, ..
+            }) => (channels, catch_up),
             other => panic!("sync failed: {other:?}"),
         }
     }

@@ -15,13 +15,13 @@ use app::{
     model::ChannelId,
     protocol::{Message, MessageId, Millis, Seq, ServerMsg},
 };
-use sqlx::PgConnection;
+use sqlx::{Connection, PgConnection};
 
 use super::{limit, PgStore};
 use crate::{
     bus::{postgres::notify, Event},
     hub::encode,
-    store::{now_millis, MessageStore, NewMessage, StoreError, Stored},
+    store::{now_millis, Inserted, MessageStore, NewMessage, StoreError, Stored},
 };
 
 /// A message with its author's name.
@@ -32,17 +32,25 @@ const SELECT: &str = "
 
 #[async_trait::async_trait]
 impl MessageStore for PgStore {
-    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Stored>, StoreError> {
+    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
         let mut order: Vec<usize> = (0..batch.len()).collect();
         // Stable: one channel's messages keep the order they were sent in.
         order.sort_by_key(|&i| batch[i].channel);
 
         let mut tx = self.pool.begin().await?;
-        let mut results: Vec<Option<Stored>> = (0..batch.len()).map(|_| None).collect();
+        let mut results: Vec<Option<Inserted>> = (0..batch.len()).map(|_| None).collect();
         let mut announcements = Vec::new();
         for i in order {
-            let stored = insert_one(&mut tx, &batch[i]).await?;
-            if let Stored::New(message) = &stored {
+            let mut savepoint = tx.begin().await?;
+            let stored = insert_one(&mut savepoint, &batch[i]).await;
+            match &stored {
+                Ok(_) => savepoint.commit().await?,
+                Err(error) => {
+                    tracing::warn!(%error, "a message of the batch was refused");
+                    savepoint.rollback().await?;
+                }
+            }
+            if let Ok(Stored::New(message)) = &stored {
                 if let Some(frame) = encode(&ServerMsg::Message {
                     message: message.clone(),
                 }) {

@@ -17,21 +17,24 @@ impl UserStore for PgStore {
     ) -> Result<User, StoreError> {
         let now = now_millis();
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+        let id: Result<i64, _> = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, created_at, lookalike_key)
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(username.as_str())
         .bind(hash.as_str())
         .bind(now)
+        .bind(username.lookalike_key())
         .fetch_one(&mut *tx)
-        .await
-        .map_err(|error| {
-            if is_unique_violation(&error) {
-                StoreError::UsernameTaken
-            } else {
-                StoreError::Database(error)
+        .await;
+        let id = match id {
+            Ok(id) => id,
+            Err(error) if is_unique_violation(&error) => {
+                drop(tx);
+                return Err(self.why_taken(username).await);
             }
-        })?;
+            Err(error) => return Err(error.into()),
+        };
         // A newcomer starts with General read up to now, not with its whole
         // history unread.
         sqlx::query(
@@ -93,5 +96,45 @@ impl UserStore for PgStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(users)
+    }
+
+    async fn users_without_lookalike_key(&self, count: u32) -> Result<Vec<User>, StoreError> {
+        let users = sqlx::query_as(
+            "SELECT id, username FROM users WHERE lookalike_key IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(limit(count))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(users)
+    }
+
+    async fn set_lookalike_key(&self, user: UserId, key: &str) -> Result<bool, StoreError> {
+        let set = sqlx::query("UPDATE users SET lookalike_key = $1 WHERE id = $2")
+            .bind(key)
+            .bind(user)
+            .execute(&self.pool)
+            .await;
+        match set {
+            Ok(_) => Ok(true),
+            Err(error) if is_unique_violation(&error) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+}
+
+impl PgStore {
+    /// Why a new user's name was refused by a unique index: the name itself
+    /// (in any case), or one that looks like it.
+    async fn why_taken(&self, username: &Username) -> StoreError {
+        let same: Result<i64, _> =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE lower(username) = lower($1)")
+                .bind(username.as_str())
+                .fetch_one(&self.pool)
+                .await;
+        match same {
+            Ok(0) => StoreError::UsernameLooksLike,
+            Ok(_) => StoreError::UsernameTaken,
+            Err(error) => error.into(),
+        }
     }
 }

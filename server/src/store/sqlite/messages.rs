@@ -16,10 +16,10 @@ use app::{
     model::ChannelId,
     protocol::{Message, Millis, Seq},
 };
-use sqlx::SqliteConnection;
+use sqlx::{Connection, SqliteConnection};
 
 use super::SqliteStore;
-use crate::store::{now_millis, MessageStore, NewMessage, StoreError, Stored};
+use crate::store::{now_millis, Inserted, MessageStore, NewMessage, StoreError, Stored};
 
 /// A message with its author's name.
 const SELECT: &str = "
@@ -29,13 +29,22 @@ const SELECT: &str = "
 
 #[async_trait::async_trait]
 impl MessageStore for SqliteStore {
-    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Stored>, StoreError> {
+    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
         // IMMEDIATE takes the write lock up front, so the transaction never
         // has to upgrade a read lock (which SQLite may refuse outright).
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut results = Vec::with_capacity(batch.len());
         for message in batch {
-            results.push(insert_one(&mut tx, message).await?);
+            let mut savepoint = tx.begin().await?;
+            let result = insert_one(&mut savepoint, message).await;
+            match result {
+                Ok(_) => savepoint.commit().await?,
+                Err(ref error) => {
+                    tracing::warn!(%error, "a message of the batch was refused");
+                    savepoint.rollback().await?;
+                }
+            }
+            results.push(result);
         }
         tx.commit().await?;
         Ok(results)
