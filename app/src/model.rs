@@ -10,12 +10,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::{is_bidi_control, is_forbidden_control, is_invisible, normalise_newlines};
 
-/// Defines an integer id newtype.
+/// Defines an integer id newtype. Ids on the wire are positive (the
+/// databases number rows from 1); anything else is refused as it is read.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[serde(try_from = "i64", into = "i64")]
         #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
         pub struct $name(pub i64);
 
@@ -24,8 +27,31 @@ macro_rules! id_type {
                 self.0.fmt(f)
             }
         }
+
+        impl TryFrom<i64> for $name {
+            type Error = $crate::model::NotAnId;
+
+            fn try_from(id: i64) -> Result<Self, Self::Error> {
+                if id > 0 {
+                    Ok(Self(id))
+                } else {
+                    Err($crate::model::NotAnId(id))
+                }
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
     };
 }
+
+/// A number read where an id was expected that cannot be one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not an id: ids are positive")]
+pub struct NotAnId(pub i64);
 
 id_type!(
     /// A user's id.

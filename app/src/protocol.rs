@@ -50,19 +50,42 @@ pub const CLOSE_VERSION: u16 = 4010;
 /// Identifies a request within one connection; chosen by the client.
 pub type ReqId = u64;
 
-/// A message's position in its channel: 1 for the first, then 2, 3, … .
+/// A message's position in its channel: 1 for the first, then 2, 3, … ;
+/// 0 stands for "before the first". Never negative on the wire.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
-#[serde(transparent)]
+#[serde(try_from = "i64", into = "i64")]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct Seq(pub i64);
 
-/// A message's id: its identity, not its position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
-pub struct MessageId(pub i64);
+impl TryFrom<i64> for Seq {
+    type Error = NegativeSeq;
+
+    fn try_from(seq: i64) -> Result<Self, Self::Error> {
+        if seq >= 0 {
+            Ok(Self(seq))
+        } else {
+            Err(NegativeSeq(seq))
+        }
+    }
+}
+
+impl From<Seq> for i64 {
+    fn from(seq: Seq) -> i64 {
+        seq.0
+    }
+}
+
+/// A negative number read where a [`Seq`] was expected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not a position: positions are 0 or more")]
+pub struct NegativeSeq(pub i64);
+
+crate::id_type!(
+    /// A message's id: its identity, not its position.
+    MessageId
+);
 
 /// The id a client gives a message before sending it. Sending again with the
 /// same id stores nothing new and answers with the first result.
@@ -418,6 +441,27 @@ mod tests {
         );
         assert_eq!(serde_json::from_str::<ClientMsg>(&json).unwrap(), msg);
         assert_eq!(msg.req(), 7);
+    }
+
+    #[test]
+    fn ids_are_positive_and_positions_never_negative() {
+        let read = |json: &str| serde_json::from_str::<ClientMsg>(json);
+        assert!(read(r#"{"type":"join_channel","req":1,"channel":3}"#).is_ok());
+        for json in [
+            r#"{"type":"join_channel","req":1,"channel":0}"#,
+            r#"{"type":"join_channel","req":1,"channel":-4}"#,
+            r#"{"type":"open_direct","req":1,"user":-1}"#,
+            r#"{"type":"mark_read","req":1,"channel":1,"seq":-1}"#,
+        ] {
+            let error = read(json).unwrap_err().to_string();
+            assert!(
+                error.contains("positive") || error.contains("0 or more"),
+                "{error}"
+            );
+        }
+        assert!(read(r#"{"type":"mark_read","req":1,"channel":1,"seq":0}"#).is_ok());
+        assert_eq!(serde_json::to_string(&Seq(7)).unwrap(), "7");
+        assert_eq!(serde_json::to_string(&ChannelId(7)).unwrap(), "7");
     }
 
     #[test]

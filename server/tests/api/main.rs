@@ -16,4 +16,5 @@ mod nodes;
 mod pages;
 mod presence;
 mod sessions;
+mod sweep;
 mod transport;

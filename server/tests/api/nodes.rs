@@ -10,7 +10,7 @@ use std::{
 
 use app::{
     model::ChannelId,
-    protocol::{ClientMsg, Cursor, Reply, Seq, ServerMsg, CLOSE_LAGGING},
+    protocol::{ClientMsg, Cursor, Reply, Seq, ServerMsg, CLOSE_LAGGING, CLOSE_SESSION_ENDED},
 };
 
 use crate::{
@@ -224,6 +224,20 @@ async fn typing_on_one_node_shows_on_the_other_and_stops_there_too() {
             "{heard:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn logging_out_through_one_node_closes_the_sessions_sockets_on_every_node() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut on_a = connect(&mut alice, &a).await;
+    let mut on_b = connect(&mut alice, &b).await;
+    alice.rebase(&a.base());
+    alice.log_out().await.unwrap();
+    assert_eq!(on_a.closed().await, Some(CLOSE_SESSION_ENDED));
+    assert_eq!(on_b.closed().await, Some(CLOSE_SESSION_ENDED));
 }
 
 /// A Banter node in a process of its own, so that it can die like one.
