@@ -31,7 +31,7 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
-    async fn create() -> Arc<Self> {
+    pub async fn create() -> Arc<Self> {
         let name = format!("banter_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = PgConnection::connect(&format!("{}/postgres", postgres_server()))
             .await
@@ -48,7 +48,7 @@ impl PgDatabase {
         Arc::new(Self { name })
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("{}/{}", postgres_server(), self.name)
     }
 }

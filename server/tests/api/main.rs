@@ -6,6 +6,7 @@
 
 mod accounts;
 mod browser;
+mod chaos;
 mod chat;
 mod common;
 mod foundation;
@@ -15,6 +16,7 @@ mod live;
 mod nodes;
 mod pages;
 mod presence;
+mod process;
 mod sessions;
 mod sweep;
 mod transport;

@@ -2,11 +2,7 @@
 //! starts two (or three) Banter nodes on the same database and connects users
 //! to different nodes. They run when the suite runs on PostgreSQL.
 
-use std::{
-    net::TcpListener as StdListener,
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::time::Duration;
 
 use app::{
     model::ChannelId,
@@ -17,6 +13,7 @@ use crate::{
     browser::Browser,
     common::{on_postgres, TestServer},
     live::Live,
+    process::Process,
 };
 
 const PASSWORD: &str = "correct horse battery";
@@ -240,66 +237,21 @@ async fn logging_out_through_one_node_closes_the_sessions_sockets_on_every_node(
     assert_eq!(on_b.closed().await, Some(CLOSE_SESSION_ENDED));
 }
 
-/// A Banter node in a process of its own, so that it can die like one.
-struct Process {
-    child: Child,
-    base: String,
-    _data: tempfile::TempDir,
-}
-
-impl Process {
-    async fn start(database_url: &str) -> Self {
-        let port = StdListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
-        let data = tempfile::tempdir().expect("data directory");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_banter"))
-            .env("BANTER_DATABASE_URL", database_url)
-            .env("BANTER_ADDR", format!("127.0.0.1:{port}"))
-            .env("BANTER_DATA_DIR", data.path())
-            .env("BANTER_PRESENCE_GRACE_MS", GRACE_MS.to_string())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start the banter binary");
-        let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        for _ in 0..200 {
-            if client
-                .get(format!("{base}/healthz"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return Self {
-                    child,
-                    base,
-                    _data: data,
-                };
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("the banter process did not become healthy");
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[tokio::test]
 async fn the_users_of_a_killed_node_go_offline_on_the_others() {
     let Some((a, _b)) = two_nodes().await else {
         return;
     };
     let url = a.state.config.database_url();
-    let mut doomed = Process::start(&url).await;
+    let data = tempfile::tempdir().expect("data directory");
+    let mut doomed = Process::start(
+        data.path(),
+        &[
+            ("BANTER_DATABASE_URL", url.as_str()),
+            ("BANTER_PRESENCE_GRACE_MS", &GRACE_MS.to_string()),
+        ],
+    )
+    .await;
 
     let mut alice = sign_up(&a, "alice").await;
     let mut bob = sign_up(&a, "bob").await;
@@ -310,8 +262,7 @@ async fn the_users_of_a_killed_node_go_offline_on_the_others() {
     assert_eq!(bob_on_a.watch(vec![alice_id]).await, vec![alice_id]);
 
     // SIGKILL: no goodbye, the presence row stays until the node is reaped.
-    doomed.child.kill().expect("kill");
-    doomed.child.wait().expect("wait");
+    doomed.kill();
     // (Bob may first hear the "online" the other node announced.)
     bob_on_a
         .event_where(

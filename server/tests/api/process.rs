@@ -1,0 +1,89 @@
+//! A Banter node in a process of its own, so that it can die like one: the
+//! real `banter` binary, on a loopback port of its own, killed with SIGKILL
+//! and started again on the same port and data.
+
+use std::{
+    net::TcpListener as StdListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+pub struct Process {
+    child: Child,
+    pub port: u16,
+    pub base: String,
+    data: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl Process {
+    /// Starts `banter` with its data in `data` and `env` on top of the
+    /// defaults; returns once it answers `/healthz`.
+    pub async fn start(data: &Path, env: &[(&str, &str)]) -> Self {
+        let port = StdListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect();
+        let child = spawn(data, port, &env);
+        let process = Self {
+            child,
+            port,
+            base: format!("http://127.0.0.1:{port}"),
+            data: data.to_owned(),
+            env,
+        };
+        process.healthy().await
+    }
+
+    /// Kills the process with SIGKILL: no goodbye, no flush.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+
+    /// Starts the process again on the same port and data.
+    pub async fn restart(mut self) -> Self {
+        self.child = spawn(&self.data, self.port, &self.env);
+        self.healthy().await
+    }
+
+    async fn healthy(mut self) -> Self {
+        let client = reqwest::Client::new();
+        for _ in 0..400 {
+            if client
+                .get(format!("{}/healthz", self.base))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return self;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.kill();
+        panic!("the banter process did not become healthy");
+    }
+}
+
+fn spawn(data: &Path, port: u16, env: &[(String, String)]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_banter"))
+        .env("BANTER_ADDR", format!("127.0.0.1:{port}"))
+        .env("BANTER_DATA_DIR", data)
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().map(|(key, value)| (key, value)))
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start the banter binary")
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
