@@ -117,6 +117,10 @@ mod tests {
             segments("見て https://例え.jp/パス。"),
             [Text("見て "), Link("https://例え.jp/パス。")]
         );
+        // Found by the fuzzer (`scripts/fuzz`, target linkify) in the old
+        // code: a two-byte character across byte 7.
+        let found = "-\u{0}\u{0}\u{15};]\u{1E2}";
+        assert_eq!(segments(found), [Text(found)]);
     }
 
     /// Text that is mostly words and links, in many scripts.

@@ -1,0 +1,31 @@
+//! Arbitrary text through every parser of names and messages, and the text
+//! helpers that measure or cut it: none panics, and what a parser accepts
+//! parses again to itself.
+#![no_main]
+
+use app::{
+    chat::{people::typing_line, rows::initials},
+    model::{ChannelName, MessageText, Password, Username},
+    text::{is_forbidden_control, normalise_newlines},
+};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|raw: &str| {
+    if let Ok(text) = MessageText::parse(raw) {
+        assert!(!text.as_str().chars().any(is_forbidden_control));
+        assert!(text.as_str().chars().count() <= MessageText::MAX);
+        assert_eq!(MessageText::parse(text.as_str()), Ok(text.clone()));
+    }
+    if let Ok(name) = ChannelName::parse(raw) {
+        assert_eq!(ChannelName::parse(name.as_str()), Ok(name.clone()));
+    }
+    if let Ok(name) = Username::parse(raw) {
+        assert!(name.as_str().len() <= Username::MAX);
+        assert_eq!(Username::parse(name.as_str()), Ok(name.clone()));
+    }
+    let _ = Password::parse(raw.to_owned());
+    assert!(!normalise_newlines(raw).contains('\r'));
+    assert!(initials(raw).chars().count() <= 6);
+    let names: Vec<String> = raw.split(',').map(str::to_owned).take(5).collect();
+    let _ = typing_line(&names);
+});
