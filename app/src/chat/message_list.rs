@@ -426,7 +426,9 @@ fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
             } else {
                 view! { <time class="hover-time" datetime=datetime>{time}</time> }.into_any()
             }}
-            <p class="message-text">
+            // `dir="auto"`: a message in Arabic or Hebrew reads right to left,
+            // whatever the page around it.
+            <p class="message-text" dir="auto">
                 {segments(&text)
                     .into_iter()
                     .map(|segment| match segment {
