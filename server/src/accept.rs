@@ -7,7 +7,8 @@
 //! with hyper itself: the headers must arrive within
 //! [`Config::header_timeout`]; the whole request (body included) must be
 //! answered within [`Config::request_timeout`], else it gets `408`.
-//! WebSocket upgrades pass through, and live on after their request.
+//! WebSocket upgrades pass through without the request deadline, and live on
+//! after their request.
 //!
 //! On shutdown the listener stops accepting, every connection finishes the
 //! request it is serving, and `serve` returns once all of them have closed.
@@ -57,6 +58,13 @@ pub struct Timeouts {
     pub request: Duration,
 }
 
+/// The application, with and without the request deadline.
+#[derive(Clone)]
+struct Apps {
+    timed: Router,
+    plain: Router,
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves, then lets every
 /// connection finish.
 pub async fn serve(
@@ -65,10 +73,14 @@ pub async fn serve(
     timeouts: Timeouts,
     shutdown: impl Future<Output = ()>,
 ) {
-    let app = app.layer(TimeoutLayer::with_status_code(
+    // A WebSocket upgrade is answered at once and lives on outside its
+    // request, so only the other requests get the deadline (the timer it
+    // costs stays off the sockets' path).
+    let timed = app.clone().layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         timeouts.request,
     ));
+    let app = Apps { timed, plain: app };
     // Each connection holds a receiver: when all are dropped, all are done.
     let (stopping, stop) = watch::channel(false);
     tokio::pin!(shutdown);
@@ -103,16 +115,21 @@ pub async fn serve(
 async fn connection(
     stream: tokio::net::TcpStream,
     remote: SocketAddr,
-    app: Router,
+    app: Apps,
     timeouts: Timeouts,
     mut stop: watch::Receiver<bool>,
 ) {
-    // Small frames (WebSocket events) go out at once.
-    let _ = stream.set_nodelay(true);
+    // Nagle's algorithm stays on (as with axum::serve): a socket's burst of
+    // small frames leaves in fewer segments, which is most of the CPU a
+    // delivery costs.
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
         let mut request = request.map(Body::new);
         request.extensions_mut().insert(ConnectInfo(remote));
-        app.clone().oneshot(request)
+        let app = match is_websocket(&request) {
+            true => app.plain.clone(),
+            false => app.timed.clone(),
+        };
+        app.oneshot(request)
     });
     let mut builder = http1::Builder::new();
     builder
@@ -139,4 +156,11 @@ async fn connection(
             }
         }
     }
+}
+
+/// Whether `request` asks to open the WebSocket.
+fn is_websocket<B>(request: &Request<B>) -> bool {
+    request.method() == http::Method::GET
+        && request.uri().path() == app::protocol::WS_PATH
+        && request.headers().contains_key(http::header::UPGRADE)
 }

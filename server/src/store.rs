@@ -166,14 +166,24 @@ pub enum Stored {
 /// The outcome of storing one message of a batch.
 pub type Inserted = Result<Stored, StoreError>;
 
+/// How a store writes a batch of messages: all in one go, as it normally
+/// does, or (once a row has failed that) each under a savepoint of its own,
+/// so that the row the database refuses fails alone. Savepoints cost two
+/// statements a message, so they are only paid for when needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Isolation {
+    Together,
+    Each,
+}
+
 /// Messages.
 #[async_trait::async_trait]
 pub trait MessageStore: Send + Sync {
     /// Stores a batch of messages in one transaction (one disk flush for all
     /// of them), each with the next seq of its channel, and answers for each
-    /// in order. Each message is stored under a savepoint of its own: one
-    /// the database refuses fails alone (its seq is not used), and the rest
-    /// of the batch is stored. The outer error means nothing was stored.
+    /// in order. A message the database refuses fails alone (its seq is not
+    /// used), and the rest of the batch is stored (see [`Isolation`]). The
+    /// outer error means nothing was stored.
     async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError>;
 
     /// Up to `limit` messages of `channel` before `before` (the newest if

@@ -17,7 +17,7 @@
 //!
 //! [`Config::write_timeout`]: crate::config::Config::write_timeout
 
-use std::time::Duration;
+use std::{task::Poll, time::Duration};
 
 use tower_sessions::{cookie::time::OffsetDateTime, SessionStore};
 
@@ -30,7 +30,7 @@ use app::{
 };
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures::{Sink, SinkExt, Stream, StreamExt};
-use tokio::time::{interval, Instant, MissedTickBehavior};
+use tokio::time::Instant;
 use tower_sessions::session::Id as SessionId;
 
 use super::requests::{self, Caller};
@@ -113,19 +113,25 @@ pub async fn run<S>(
     };
     let mut open = sink.message(&welcome).await;
 
-    let mut heartbeat = interval(HEARTBEAT);
-    heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    heartbeat.reset();
     let mut last_heard = Instant::now();
-    let session_due = tokio::time::sleep_until(expiry);
-    tokio::pin!(session_due);
+    // One timer for both the heartbeat and the session's expiry: every
+    // idle connection holds it, so it is kept to one.
+    let mut timers = Timers {
+        ping: last_heard + HEARTBEAT,
+        session: expiry,
+    };
+    let timer = tokio::time::sleep_until(timers.next());
+    tokio::pin!(timer);
 
     while open {
         tokio::select! {
             reason = registration.close.closed() => {
                 let code = match reason {
                     CloseReason::SessionEnded => CLOSE_SESSION_ENDED,
-                    CloseReason::Lagging => CLOSE_LAGGING,
+                    CloseReason::Lagging => {
+                        tracing::info!(user = %user.id, "closing a connection that fell behind");
+                        CLOSE_LAGGING
+                    }
                 };
                 sink.close(code, close_reason(code)).await;
                 break;
@@ -134,13 +140,27 @@ pub async fn run<S>(
                 sink.close(SERVICE_RESTART, "server restarting").await;
                 break;
             }
-            () = &mut session_due => match session_expiry(&state, session).await {
-                Ok(expiry) => session_due.as_mut().reset(expiry),
-                Err(code) => {
-                    sink.close(code, close_reason(code)).await;
-                    break;
+            () = &mut timer => {
+                let now = Instant::now();
+                if now >= timers.session {
+                    match Box::pin(session_expiry(&state, session)).await {
+                        Ok(expiry) => timers.session = expiry,
+                        Err(code) => {
+                            sink.close(code, close_reason(code)).await;
+                            break;
+                        }
+                    }
                 }
-            },
+                if now >= timers.ping {
+                    if last_heard.elapsed() > IDLE_TIMEOUT {
+                        sink.close(GOING_AWAY, "no heartbeat").await;
+                        break;
+                    }
+                    open = sink.write(Message::Ping(Default::default())).await;
+                    timers.ping = now + HEARTBEAT;
+                }
+                timer.as_mut().reset(timers.next());
+            }
             frame = registration.frames.recv() => match frame {
                 Some(frame) => open = sink.write(Message::Text(frame)).await,
                 None => break,
@@ -149,7 +169,9 @@ pub async fn run<S>(
                 last_heard = Instant::now();
                 open = match inbound {
                     Some(Ok(Message::Text(text))) => {
-                        let reply = answer(&state, &mut caller, &text).await;
+                        // Boxed, as is the session check: an idle connection's
+                        // task then keeps no room for a request's state.
+                        let reply = Box::pin(answer(&state, &mut caller, &text)).await;
                         sink.message(&reply).await
                     }
                     Some(Ok(Message::Binary(_))) => {
@@ -167,13 +189,6 @@ pub async fn run<S>(
                     }
                 };
             }
-            _ = heartbeat.tick() => {
-                if last_heard.elapsed() > IDLE_TIMEOUT {
-                    sink.close(GOING_AWAY, "no heartbeat").await;
-                    break;
-                }
-                open = sink.write(Message::Ping(Default::default())).await;
-            }
         }
     }
 
@@ -181,6 +196,20 @@ pub async fn run<S>(
     caller.stop_typing(&state);
     state.presence.disconnected(user.id).await;
     tracing::debug!(user = %user.id, conn = registration.id, "disconnected");
+}
+
+/// When a connection's timer must next wake.
+struct Timers {
+    /// The next heartbeat ping (and check that the client is still there).
+    ping: Instant,
+    /// The next check of the session (when it would expire).
+    session: Instant,
+}
+
+impl Timers {
+    fn next(&self) -> Instant {
+        self.ping.min(self.session)
+    }
 }
 
 /// When the session behind a socket is next due to be checked: when it
@@ -245,7 +274,14 @@ struct Writer<S> {
 impl<S: Sink<Message> + Unpin> Writer<S> {
     /// Writes one frame; `false` once the socket is gone or stuck.
     async fn write(&mut self, message: Message) -> bool {
-        match tokio::time::timeout(self.timeout, self.sink.send(message)).await {
+        let mut send = self.sink.send(message);
+        // Nearly every write completes at once (the socket's buffer has
+        // room); only one that has to wait gets a deadline, which spares
+        // the timer a registration per frame on the delivery path.
+        if let Poll::Ready(sent) = futures::poll!(&mut send) {
+            return sent.is_ok();
+        }
+        match tokio::time::timeout(self.timeout, send).await {
             Ok(sent) => sent.is_ok(),
             Err(_) => {
                 tracing::info!("closing a connection whose client stopped reading");

@@ -19,7 +19,7 @@ use app::{
 use sqlx::{Connection, SqliteConnection};
 
 use super::SqliteStore;
-use crate::store::{now_millis, Inserted, MessageStore, NewMessage, StoreError, Stored};
+use crate::store::{now_millis, Inserted, Isolation, MessageStore, NewMessage, StoreError, Stored};
 
 /// A message with its author's name.
 const SELECT: &str = "
@@ -30,24 +30,13 @@ const SELECT: &str = "
 #[async_trait::async_trait]
 impl MessageStore for SqliteStore {
     async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
-        // IMMEDIATE takes the write lock up front, so the transaction never
-        // has to upgrade a read lock (which SQLite may refuse outright).
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut results = Vec::with_capacity(batch.len());
-        for message in batch {
-            let mut savepoint = tx.begin().await?;
-            let result = insert_one(&mut savepoint, message).await;
-            match result {
-                Ok(_) => savepoint.commit().await?,
-                Err(ref error) => {
-                    tracing::warn!(%error, "a message of the batch was refused");
-                    savepoint.rollback().await?;
-                }
+        match insert_batch(self, batch, Isolation::Together).await {
+            Ok(results) => Ok(results),
+            Err(error) => {
+                tracing::warn!(%error, "a batch of messages failed; storing each on its own");
+                insert_batch(self, batch, Isolation::Each).await
             }
-            results.push(result);
         }
-        tx.commit().await?;
-        Ok(results)
     }
 
     async fn history(
@@ -85,6 +74,38 @@ impl MessageStore for SqliteStore {
         .await?;
         Ok(messages)
     }
+}
+
+/// Stores a batch in one transaction; with [`Isolation::Together`], the
+/// first failing message fails it all.
+async fn insert_batch(
+    store: &SqliteStore,
+    batch: &[NewMessage],
+    isolation: Isolation,
+) -> Result<Vec<Inserted>, StoreError> {
+    // IMMEDIATE takes the write lock up front, so the transaction never
+    // has to upgrade a read lock (which SQLite may refuse outright).
+    let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut results = Vec::with_capacity(batch.len());
+    for message in batch {
+        results.push(match isolation {
+            Isolation::Together => Ok(insert_one(&mut tx, message).await?),
+            Isolation::Each => {
+                let mut savepoint = tx.begin().await?;
+                let result = insert_one(&mut savepoint, message).await;
+                match &result {
+                    Ok(_) => savepoint.commit().await?,
+                    Err(error) => {
+                        tracing::warn!(%error, "a message was refused");
+                        savepoint.rollback().await?;
+                    }
+                }
+                result
+            }
+        });
+    }
+    tx.commit().await?;
+    Ok(results)
 }
 
 /// Stores one message inside the batch's transaction.
