@@ -176,6 +176,34 @@ pub(crate) enum Isolation {
     Each,
 }
 
+impl Isolation {
+    /// Runs one message's `step` in `tx`: as it is when `Together` (its
+    /// failure fails the batch), or under a savepoint of its own when
+    /// `Each` (its failure is rolled back and returned as its result).
+    pub(crate) async fn run<DB, T>(
+        self,
+        tx: &mut sqlx::Transaction<'_, DB>,
+        step: impl AsyncFnOnce(&mut DB::Connection) -> Result<T, StoreError>,
+    ) -> Result<Result<T, StoreError>, StoreError>
+    where
+        DB: sqlx::Database,
+    {
+        if self == Isolation::Together {
+            return Ok(Ok(step(&mut **tx).await?));
+        }
+        let mut savepoint = sqlx::Connection::begin(&mut **tx).await?;
+        let result = step(&mut *savepoint).await;
+        match &result {
+            Ok(_) => savepoint.commit().await?,
+            Err(error) => {
+                tracing::warn!(%error, "a message was refused");
+                savepoint.rollback().await?;
+            }
+        }
+        Ok(result)
+    }
+}
+
 /// Messages.
 #[async_trait::async_trait]
 pub trait MessageStore: Send + Sync {

@@ -15,7 +15,7 @@ use app::{
     model::ChannelId,
     protocol::{Message, MessageId, Millis, Seq, ServerMsg},
 };
-use sqlx::{Connection, PgConnection};
+use sqlx::PgConnection;
 
 use super::{limit, PgStore};
 use crate::{
@@ -94,21 +94,9 @@ async fn insert_batch(
     let mut results: Vec<Option<Inserted>> = (0..batch.len()).map(|_| None).collect();
     let mut announcements = Vec::new();
     for i in order {
-        let stored = match isolation {
-            Isolation::Together => Ok(insert_one(&mut tx, &batch[i]).await?),
-            Isolation::Each => {
-                let mut savepoint = tx.begin().await?;
-                let stored = insert_one(&mut savepoint, &batch[i]).await;
-                match &stored {
-                    Ok(_) => savepoint.commit().await?,
-                    Err(error) => {
-                        tracing::warn!(%error, "a message was refused");
-                        savepoint.rollback().await?;
-                    }
-                }
-                stored
-            }
-        };
+        let stored = isolation
+            .run(&mut tx, async |conn| insert_one(conn, &batch[i]).await)
+            .await?;
         if let Ok(Stored::New(message)) = &stored {
             if let Some(frame) = encode(&ServerMsg::Message {
                 message: message.clone(),

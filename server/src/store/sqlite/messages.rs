@@ -16,7 +16,7 @@ use app::{
     model::ChannelId,
     protocol::{Message, Millis, Seq},
 };
-use sqlx::{Connection, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::SqliteStore;
 use crate::store::{now_millis, Inserted, Isolation, MessageStore, NewMessage, StoreError, Stored};
@@ -88,21 +88,11 @@ async fn insert_batch(
     let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut results = Vec::with_capacity(batch.len());
     for message in batch {
-        results.push(match isolation {
-            Isolation::Together => Ok(insert_one(&mut tx, message).await?),
-            Isolation::Each => {
-                let mut savepoint = tx.begin().await?;
-                let result = insert_one(&mut savepoint, message).await;
-                match &result {
-                    Ok(_) => savepoint.commit().await?,
-                    Err(error) => {
-                        tracing::warn!(%error, "a message was refused");
-                        savepoint.rollback().await?;
-                    }
-                }
-                result
-            }
-        });
+        results.push(
+            isolation
+                .run(&mut tx, async |conn| insert_one(conn, message).await)
+                .await?,
+        );
     }
     tx.commit().await?;
     Ok(results)
