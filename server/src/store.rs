@@ -171,7 +171,7 @@ pub type Inserted = Result<Stored, StoreError>;
 /// so that the row the database refuses fails alone. Savepoints cost two
 /// statements a message, so they are only paid for when needed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Isolation {
+pub enum Isolation {
     Together,
     Each,
 }
@@ -212,7 +212,23 @@ pub trait MessageStore: Send + Sync {
     /// in order. A message the database refuses fails alone (its seq is not
     /// used), and the rest of the batch is stored (see [`Isolation`]). The
     /// outer error means nothing was stored.
-    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError>;
+    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
+        match self.insert_batch(batch, Isolation::Together).await {
+            Ok(results) => Ok(results),
+            Err(error) => {
+                tracing::warn!(%error, "a batch of messages failed; storing each on its own");
+                self.insert_batch(batch, Isolation::Each).await
+            }
+        }
+    }
+
+    /// Stores a batch in one transaction; with [`Isolation::Together`], the
+    /// first failing message fails it all.
+    async fn insert_batch(
+        &self,
+        batch: &[NewMessage],
+        isolation: Isolation,
+    ) -> Result<Vec<Inserted>, StoreError>;
 
     /// Up to `limit` messages of `channel` before `before` (the newest if
     /// `None`), oldest first.

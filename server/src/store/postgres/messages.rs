@@ -32,14 +32,40 @@ const SELECT: &str = "
 
 #[async_trait::async_trait]
 impl MessageStore for PgStore {
-    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
-        match insert_batch(self, batch, Isolation::Together).await {
-            Ok(results) => Ok(results),
-            Err(error) => {
-                tracing::warn!(%error, "a batch of messages failed; storing each on its own");
-                insert_batch(self, batch, Isolation::Each).await
+    async fn insert_batch(
+        &self,
+        batch: &[NewMessage],
+        isolation: Isolation,
+    ) -> Result<Vec<Inserted>, StoreError> {
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        // Stable: one channel's messages keep the order they were sent in.
+        order.sort_by_key(|&i| batch[i].channel);
+
+        let mut tx = self.pool.begin().await?;
+        let mut results: Vec<Option<Inserted>> = (0..batch.len()).map(|_| None).collect();
+        let mut announcements = Vec::new();
+        for i in order {
+            let stored = isolation
+                .run(&mut tx, async |conn| insert_one(conn, &batch[i]).await)
+                .await?;
+            if let Ok(Stored::New(message)) = &stored {
+                if let Some(frame) = encode(&ServerMsg::Message {
+                    message: message.clone(),
+                }) {
+                    announcements.push(
+                        (&Event::ToChannel {
+                            channel: message.channel,
+                            frame,
+                        })
+                            .into(),
+                    );
+                }
             }
+            results[i] = Some(stored);
         }
+        notify(&mut tx, None, &announcements).await?;
+        tx.commit().await?;
+        Ok(results.into_iter().flatten().collect())
     }
 
     async fn history(
@@ -77,44 +103,6 @@ impl MessageStore for PgStore {
         .await?;
         Ok(messages)
     }
-}
-
-/// Stores a batch in one transaction, announcing its new messages in it;
-/// with [`Isolation::Together`], the first failing message fails it all.
-async fn insert_batch(
-    store: &PgStore,
-    batch: &[NewMessage],
-    isolation: Isolation,
-) -> Result<Vec<Inserted>, StoreError> {
-    let mut order: Vec<usize> = (0..batch.len()).collect();
-    // Stable: one channel's messages keep the order they were sent in.
-    order.sort_by_key(|&i| batch[i].channel);
-
-    let mut tx = store.pool.begin().await?;
-    let mut results: Vec<Option<Inserted>> = (0..batch.len()).map(|_| None).collect();
-    let mut announcements = Vec::new();
-    for i in order {
-        let stored = isolation
-            .run(&mut tx, async |conn| insert_one(conn, &batch[i]).await)
-            .await?;
-        if let Ok(Stored::New(message)) = &stored {
-            if let Some(frame) = encode(&ServerMsg::Message {
-                message: message.clone(),
-            }) {
-                announcements.push(
-                    (&Event::ToChannel {
-                        channel: message.channel,
-                        frame,
-                    })
-                        .into(),
-                );
-            }
-        }
-        results[i] = Some(stored);
-    }
-    notify(&mut tx, None, &announcements).await?;
-    tx.commit().await?;
-    Ok(results.into_iter().flatten().collect())
 }
 
 /// Stores one message inside the batch's transaction.

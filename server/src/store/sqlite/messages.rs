@@ -29,14 +29,24 @@ const SELECT: &str = "
 
 #[async_trait::async_trait]
 impl MessageStore for SqliteStore {
-    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
-        match insert_batch(self, batch, Isolation::Together).await {
-            Ok(results) => Ok(results),
-            Err(error) => {
-                tracing::warn!(%error, "a batch of messages failed; storing each on its own");
-                insert_batch(self, batch, Isolation::Each).await
-            }
+    async fn insert_batch(
+        &self,
+        batch: &[NewMessage],
+        isolation: Isolation,
+    ) -> Result<Vec<Inserted>, StoreError> {
+        // IMMEDIATE takes the write lock up front, so the transaction never
+        // has to upgrade a read lock (which SQLite may refuse outright).
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut results = Vec::with_capacity(batch.len());
+        for message in batch {
+            results.push(
+                isolation
+                    .run(&mut tx, async |conn| insert_one(conn, message).await)
+                    .await?,
+            );
         }
+        tx.commit().await?;
+        Ok(results)
     }
 
     async fn history(
@@ -74,28 +84,6 @@ impl MessageStore for SqliteStore {
         .await?;
         Ok(messages)
     }
-}
-
-/// Stores a batch in one transaction; with [`Isolation::Together`], the
-/// first failing message fails it all.
-async fn insert_batch(
-    store: &SqliteStore,
-    batch: &[NewMessage],
-    isolation: Isolation,
-) -> Result<Vec<Inserted>, StoreError> {
-    // IMMEDIATE takes the write lock up front, so the transaction never
-    // has to upgrade a read lock (which SQLite may refuse outright).
-    let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let mut results = Vec::with_capacity(batch.len());
-    for message in batch {
-        results.push(
-            isolation
-                .run(&mut tx, async |conn| insert_one(conn, message).await)
-                .await?,
-        );
-    }
-    tx.commit().await?;
-    Ok(results)
 }
 
 /// Stores one message inside the batch's transaction.
