@@ -13,6 +13,7 @@ pub mod connection;
 mod requests;
 pub mod throttle;
 mod upgrade;
+mod writer;
 
 pub use admission::Admission;
 pub use upgrade::upgrade;

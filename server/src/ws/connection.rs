@@ -5,19 +5,16 @@
 //! The loop is written over any `Stream + Sink` of WebSocket messages, so it
 //! does not depend on how the socket was made.
 //!
-//! Every write has a deadline ([`Config::write_timeout`]): a client that
-//! stops reading fills the socket's buffers, and its connection is closed
-//! rather than held forever. The hub never waits for it either: it only
-//! fills the connection's bounded queue.
+//! Every write has a deadline (see [`super::writer`]): a client that stops
+//! reading is closed rather than held forever. The hub never waits for it
+//! either: it only fills the connection's bounded queue.
 //!
 //! The session the socket was opened with is checked again once the
 //! connection is registered with the hub (a log-out that ran meanwhile found
 //! nothing to close), and whenever it is due to expire; a session that has
 //! ended or expired closes the socket with [`CLOSE_SESSION_ENDED`].
-//!
-//! [`Config::write_timeout`]: crate::config::Config::write_timeout
 
-use std::{task::Poll, time::Duration};
+use std::time::Duration;
 
 use tower_sessions::{cookie::time::OffsetDateTime, SessionStore};
 
@@ -28,17 +25,17 @@ use app::{
         CLOSE_VERSION, MAX_FRAME_BYTES, PROTOCOL_VERSION,
     },
 };
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
-use futures::{Sink, SinkExt, Stream, StreamExt};
+use axum::extract::ws::Message;
+use futures::{Sink, Stream, StreamExt};
 use tokio::time::Instant;
 use tower_sessions::session::Id as SessionId;
 
-use super::requests::{self, Caller};
-
-use crate::{
-    hub::{encode, CloseReason},
-    state::AppState,
+use super::{
+    requests::{self, Caller},
+    writer::Writer,
 };
+
+use crate::{hub::CloseReason, state::AppState};
 
 /// How often the server pings; a browser answers pings by itself.
 pub const HEARTBEAT: Duration = Duration::from_secs(30);
@@ -69,10 +66,7 @@ pub async fn run<S>(
         + 'static,
 {
     let (sink, mut stream) = socket.split();
-    let mut sink = Writer {
-        sink,
-        timeout: state.config.write_timeout(),
-    };
+    let mut sink = Writer::new(sink, state.config.write_timeout());
 
     if version.is_some_and(|v| v != PROTOCOL_VERSION) {
         sink.close(
@@ -263,50 +257,6 @@ fn request_id(text: &str) -> Option<ReqId> {
         req: ReqId,
     }
     serde_json::from_str::<Req>(text).ok().map(|r| r.req)
-}
-
-/// The sending half of a socket, whose every write has a deadline.
-struct Writer<S> {
-    sink: S,
-    timeout: Duration,
-}
-
-impl<S: Sink<Message> + Unpin> Writer<S> {
-    /// Writes one frame; `false` once the socket is gone or stuck.
-    async fn write(&mut self, message: Message) -> bool {
-        let mut send = self.sink.send(message);
-        // Nearly every write completes at once (the socket's buffer has
-        // room); only one that has to wait gets a deadline, which spares
-        // the timer a registration per frame on the delivery path.
-        if let Poll::Ready(sent) = futures::poll!(&mut send) {
-            return sent.is_ok();
-        }
-        match tokio::time::timeout(self.timeout, send).await {
-            Ok(sent) => sent.is_ok(),
-            Err(_) => {
-                tracing::info!("closing a connection whose client stopped reading");
-                false
-            }
-        }
-    }
-
-    /// Sends one server message; `false` once the socket is gone or stuck.
-    async fn message(&mut self, message: &ServerMsg) -> bool {
-        match encode(message) {
-            Some(frame) => self.write(Message::Text(frame)).await,
-            None => true,
-        }
-    }
-
-    async fn close(&mut self, code: u16, reason: &str) {
-        let frame = CloseFrame {
-            code,
-            reason: Utf8Bytes::from(reason),
-        };
-        // The peer may already be gone (or stuck); there is nothing more to
-        // do then.
-        self.write(Message::Close(Some(frame))).await;
-    }
 }
 
 /// Whether reading failed because the client sent a frame over the limit.
