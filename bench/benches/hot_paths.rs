@@ -12,8 +12,9 @@ use app::{
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use server::{
     auth::password::PasswordHash,
-    hub::{encode, Hub, Registration},
-    store::{sqlite::SqliteStore, ChannelStore, MessageStore, NewMessage, UserStore},
+    frame::encode,
+    hub::{Hub, Registration},
+    store::{ChannelStore, MessageStore, NewMessage, Silent, SqlStore, UserStore},
 };
 
 fn message(seq: i64) -> Message {
@@ -51,14 +52,14 @@ fn fan_out(c: &mut Criterion) {
 }
 
 /// A store in a temporary directory, with one user in General.
-async fn store() -> (tempfile::TempDir, Arc<SqliteStore>, User) {
+async fn store() -> (tempfile::TempDir, Arc<SqlStore>, User) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = SqliteStore::open(&url).await.expect("store");
+    let store = SqlStore::open(&url).await.expect("store");
     let user = store
         .create_user(
             &Username::parse("alice").expect("name"),
-            &PasswordHash::from_stored("x".into()),
+            &PasswordHash::new("x".into()),
         )
         .await
         .expect("user");
@@ -84,7 +85,12 @@ fn storing(c: &mut Criterion) {
             || vec![new_message(&user)],
             |batch| {
                 let store = store.clone();
-                async move { store.insert_messages(&batch).await.expect("stored") }
+                async move {
+                    store
+                        .insert_messages(&batch, &Silent)
+                        .await
+                        .expect("stored")
+                }
             },
             BatchSize::SmallInput,
         )
@@ -94,7 +100,12 @@ fn storing(c: &mut Criterion) {
             || (0..64).map(|_| new_message(&user)).collect::<Vec<_>>(),
             |batch| {
                 let store = store.clone();
-                async move { store.insert_messages(&batch).await.expect("stored") }
+                async move {
+                    store
+                        .insert_messages(&batch, &Silent)
+                        .await
+                        .expect("stored")
+                }
             },
             BatchSize::SmallInput,
         )

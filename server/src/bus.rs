@@ -6,16 +6,27 @@
 //! hands each event to the local hub at once, in the order it was published.
 //! On PostgreSQL, [`postgres::PgBus`] carries events between nodes with
 //! LISTEN/NOTIFY; another broker (NATS, Redis) would be one more [`Bus`].
+//!
+//! The bus knows the hub only as a [`Receiver`]. New messages take a road of
+//! their own: a bus hears of them inside the transaction that stores them
+//! (as the store's [`Announce`]) and again once it has committed
+//! ([`Bus::committed`]), and announces them at whichever of the two keeps
+//! every node hearing a channel's messages in seq order.
 
 pub mod postgres;
 mod wire;
 
-use app::model::{ChannelId, UserId};
+use std::sync::Arc;
+
+use app::{
+    model::{ChannelId, UserId},
+    protocol::{Message, ServerMsg},
+};
 use tower_sessions::session::Id as SessionId;
 
 use crate::{
-    hub::{Frame, Hub},
-    store::PresenceChange,
+    frame::{encode, Frame},
+    store::{db::Tx, Announce, PresenceChange, StoreError},
 };
 
 /// One event for the hubs.
@@ -35,37 +46,80 @@ pub enum Event {
     Presence(PresenceChange),
 }
 
+impl Event {
+    /// A new message, for every member's connections: the one place where a
+    /// stored message becomes an event.
+    pub fn new_message(message: &Message) -> Option<Event> {
+        let frame = encode(&ServerMsg::Message {
+            message: message.clone(),
+        })?;
+        Some(Event::ToChannel {
+            channel: message.channel,
+            frame,
+        })
+    }
+}
+
+/// Where a bus delivers what it carries: this node's hub.
+pub trait Receiver: Send + Sync + 'static {
+    fn receive(&self, event: Event);
+
+    /// Events may have been lost on the way: every connection must catch up
+    /// from the database.
+    fn lost_events(&self);
+}
+
 /// Carries events to every node's hub, in the order they are published.
-pub trait Bus: Send + Sync + 'static {
+pub trait Bus: Announce + Send + Sync + 'static {
     fn publish(&self, event: Event);
+
+    /// New messages, once the transaction that stored them has committed.
+    fn committed(&self, messages: &[Message]);
+
+    /// Sends `message` to every connection listening to `channel`.
+    fn to_channel(&self, channel: ChannelId, message: &ServerMsg) {
+        if let Some(frame) = encode(message) {
+            self.publish(Event::ToChannel { channel, frame });
+        }
+    }
+
+    /// Sends `message` to every connection of `user`.
+    fn to_user(&self, user: UserId, message: &ServerMsg) {
+        if let Some(frame) = encode(message) {
+            self.publish(Event::ToUser { user, frame });
+        }
+    }
 }
 
 /// The bus of a single node: its own hub.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct LocalBus {
-    hub: Hub,
+    hub: Arc<dyn Receiver>,
 }
 
 impl LocalBus {
-    pub fn new(hub: Hub) -> Self {
+    pub fn new(hub: Arc<dyn Receiver>) -> Self {
         Self { hub }
     }
 }
 
 impl Bus for LocalBus {
     fn publish(&self, event: Event) {
-        apply(&self.hub, event);
+        self.hub.receive(event);
+    }
+
+    /// One node writes one batch at a time, so announcing after the commit
+    /// keeps seq order, and never announces what was not stored.
+    fn committed(&self, messages: &[Message]) {
+        for event in messages.iter().filter_map(Event::new_message) {
+            self.hub.receive(event);
+        }
     }
 }
 
-/// Applies an event to a hub; every bus ends here on every node.
-pub fn apply(hub: &Hub, event: Event) {
-    match event {
-        Event::ToChannel { channel, frame } => hub.to_channel(channel, &frame),
-        Event::ToUser { user, frame } => hub.to_user(user, &frame),
-        Event::Subscribe { user, channel } => hub.subscribe(user, channel),
-        Event::Unsubscribe { user, channel } => hub.unsubscribe(user, channel),
-        Event::EndSession { session } => hub.end_session(session),
-        Event::Presence(change) => hub.presence(change),
+#[async_trait::async_trait]
+impl Announce for LocalBus {
+    async fn in_transaction(&self, _: &mut Tx<'_>, _: &[Message]) -> Result<(), StoreError> {
+        Ok(())
     }
 }

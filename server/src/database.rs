@@ -14,7 +14,7 @@ use crate::{
     bus::{postgres::PgBus, Bus, LocalBus},
     error::StartError,
     hub::Hub,
-    store::{postgres::PgStore, sqlite::SqliteStore, Store},
+    store::{db::Db, SqlStore, Store},
 };
 
 /// What the rest of the server gets from the database.
@@ -22,11 +22,6 @@ pub struct Database {
     pub store: Arc<dyn Store>,
     pub sessions: SessionBackend,
     pub bus: Arc<dyn Bus>,
-}
-
-/// Whether `url` names a PostgreSQL database.
-pub fn is_postgres(url: &str) -> bool {
-    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 impl Database {
@@ -37,33 +32,25 @@ impl Database {
         hub: &Hub,
         shutdown: &CancellationToken,
     ) -> Result<Self, StartError> {
-        let database = if is_postgres(url) {
-            let store = PgStore::open(url).await?;
-            let sessions = SessionBackend::postgres(store.pool().clone());
-            let bus = PgBus::start(store.pool().clone(), hub.clone(), shutdown.clone())
-                .await
-                .map_err(StartError::Database)?;
-            Database {
-                store: Arc::new(store),
-                sessions,
-                bus: Arc::new(bus),
+        let store = SqlStore::open(url).await?;
+        let hub = Arc::new(hub.clone());
+        let (sessions, bus): (_, Arc<dyn Bus>) = match store.db() {
+            Db::Postgres(pool) => {
+                let bus = PgBus::start(pool.clone(), hub, shutdown.clone())
+                    .await
+                    .map_err(StartError::Database)?;
+                (SessionBackend::postgres(pool.clone()), Arc::new(bus))
             }
-        } else {
-            let store = SqliteStore::open(url).await?;
-            let sessions = SessionBackend::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(
-                store.pool().clone(),
-            ));
-            Database {
-                store: Arc::new(store),
-                sessions,
-                bus: Arc::new(LocalBus::new(hub.clone())),
-            }
+            Db::Sqlite(pool) => (
+                SessionBackend::Sqlite(tower_sessions_sqlx_store::SqliteStore::new(pool.clone())),
+                Arc::new(LocalBus::new(hub)),
+            ),
         };
-        database
-            .sessions
-            .migrate()
-            .await
-            .map_err(StartError::Database)?;
-        Ok(database)
+        sessions.migrate().await.map_err(StartError::Database)?;
+        Ok(Database {
+            store: Arc::new(store),
+            sessions,
+            bus,
+        })
     }
 }

@@ -20,26 +20,14 @@ use app::{
     model::{ChannelId, UserId},
     protocol::ServerMsg,
 };
-use axum::extract::ws::Utf8Bytes;
 use tokio::sync::{mpsc, Notify};
 use tower_sessions::session::Id as SessionId;
 
-use crate::store::PresenceChange;
-
-/// One serialised server message, shared by every connection it goes to.
-pub type Frame = Utf8Bytes;
-
-/// Serialises a server message into a frame.
-pub fn encode(message: &ServerMsg) -> Option<Frame> {
-    match serde_json::to_string(message) {
-        Ok(json) => Some(Frame::from(json)),
-        Err(error) => {
-            // Unreachable for Banter's types, which have no non-string keys.
-            tracing::error!(%error, "cannot serialise a server message");
-            None
-        }
-    }
-}
+use crate::{
+    bus::{Event, Receiver},
+    frame::{encode, Frame},
+    store::PresenceChange,
+};
 
 /// Identifies a connection on this node.
 pub type ConnId = u64;
@@ -370,6 +358,24 @@ impl Hub {
             .state
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Every bus hands its events to this node's hub.
+impl Receiver for Hub {
+    fn receive(&self, event: Event) {
+        match event {
+            Event::ToChannel { channel, frame } => self.to_channel(channel, &frame),
+            Event::ToUser { user, frame } => self.to_user(user, &frame),
+            Event::Subscribe { user, channel } => self.subscribe(user, channel),
+            Event::Unsubscribe { user, channel } => self.unsubscribe(user, channel),
+            Event::EndSession { session } => self.end_session(session),
+            Event::Presence(change) => self.presence(change),
+        }
+    }
+
+    fn lost_events(&self) {
+        self.resync_all();
     }
 }
 

@@ -7,8 +7,8 @@
 //!   header and request timeouts.
 //! - [`database`]: picks SQLite or PostgreSQL from the URL, with its store,
 //!   session store and bus.
-//! - [`store`]: all SQL, behind one interface; [`store::sqlite`] by default,
-//!   [`store::postgres`] for several nodes.
+//! - [`store`]: all SQL, behind one interface, written once for SQLite (the
+//!   default) and PostgreSQL (for several nodes).
 //! - [`auth`]: accounts, passwords, sessions, attempt limits, the same-site
 //!   check, and who may see which page.
 //! - [`chat`]: messages, channels, conversations, read markers; the message
@@ -17,6 +17,7 @@
 //! - [`hub`]: this node's connections and what each listens to.
 //! - [`presence`]: who is online, with a grace delay, across nodes.
 //! - [`bus`]: how events reach every node's hub.
+//! - [`frame`]: server messages serialised once for every connection.
 //! - [`limits`]: in-memory rate limits.
 //! - [`seed`]: `banter seed`, users and sessions for load tests.
 //! - [`backend`]: the bodies of the UI's server functions.
@@ -39,6 +40,7 @@ pub mod chat;
 pub mod config;
 pub mod database;
 pub mod error;
+pub mod frame;
 pub mod health;
 pub mod hub;
 pub mod limits;

@@ -149,7 +149,12 @@ async fn seed_history(state: &AppState, users: &[User], count: u32) -> Result<()
             })
             .collect();
         written += batch.len() as u32;
-        state.store.insert_messages(&batch).await?;
+        // Nobody is connected to hear them live; other nodes on the same
+        // database hear of them as of any stored message.
+        state
+            .store
+            .insert_messages(&batch, state.bus.as_ref())
+            .await?;
     }
     Ok(())
 }

@@ -1,23 +1,32 @@
 //! All SQL lives behind this module: one storage interface for the rest of the
-//! server, with an implementation per database.
+//! server, implemented once ([`SqlStore`]) over SQLite or PostgreSQL.
 //!
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
-//! [`MessageStore`], [`PresenceStore`]) so that each backend implements each feature in a file of
-//! its own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and
-//! never see which database is behind it.
+//! [`MessageStore`], [`PresenceStore`]), each implemented in a file of its
+//! own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and never
+//! see which database is behind it. Queries run through [`db`], which writes
+//! each once for both databases; [`dialect`] holds what differs.
 
-pub mod postgres;
+mod batch;
+mod channels;
+pub mod db;
+pub mod dialect;
+mod messages;
+mod model;
+mod presence;
 pub(crate) mod rows;
-pub mod sqlite;
+mod sql;
+mod users;
 
+pub use batch::{Announce, Isolation, Silent};
+pub use model::{Inserted, MemberList, NewMessage, PasswordHash, PresenceChange, Stored};
 pub(crate) use rows::{is_unique_violation, like_escape, DirectoryRow, MemberRow, SummaryRow};
+pub use sql::SqlStore;
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
-    protocol::{ChannelSummary, ClientId, DirectoryEntry, Message, Seq},
+    protocol::{ChannelSummary, DirectoryEntry, Message, Seq},
 };
-
-use crate::auth::password::PasswordHash;
 
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -142,68 +151,6 @@ pub trait ChannelStore: Send + Sync {
     async fn member_count(&self, channel: ChannelId) -> Result<u32, StoreError>;
 }
 
-/// A message to store.
-#[derive(Clone, Debug)]
-pub struct NewMessage {
-    pub sender: User,
-    pub channel: ChannelId,
-    pub client_id: ClientId,
-    /// Already validated and trimmed.
-    pub text: String,
-}
-
-/// The outcome of storing one message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Stored {
-    /// Stored now, with the next seq of its channel.
-    New(Message),
-    /// The sender already sent this client id: the message stored then.
-    Existing(Message),
-    /// The sender is not a member of the channel; nothing was stored.
-    NotMember,
-}
-
-/// The outcome of storing one message of a batch.
-pub type Inserted = Result<Stored, StoreError>;
-
-/// How a store writes a batch of messages: all in one go, as it normally
-/// does, or (once a row has failed that) each under a savepoint of its own,
-/// so that the row the database refuses fails alone. Savepoints cost two
-/// statements a message, so they are only paid for when needed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Isolation {
-    Together,
-    Each,
-}
-
-impl Isolation {
-    /// Runs one message's `step` in `tx`: as it is when `Together` (its
-    /// failure fails the batch), or under a savepoint of its own when
-    /// `Each` (its failure is rolled back and returned as its result).
-    pub(crate) async fn run<DB, T>(
-        self,
-        tx: &mut sqlx::Transaction<'_, DB>,
-        step: impl AsyncFnOnce(&mut DB::Connection) -> Result<T, StoreError>,
-    ) -> Result<Result<T, StoreError>, StoreError>
-    where
-        DB: sqlx::Database,
-    {
-        if self == Isolation::Together {
-            return Ok(Ok(step(&mut **tx).await?));
-        }
-        let mut savepoint = sqlx::Connection::begin(&mut **tx).await?;
-        let result = step(&mut *savepoint).await;
-        match &result {
-            Ok(_) => savepoint.commit().await?,
-            Err(error) => {
-                tracing::warn!(%error, "a message was refused");
-                savepoint.rollback().await?;
-            }
-        }
-        Ok(result)
-    }
-}
-
 /// Messages.
 #[async_trait::async_trait]
 pub trait MessageStore: Send + Sync {
@@ -211,13 +158,21 @@ pub trait MessageStore: Send + Sync {
     /// of them), each with the next seq of its channel, and answers for each
     /// in order. A message the database refuses fails alone (its seq is not
     /// used), and the rest of the batch is stored (see [`Isolation`]). The
-    /// outer error means nothing was stored.
-    async fn insert_messages(&self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
-        match self.insert_batch(batch, Isolation::Together).await {
+    /// outer error means nothing was stored. `announce` hears of the new
+    /// messages inside the transaction.
+    async fn insert_messages(
+        &self,
+        batch: &[NewMessage],
+        announce: &dyn Announce,
+    ) -> Result<Vec<Inserted>, StoreError> {
+        match self
+            .insert_batch(batch, Isolation::Together, announce)
+            .await
+        {
             Ok(results) => Ok(results),
             Err(error) => {
                 tracing::warn!(%error, "a batch of messages failed; storing each on its own");
-                self.insert_batch(batch, Isolation::Each).await
+                self.insert_batch(batch, Isolation::Each, announce).await
             }
         }
     }
@@ -228,6 +183,7 @@ pub trait MessageStore: Send + Sync {
         &self,
         batch: &[NewMessage],
         isolation: Isolation,
+        announce: &dyn Announce,
     ) -> Result<Vec<Inserted>, StoreError>;
 
     /// Up to `limit` messages of `channel` before `before` (the newest if
@@ -246,24 +202,6 @@ pub trait MessageStore: Send + Sync {
         after: Seq,
         limit: u32,
     ) -> Result<Vec<Message>, StoreError>;
-}
-
-/// A change of a user's online state. Versions increase with every change of
-/// a user, in the order the database made them, so a node that hears of
-/// changes out of order keeps the newest.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PresenceChange {
-    pub user: UserId,
-    pub online: bool,
-    pub version: i64,
-}
-
-/// Some members of a channel (online first) and how many there are.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MemberList {
-    pub members: Vec<app::protocol::Member>,
-    pub total: u32,
-    pub online: u32,
 }
 
 /// Who is connected where: a row per user and node while the user has a
@@ -323,11 +261,4 @@ pub trait Store:
 {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
-
-    /// Whether storing a message also announces it to every node (in the
-    /// same transaction, so in commit order); if not, the pipeline publishes
-    /// it on the bus after the commit.
-    fn announces_messages(&self) -> bool {
-        false
-    }
 }

@@ -16,27 +16,7 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use app::model::Password;
 
-/// A password hash in PHC string format. It is never serialised, and its
-/// `Debug` does not show it.
-#[derive(Clone)]
-pub struct PasswordHash(String);
-
-impl PasswordHash {
-    /// A hash as read back from the database.
-    pub fn from_stored(phc: String) -> Self {
-        Self(phc)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for PasswordHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PasswordHash(…)")
-    }
-}
+pub use crate::store::PasswordHash;
 
 /// Hashing or verifying could not run.
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +67,7 @@ impl Passwords {
             let salt = SaltString::generate(&mut OsRng);
             argon2()
                 .hash_password(password.as_bytes(), &salt)
-                .map(|hash| PasswordHash(hash.to_string()))
+                .map(|hash| PasswordHash::new(hash.to_string()))
                 .map_err(HashError::Argon2)
         })
         .await

@@ -3,8 +3,8 @@
 //! Every node listens on one notification channel. An event published on a
 //! node is applied to its own hub at once and sent to the others by NOTIFY;
 //! each listener applies what other nodes sent. New messages take another
-//! road: the store sends their NOTIFY inside the transaction that stores
-//! them (see [`notify`]). PostgreSQL delivers notifications in commit order
+//! road: their NOTIFY is sent inside the transaction that stores them (the
+//! bus is the store's [`Announce`]). PostgreSQL delivers notifications in commit order
 //! and only for commits, so every node, the sender's included, hears a
 //! channel's messages in seq order, and a message is announced if and only if
 //! it is stored.
@@ -27,8 +27,10 @@ use sqlx::{
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::{apply, wire::Notice, wire::WireEvent, Bus, Event};
-use crate::{hub::Hub, store::now_millis};
+use app::protocol::Message;
+
+use super::{wire::Notice, wire::WireEvent, Bus, Event, Receiver};
+use crate::store::{db::Tx, now_millis, Announce, StoreError};
 
 /// The notification channel every node listens on.
 const CHANNEL: &str = "banter_events";
@@ -43,9 +45,9 @@ const SPILL_KEEP: Duration = Duration::from_secs(600);
 const MAX_ROUND: usize = 256;
 
 /// The bus of a node on PostgreSQL.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PgBus {
-    hub: Hub,
+    hub: Arc<dyn Receiver>,
     outgoing: mpsc::UnboundedSender<Event>,
 }
 
@@ -54,7 +56,7 @@ impl PgBus {
     /// committed later is missed) and publishing, until `shutdown`.
     pub async fn start(
         pool: PgPool,
-        hub: Hub,
+        hub: Arc<dyn Receiver>,
         shutdown: CancellationToken,
     ) -> Result<Self, sqlx::Error> {
         let node: Arc<str> = uuid::Uuid::new_v4().to_string().into();
@@ -76,15 +78,39 @@ impl PgBus {
 impl Bus for PgBus {
     fn publish(&self, event: Event) {
         let remote = event.clone();
-        apply(&self.hub, event);
+        self.hub.receive(event);
         // Fails only once the publishing task has ended, at shutdown.
         let _ = self.outgoing.send(remote);
+    }
+
+    /// Every node, this one included, hears of them from its listener.
+    fn committed(&self, _: &[Message]) {}
+}
+
+#[async_trait::async_trait]
+impl Announce for PgBus {
+    /// NOTIFY inside the storing transaction: PostgreSQL delivers it in
+    /// commit order, and only if the commit happens.
+    async fn in_transaction(
+        &self,
+        tx: &mut Tx<'_>,
+        messages: &[Message],
+    ) -> Result<(), StoreError> {
+        let Some(conn) = tx.postgres() else {
+            return Ok(());
+        };
+        let events: Vec<WireEvent> = messages
+            .iter()
+            .filter_map(Event::new_message)
+            .map(|event| WireEvent::from(&event))
+            .collect();
+        Ok(notify(conn, None, &events).await?)
     }
 }
 
 /// Sends `events` to every node, as notifications of the transaction (or
 /// connection) `conn`: `from` names the node that applied them already.
-pub(crate) async fn notify(
+async fn notify(
     conn: &mut PgConnection,
     from: Option<&str>,
     events: &[WireEvent],
@@ -191,7 +217,7 @@ async fn send(pool: &PgPool, node: &str, events: &[WireEvent]) -> Result<(), sql
 async fn listen(
     mut listener: PgListener,
     pool: PgPool,
-    hub: Hub,
+    hub: Arc<dyn Receiver>,
     node: Arc<str>,
     shutdown: CancellationToken,
 ) {
@@ -204,17 +230,17 @@ async fn listen(
         match next {
             Ok(Some(notification)) => {
                 backoff = Duration::from_millis(100);
-                receive(&pool, &hub, &node, &notification).await;
+                receive(&pool, hub.as_ref(), &node, &notification).await;
             }
             Ok(None) => {
                 // The connection dropped; the next call reconnects and
                 // listens again. What was sent in between is lost here.
                 tracing::warn!("lost the link to the other nodes; clients will resynchronise");
-                hub.resync_all();
+                hub.lost_events();
             }
             Err(error) => {
                 tracing::warn!(%error, "cannot listen to the other nodes; retrying");
-                hub.resync_all();
+                hub.lost_events();
                 tokio::select! {
                     _ = shutdown.cancelled() => return,
                     _ = tokio::time::sleep(backoff) => {}
@@ -225,12 +251,12 @@ async fn listen(
     }
 }
 
-async fn receive(pool: &PgPool, hub: &Hub, node: &str, notification: &PgNotification) {
+async fn receive(pool: &PgPool, hub: &dyn Receiver, node: &str, notification: &PgNotification) {
     let notice = match serde_json::from_str::<Notice>(notification.payload()) {
         Ok(Notice::Spilled(id)) => match spilled(pool, id).await {
             Some(notice) => notice,
             None => {
-                hub.resync_all();
+                hub.lost_events();
                 return;
             }
         },
@@ -248,7 +274,7 @@ async fn receive(pool: &PgPool, hub: &Hub, node: &str, notification: &PgNotifica
     }
     for event in events {
         match event.into_event() {
-            Some(event) => apply(hub, event),
+            Some(event) => hub.receive(event),
             None => tracing::error!("an event from another node names no valid session"),
         }
     }

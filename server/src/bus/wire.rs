@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::session::Id as SessionId;
 
 use super::Event;
-use crate::{hub::Frame, store::PresenceChange};
+use crate::{frame::Frame, store::PresenceChange};
 
 /// An [`Event`] in its wire form.
 #[derive(Debug, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use app::{
     protocol::{ChannelKind, ChannelSummary, DirectoryEntry, ProtocolError, Seq, ServerMsg},
 };
 
-use crate::{bus::Event, error::internal_ws, hub::encode, state::AppState, store::StoreError};
+use crate::{bus::Event, error::internal_ws, state::AppState, store::StoreError};
 
 /// The most entries a directory or user search answers with.
 const SEARCH_LIMIT: u32 = 50;
@@ -71,7 +71,8 @@ impl AppState {
                 user: user.id,
                 channel,
             });
-            self.to_user(user.id, &ServerMsg::ChannelRemoved { channel });
+            self.bus
+                .to_user(user.id, &ServerMsg::ChannelRemoved { channel });
             let members = self
                 .store
                 .member_count(channel)
@@ -142,7 +143,7 @@ impl AppState {
             .await
             .map_err(internal_ws)?;
         let marker = marker.ok_or(ProtocolError::NotMember)?;
-        self.to_user(
+        self.bus.to_user(
             user.id,
             &ServerMsg::ReadMarker {
                 channel,
@@ -174,7 +175,7 @@ impl AppState {
     ) -> Result<ChannelSummary, ProtocolError> {
         self.bus.publish(Event::Subscribe { user, channel });
         let summary = self.summary(user, channel).await?;
-        self.to_user(
+        self.bus.to_user(
             user,
             &ServerMsg::ChannelAdded {
                 channel: summary.clone(),
@@ -192,14 +193,7 @@ impl AppState {
     }
 
     fn announce_members(&self, channel: ChannelId, members: u32) {
-        if let Some(frame) = encode(&ServerMsg::Members { channel, members }) {
-            self.bus.publish(Event::ToChannel { channel, frame });
-        }
-    }
-
-    fn to_user(&self, user: UserId, message: &ServerMsg) {
-        if let Some(frame) = encode(message) {
-            self.bus.publish(Event::ToUser { user, frame });
-        }
+        self.bus
+            .to_channel(channel, &ServerMsg::Members { channel, members });
     }
 }

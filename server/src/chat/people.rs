@@ -6,12 +6,7 @@ use app::{
     protocol::{ProtocolError, Reply, ServerMsg, MAX_WATCHED, MEMBER_LIST_LIMIT},
 };
 
-use crate::{
-    bus::Event,
-    error::internal_ws,
-    hub::{encode, ConnId},
-    state::AppState,
-};
+use crate::{error::internal_ws, hub::ConnId, state::AppState};
 
 impl AppState {
     /// Some members of a channel the user is in, online first.
@@ -64,8 +59,6 @@ impl AppState {
             user: user.clone(),
             typing,
         };
-        if let Some(frame) = encode(&message) {
-            self.bus.publish(Event::ToChannel { channel, frame });
-        }
+        self.bus.to_channel(channel, &message);
     }
 }

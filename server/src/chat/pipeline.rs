@@ -3,19 +3,17 @@
 //! Sends from all connections queue here. The task takes whatever is waiting
 //! (up to [`MAX_BATCH`]) and stores it in one transaction: one disk flush for
 //! the whole batch, which is what lets SQLite acknowledge thousands of
-//! messages a second without weakening durability. It then publishes the new
-//! messages in commit order, so every client receives a channel's messages in
-//! seq order, and answers each sender. (A store that announces messages in
-//! its own transaction, as PostgreSQL's does for every node, is left to it.)
+//! messages a second without weakening durability. The bus hears of the new
+//! messages inside that transaction and again after it commits, and
+//! announces them so that every client receives a channel's messages in seq
+//! order (see [`crate::bus`]); then each sender gets its answer.
 
 use std::sync::Arc;
 
-use app::protocol::ServerMsg;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{
-    bus::{Bus, Event},
-    hub::encode,
+    bus::Bus,
     store::{NewMessage, Store, Stored},
 };
 
@@ -66,14 +64,17 @@ async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let (messages, replies): (Vec<_>, Vec<_>) =
             jobs.drain(..).map(|job| (job.message, job.reply)).unzip();
-        match store.insert_messages(&messages).await {
+        match store.insert_messages(&messages, bus.as_ref()).await {
             Ok(results) => {
+                let new: Vec<_> = results
+                    .iter()
+                    .filter_map(|result| match result {
+                        Ok(Stored::New(message)) => Some(message.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                bus.committed(&new);
                 for (result, reply) in results.into_iter().zip(replies) {
-                    if let Ok(Stored::New(message)) = &result {
-                        if !store.announces_messages() {
-                            announce(bus.as_ref(), message);
-                        }
-                    }
                     // A sender that went away no longer needs the answer.
                     // (The store logged why a refused message failed.)
                     let _ = reply.send(result.map_err(|_| PipelineError));
@@ -86,17 +87,5 @@ async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn
                 }
             }
         }
-    }
-}
-
-/// Tells every member's connections about a new message.
-fn announce(bus: &dyn Bus, message: &app::protocol::Message) {
-    if let Some(frame) = encode(&ServerMsg::Message {
-        message: message.clone(),
-    }) {
-        bus.publish(Event::ToChannel {
-            channel: message.channel,
-            frame,
-        });
     }
 }

@@ -1,6 +1,6 @@
-//! What both SQL stores share: the shape of their rows and the escaping of
-//! search patterns. The SQL itself differs by dialect and stays with each
-//! store; what a row means is decided here, once.
+//! The shape of the rows that need more than one step to become the model,
+//! and the escaping of search patterns: what a row means is decided here,
+//! once.
 
 use app::{
     model::{ChannelId, User, UserId},

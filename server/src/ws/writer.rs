@@ -13,7 +13,7 @@ use app::protocol::ServerMsg;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures::{Sink, SinkExt};
 
-use crate::hub::encode;
+use crate::frame::encode;
 
 /// The sending half of a socket, whose every write has a deadline.
 pub struct Writer<S> {

@@ -6,7 +6,7 @@ use app::{
     model::{ChannelId, MessageTextError},
     protocol::{ClientId, ClientMsg, Cursor, ProtocolError, Reply, Seq, ServerMsg, MAX_SYNC_BYTES},
 };
-use server::store::{NewMessage, Stored};
+use server::store::{NewMessage, Silent, Stored};
 
 use crate::{
     browser::Browser,
@@ -123,7 +123,12 @@ async fn a_message_the_database_refuses_fails_alone_in_its_batch() {
         text: text.into(),
     };
     let batch = [message("before"), message("boom"), message("after")];
-    let results = server.state.store.insert_messages(&batch).await.unwrap();
+    let results = server
+        .state
+        .store
+        .insert_messages(&batch, &Silent)
+        .await
+        .unwrap();
 
     let seq = |result: &Result<Stored, _>| match result {
         Ok(Stored::New(message)) => message.seq,

@@ -1,0 +1,61 @@
+//! How a batch of messages is written: together or each on its own, and who
+//! hears of the new messages before their transaction commits.
+
+use app::protocol::Message;
+
+use super::{db::Tx, StoreError};
+
+/// How a store writes a batch of messages: all in one go, as it normally
+/// does, or (once a row has failed that) each under a savepoint of its own,
+/// so that the row the database refuses fails alone. Savepoints cost two
+/// statements a message, so they are only paid for when needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isolation {
+    Together,
+    Each,
+}
+
+impl Isolation {
+    /// Runs one message's `step` in `tx`: as it is when `Together` (its
+    /// failure fails the batch), or under a savepoint of its own when
+    /// `Each` (its failure is rolled back and returned as its result).
+    pub(crate) async fn run<T>(
+        self,
+        tx: &mut Tx<'_>,
+        step: impl AsyncFnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<Result<T, StoreError>, StoreError> {
+        if self == Isolation::Together {
+            return Ok(Ok(step(tx).await?));
+        }
+        let mut savepoint = tx.savepoint().await?;
+        let result = step(&mut savepoint).await;
+        match &result {
+            Ok(_) => savepoint.commit().await?,
+            Err(error) => {
+                tracing::warn!(%error, "a message was refused");
+                savepoint.rollback().await?;
+            }
+        }
+        Ok(result)
+    }
+}
+
+/// Told of a batch's new messages inside the transaction that stores them,
+/// before it commits: what it writes there commits with them, or not at all.
+/// The bus of several nodes announces messages this way, so that it
+/// announces exactly the messages stored, in commit order.
+#[async_trait::async_trait]
+pub trait Announce: Send + Sync {
+    async fn in_transaction(&self, tx: &mut Tx<'_>, messages: &[Message])
+        -> Result<(), StoreError>;
+}
+
+/// Nobody to tell inside the transaction.
+pub struct Silent;
+
+#[async_trait::async_trait]
+impl Announce for Silent {
+    async fn in_transaction(&self, _: &mut Tx<'_>, _: &[Message]) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
