@@ -23,7 +23,7 @@ use super::{
 };
 use crate::{
     model::ChannelId,
-    protocol::{ClientMsg, Reply, Seq, FIRST_PAGE},
+    protocol::{Seq, FIRST_PAGE},
 };
 
 /// The main panel for `channel`.
@@ -95,10 +95,7 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
         let id = channel.get_untracked();
         let (link, navigate) = (link.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
-            match link
-                .request(move |req| ClientMsg::LeaveChannel { req, channel: id })
-                .await
-            {
+            match link.leave_channel(id).await {
                 Ok(_) => {
                     chat.channels().write().retain(|c| c.id != id);
                     navigate(&format!("/c/{}", ChannelId::GENERAL), Default::default());
@@ -170,20 +167,11 @@ fn load_when_opened(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) {
         });
         let link = link.clone();
         leptos::task::spawn_local(async move {
-            let request = move |req| ClientMsg::History {
-                req,
-                channel: id,
-                before: None,
-                limit: FIRST_PAGE,
-            };
-            if let Ok(Reply::History {
-                messages,
-                has_older,
-                ..
-            }) = link.request(request).await
-            {
+            if let Ok(page) = link.history(id, None, FIRST_PAGE).await {
                 let me = chat.me().read_untracked().id;
-                update_channel(chat, id, |c| c.load_latest(messages, has_older, me));
+                update_channel(chat, id, |c| {
+                    c.load_latest(page.messages, page.has_older, me)
+                });
             }
             loading.update_value(|l| {
                 l.remove(&id);

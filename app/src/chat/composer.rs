@@ -22,7 +22,7 @@ use super::{
 use crate::{
     error::AppError,
     model::{ChannelId, MessageText, MessageTextError},
-    protocol::{ClientId, ClientMsg},
+    protocol::ClientId,
 };
 
 /// How often a typing notice is renewed while the user keeps typing, in
@@ -94,13 +94,7 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
         move |channel: ChannelId, is_typing: bool| {
             let link = link.clone();
             leptos::task::spawn_local(async move {
-                let _ = link
-                    .request(move |req| ClientMsg::Typing {
-                        req,
-                        channel,
-                        typing: is_typing,
-                    })
-                    .await;
+                let _ = link.typing(channel, is_typing).await;
             });
         }
     };

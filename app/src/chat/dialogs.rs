@@ -17,27 +17,26 @@ use leptos_router::NavigateOptions;
 use reactive_stores::Store;
 
 use super::{events::add_or_refresh, link::LinkError, state::Chat};
-use crate::protocol::Reply;
+use crate::protocol::ChannelSummary;
 
 /// Acts on the answer to a request that puts the user in a channel
 /// (creating, joining, or opening a conversation): the channel goes into the
 /// sidebar, the dialog closes and the channel opens; a refusal shows in the
 /// dialog instead.
 fn enter_channel(
-    answer: Result<Reply, LinkError>,
+    answer: Result<ChannelSummary, LinkError>,
     chat: Store<Chat>,
     open: RwSignal<bool>,
     error: RwSignal<Option<String>>,
     navigate: impl Fn(&str, NavigateOptions),
 ) {
     match answer {
-        Ok(Reply::Channel { channel }) => {
+        Ok(channel) => {
             let id = channel.id;
             add_or_refresh(chat, channel);
             open.set(false);
             navigate(&format!("/c/{id}"), NavigateOptions::default());
         }
-        Ok(_) => error.set(Some("unexpected answer from the server".into())),
         Err(refused) => error.set(Some(refused.to_string())),
     }
 }

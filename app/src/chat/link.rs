@@ -3,6 +3,13 @@
 //!
 //! The handle is cheap to clone and exists on the server too (where every
 //! request answers [`LinkError::Offline`]), so components need no `cfg`.
+//! Components call its typed requests ([`api`]): each builds its message and
+//! takes its own kind of reply, so a reply of the wrong kind is an error,
+//! never silently dropped.
+
+mod api;
+
+pub use api::Page;
 
 use futures::channel::{mpsc, oneshot};
 
@@ -15,6 +22,8 @@ pub enum LinkError {
     Offline,
     #[error("{0}")]
     Refused(ProtocolError),
+    #[error("the server answered with another kind of reply")]
+    Unexpected,
 }
 
 /// A request waiting for the socket: built once its id is known.
@@ -43,12 +52,14 @@ impl Link {
         }
     }
 
-    /// Sends a request and waits for its reply. Fails at once when the
-    /// socket is down rather than waiting for it to come back.
-    pub async fn request(
+    /// Sends a request and waits for its reply, which `pick` takes apart
+    /// (`None` for a reply of another kind). Fails at once when the socket
+    /// is down rather than waiting for it to come back.
+    async fn call<T>(
         &self,
         build: impl FnOnce(ReqId) -> ClientMsg + Send + 'static,
-    ) -> Result<Reply, LinkError> {
+        pick: impl FnOnce(Reply) -> Option<T>,
+    ) -> Result<T, LinkError> {
         let commands = self.commands.as_ref().ok_or(LinkError::Offline)?;
         let (reply, answer) = oneshot::channel();
         commands
@@ -57,6 +68,7 @@ impl Link {
                 reply,
             })
             .map_err(|_| LinkError::Offline)?;
-        answer.await.unwrap_or(Err(LinkError::Offline))
+        let reply = answer.await.unwrap_or(Err(LinkError::Offline))?;
+        pick(reply).ok_or(LinkError::Unexpected)
     }
 }

@@ -5,13 +5,10 @@ use reactive_stores::Store;
 
 use super::{
     link::Link,
-    people::{MemberList, People},
+    people::People,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
 };
-use crate::{
-    model::{ChannelId, UserId},
-    protocol::{ClientMsg, Reply},
-};
+use crate::model::{ChannelId, UserId};
 
 /// Loads the open channel's member list when it opens, when its member count
 /// changes, and after every reconnection.
@@ -33,23 +30,9 @@ pub fn load_members(channel: Memo<ChannelId>) {
         }
         let link = link.clone();
         leptos::task::spawn_local(async move {
-            let answer = link
-                .request(move |req| ClientMsg::Members { req, channel: id })
-                .await;
-            if let Ok(Reply::Members {
-                channel,
-                members,
-                total,
-                online,
-            }) = answer
-            {
-                if chat.open().get_untracked() == Some(channel) {
-                    people.members.set(Some(MemberList {
-                        channel,
-                        members,
-                        total,
-                        online,
-                    }));
+            if let Ok(list) = link.members(id).await {
+                if chat.open().get_untracked() == Some(list.channel) {
+                    people.members.set(Some(list));
                 }
             }
         });

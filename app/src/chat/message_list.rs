@@ -28,7 +28,7 @@ use super::{
 };
 use crate::{
     model::{ChannelId, UserId},
-    protocol::{ClientId, ClientMsg, Message, Reply, Seq, FIRST_PAGE, MAX_PAGE},
+    protocol::{ClientId, Message, Seq, FIRST_PAGE, MAX_PAGE},
 };
 
 /// How close to the bottom still counts as "at the bottom", in pixels.
@@ -534,18 +534,6 @@ fn after_render(f: impl FnOnce() + 'static) {
 /// The page of `channel`'s messages before `before`, and whether there are
 /// more before it; `None` if the server could not be asked.
 async fn page_before(link: &Link, channel: ChannelId, before: Seq) -> Option<(Vec<Message>, bool)> {
-    let request = move |req| ClientMsg::History {
-        req,
-        channel,
-        before: Some(before),
-        limit: MAX_PAGE,
-    };
-    match link.request(request).await {
-        Ok(Reply::History {
-            messages,
-            has_older,
-            ..
-        }) => Some((messages, has_older)),
-        _ => None,
-    }
+    let page = link.history(channel, Some(before), MAX_PAGE).await.ok()?;
+    Some((page.messages, page.has_older))
 }

@@ -16,7 +16,7 @@ use super::{
 
 use crate::{
     model::{ChannelId, MessageText},
-    protocol::{ClientId, ClientMsg, ProtocolError, Reply},
+    protocol::{ClientId, ProtocolError},
 };
 
 /// How often a send refused for speed is tried again before giving up.
@@ -71,16 +71,8 @@ async fn deliver(chat: Store<Chat>, link: Link, pending: Pending) {
             ..
         } = pending;
         let text = text.clone();
-        match link
-            .request(move |req| ClientMsg::Send {
-                req,
-                channel,
-                client_id,
-                text,
-            })
-            .await
-        {
-            Ok(Reply::Sent { message }) => {
+        match link.send_message(channel, client_id, text).await {
+            Ok(message) => {
                 update_channel(chat, message.channel, |c| {
                     c.merge(message, me);
                 });
@@ -93,7 +85,9 @@ async fn deliver(chat: Store<Chat>, link: Link, pending: Pending) {
                 sleep(wait).await;
             }
             Err(LinkError::Refused(error)) => return fail(chat, &pending, error.to_string()),
-            Ok(_) => return fail(chat, &pending, ProtocolError::Internal.to_string()),
+            Err(LinkError::Unexpected) => {
+                return fail(chat, &pending, ProtocolError::Internal.to_string())
+            }
         }
     }
     fail(

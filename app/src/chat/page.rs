@@ -27,7 +27,7 @@ use super::{
 use crate::{
     error::AppError,
     model::{ChannelId, UserId},
-    protocol::{ChannelKind, ClientMsg, Reply, Seq},
+    protocol::{ChannelKind, Seq},
 };
 
 /// `/` and `/c/:id`: the shell around the open channel.
@@ -168,11 +168,7 @@ fn follow_presence(chat: Store<Chat>, people: People, link: Link) {
         }
         let link = link.clone();
         leptos::task::spawn_local(async move {
-            let request = {
-                let users = users.clone();
-                move |req| ClientMsg::Watch { req, users }
-            };
-            if let Ok(Reply::Presence { online }) = link.request(request).await {
+            if let Ok(online) = link.watch(users.clone()).await {
                 people.online.update(|map| {
                     for user in users {
                         map.insert(user, online.contains(&user));

@@ -13,10 +13,7 @@ use super::{
     link::Link,
     time::{now, sleep},
 };
-use crate::{
-    model::ChannelId,
-    protocol::{ClientMsg, Seq},
-};
+use crate::{model::ChannelId, protocol::Seq};
 
 /// The least time between two markers of one channel, in milliseconds.
 const SPACING: i64 = 1_000;
@@ -111,9 +108,7 @@ impl ReadMarkers {
 pub fn send(link: &Link, channel: ChannelId, seq: Seq) {
     let link = link.clone();
     leptos::task::spawn_local(async move {
-        let _ = link
-            .request(move |req| ClientMsg::MarkRead { req, channel, seq })
-            .await;
+        let _ = link.mark_read(channel, seq).await;
     });
 }
 

@@ -7,7 +7,7 @@ use reactive_stores::Store;
 use super::{enter_channel, modal::Modal, search::Search};
 use crate::{
     chat::{link::Link, state::Chat},
-    protocol::{ClientMsg, DirectoryEntry, Reply},
+    protocol::DirectoryEntry,
 };
 
 #[component]
@@ -18,24 +18,16 @@ pub fn BrowseChannelsDialog(open: RwSignal<bool>) -> impl IntoView {
         query,
         results,
         error,
-    } = Search::new(
-        link.clone(),
-        open,
-        |req, query| ClientMsg::BrowseChannels { req, query },
-        |reply| match reply {
-            Reply::Directory { channels } => Some(channels),
-            _ => None,
-        },
-    );
+    } = Search::new(link.clone(), open, |link, query| async move {
+        link.browse_channels(query).await
+    });
 
     let navigate = use_navigate();
     let join = move |entry: DirectoryEntry| {
         let (link, navigate) = (link.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
             let id = entry.id;
-            let answer = link
-                .request(move |req| ClientMsg::JoinChannel { req, channel: id })
-                .await;
+            let answer = link.join_channel(id).await;
             enter_channel(answer, chat, open, error, navigate);
         });
     };

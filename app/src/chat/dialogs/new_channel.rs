@@ -5,10 +5,7 @@ use leptos_router::hooks::use_navigate;
 use reactive_stores::Store;
 
 use super::{enter_channel, modal::Modal};
-use crate::{
-    chat::{link::Link, state::Chat},
-    protocol::ClientMsg,
-};
+use crate::chat::{link::Link, state::Chat};
 
 #[component]
 pub fn NewChannelDialog(open: RwSignal<bool>) -> impl IntoView {
@@ -31,9 +28,7 @@ pub fn NewChannelDialog(open: RwSignal<bool>) -> impl IntoView {
         let wanted = name.get_untracked();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let answer = link
-                .request(move |req| ClientMsg::CreateChannel { req, name: wanted })
-                .await;
+            let answer = link.create_channel(wanted).await;
             enter_channel(answer, chat, open, error, navigate);
             busy.set(false);
         });

@@ -8,7 +8,6 @@ use super::{enter_channel, modal::Modal, search::Search};
 use crate::{
     chat::{link::Link, state::Chat},
     model::User,
-    protocol::{ClientMsg, Reply},
 };
 
 #[component]
@@ -19,24 +18,16 @@ pub fn NewMessageDialog(open: RwSignal<bool>) -> impl IntoView {
         query,
         results: people,
         error,
-    } = Search::new(
-        link.clone(),
-        open,
-        |req, query| ClientMsg::FindUsers { req, query },
-        |reply| match reply {
-            Reply::Users { users } => Some(users),
-            _ => None,
-        },
-    );
+    } = Search::new(link.clone(), open, |link, query| async move {
+        link.find_users(query).await
+    });
 
     let navigate = use_navigate();
     let open_with = move |user: User| {
         let (link, navigate) = (link.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
             let id = user.id;
-            let answer = link
-                .request(move |req| ClientMsg::OpenDirect { req, user: id })
-                .await;
+            let answer = link.open_direct(id).await;
             enter_channel(answer, chat, open, error, navigate);
         });
     };

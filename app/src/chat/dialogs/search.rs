@@ -1,11 +1,10 @@
 //! Searching as the user types, for the dialogs that list results.
 
+use std::future::Future;
+
 use leptos::prelude::*;
 
-use crate::{
-    chat::link::Link,
-    protocol::{ClientMsg, Reply, ReqId},
-};
+use crate::chat::link::{Link, LinkError};
 
 /// The results of a live search and its last error.
 #[derive(Clone, Copy)]
@@ -16,15 +15,12 @@ pub struct Search<T: Send + Sync + 'static> {
 }
 
 impl<T: Send + Sync + 'static> Search<T> {
-    /// Sends `request` whenever the dialog is open and the query changes;
-    /// the answer to the latest query wins. `pick` takes the results out of
-    /// the reply.
-    pub fn new(
-        link: Link,
-        open: RwSignal<bool>,
-        request: fn(ReqId, String) -> ClientMsg,
-        pick: fn(Reply) -> Option<Vec<T>>,
-    ) -> Self {
+    /// Calls `fetch` whenever the dialog is open and the query changes; the
+    /// answer to the latest query wins.
+    pub fn new<F>(link: Link, open: RwSignal<bool>, fetch: fn(Link, String) -> F) -> Self
+    where
+        F: Future<Output = Result<Vec<T>, LinkError>> + 'static,
+    {
         let search = Self {
             query: RwSignal::new(String::new()),
             results: RwSignal::new(Vec::new()),
@@ -40,16 +36,14 @@ impl<T: Send + Sync + 'static> Search<T> {
             latest.set_value(this);
             let link = link.clone();
             leptos::task::spawn_local(async move {
-                let answer = link.request(move |req| request(req, query)).await;
+                let answer = fetch(link, query).await;
                 if latest.get_value() != this {
                     return;
                 }
                 match answer {
-                    Ok(reply) => {
-                        if let Some(results) = pick(reply) {
-                            search.results.set(results);
-                            search.error.set(None);
-                        }
+                    Ok(results) => {
+                        search.results.set(results);
+                        search.error.set(None);
                     }
                     Err(refused) => search.error.set(Some(refused.to_string())),
                 }

@@ -1,0 +1,177 @@
+//! Every request a component can make, typed: what it takes and what its
+//! reply holds.
+
+use super::{Link, LinkError};
+use crate::{
+    chat::people::MemberList,
+    model::{ChannelId, User, UserId},
+    protocol::{ChannelSummary, ClientId, ClientMsg, DirectoryEntry, Message, Reply, Seq},
+};
+
+/// A page of a channel's history, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub messages: Vec<Message>,
+    /// Whether older messages exist before the page.
+    pub has_older: bool,
+}
+
+/// The reply that means "done", with nothing to say.
+fn done(reply: Reply) -> Option<()> {
+    matches!(reply, Reply::Done).then_some(())
+}
+
+/// The channel the user is now in.
+fn channel(reply: Reply) -> Option<ChannelSummary> {
+    match reply {
+        Reply::Channel { channel } => Some(channel),
+        _ => None,
+    }
+}
+
+impl Link {
+    /// Sends a message; the stored message (the first one, for a resend).
+    pub async fn send_message(
+        &self,
+        channel: ChannelId,
+        client_id: ClientId,
+        text: String,
+    ) -> Result<Message, LinkError> {
+        let build = move |req| ClientMsg::Send {
+            req,
+            channel,
+            client_id,
+            text,
+        };
+        self.call(build, |reply| match reply {
+            Reply::Sent { message } => Some(message),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Up to `limit` messages of `channel` before `before` (the latest if
+    /// `None`).
+    pub async fn history(
+        &self,
+        channel: ChannelId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<Page, LinkError> {
+        let build = move |req| ClientMsg::History {
+            req,
+            channel,
+            before,
+            limit,
+        };
+        self.call(build, move |reply| match reply {
+            Reply::History {
+                channel: of,
+                messages,
+                has_older,
+            } if of == channel => Some(Page {
+                messages,
+                has_older,
+            }),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Moves the user's read marker in `channel` forward to `seq`.
+    pub async fn mark_read(&self, channel: ChannelId, seq: Seq) -> Result<(), LinkError> {
+        self.call(move |req| ClientMsg::MarkRead { req, channel, seq }, done)
+            .await
+    }
+
+    /// Creates a public channel named `name`, with the user in it.
+    pub async fn create_channel(&self, name: String) -> Result<ChannelSummary, LinkError> {
+        self.call(move |req| ClientMsg::CreateChannel { req, name }, channel)
+            .await
+    }
+
+    /// Joins a public channel.
+    pub async fn join_channel(&self, id: ChannelId) -> Result<ChannelSummary, LinkError> {
+        self.call(
+            move |req| ClientMsg::JoinChannel { req, channel: id },
+            channel,
+        )
+        .await
+    }
+
+    /// Leaves a channel.
+    pub async fn leave_channel(&self, channel: ChannelId) -> Result<(), LinkError> {
+        self.call(move |req| ClientMsg::LeaveChannel { req, channel }, done)
+            .await
+    }
+
+    /// Public channels whose name contains `query` (all if empty).
+    pub async fn browse_channels(&self, query: String) -> Result<Vec<DirectoryEntry>, LinkError> {
+        let build = move |req| ClientMsg::BrowseChannels { req, query };
+        self.call(build, |reply| match reply {
+            Reply::Directory { channels } => Some(channels),
+            _ => None,
+        })
+        .await
+    }
+
+    /// People whose name starts with `query`.
+    pub async fn find_users(&self, query: String) -> Result<Vec<User>, LinkError> {
+        let build = move |req| ClientMsg::FindUsers { req, query };
+        self.call(build, |reply| match reply {
+            Reply::Users { users } => Some(users),
+            _ => None,
+        })
+        .await
+    }
+
+    /// The conversation with `user`, created on first use.
+    pub async fn open_direct(&self, user: UserId) -> Result<ChannelSummary, LinkError> {
+        self.call(move |req| ClientMsg::OpenDirect { req, user }, channel)
+            .await
+    }
+
+    /// Some members of `channel`, online first, and its counts.
+    pub async fn members(&self, channel: ChannelId) -> Result<MemberList, LinkError> {
+        self.call(
+            move |req| ClientMsg::Members { req, channel },
+            |reply| match reply {
+                Reply::Members {
+                    channel,
+                    members,
+                    total,
+                    online,
+                } => Some(MemberList {
+                    channel,
+                    members,
+                    total,
+                    online,
+                }),
+                _ => None,
+            },
+        )
+        .await
+    }
+
+    /// Follows the presence of exactly `users`; those of them online now.
+    pub async fn watch(&self, users: Vec<UserId>) -> Result<Vec<UserId>, LinkError> {
+        self.call(
+            move |req| ClientMsg::Watch { req, users },
+            |reply| match reply {
+                Reply::Presence { online } => Some(online),
+                _ => None,
+            },
+        )
+        .await
+    }
+
+    /// Tells the channel's members the user is (or stopped) typing.
+    pub async fn typing(&self, channel: ChannelId, typing: bool) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::Typing {
+            req,
+            channel,
+            typing,
+        };
+        self.call(build, done).await
+    }
+}
