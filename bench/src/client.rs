@@ -1,8 +1,11 @@
 //! One load-generating client: a real WebSocket, authenticated with a seeded
 //! session cookie, that counts what it receives and sends on a schedule.
 
+use app::{
+    model::ChannelId,
+    protocol::{ClientId, ClientMsg, Reply, ServerMsg},
+};
 use std::{
-    borrow::Cow,
     net::{IpAddr, Ipv4Addr, SocketAddr},
     time::Duration,
 };
@@ -96,38 +99,17 @@ pub async fn connect(url: &url::Url, session: &Session, source: u8) -> Result<Cl
             .await
             .map_err(|e| e.to_string())?;
     match tokio::time::timeout(Duration::from_secs(30), socket.next()).await {
-        Ok(Some(Ok(Message::Text(text)))) if text.contains("\"welcome\"") => Ok(Client {
-            socket,
-            connect_time: started.elapsed(),
-        }),
+        Ok(Some(Ok(Message::Text(text))))
+            if matches!(serde_json::from_str(&text), Ok(ServerMsg::Welcome { .. })) =>
+        {
+            Ok(Client {
+                socket,
+                connect_time: started.elapsed(),
+            })
+        }
         Ok(other) => Err(format!("no welcome: {other:?}")),
         Err(_) => Err("no welcome within 30 s".into()),
     }
-}
-
-/// The parts of a server frame the load generator reads.
-#[derive(serde::Deserialize)]
-struct Frame<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(borrow)]
-    message: Option<Sent<'a>>,
-    #[serde(borrow)]
-    reply: Option<Reply<'a>>,
-}
-
-#[derive(serde::Deserialize)]
-struct Reply<'a> {
-    #[serde(borrow)]
-    message: Option<Sent<'a>>,
-}
-
-#[derive(serde::Deserialize)]
-struct Sent<'a> {
-    channel: i64,
-    seq: i64,
-    #[serde(borrow)]
-    text: Cow<'a, str>,
 }
 
 /// The send time a load message carries: `"<micros since start> …"`.
@@ -149,15 +131,18 @@ pub async fn read(
     };
     while let Ok(Some(Ok(frame))) = tokio::time::timeout_at(until, stream.next()).await {
         let Message::Text(text) = frame else { continue };
-        let Ok(frame) = serde_json::from_str::<Frame>(&text) else {
+        let Ok(frame) = serde_json::from_str::<ServerMsg>(&text) else {
             continue;
         };
-        match (&*frame.kind, frame.message, frame.reply) {
-            ("message", Some(m), _) => stats.message(m.channel, m.seq, micros(sent_at(&m.text))),
-            ("ok", _, Some(Reply { message: Some(m) })) => {
-                stats.acknowledged(m.channel, micros(sent_at(&m.text)));
+        match frame {
+            ServerMsg::Message { message: m } => {
+                stats.message(m.channel.0, m.seq.0, micros(sent_at(&m.text)));
             }
-            ("error", ..) => stats.refused += 1,
+            ServerMsg::Ok {
+                reply: Reply::Sent { message: m },
+                ..
+            } => stats.acknowledged(m.channel.0, micros(sent_at(&m.text))),
+            ServerMsg::Error { .. } => stats.refused += 1,
             _ => {}
         }
     }
@@ -183,10 +168,15 @@ pub async fn send(
             return sent;
         }
         let at = clock.elapsed().as_micros();
-        let frame = format!(
-            r#"{{"type":"send","req":{sent},"channel":{channel},"client_id":"{}","text":"{at} load message"}}"#,
-            uuid::Uuid::new_v4()
-        );
+        let request = ClientMsg::Send {
+            req: sent,
+            channel: ChannelId(channel),
+            client_id: ClientId(uuid::Uuid::new_v4()),
+            text: format!("{at} load message"),
+        };
+        let Ok(frame) = serde_json::to_string(&request) else {
+            return sent;
+        };
         if sink.send(Message::text(frame)).await.is_err() {
             return sent;
         }
