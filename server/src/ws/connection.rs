@@ -1,6 +1,13 @@
 //! One task per WebSocket: a single `select!` over the hub's frames for this
-//! connection, the frames the client sends, a heartbeat, the hub's request to
-//! close, and server shutdown.
+//! connection, the frames the client sends, the request being answered, a
+//! heartbeat, the hub's request to close, and server shutdown.
+//!
+//! A request is answered inside the loop, not in the way of it: while one
+//! waits (on a slow database, say), the hub's frames are still written as
+//! they come, so a slow answer never makes the connection fall behind. The
+//! next request is read only once the last one is answered, which keeps the
+//! replies in the order of the requests (and bounds what one client can have
+//! the server do at once).
 //!
 //! The loop is written over any `Stream + Sink` of WebSocket messages, so it
 //! does not depend on how the socket was made.
@@ -25,8 +32,8 @@ use app::{
         CLOSE_VERSION, MAX_FRAME_BYTES, PROTOCOL_VERSION,
     },
 };
-use axum::extract::ws::Message;
-use futures::{Sink, Stream, StreamExt};
+use axum::extract::ws::{Message, Utf8Bytes};
+use futures::{future::BoxFuture, Sink, Stream, StreamExt};
 use tokio::time::Instant;
 use tower_sessions::session::Id as SessionId;
 
@@ -99,7 +106,9 @@ pub async fn run<S>(
     };
     tracing::debug!(user = %user.id, conn = registration.id, "connected");
     state.presence.connected(user.id).await;
-    let mut caller = Caller::new(registration.id, user.clone());
+    // Shared with the request being answered (one at a time, so never
+    // waited for).
+    let caller = tokio::sync::Mutex::new(Caller::new(registration.id, user.clone()));
 
     let welcome = ServerMsg::Welcome {
         version: PROTOCOL_VERSION,
@@ -116,6 +125,9 @@ pub async fn run<S>(
     };
     let timer = tokio::time::sleep_until(timers.next());
     tokio::pin!(timer);
+    // The request being answered, if any. Boxed, as is the session check:
+    // an idle connection's task then keeps no room for a request's state.
+    let mut answering: Option<BoxFuture<'_, ServerMsg>> = None;
 
     while open {
         tokio::select! {
@@ -159,14 +171,16 @@ pub async fn run<S>(
                 Some(frame) => open = sink.write(Message::Text(frame)).await,
                 None => break,
             },
-            inbound = stream.next() => {
+            Some(reply) = next_answer(&mut answering) => {
+                answering = None;
+                open = sink.message(&reply).await;
+            }
+            inbound = stream.next(), if answering.is_none() => {
                 last_heard = Instant::now();
                 open = match inbound {
                     Some(Ok(Message::Text(text))) => {
-                        // Boxed, as is the session check: an idle connection's
-                        // task then keeps no room for a request's state.
-                        let reply = Box::pin(answer(&state, &mut caller, &text)).await;
-                        sink.message(&reply).await
+                        answering = Some(Box::pin(answer(&state, &caller, text)));
+                        true
                     }
                     Some(Ok(Message::Binary(_))) => {
                         let error = ProtocolError::BadRequest { detail: "frames must be JSON text".into() };
@@ -186,8 +200,11 @@ pub async fn run<S>(
         }
     }
 
+    // A request still being answered is abandoned; a message it was storing
+    // is stored or not, and the client's resend finds it either way.
+    drop(answering);
     state.hub.unregister(registration.id);
-    caller.stop_typing(&state);
+    caller.into_inner().stop_typing(&state);
     state.presence.disconnected(user.id).await;
     tracing::debug!(user = %user.id, conn = registration.id, "disconnected");
 }
@@ -236,12 +253,24 @@ fn close_reason(code: u16) -> &'static str {
     }
 }
 
+/// The answer to the request being answered; pending while there is none.
+async fn next_answer(answering: &mut Option<BoxFuture<'_, ServerMsg>>) -> Option<ServerMsg> {
+    match answering {
+        Some(answer) => Some(answer.await),
+        None => std::future::pending().await,
+    }
+}
+
 /// Reads one request and answers it.
-async fn answer(state: &AppState, caller: &mut Caller, text: &str) -> ServerMsg {
-    match serde_json::from_str::<ClientMsg>(text) {
-        Ok(message) => requests::answer(state, caller, message).await,
+async fn answer(
+    state: &AppState,
+    caller: &tokio::sync::Mutex<Caller>,
+    text: Utf8Bytes,
+) -> ServerMsg {
+    match serde_json::from_str::<ClientMsg>(&text) {
+        Ok(message) => requests::answer(state, &mut *caller.lock().await, message).await,
         Err(error) => ServerMsg::Error {
-            req: request_id(text),
+            req: request_id(&text),
             error: ProtocolError::BadRequest {
                 detail: error.to_string(),
             },

@@ -9,7 +9,7 @@
 use std::{net::SocketAddr, path::Path, sync::Arc};
 
 use leptos::config::LeptosOptions;
-use server::{router, AppState, Config};
+use server::{router, store::Store, AppState, Config};
 use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
 use tempfile::TempDir;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
@@ -101,6 +101,22 @@ impl TestServer {
         Self::start_in(dir, Self::database().await, configure, false).await
     }
 
+    /// Starts a server whose requests see the store through `wrap` (the
+    /// message pipeline and presence keep the real one).
+    pub async fn start_with_store(wrap: impl FnOnce(Arc<dyn Store>) -> Arc<dyn Store>) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        Self::start_adjusted(
+            dir,
+            Self::database().await,
+            |_| {},
+            false,
+            |state| {
+                state.store = wrap(state.store.clone());
+            },
+        )
+        .await
+    }
+
     /// Starts a server that serves `pkg/` as if cargo-leptos had hashed the
     /// file names. It cannot render pages (there is no hash file).
     pub async fn start_hashed() -> Self {
@@ -128,6 +144,16 @@ impl TestServer {
         configure: fn(&mut Config),
         hashed: bool,
     ) -> Self {
+        Self::start_adjusted(dir, postgres, configure, hashed, |_| {}).await
+    }
+
+    async fn start_adjusted(
+        dir: TempDir,
+        postgres: Option<Arc<PgDatabase>>,
+        configure: fn(&mut Config),
+        hashed: bool,
+        adjust: impl FnOnce(&mut AppState),
+    ) -> Self {
         let mut config = Config::for_data_dir(dir.path().join("data"));
         config.database_url = postgres.as_ref().map(|db| db.url());
         // Tests sign many users up from one address, and send and ask
@@ -144,9 +170,10 @@ impl TestServer {
         config.rate_browse = plenty;
         config.rate_find_users = plenty;
         configure(&mut config);
-        let state = AppState::open(config, leptos_options(dir.path(), hashed))
+        let mut state = AppState::open(config, leptos_options(dir.path(), hashed))
             .await
             .expect("server state");
+        adjust(&mut state);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("listener");
         let addr = listener.local_addr().expect("address");
         let (stop, stopped) = oneshot::channel::<()>();

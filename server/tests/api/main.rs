@@ -9,6 +9,7 @@ mod browser;
 mod chaos;
 mod chat;
 mod common;
+mod drain;
 mod foundation;
 mod input;
 mod limits;

@@ -1,0 +1,281 @@
+//! A slow database never stalls a connection: while one request waits on
+//! the store, the connection keeps writing what the hub sends it, and the
+//! replies still come in the order of the requests.
+
+use std::sync::Arc;
+
+use app::{
+    model::{ChannelId, ChannelName, User, UserId, Username},
+    protocol::{ChannelSummary, ClientMsg, DirectoryEntry, Message, Reply, Seq, ServerMsg},
+};
+use server::{
+    hub::QUEUE_FRAMES,
+    store::{
+        Announce, ChannelStore, Inserted, Isolation, MemberList, MessageStore, NewMessage,
+        PasswordHash, PresenceChange, PresenceStore, Store, StoreError, UserStore,
+    },
+};
+use tokio::sync::{Notify, Semaphore};
+
+use crate::{browser::Browser, common::TestServer, live::Live};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A store whose history waits until the test lets it through.
+struct SlowHistory {
+    inner: Arc<dyn Store>,
+    /// Told when a history read starts waiting.
+    waiting: Arc<Notify>,
+    /// One permit per history read let through.
+    gate: Arc<Semaphore>,
+}
+
+#[async_trait::async_trait]
+impl MessageStore for SlowHistory {
+    async fn insert_batch(
+        &self,
+        batch: &[NewMessage],
+        isolation: Isolation,
+        announce: &dyn Announce,
+    ) -> Result<Vec<Inserted>, StoreError> {
+        self.inner.insert_batch(batch, isolation, announce).await
+    }
+
+    async fn history(
+        &self,
+        channel: ChannelId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        self.waiting.notify_one();
+        let permit = self.gate.acquire().await.expect("gate");
+        permit.forget();
+        self.inner.history(channel, before, limit).await
+    }
+
+    async fn messages_after(
+        &self,
+        channel: ChannelId,
+        after: Seq,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        self.inner.messages_after(channel, after, limit).await
+    }
+}
+
+#[async_trait::async_trait]
+impl UserStore for SlowHistory {
+    async fn create_user(&self, name: &Username, hash: &PasswordHash) -> Result<User, StoreError> {
+        self.inner.create_user(name, hash).await
+    }
+
+    async fn credentials(&self, name: &str) -> Result<Option<(User, PasswordHash)>, StoreError> {
+        self.inner.credentials(name).await
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.inner.user(id).await
+    }
+
+    async fn users_without_lookalike_key(&self, limit: u32) -> Result<Vec<User>, StoreError> {
+        self.inner.users_without_lookalike_key(limit).await
+    }
+
+    async fn set_lookalike_key(&self, user: UserId, key: &str) -> Result<bool, StoreError> {
+        self.inner.set_lookalike_key(user, key).await
+    }
+
+    async fn find_users(
+        &self,
+        prefix: &str,
+        except: UserId,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError> {
+        self.inner.find_users(prefix, except, limit).await
+    }
+}
+
+#[async_trait::async_trait]
+impl ChannelStore for SlowHistory {
+    async fn channels_of(&self, user: UserId) -> Result<Vec<ChannelSummary>, StoreError> {
+        self.inner.channels_of(user).await
+    }
+
+    async fn channel_of(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+    ) -> Result<Option<ChannelSummary>, StoreError> {
+        self.inner.channel_of(user, channel).await
+    }
+
+    async fn is_member(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError> {
+        self.inner.is_member(user, channel).await
+    }
+
+    async fn channel_ids_of(&self, user: UserId) -> Result<Vec<ChannelId>, StoreError> {
+        self.inner.channel_ids_of(user).await
+    }
+
+    async fn create_channel(
+        &self,
+        by: UserId,
+        name: &ChannelName,
+    ) -> Result<ChannelId, StoreError> {
+        self.inner.create_channel(by, name).await
+    }
+
+    async fn join_channel(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError> {
+        self.inner.join_channel(user, channel).await
+    }
+
+    async fn leave_channel(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError> {
+        self.inner.leave_channel(user, channel).await
+    }
+
+    async fn directory(
+        &self,
+        user: UserId,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<DirectoryEntry>, StoreError> {
+        self.inner.directory(user, query, limit).await
+    }
+
+    async fn open_direct(&self, a: UserId, b: UserId) -> Result<(ChannelId, bool), StoreError> {
+        self.inner.open_direct(a, b).await
+    }
+
+    async fn mark_read(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+        seq: Seq,
+    ) -> Result<Option<Seq>, StoreError> {
+        self.inner.mark_read(user, channel, seq).await
+    }
+
+    async fn member_count(&self, channel: ChannelId) -> Result<u32, StoreError> {
+        self.inner.member_count(channel).await
+    }
+}
+
+#[async_trait::async_trait]
+impl PresenceStore for SlowHistory {
+    async fn heartbeat(&self, node: &str) -> Result<(), StoreError> {
+        self.inner.heartbeat(node).await
+    }
+
+    async fn presence_join(
+        &self,
+        user: UserId,
+        node: &str,
+    ) -> Result<Option<PresenceChange>, StoreError> {
+        self.inner.presence_join(user, node).await
+    }
+
+    async fn presence_leave(
+        &self,
+        user: UserId,
+        node: &str,
+    ) -> Result<Option<PresenceChange>, StoreError> {
+        self.inner.presence_leave(user, node).await
+    }
+
+    async fn reap_nodes(&self, stale: i64, keep: &str) -> Result<Vec<PresenceChange>, StoreError> {
+        self.inner.reap_nodes(stale, keep).await
+    }
+
+    async fn remove_node(&self, node: &str) -> Result<Vec<PresenceChange>, StoreError> {
+        self.inner.remove_node(node).await
+    }
+
+    async fn visible_presence(
+        &self,
+        viewer: UserId,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, bool)>, StoreError> {
+        self.inner.visible_presence(viewer, users).await
+    }
+
+    async fn channel_members(
+        &self,
+        channel: ChannelId,
+        limit: u32,
+    ) -> Result<MemberList, StoreError> {
+        self.inner.channel_members(channel, limit).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for SlowHistory {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.inner.ping().await
+    }
+}
+
+#[tokio::test]
+async fn a_slow_request_never_stops_the_connection_draining_the_hub() {
+    let waiting = Arc::new(Notify::new());
+    let gate = Arc::new(Semaphore::new(0));
+    let server = TestServer::start_with_store({
+        let (waiting, gate) = (waiting.clone(), gate.clone());
+        move |inner| {
+            Arc::new(SlowHistory {
+                inner,
+                waiting,
+                gate,
+            })
+        }
+    })
+    .await;
+    let (alice, bob) = (Browser::new(&server.base()), Browser::new(&server.base()));
+    alice.sign_up("alice", PASSWORD).await.unwrap();
+    bob.sign_up("bob", PASSWORD).await.unwrap();
+    let mut reader = Live::connect(&alice).await;
+    let mut writer = Live::connect(&bob).await;
+
+    // Alice asks for history, which hangs in the store, then for a pong.
+    let history = ClientMsg::History {
+        req: 901,
+        channel: ChannelId::GENERAL,
+        before: None,
+        limit: 10,
+    };
+    reader
+        .send_raw(&serde_json::to_string(&history).unwrap())
+        .await;
+    reader
+        .send_raw(&serde_json::to_string(&ClientMsg::Ping { req: 902 }).unwrap())
+        .await;
+    waiting.notified().await;
+
+    // More messages than a connection's queue holds arrive meanwhile: a
+    // connection that stopped draining would be closed as lagging.
+    let count = QUEUE_FRAMES + 50;
+    for n in 0..count {
+        writer.say(ChannelId::GENERAL, &format!("日本語 {n}")).await;
+    }
+    let mut heard = 0;
+    while heard < count {
+        match reader.event().await {
+            ServerMsg::Message { message } => {
+                assert_eq!(message.text, format!("日本語 {heard}"));
+                heard += 1;
+            }
+            ServerMsg::Ok { req, .. } => panic!("reply {req} came before the history"),
+            _ => {}
+        }
+    }
+
+    // Let the history through: both replies come, in the order asked.
+    gate.add_permits(1);
+    let mut replies = Vec::new();
+    while replies.len() < 2 {
+        if let ServerMsg::Ok { req, reply } = reader.event().await {
+            replies.push((req, reply));
+        }
+    }
+    assert!(matches!(replies[0], (901, Reply::History { .. })));
+    assert!(matches!(replies[1], (902, Reply::Pong)));
+}
