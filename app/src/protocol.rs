@@ -373,9 +373,9 @@ pub enum ServerMsg {
         seq: Seq,
     },
     /// The number of members of one of your channels changed.
-    Members {
+    MemberCount {
         channel: ChannelId,
-        members: u32,
+        count: u32,
     },
     /// A watched user came online or went offline.
     Presence {
@@ -396,8 +396,6 @@ pub enum ServerMsg {
 pub enum ProtocolError {
     #[error("the request could not be read: {detail}")]
     BadRequest { detail: String },
-    #[error("this app is out of date; reload the page")]
-    UnsupportedVersion { server: u32 },
     #[error("that channel does not exist or you are not in it")]
     NotMember,
     #[error("{reason}")]

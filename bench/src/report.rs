@@ -1,11 +1,11 @@
 //! The report: a table for people, JSON for tools.
 
-use std::{path::Path, time::Duration};
+use std::{collections::HashMap, path::Path, time::Duration};
 
 use crate::{
     cli::Plan,
-    run::{Samples, Tally},
-    stats::Percentiles,
+    proc,
+    stats::{ClientStats, Percentiles},
 };
 
 #[derive(Debug, serde::Serialize)]
@@ -151,5 +151,57 @@ impl Report {
             .map(|(k, v)| format!("{k:<width$}  {v}"))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+}
+
+/// Server readings at the points of a run.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Samples {
+    pub idle: Option<proc::Sample>,
+    pub connected: Option<proc::Sample>,
+    pub before_sending: Option<proc::Sample>,
+    pub after_sending: Option<proc::Sample>,
+    pub end: Option<proc::Sample>,
+}
+
+/// What every receiver saw, added up.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Tally {
+    pub acked: u64,
+    pub refused: u64,
+    pub expected: u64,
+    pub delivered: u64,
+    pub lost: u64,
+    pub duplicated: u64,
+    pub out_of_order: u64,
+    pub latency: Percentiles,
+    pub ack_latency: Percentiles,
+}
+
+impl Tally {
+    pub fn of(stats: &[ClientStats], listeners: &HashMap<i64, u64>) -> Self {
+        let mut acked_per_channel: HashMap<i64, u64> = HashMap::new();
+        let mut tally = Tally::default();
+        let (mut latencies, mut acks) = (Vec::new(), Vec::new());
+        for client in stats {
+            for (channel, n) in &client.acked {
+                *acked_per_channel.entry(*channel).or_default() += n;
+            }
+            tally.delivered += client.delivered.values().sum::<u64>();
+            tally.duplicated += client.duplicated;
+            tally.out_of_order += client.out_of_order;
+            tally.refused += client.refused;
+            latencies.extend_from_slice(&client.latencies);
+            acks.extend_from_slice(&client.acks);
+        }
+        tally.acked = acked_per_channel.values().sum();
+        tally.expected = acked_per_channel
+            .iter()
+            .map(|(channel, n)| n * listeners.get(channel).copied().unwrap_or(0))
+            .sum();
+        tally.lost = tally.expected.saturating_sub(tally.delivered);
+        tally.latency = Percentiles::of(latencies);
+        tally.ack_latency = Percentiles::of(acks);
+        tally
     }
 }

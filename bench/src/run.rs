@@ -21,8 +21,8 @@ use crate::{
     cli::{Cli, Plan},
     client::{self, Session},
     proc,
-    report::Report,
-    stats::{ClientStats, Percentiles},
+    report::{Report, Samples, Tally},
+    stats::Percentiles,
 };
 
 /// How long receivers keep listening after the last send.
@@ -188,56 +188,4 @@ async fn connect_all(
         clients.push(task.await.map_err(|e| e.to_string())??);
     }
     Ok(clients)
-}
-
-/// Server readings at the points of a run.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
-pub struct Samples {
-    pub idle: Option<proc::Sample>,
-    pub connected: Option<proc::Sample>,
-    pub before_sending: Option<proc::Sample>,
-    pub after_sending: Option<proc::Sample>,
-    pub end: Option<proc::Sample>,
-}
-
-/// What every receiver saw, added up.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct Tally {
-    pub acked: u64,
-    pub refused: u64,
-    pub expected: u64,
-    pub delivered: u64,
-    pub lost: u64,
-    pub duplicated: u64,
-    pub out_of_order: u64,
-    pub latency: Percentiles,
-    pub ack_latency: Percentiles,
-}
-
-impl Tally {
-    fn of(stats: &[ClientStats], listeners: &HashMap<i64, u64>) -> Self {
-        let mut acked_per_channel: HashMap<i64, u64> = HashMap::new();
-        let mut tally = Tally::default();
-        let (mut latencies, mut acks) = (Vec::new(), Vec::new());
-        for client in stats {
-            for (channel, n) in &client.acked {
-                *acked_per_channel.entry(*channel).or_default() += n;
-            }
-            tally.delivered += client.delivered.values().sum::<u64>();
-            tally.duplicated += client.duplicated;
-            tally.out_of_order += client.out_of_order;
-            tally.refused += client.refused;
-            latencies.extend_from_slice(&client.latencies);
-            acks.extend_from_slice(&client.acks);
-        }
-        tally.acked = acked_per_channel.values().sum();
-        tally.expected = acked_per_channel
-            .iter()
-            .map(|(channel, n)| n * listeners.get(channel).copied().unwrap_or(0))
-            .sum();
-        tally.lost = tally.expected.saturating_sub(tally.delivered);
-        tally.latency = Percentiles::of(latencies);
-        tally.ack_latency = Percentiles::of(acks);
-        tally
-    }
 }

@@ -1,9 +1,9 @@
 //! Accounts and sessions: who is signed in, and the rules around signing in.
 
 pub mod accounts;
+pub mod attempts;
 pub mod client_addr;
 pub mod guard;
-pub mod limits;
 pub mod origin;
 pub mod password;
 pub mod session;

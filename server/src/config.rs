@@ -23,7 +23,31 @@ pub struct Cli {
 pub enum Command {
     /// Fills the database with users, channels and signed-in sessions for
     /// load tests, and writes the session cookies to a file.
-    Seed(crate::seed::SeedArgs),
+    Seed(SeedArgs),
+}
+
+/// What to seed.
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// How many users to create.
+    #[arg(long)]
+    pub users: u32,
+    /// Users are named `<prefix>-<n>`, channels `<prefix>-room-<k>`.
+    #[arg(long, default_value = "load")]
+    pub prefix: String,
+    /// How many public channels to create (besides General).
+    #[arg(long, default_value_t = 0)]
+    pub channels: u32,
+    /// How many users to put in each channel, in order: the first
+    /// `members` users in the first channel, and so on.
+    #[arg(long, default_value_t = 100)]
+    pub members: u32,
+    /// Where to write the users and their session cookies.
+    #[arg(long, default_value = "sessions.txt")]
+    pub out: PathBuf,
+    /// How many messages to write to General.
+    #[arg(long, default_value_t = 0)]
+    pub messages: u32,
 }
 
 /// How a Banter server runs.

@@ -71,14 +71,15 @@ impl CloseSignal {
     }
 }
 
-/// The sending half of one connection, as the hub holds it.
+/// Where the hub puts one connection's frames, and how it asks it to close
+/// (the connection task holds the other ends).
 #[derive(Debug)]
-struct Link {
+struct Outlet {
     frames: mpsc::Sender<Frame>,
     close: Arc<CloseSignal>,
 }
 
-impl Link {
+impl Outlet {
     fn push(&self, frame: &Frame) {
         match self.frames.try_send(frame.clone()) {
             Ok(()) => {}
@@ -103,14 +104,14 @@ struct Conn {
     user: UserId,
     session: Option<SessionId>,
     channels: HashSet<ChannelId>,
-    link: Arc<Link>,
+    outlet: Arc<Outlet>,
     /// The users whose presence this connection follows.
     watching: HashSet<UserId>,
 }
 
 /// The connections listening to one channel, user or session, with their
 /// links at hand so that fan-out needs no second lookup.
-type Listeners = HashMap<ConnId, Arc<Link>>;
+type Listeners = HashMap<ConnId, Arc<Outlet>>;
 
 #[derive(Debug, Default)]
 struct State {
@@ -149,7 +150,7 @@ impl Hub {
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, frames) = mpsc::channel(QUEUE_FRAMES);
         let close = Arc::new(CloseSignal::default());
-        let link = Arc::new(Link {
+        let outlet = Arc::new(Outlet {
             frames: tx,
             close: close.clone(),
         });
@@ -160,19 +161,19 @@ impl Hub {
                 .channels
                 .entry(*channel)
                 .or_default()
-                .insert(id, link.clone());
+                .insert(id, outlet.clone());
         }
         state
             .users
             .entry(user)
             .or_default()
-            .insert(id, link.clone());
+            .insert(id, outlet.clone());
         if let Some(session) = session {
             state
                 .sessions
                 .entry(session)
                 .or_default()
-                .insert(id, link.clone());
+                .insert(id, outlet.clone());
         }
         let channels = channels.iter().copied().collect();
         state.conns.insert(
@@ -181,7 +182,7 @@ impl Hub {
                 user,
                 session,
                 channels,
-                link,
+                outlet,
                 watching: HashSet::new(),
             },
         );
@@ -223,7 +224,7 @@ impl Hub {
             watchers
                 .entry(*user)
                 .or_default()
-                .insert(id, conn.link.clone());
+                .insert(id, conn.outlet.clone());
         }
         conn.watching = wanted;
     }
@@ -248,13 +249,13 @@ impl Hub {
         };
         if let Some(frame) = encode(&message) {
             let state = self.read();
-            for link in state
+            for outlet in state
                 .watchers
                 .get(&change.user)
                 .into_iter()
                 .flat_map(HashMap::values)
             {
-                link.push(&frame);
+                outlet.push(&frame);
             }
         }
     }
@@ -268,13 +269,13 @@ impl Hub {
             users,
             ..
         } = &mut *state;
-        for (id, link) in users.get(&user).into_iter().flatten() {
+        for (id, outlet) in users.get(&user).into_iter().flatten() {
             if let Some(conn) = conns.get_mut(id) {
                 conn.channels.insert(channel);
                 channels
                     .entry(channel)
                     .or_default()
-                    .insert(*id, link.clone());
+                    .insert(*id, outlet.clone());
             }
         }
     }
@@ -300,43 +301,43 @@ impl Hub {
     /// Sends `frame` to every connection listening to `channel`.
     pub fn to_channel(&self, channel: ChannelId, frame: &Frame) {
         let state = self.read();
-        for link in state
+        for outlet in state
             .channels
             .get(&channel)
             .into_iter()
             .flat_map(HashMap::values)
         {
-            link.push(frame);
+            outlet.push(frame);
         }
     }
 
     /// Sends `frame` to every connection of `user`.
     pub fn to_user(&self, user: UserId, frame: &Frame) {
         let state = self.read();
-        for link in state.users.get(&user).into_iter().flat_map(HashMap::values) {
-            link.push(frame);
+        for outlet in state.users.get(&user).into_iter().flat_map(HashMap::values) {
+            outlet.push(frame);
         }
     }
 
     /// Closes every connection of a session that has ended.
     pub fn end_session(&self, session: SessionId) {
         let state = self.read();
-        for link in state
+        for outlet in state
             .sessions
             .get(&session)
             .into_iter()
             .flat_map(HashMap::values)
         {
-            link.close.close(CloseReason::SessionEnded);
+            outlet.close.close(CloseReason::SessionEnded);
         }
     }
 
     /// Closes every connection as if it had fallen behind, so that each
     /// client reconnects and catches up from the database: for when this
-    /// node may have missed events (its link to the other nodes dropped).
+    /// node may have missed events (its outlet to the other nodes dropped).
     pub fn resync_all(&self) {
         for conn in self.read().conns.values() {
-            conn.link.close.close(CloseReason::Lagging);
+            conn.outlet.close.close(CloseReason::Lagging);
         }
     }
 

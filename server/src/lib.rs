@@ -63,7 +63,7 @@ use tower_http::compression::CompressionLayer;
 use tower_sessions::ExpiredDeletion;
 
 use crate::{
-    auth::{limits::AuthLimits, password::Passwords, session},
+    auth::{attempts::AuthLimits, password::Passwords, session},
     chat::Pipeline,
     database::Database,
     hub::Hub,

@@ -62,11 +62,6 @@ impl Presence {
         }
     }
 
-    /// This node's id.
-    pub fn node(&self) -> &str {
-        &self.inner.node
-    }
-
     /// Registers this node and reaps the nodes that died (including this
     /// one's previous run); then keeps doing both until `shutdown`.
     pub async fn start(&self, shutdown: CancellationToken) -> Result<(), crate::store::StoreError> {

@@ -25,7 +25,7 @@ use tower_sessions::SessionStore;
 
 use crate::{
     auth::{password::Passwords, session},
-    config::Config,
+    config::{Config, SeedArgs},
     error::StartError,
     state::AppState,
     store::{NewMessage, StoreError},
@@ -36,30 +36,6 @@ const MESSAGE_BATCH: u32 = 500;
 
 /// The password of every seeded user.
 pub const PASSWORD: &str = "load-test-password";
-
-/// What to seed.
-#[derive(Debug, Clone, clap::Args)]
-pub struct SeedArgs {
-    /// How many users to create.
-    #[arg(long)]
-    pub users: u32,
-    /// Users are named `<prefix>-<n>`, channels `<prefix>-room-<k>`.
-    #[arg(long, default_value = "load")]
-    pub prefix: String,
-    /// How many public channels to create (besides General).
-    #[arg(long, default_value_t = 0)]
-    pub channels: u32,
-    /// How many users to put in each channel, in order: the first
-    /// `members` users in the first channel, and so on.
-    #[arg(long, default_value_t = 100)]
-    pub members: u32,
-    /// Where to write the users and their session cookies.
-    #[arg(long, default_value = "sessions.txt")]
-    pub out: PathBuf,
-    /// How many messages to write to General.
-    #[arg(long, default_value_t = 0)]
-    pub messages: u32,
-}
 
 /// Why seeding failed.
 #[derive(Debug, thiserror::Error)]

@@ -9,7 +9,7 @@ use app::model::UserId;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    auth::{limits::AuthLimits, password::Passwords, session::SessionBackend},
+    auth::{attempts::AuthLimits, password::Passwords, session::SessionBackend},
     bus::Bus,
     chat::Pipeline,
     config::Config,

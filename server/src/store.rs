@@ -14,13 +14,13 @@ pub mod dialect;
 mod messages;
 mod model;
 mod presence;
-pub(crate) mod rows;
+pub(crate) mod records;
 mod sql;
 mod users;
 
 pub use batch::{Announce, Isolation, Silent};
-pub use model::{Inserted, MemberList, NewMessage, PasswordHash, PresenceChange, Stored};
-pub(crate) use rows::{is_unique_violation, like_escape, DirectoryRow, MemberRow, SummaryRow};
+pub use model::{Inserted, MemberPage, NewMessage, PasswordHash, PresenceChange, Stored};
+pub(crate) use records::{is_unique_violation, like_escape, DirectoryRow, MemberRow, SummaryRow};
 pub use sql::SqlStore;
 
 use app::{
@@ -251,7 +251,7 @@ pub trait PresenceStore: Send + Sync {
         &self,
         channel: ChannelId,
         limit: u32,
-    ) -> Result<MemberList, StoreError>;
+    ) -> Result<MemberPage, StoreError>;
 }
 
 /// Everything Banter stores.

@@ -34,8 +34,8 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
         ServerMsg::ReadMarker { channel, seq } => {
             update_channel(chat, channel, |c| c.mark_read(seq))
         }
-        ServerMsg::Members { channel, members } => {
-            update_channel(chat, channel, |c| c.members = members)
+        ServerMsg::MemberCount { channel, count } => {
+            update_channel(chat, channel, |c| c.members = count)
         }
         ServerMsg::Presence { user, online } => people.set_online(user, online),
         ServerMsg::Typing {

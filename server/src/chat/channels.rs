@@ -193,7 +193,12 @@ impl AppState {
     }
 
     fn announce_members(&self, channel: ChannelId, members: u32) {
-        self.bus
-            .to_channel(channel, &ServerMsg::Members { channel, members });
+        self.bus.to_channel(
+            channel,
+            &ServerMsg::MemberCount {
+                channel,
+                count: members,
+            },
+        );
     }
 }

@@ -6,7 +6,7 @@ use app::{
 };
 
 use super::{
-    is_unique_violation, like_escape, now_millis, rows, ChannelStore, DirectoryRow, SqlStore,
+    is_unique_violation, like_escape, now_millis, records, ChannelStore, DirectoryRow, SqlStore,
     StoreError, SummaryRow,
 };
 
@@ -175,7 +175,7 @@ impl ChannelStore for SqlStore {
             .bind(i64::from(limit))
             .fetch_all()
             .await?;
-        Ok(rows::directory(rows))
+        Ok(records::directory(rows))
     }
 
     async fn open_direct(&self, a: UserId, b: UserId) -> Result<(ChannelId, bool), StoreError> {

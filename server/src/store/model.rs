@@ -45,7 +45,7 @@ pub struct PresenceChange {
 
 /// Some members of a channel (online first) and how many there are.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MemberList {
+pub struct MemberPage {
     pub members: Vec<Member>,
     pub total: u32,
     pub online: u32,

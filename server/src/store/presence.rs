@@ -12,7 +12,7 @@
 use app::model::{ChannelId, UserId};
 
 use super::{
-    db::Tx, now_millis, rows, MemberList, MemberRow, PresenceChange, PresenceStore, SqlStore,
+    db::Tx, now_millis, records, MemberPage, MemberRow, PresenceChange, PresenceStore, SqlStore,
     StoreError,
 };
 
@@ -149,7 +149,7 @@ impl PresenceStore for SqlStore {
         &self,
         channel: ChannelId,
         limit: u32,
-    ) -> Result<MemberList, StoreError> {
+    ) -> Result<MemberPage, StoreError> {
         let sql = format!(
             "SELECT u.id, u.username,
                     EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id) AS online
@@ -176,7 +176,7 @@ impl PresenceStore for SqlStore {
             .bind(channel)
             .fetch_one()
             .await?;
-        Ok(rows::member_list(rows, total, online))
+        Ok(records::member_list(rows, total, online))
     }
 }
 

@@ -355,14 +355,14 @@ async fn channels_are_created_found_joined_and_left() {
 
     join(&mut bob, rust).await;
     let members = alice
-        .event_where(|e| matches!(e, ServerMsg::Members { channel, .. } if *channel == rust))
+        .event_where(|e| matches!(e, ServerMsg::MemberCount { channel, .. } if *channel == rust))
         .await;
 
     assert_eq!(
         members,
-        ServerMsg::Members {
+        ServerMsg::MemberCount {
             channel: rust,
-            members: 2
+            count: 2
         }
     );
     assert_eq!(

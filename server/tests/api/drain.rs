@@ -11,7 +11,7 @@ use app::{
 use server::{
     hub::QUEUE_FRAMES,
     store::{
-        Announce, ChannelStore, Inserted, Isolation, MemberList, MessageStore, NewMessage,
+        Announce, ChannelStore, Inserted, Isolation, MemberPage, MessageStore, NewMessage,
         PasswordHash, PresenceChange, PresenceStore, Store, StoreError, UserStore,
     },
 };
@@ -202,7 +202,7 @@ impl PresenceStore for SlowHistory {
         &self,
         channel: ChannelId,
         limit: u32,
-    ) -> Result<MemberList, StoreError> {
+    ) -> Result<MemberPage, StoreError> {
         self.inner.channel_members(channel, limit).await
     }
 }

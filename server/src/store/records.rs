@@ -7,7 +7,7 @@ use app::{
     protocol::{ChannelKind, ChannelSummary, DirectoryEntry, Member, Seq, MAX_UNREAD},
 };
 
-use super::MemberList;
+use super::MemberPage;
 
 /// A row of the channel directory: id, name, member count, and whether the
 /// asking user is a member.
@@ -29,8 +29,8 @@ pub(crate) fn directory(rows: Vec<DirectoryRow>) -> Vec<DirectoryEntry> {
 }
 
 /// A member list of `rows`, out of `total` members of whom `online` are.
-pub(crate) fn member_list(rows: Vec<MemberRow>, total: i64, online: i64) -> MemberList {
-    MemberList {
+pub(crate) fn member_list(rows: Vec<MemberRow>, total: i64, online: i64) -> MemberPage {
+    MemberPage {
         members: rows
             .into_iter()
             .map(|(id, username, online)| Member {
