@@ -1,0 +1,109 @@
+//! What a client sends: one request per frame, each with its id.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ClientId, Cursor, ReqId, Seq};
+use crate::model::{ChannelId, UserId};
+
+/// What a client sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// Sends a message.
+    Send {
+        req: ReqId,
+        channel: ChannelId,
+        client_id: ClientId,
+        text: String,
+    },
+    /// Older messages: up to `limit` before `before` (the latest if `None`).
+    History {
+        req: ReqId,
+        channel: ChannelId,
+        before: Option<Seq>,
+        limit: u32,
+    },
+    /// The channel list, and every message after each cursor (at most
+    /// [`MAX_SYNC_BYTES`](super::MAX_SYNC_BYTES) of them in one answer).
+    Sync {
+        req: ReqId,
+        cursors: Vec<Cursor>,
+    },
+    /// Moves this user's read marker forward.
+    MarkRead {
+        req: ReqId,
+        channel: ChannelId,
+        seq: Seq,
+    },
+    CreateChannel {
+        req: ReqId,
+        name: String,
+    },
+    JoinChannel {
+        req: ReqId,
+        channel: ChannelId,
+    },
+    LeaveChannel {
+        req: ReqId,
+        channel: ChannelId,
+    },
+    /// Public channels whose name contains `query` (all if empty).
+    BrowseChannels {
+        req: ReqId,
+        query: String,
+    },
+    /// People whose name starts with `query`.
+    FindUsers {
+        req: ReqId,
+        query: String,
+    },
+    /// The conversation with `user`, created on first use.
+    OpenDirect {
+        req: ReqId,
+        user: UserId,
+    },
+    /// Keeps the link alive and measures it.
+    Ping {
+        req: ReqId,
+    },
+    /// Some members of a channel, online first, and its counts.
+    Members {
+        req: ReqId,
+        channel: ChannelId,
+    },
+    /// The users whose presence this connection follows (replacing the last
+    /// set): the people shown on screen. Only users who share a channel with
+    /// the asker are followed.
+    Watch {
+        req: ReqId,
+        users: Vec<UserId>,
+    },
+    /// The user is (or stopped) typing in a channel.
+    Typing {
+        req: ReqId,
+        channel: ChannelId,
+        typing: bool,
+    },
+}
+
+impl ClientMsg {
+    /// The request id, which every client message carries.
+    pub fn req(&self) -> ReqId {
+        match self {
+            ClientMsg::Send { req, .. }
+            | ClientMsg::History { req, .. }
+            | ClientMsg::Sync { req, .. }
+            | ClientMsg::MarkRead { req, .. }
+            | ClientMsg::CreateChannel { req, .. }
+            | ClientMsg::JoinChannel { req, .. }
+            | ClientMsg::LeaveChannel { req, .. }
+            | ClientMsg::BrowseChannels { req, .. }
+            | ClientMsg::FindUsers { req, .. }
+            | ClientMsg::OpenDirect { req, .. }
+            | ClientMsg::Members { req, .. }
+            | ClientMsg::Watch { req, .. }
+            | ClientMsg::Typing { req, .. }
+            | ClientMsg::Ping { req } => *req,
+        }
+    }
+}

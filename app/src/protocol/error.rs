@@ -1,0 +1,35 @@
+//! Why a request was refused.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ChannelNameError, MessageTextError};
+
+/// Why a request was refused; each says what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ProtocolError {
+    #[error("the request could not be read: {detail}")]
+    BadRequest { detail: String },
+    #[error("that channel does not exist or you are not in it")]
+    NotMember,
+    #[error("{reason}")]
+    InvalidMessage { reason: MessageTextError },
+    #[error("you are sending too fast; wait a moment")]
+    RateLimited { retry_after_ms: u64 },
+    #[error("too many requests; wait a moment and try again")]
+    TooManyRequests { retry_after_ms: u64 },
+    #[error("{reason}")]
+    InvalidChannelName { reason: ChannelNameError },
+    #[error("a channel with that name already exists")]
+    ChannelNameTaken,
+    #[error("everyone stays in General")]
+    CannotLeaveGeneral,
+    #[error("a conversation cannot be left")]
+    CannotLeaveConversation,
+    #[error("no such user")]
+    UserNotFound,
+    #[error("you cannot start a conversation with yourself")]
+    CannotMessageYourself,
+    #[error("something went wrong on the server; try again")]
+    Internal,
+}

@@ -1,0 +1,117 @@
+//! What the server sends: answers to requests, and events.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ChannelSummary, DirectoryEntry, Member, Message, ProtocolError, ReqId, Seq};
+use crate::model::{ChannelId, User, UserId};
+
+/// The answer to a successful request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reply {
+    /// The stored message (the first one, for a resend).
+    Sent {
+        message: Message,
+    },
+    History {
+        channel: ChannelId,
+        messages: Vec<Message>,
+        has_older: bool,
+    },
+    Synced {
+        channels: Vec<ChannelSummary>,
+        catch_up: Vec<CatchUp>,
+        /// The catch-up stopped at the size limit of one answer: sync again
+        /// from the cursors it leaves, for the rest. Each channel's messages
+        /// start right after its cursor, so nothing is skipped.
+        #[serde(default)]
+        more: bool,
+    },
+    Channel {
+        channel: ChannelSummary,
+    },
+    Directory {
+        channels: Vec<DirectoryEntry>,
+    },
+    Users {
+        users: Vec<User>,
+    },
+    Members {
+        channel: ChannelId,
+        members: Vec<Member>,
+        /// How many members the channel has, and how many are online.
+        total: u32,
+        online: u32,
+    },
+    /// Which of the watched users are online now.
+    Presence {
+        online: Vec<UserId>,
+    },
+    Done,
+    Pong,
+}
+
+/// The messages a client missed in one channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatchUp {
+    pub channel: ChannelId,
+    /// The messages after the cursor, oldest first.
+    pub messages: Vec<Message>,
+    /// Too many were missed: `messages` is the latest page only, and the
+    /// client should drop what it holds for this channel.
+    pub reset: bool,
+}
+
+/// What the server sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// The first frame of every connection.
+    Welcome {
+        version: u32,
+        user: User,
+    },
+    Ok {
+        req: ReqId,
+        reply: Reply,
+    },
+    /// A refused request; `req` is absent when the frame could not be read.
+    Error {
+        req: Option<ReqId>,
+        error: ProtocolError,
+    },
+    /// A new message in one of your channels.
+    Message {
+        message: Message,
+    },
+    /// You are now in this channel (you joined or created it, or someone
+    /// opened a conversation with you).
+    ChannelAdded {
+        channel: ChannelSummary,
+    },
+    /// You are no longer in this channel.
+    ChannelRemoved {
+        channel: ChannelId,
+    },
+    /// Your read marker moved (on another tab, perhaps).
+    ReadMarker {
+        channel: ChannelId,
+        seq: Seq,
+    },
+    /// The number of members of one of your channels changed.
+    MemberCount {
+        channel: ChannelId,
+        count: u32,
+    },
+    /// A watched user came online or went offline.
+    Presence {
+        user: UserId,
+        online: bool,
+    },
+    /// Someone is typing in one of your channels, or stopped.
+    Typing {
+        channel: ChannelId,
+        user: User,
+        typing: bool,
+    },
+}
