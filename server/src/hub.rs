@@ -7,26 +7,34 @@
 //! full has fallen behind, and is asked to close so that its client
 //! reconnects and catches up from the database (it is never silently
 //! skipped). Empty channel entries are removed as their last listener goes.
+//!
+//! The parts: [`outlet`] is the hub's end of one connection, [`watch`] who
+//! follows whose presence, [`versions`] which presence news is late.
 
 use std::{
     collections::{HashMap, HashSet},
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard,
+        Arc, RwLock, RwLockReadGuard, RwLockWriteGuard,
     },
 };
 
-use app::{
-    model::{ChannelId, UserId},
-    protocol::ServerMsg,
-};
-use tokio::sync::{mpsc, Notify};
+use app::model::{ChannelId, UserId};
+use tokio::sync::mpsc;
 use tower_sessions::session::Id as SessionId;
+
+mod outlet;
+mod versions;
+mod watch;
+
+pub use outlet::{CloseReason, CloseSignal};
+
+use outlet::Outlet;
+use versions::NewestVersions;
 
 use crate::{
     bus::{Event, Receiver},
-    frame::{encode, Frame},
-    store::PresenceChange,
+    frame::Frame,
 };
 
 /// Identifies a connection on this node.
@@ -34,61 +42,6 @@ pub type ConnId = u64;
 
 /// How many frames may wait for one slow connection before it is closed.
 pub const QUEUE_FRAMES: usize = 256;
-
-/// Why the hub asks a connection to close.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CloseReason {
-    /// The session was logged out: the client must sign in again.
-    SessionEnded,
-    /// The connection's queue overflowed: reconnect and catch up.
-    Lagging,
-}
-
-/// Set once by the hub, awaited by the connection task.
-#[derive(Debug, Default)]
-pub struct CloseSignal {
-    reason: OnceLock<CloseReason>,
-    notify: Notify,
-}
-
-impl CloseSignal {
-    fn close(&self, reason: CloseReason) {
-        if self.reason.set(reason).is_ok() {
-            self.notify.notify_waiters();
-        }
-    }
-
-    /// Resolves with the reason once the hub asks the connection to close.
-    pub async fn closed(&self) -> CloseReason {
-        loop {
-            // Created before the check, so a close in between still wakes it.
-            let notified = self.notify.notified();
-            if let Some(reason) = self.reason.get() {
-                return *reason;
-            }
-            notified.await;
-        }
-    }
-}
-
-/// Where the hub puts one connection's frames, and how it asks it to close
-/// (the connection task holds the other ends).
-#[derive(Debug)]
-struct Outlet {
-    frames: mpsc::Sender<Frame>,
-    close: Arc<CloseSignal>,
-}
-
-impl Outlet {
-    fn push(&self, frame: &Frame) {
-        match self.frames.try_send(frame.clone()) {
-            Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(_)) => self.close.close(CloseReason::Lagging),
-            // The task has ended and is about to unregister.
-            Err(mpsc::error::TrySendError::Closed(_)) => {}
-        }
-    }
-}
 
 /// What a connection task gets when it registers.
 pub struct Registration {
@@ -121,8 +74,6 @@ struct State {
     sessions: HashMap<SessionId, Listeners>,
     /// For each user, the connections that follow their presence.
     watchers: HashMap<UserId, Listeners>,
-    /// The newest presence version heard per user, to drop late news.
-    presence_versions: HashMap<UserId, i64>,
 }
 
 /// This node's connections; cheap to clone.
@@ -137,6 +88,7 @@ struct Inner {
     /// One lock for all the maps: fan-out takes it shared; only connecting,
     /// disconnecting and membership changes take it exclusively, briefly.
     state: RwLock<State>,
+    versions: NewestVersions,
 }
 
 impl Hub {
@@ -204,59 +156,6 @@ impl Hub {
         }
         for user in &conn.watching {
             remove_from(&mut state.watchers, user, &id);
-        }
-    }
-
-    /// Makes connection `id` follow the presence of exactly `users`.
-    pub fn watch(&self, id: ConnId, users: &[UserId]) {
-        let mut state = self.write();
-        let State {
-            conns, watchers, ..
-        } = &mut *state;
-        let Some(conn) = conns.get_mut(&id) else {
-            return;
-        };
-        let wanted: HashSet<UserId> = users.iter().copied().collect();
-        for user in conn.watching.difference(&wanted) {
-            remove_from(watchers, user, &id);
-        }
-        for user in wanted.difference(&conn.watching) {
-            watchers
-                .entry(*user)
-                .or_default()
-                .insert(id, conn.outlet.clone());
-        }
-        conn.watching = wanted;
-    }
-
-    /// Tells the watchers of a user that their presence changed, unless a
-    /// newer change was already heard.
-    pub fn presence(&self, change: PresenceChange) {
-        {
-            let mut state = self.write();
-            let newest = state
-                .presence_versions
-                .entry(change.user)
-                .or_insert(i64::MIN);
-            if change.version <= *newest {
-                return;
-            }
-            *newest = change.version;
-        }
-        let message = ServerMsg::Presence {
-            user: change.user,
-            online: change.online,
-        };
-        if let Some(frame) = encode(&message) {
-            let state = self.read();
-            for outlet in state
-                .watchers
-                .get(&change.user)
-                .into_iter()
-                .flat_map(HashMap::values)
-            {
-                outlet.push(&frame);
-            }
         }
     }
 
