@@ -7,7 +7,8 @@
 //! without JavaScript can write too; once hydrated, sending goes through the
 //! outbox and the WebSocket instead.
 
-use std::collections::HashMap;
+mod drafts;
+mod typing;
 
 use leptos::{ev, html, prelude::*, server_fn::ServerFn};
 use reactive_stores::Store;
@@ -16,18 +17,15 @@ use super::{
     link::Link,
     outbox,
     state::{Chat, ChatStoreFields},
-    time::now,
 };
+use drafts::Drafts;
+use typing::Typing;
 
 use crate::{
     error::AppError,
     model::{ChannelId, MessageText, MessageTextError},
     protocol::ClientId,
 };
-
-/// How often a typing notice is renewed while the user keeps typing, in
-/// milliseconds (notices lapse after `people::TYPING_TTL`).
-const TYPING_RENEW: f64 = 3_000.0;
 
 /// Posts a message from a plain form (no JavaScript), then goes back to the
 /// latest messages of the channel, where the new one is. The client id,
@@ -51,22 +49,8 @@ pub async fn post_message(
 pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
     let link = expect_context::<Link>();
-    let drafts = RwSignal::new(HashMap::<ChannelId, String>::new());
-    let draft =
-        move |id: ChannelId| drafts.with_untracked(|d| d.get(&id).cloned().unwrap_or_default());
-    let text = move || {
-        drafts.track();
-        draft(channel.get())
-    };
-    let set_draft = move |id: ChannelId, value: String| {
-        drafts.update(|d| {
-            if value.is_empty() {
-                d.remove(&id);
-            } else {
-                d.insert(id, value);
-            }
-        })
-    };
+    let drafts = Drafts::new();
+    let text = move || drafts.get(channel.get());
     // An error belongs to the channel it was made in and is shown only there.
     let error = RwSignal::new(None::<(ChannelId, String)>);
     let shown_error = move || {
@@ -86,52 +70,22 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
         format!("Message {}", name.unwrap_or_default())
     };
 
-    // Typing notices: renewed every few seconds while the box has text,
-    // withdrawn when it empties or the user moves to another channel.
-    let typing = StoredValue::new(None::<(ChannelId, f64)>);
-    let notify = {
-        let link = link.clone();
-        move |channel: ChannelId, is_typing: bool| {
-            let link = link.clone();
-            leptos::task::spawn_local(async move {
-                let _ = link.typing(channel, is_typing).await;
-            });
-        }
-    };
-    let on_input = {
-        let notify = notify.clone();
-        move |event: ev::Event| {
-            let value = event_target_value(&event);
-            let id = channel.get_untracked();
-            let now = now().0 as f64;
-            match (value.trim().is_empty(), typing.get_value()) {
-                (false, Some((was, since))) if was == id && now - since < TYPING_RENEW => {}
-                (false, last) => {
-                    if let Some((was, _)) = last.filter(|(was, _)| *was != id) {
-                        notify(was, false);
-                    }
-                    typing.set_value(Some((id, now)));
-                    notify(id, true);
-                }
-                (true, Some((was, _))) => {
-                    typing.set_value(None);
-                    notify(was, false);
-                }
-                (true, None) => {}
-            }
-            set_draft(id, value);
-        }
+    let typing = Typing::new(link.clone());
+    let on_input = move |event: ev::Event| {
+        let value = event_target_value(&event);
+        let id = channel.get_untracked();
+        typing.changed(id, value.trim().is_empty());
+        drafts.set(id, value);
     };
 
     let send = move || {
         let id = channel.get_untracked();
-        match MessageText::parse(&draft(id)) {
+        match MessageText::parse(&drafts.get_untracked(id)) {
             Ok(message) => {
                 outbox::send(chat, &link, id, message);
-                set_draft(id, String::new());
+                drafts.set(id, String::new());
                 error.set(None);
-                // The message itself tells the others that typing is over.
-                typing.set_value(None);
+                typing.sent();
             }
             Err(MessageTextError::Empty) => {}
             Err(reason) => error.set(Some((id, reason.to_string()))),

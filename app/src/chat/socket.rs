@@ -9,28 +9,26 @@
 //! comes back online or the tab becomes visible. A session that has ended
 //! sends the tab to the log-in page instead of retrying forever.
 
-use std::{collections::HashMap, time::Duration};
+use std::time::Duration;
 
-use futures::{
-    channel::{mpsc, oneshot},
-    FutureExt, SinkExt, StreamExt,
-};
+use futures::{channel::mpsc, FutureExt, SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message as Frame, WebSocketError};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use reactive_stores::Store;
 
+mod connection;
+
+use connection::Connection;
+
 use super::{
-    events,
     link::{Command, Link, LinkError},
-    outbox,
     people::People,
-    read_marker,
     state::{Chat, ChatStoreFields, LinkStatus},
 };
 use crate::protocol::{
-    ClientMsg, Cursor, Reply, ReqId, ServerMsg, CLOSE_SESSION_ENDED, CLOSE_VERSION,
-    PROTOCOL_VERSION, WS_PATH,
+    ClientMsg, Cursor, ReqId, ServerMsg, CLOSE_SESSION_ENDED, CLOSE_VERSION, PROTOCOL_VERSION,
+    WS_PATH,
 };
 
 /// How often the client pings.
@@ -113,108 +111,76 @@ async fn connect(
     commands: &mut mpsc::UnboundedReceiver<Command>,
     network: &mut mpsc::UnboundedReceiver<Network>,
 ) -> Ended {
-    let Ok(socket) = WebSocket::open(&socket_url()) else {
-        return Ended::Lost { was_online: false };
+    let (mut sink, mut stream) = match open().await {
+        Ok(socket) => socket.split(),
+        Err(ended) => return ended,
     };
-    let (mut sink, mut stream) = socket.split();
-    let mut waiting: HashMap<ReqId, oneshot::Sender<Result<Reply, LinkError>>> = HashMap::new();
-    let mut next_req: ReqId = 1;
-
-    // The welcome, then the sync.
-    let welcome = futures::select! {
-        frame = stream.next().fuse() => frame,
-        () = TimeoutFuture::new(millis(OPEN_TIMEOUT)).fuse() => return Ended::Lost { was_online: false },
-    };
-    match welcome.map(|frame| frame.map(parse)) {
-        Some(Ok(Some(ServerMsg::Welcome { version, .. }))) if version == PROTOCOL_VERSION => {}
-        Some(Ok(Some(ServerMsg::Welcome { .. }))) => return Ended::Outdated,
-        other => return ended_by(other.and_then(Result::err)),
+    let mut conn = Connection::new(chat, people, link.clone());
+    if sink.send(conn.sync()).await.is_err() {
+        return conn.lost();
     }
-    let mut sync_req = next_req;
-    next_req += 1;
-    if sink.send(sync(chat, sync_req)).await.is_err() {
-        return Ended::Lost { was_online: false };
-    }
-
-    let mut online = false;
     let mut heard = now();
     let mut ping = gloo_timers::future::IntervalStream::new(millis(PING_EVERY / 4)).fuse();
     let mut last_ping = now();
     let ended = loop {
-        futures::select! {
+        // What to send now, if anything.
+        let out = futures::select! {
             frame = stream.next().fuse() => {
                 heard = now();
                 match frame {
-                    Some(Ok(frame)) => match parse(frame) {
-                        Some(ServerMsg::Ok { req, reply: Reply::Synced { channels, catch_up, more } }) if req == sync_req => {
-                            let unheard = events::apply_sync(chat, channels, catch_up);
-                            if !online {
-                                online = true;
-                                chat.link().set(LinkStatus::Online);
-                                outbox::flush(chat, link);
-                            }
-                            for (channel, seq) in unheard {
-                                read_marker::send(link, channel, seq);
-                            }
-                            if more {
-                                // The rest of the catch-up, from where this one ended.
-                                sync_req = next_req;
-                                next_req += 1;
-                                if sink.send(sync(chat, sync_req)).await.is_err() {
-                                    break Ended::Lost { was_online: online };
-                                }
-                            }
-                        }
-                        Some(ServerMsg::Ok { req, reply }) => answer(&mut waiting, req, Ok(reply)),
-                        Some(ServerMsg::Error { req: Some(req), error }) => {
-                            answer(&mut waiting, req, Err(LinkError::Refused(error)));
-                        }
-                        Some(event) => events::apply(chat, people, event, viewing(chat)),
-                        None => {}
-                    },
+                    Some(Ok(frame)) => parse(frame).and_then(|message| conn.receive(message)),
                     Some(Err(error)) => break ended_by(Some(error)),
-                    None => break Ended::Lost { was_online: online },
+                    None => break conn.lost(),
                 }
             }
-            command = commands.next() => {
-                let Some(command) = command else { break Ended::Lost { was_online: online } };
-                if !online {
-                    let _ = command.reply.send(Err(LinkError::Offline));
-                    continue;
-                }
-                let req = next_req;
-                next_req += 1;
-                if sink.send(encode(&(command.build)(req))).await.is_err() {
-                    let _ = command.reply.send(Err(LinkError::Offline));
-                    break Ended::Lost { was_online: online };
-                }
-                waiting.insert(req, command.reply);
-            }
-            event = network.next() => {
-                if matches!(event, Some(Network::Offline)) {
-                    break Ended::Lost { was_online: online };
-                }
-            }
+            command = commands.next() => match command {
+                Some(command) => conn.request(command),
+                None => break conn.lost(),
+            },
+            event = network.next() => match event {
+                Some(Network::Offline) => break conn.lost(),
+                _ => None,
+            },
             _ = ping.next() => {
                 if now() - heard > millis(DEAD_AFTER) as f64 {
-                    break Ended::Lost { was_online: online };
+                    break conn.lost();
                 }
-                if now() - last_ping >= millis(PING_EVERY) as f64 {
+                let due = now() - last_ping >= millis(PING_EVERY) as f64;
+                due.then(|| {
                     last_ping = now();
-                    let req = next_req;
-                    next_req += 1;
-                    if sink.send(encode(&ClientMsg::Ping { req })).await.is_err() {
-                        break Ended::Lost { was_online: online };
-                    }
-                }
+                    conn.ping()
+                })
+            }
+        };
+        if let Some(frame) = out {
+            if sink.send(frame).await.is_err() {
+                break conn.lost();
             }
         }
     };
-    for (_, reply) in waiting.drain() {
-        let _ = reply.send(Err(LinkError::Offline));
-    }
+    conn.fail_waiting();
     let _ = sink.close().await;
     ended
+}
+
+/// Opens a socket and waits for its welcome.
+async fn open() -> Result<WebSocket, Ended> {
+    let Ok(mut socket) = WebSocket::open(&socket_url()) else {
+        return Err(Ended::Lost { was_online: false });
+    };
+    let welcome = futures::select! {
+        frame = socket.next().fuse() => frame,
+        () = TimeoutFuture::new(millis(OPEN_TIMEOUT)).fuse() => {
+            return Err(Ended::Lost { was_online: false });
+        }
+    };
+    match welcome.map(|frame| frame.map(parse)) {
+        Some(Ok(Some(ServerMsg::Welcome { version, .. }))) if version == PROTOCOL_VERSION => {
+            Ok(socket)
+        }
+        Some(Ok(Some(ServerMsg::Welcome { .. }))) => Err(Ended::Outdated),
+        other => Err(ended_by(other.and_then(Result::err))),
+    }
 }
 
 /// Waits before the next attempt, answering requests with "offline"
@@ -246,16 +212,6 @@ fn backoff(attempt: u32) -> Duration {
         .saturating_mul(2u32.saturating_pow(attempt))
         .min(BACKOFF_CAP);
     ceiling.mul_f64(0.5 + js_sys::Math::random() / 2.0)
-}
-
-fn answer(
-    waiting: &mut HashMap<ReqId, oneshot::Sender<Result<Reply, LinkError>>>,
-    req: ReqId,
-    result: Result<Reply, LinkError>,
-) {
-    if let Some(reply) = waiting.remove(&req) {
-        let _ = reply.send(result);
-    }
 }
 
 /// How a connection ended, from the error that ended it.
