@@ -42,7 +42,10 @@ use super::{
     writer::Writer,
 };
 
-use crate::{hub::CloseReason, state::AppState};
+use crate::{
+    hub::{CloseReason, Registration},
+    state::AppState,
+};
 
 /// How often the server pings; a browser answers pings by itself.
 pub const HEARTBEAT: Duration = Duration::from_secs(30);
@@ -75,34 +78,9 @@ pub async fn run<S>(
     let (sink, mut stream) = socket.split();
     let mut sink = Writer::new(sink, state.config.write_timeout());
 
-    if version.is_some_and(|v| v != PROTOCOL_VERSION) {
-        sink.close(
-            CLOSE_VERSION,
-            "protocol version not supported: reload the page",
-        )
-        .await;
+    let Some((mut registration, expiry)) = admit(&state, &user, session, version, &mut sink).await
+    else {
         return;
-    }
-    let channels = match state.store.channel_ids_of(user.id).await {
-        Ok(channels) => channels,
-        Err(error) => {
-            tracing::error!(%error, "cannot load the channels of a new connection");
-            sink.close(INTERNAL_ERROR, "server error, try again").await;
-            return;
-        }
-    };
-    // Registered before anything is sent, so that no event after this point
-    // can be missed; a client that syncs next gets everything before it.
-    let mut registration = state.hub.register(user.id, session, &channels);
-    // A log-out that ended the session before the registration closed
-    // nothing here: ask the store whether the session still stands.
-    let expiry = match session_expiry(&state, session).await {
-        Ok(expiry) => expiry,
-        Err(code) => {
-            state.hub.unregister(registration.id);
-            sink.close(code, close_reason(code)).await;
-            return;
-        }
     };
     tracing::debug!(user = %user.id, conn = registration.id, "connected");
     state.presence.connected(user.id).await;
@@ -182,19 +160,7 @@ pub async fn run<S>(
                         answering = Some(Box::pin(answer(&state, &caller, text)));
                         true
                     }
-                    Some(Ok(Message::Binary(_))) => {
-                        let error = ProtocolError::BadRequest { detail: "frames must be JSON text".into() };
-                        sink.message(&ServerMsg::Error { req: None, error }).await
-                    }
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => true,
-                    Some(Ok(Message::Close(_))) | None => false,
-                    Some(Err(error)) => {
-                        if is_too_big(&error) {
-                            let why = format!("frame too large: the limit is {MAX_FRAME_BYTES} bytes");
-                            sink.close(TOO_BIG, &why).await;
-                        }
-                        false
-                    }
+                    other => not_a_request(other, &mut sink).await,
                 };
             }
         }
@@ -207,6 +173,69 @@ pub async fn run<S>(
     caller.into_inner().stop_typing(&state);
     state.presence.disconnected(user.id).await;
     tracing::debug!(user = %user.id, conn = registration.id, "disconnected");
+}
+
+/// Checks what a new socket must have before it is served: a protocol
+/// version this server speaks and a session that still stands. Registers it
+/// with the hub, and answers its registration and when its session is next
+/// due to be checked; `None` once the socket is closed instead.
+async fn admit<W: Sink<Message> + Unpin>(
+    state: &AppState,
+    user: &User,
+    session: Option<SessionId>,
+    version: Option<u32>,
+    sink: &mut Writer<W>,
+) -> Option<(Registration, Instant)> {
+    if version.is_some_and(|v| v != PROTOCOL_VERSION) {
+        let why = "protocol version not supported: reload the page";
+        sink.close(CLOSE_VERSION, why).await;
+        return None;
+    }
+    let channels = match state.store.channel_ids_of(user.id).await {
+        Ok(channels) => channels,
+        Err(error) => {
+            tracing::error!(%error, "cannot load the channels of a new connection");
+            sink.close(INTERNAL_ERROR, "server error, try again").await;
+            return None;
+        }
+    };
+    // Registered before anything is sent, so that no event after this point
+    // can be missed; a client that syncs next gets everything before it.
+    let registration = state.hub.register(user.id, session, &channels);
+    // A log-out that ended the session before the registration closed
+    // nothing here: ask the store whether the session still stands.
+    match session_expiry(state, session).await {
+        Ok(expiry) => Some((registration, expiry)),
+        Err(code) => {
+            state.hub.unregister(registration.id);
+            sink.close(code, close_reason(code)).await;
+            None
+        }
+    }
+}
+
+/// Acts on what the client sent other than a request (text frames are
+/// requests, answered by the caller); `false` once the connection is over.
+async fn not_a_request<W: Sink<Message> + Unpin>(
+    inbound: Option<Result<Message, axum::Error>>,
+    sink: &mut Writer<W>,
+) -> bool {
+    match inbound {
+        Some(Ok(Message::Binary(_))) => {
+            let detail = "frames must be JSON text".into();
+            let error = ProtocolError::BadRequest { detail };
+            sink.message(&ServerMsg::Error { req: None, error }).await
+        }
+        Some(Ok(Message::Text(_) | Message::Ping(_) | Message::Pong(_))) => true,
+        Some(Ok(Message::Close(_))) | None => false,
+        Some(Err(error)) => {
+            if is_too_big(&error) {
+                let why = format!("frame too large: the limit is {MAX_FRAME_BYTES} bytes");
+                sink.close(TOO_BIG, &why).await;
+            }
+            false
+        }
+    }
 }
 
 /// When a connection's timer must next wake.
