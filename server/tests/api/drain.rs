@@ -21,6 +21,9 @@ use crate::{browser::Browser, common::TestServer, live::Live};
 
 const PASSWORD: &str = "correct horse battery";
 
+/// The users who write while the reader's request waits.
+const WRITERS: [&str; 3] = ["bob", "carol", "dave"];
+
 /// A store whose history waits until the test lets it through.
 struct SlowHistory {
     inner: Arc<dyn Store>,
@@ -229,11 +232,15 @@ async fn a_slow_request_never_stops_the_connection_draining_the_hub() {
         }
     })
     .await;
-    let (alice, bob) = (Browser::new(&server.base()), Browser::new(&server.base()));
+    let alice = Browser::new(&server.base());
     alice.sign_up("alice", PASSWORD).await.unwrap();
-    bob.sign_up("bob", PASSWORD).await.unwrap();
     let mut reader = Live::connect(&alice).await;
-    let mut writer = Live::connect(&bob).await;
+    let mut writers = Vec::new();
+    for name in WRITERS {
+        let browser = Browser::new(&server.base());
+        browser.sign_up(name, PASSWORD).await.unwrap();
+        writers.push(Live::connect(&browser).await);
+    }
 
     // Alice asks for history, which hangs in the store, then for a pong.
     let history = ClientMsg::History {
@@ -250,23 +257,38 @@ async fn a_slow_request_never_stops_the_connection_draining_the_hub() {
         .await;
     waiting.notified().await;
 
-    // More messages than a connection's queue holds arrive meanwhile: a
-    // connection that stopped draining would be closed as lagging.
-    let count = QUEUE_FRAMES + 50;
-    for n in 0..count {
-        writer.say(ChannelId::GENERAL, &format!("日本語 {n}")).await;
-    }
-    let mut heard = 0;
-    while heard < count {
-        match reader.event().await {
-            ServerMsg::Message { message } => {
-                assert_eq!(message.text, format!("日本語 {heard}"));
-                heard += 1;
+    // More messages than a connection's queue holds arrive meanwhile (from
+    // three writers at once, so that they share commits): a connection that
+    // stopped draining would be closed as lagging.
+    let each = QUEUE_FRAMES / WRITERS.len() + 20;
+    let sent: Vec<String> = futures::future::join_all(writers.iter_mut().zip(WRITERS).map(
+        |(writer, name)| async move {
+            let mut texts = Vec::new();
+            for n in 0..each {
+                texts.push(
+                    writer
+                        .say(ChannelId::GENERAL, &format!("{name} 日本語 {n}"))
+                        .await
+                        .text,
+                );
             }
+            texts
+        },
+    ))
+    .await
+    .concat();
+    let mut heard = Vec::new();
+    while heard.len() < sent.len() {
+        match reader.event().await {
+            ServerMsg::Message { message } => heard.push(message.text),
             ServerMsg::Ok { req, .. } => panic!("reply {req} came before the history"),
             _ => {}
         }
     }
+    heard.sort();
+    let mut sent = sent;
+    sent.sort();
+    assert_eq!(heard, sent);
 
     // Let the history through: both replies come, in the order asked.
     gate.add_permits(1);
