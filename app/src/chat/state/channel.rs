@@ -1,0 +1,189 @@
+//! The rules of one channel's state: what a summary from the server
+//! changes, and how messages, pages, pending sends and read markers merge
+//! into what the tab holds (idempotent, in any order).
+
+use super::{ChannelState, Entry, Pending};
+use crate::{
+    model::UserId,
+    protocol::{ChannelKind, ChannelSummary, ClientId, Message, Seq, MAX_UNREAD},
+};
+
+impl ChannelState {
+    pub fn from_summary(summary: ChannelSummary) -> Self {
+        Self {
+            id: summary.id,
+            kind: summary.kind,
+            members: summary.members,
+            last_seq: summary.last_seq,
+            last_read: summary.last_read,
+            unread: summary.unread,
+            loaded: false,
+            has_older: false,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Takes a fresh summary from the server, keeping the messages held.
+    /// Returns this tab's read marker if the server has not heard of it (it
+    /// was lost with the link), to be sent again.
+    pub fn refresh(&mut self, summary: ChannelSummary) -> Option<Seq> {
+        self.kind = summary.kind;
+        self.members = summary.members;
+        self.last_seq = self.last_seq.max(summary.last_seq);
+        let unheard = (summary.last_read < self.last_read).then_some(self.last_read);
+        self.last_read = self.last_read.max(summary.last_read);
+        self.unread = match unheard {
+            // The server counts from its older marker; this tab knows better
+            // when it has read everything.
+            Some(_) if self.last_read >= self.last_seq => 0,
+            _ => summary.unread,
+        };
+        unheard
+    }
+
+    /// The name the sidebar and the heading show.
+    pub fn name(&self) -> &str {
+        match &self.kind {
+            ChannelKind::Public { name } => name,
+            ChannelKind::Direct { peer } => &peer.username,
+        }
+    }
+
+    pub fn is_direct(&self) -> bool {
+        matches!(self.kind, ChannelKind::Direct { .. })
+    }
+
+    /// The seq up to which this tab holds every message, if it holds any
+    /// range at all: the cursor for catching up.
+    pub fn cursor(&self) -> Option<Seq> {
+        if !self.loaded {
+            return None;
+        }
+        let mut stored = self.entries.iter().filter_map(Entry::stored);
+        let Some(first) = stored.next() else {
+            return Some(self.last_seq);
+        };
+        let mut cursor = first.seq;
+        for message in stored {
+            if message.seq.0 != cursor.0 + 1 {
+                break;
+            }
+            cursor = message.seq;
+        }
+        Some(cursor)
+    }
+
+    /// Merges a stored message. Returns `true` if it was new to this tab.
+    /// A pending copy of it (same client id, sent by `me`) is replaced in
+    /// place of being shown twice.
+    pub fn merge(&mut self, message: Message, me: UserId) -> bool {
+        self.last_seq = self.last_seq.max(message.seq);
+        if self
+            .entries
+            .iter()
+            .filter_map(Entry::stored)
+            .any(|m| m.seq == message.seq)
+        {
+            return false;
+        }
+        if message.sender == me {
+            self.entries.retain(|entry| {
+                matches!(entry, Entry::Stored(_)) || entry.client_id() != message.client_id
+            });
+        }
+        if !self.loaded {
+            return true;
+        }
+        let at = self
+            .entries
+            .iter()
+            .position(|entry| entry.stored().is_none_or(|m| m.seq > message.seq))
+            .unwrap_or(self.entries.len());
+        self.entries.insert(at, Entry::Stored(message));
+        true
+    }
+
+    /// Counts a new message from someone else as unread, unless the reader
+    /// is looking at the channel.
+    pub fn count_unread(&mut self, message: &Message, me: UserId, viewing: bool) {
+        if message.sender != me && !viewing && message.seq > self.last_read {
+            self.unread = (self.unread + 1).min(MAX_UNREAD);
+        }
+    }
+
+    /// Sets the channel's messages to a page of the latest ones (opening it,
+    /// or a catch-up that skipped too much), keeping what is still pending.
+    pub fn load_latest(&mut self, messages: Vec<Message>, has_older: bool, me: UserId) {
+        let pending: Vec<Entry> = self
+            .entries
+            .drain(..)
+            .filter(|e| e.stored().is_none())
+            .collect();
+        self.loaded = true;
+        self.has_older = has_older;
+        for message in messages {
+            self.merge(message, me);
+        }
+        self.entries.extend(pending);
+    }
+
+    /// Adds an older page above the messages held.
+    pub fn prepend(&mut self, messages: Vec<Message>, has_older: bool, me: UserId) {
+        self.has_older = has_older;
+        for message in messages {
+            self.merge(message, me);
+        }
+    }
+
+    /// Shows a message as written and waiting for the server.
+    pub fn add_pending(&mut self, pending: Pending) {
+        self.entries.push(Entry::Pending(pending));
+    }
+
+    /// Marks a pending message as refused.
+    pub fn fail(&mut self, client_id: ClientId, reason: String) {
+        for entry in &mut self.entries {
+            if let Entry::Pending(pending) = entry {
+                if pending.client_id == client_id {
+                    *entry = Entry::Failed {
+                        pending: pending.clone(),
+                        reason,
+                    };
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Puts a refused message back to pending, for another try.
+    pub fn retry(&mut self, client_id: ClientId) -> Option<Pending> {
+        for entry in &mut self.entries {
+            if let Entry::Failed { pending, .. } = entry {
+                if pending.client_id == client_id {
+                    let pending = pending.clone();
+                    *entry = Entry::Pending(pending.clone());
+                    return Some(pending);
+                }
+            }
+        }
+        None
+    }
+
+    /// Messages waiting to be sent, oldest first.
+    pub fn pending(&self) -> impl Iterator<Item = &Pending> {
+        self.entries.iter().filter_map(|entry| match entry {
+            Entry::Pending(pending) => Some(pending),
+            _ => None,
+        })
+    }
+
+    /// Records that the user has read up to `seq`.
+    pub fn mark_read(&mut self, seq: Seq) {
+        if seq >= self.last_read {
+            self.last_read = seq;
+        }
+        if self.last_read >= self.last_seq {
+            self.unread = 0;
+        }
+    }
+}
