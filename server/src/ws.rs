@@ -10,6 +10,7 @@
 
 mod admission;
 pub mod connection;
+mod opening;
 mod requests;
 pub mod throttle;
 mod upgrade;

@@ -16,20 +16,18 @@
 //! reading is closed rather than held forever. The hub never waits for it
 //! either: it only fills the connection's bounded queue.
 //!
-//! The session the socket was opened with is checked again once the
-//! connection is registered with the hub (a log-out that ran meanwhile found
-//! nothing to close), and whenever it is due to expire; a session that has
-//! ended or expired closes the socket with [`CLOSE_SESSION_ENDED`].
+//! Before the loop, [`super::opening`] checks the protocol version and the
+//! session; the loop checks the session again whenever it is due to expire,
+//! and a session that has ended or expired closes the socket with
+//! [`CLOSE_SESSION_ENDED`].
 
 use std::time::Duration;
-
-use tower_sessions::{cookie::time::OffsetDateTime, SessionStore};
 
 use app::{
     model::User,
     protocol::{
         ClientMsg, ProtocolError, ReqId, ServerMsg, CLOSE_LAGGING, CLOSE_SESSION_ENDED,
-        CLOSE_VERSION, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+        MAX_FRAME_BYTES, PROTOCOL_VERSION,
     },
 };
 use axum::extract::ws::{Message, Utf8Bytes};
@@ -38,14 +36,12 @@ use tokio::time::Instant;
 use tower_sessions::session::Id as SessionId;
 
 use super::{
+    opening::{admit, session_expiry},
     requests::{self, Caller},
     writer::Writer,
 };
 
-use crate::{
-    hub::{CloseReason, Registration},
-    state::AppState,
-};
+use crate::{hub::CloseReason, state::AppState};
 
 /// How often the server pings; a browser answers pings by itself.
 pub const HEARTBEAT: Duration = Duration::from_secs(30);
@@ -56,11 +52,8 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
 /// Standard close codes (RFC 6455).
 const GOING_AWAY: u16 = 1001;
 const TOO_BIG: u16 = 1009;
-const INTERNAL_ERROR: u16 = 1011;
+pub(super) const INTERNAL_ERROR: u16 = 1011;
 const SERVICE_RESTART: u16 = 1012;
-
-/// The longest a session is waited on before it is checked again.
-const MAX_SESSION_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Serves one WebSocket until either side ends it.
 pub async fn run<S>(
@@ -175,45 +168,6 @@ pub async fn run<S>(
     tracing::debug!(user = %user.id, conn = registration.id, "disconnected");
 }
 
-/// Checks what a new socket must have before it is served: a protocol
-/// version this server speaks and a session that still stands. Registers it
-/// with the hub, and answers its registration and when its session is next
-/// due to be checked; `None` once the socket is closed instead.
-async fn admit<W: Sink<Message> + Unpin>(
-    state: &AppState,
-    user: &User,
-    session: Option<SessionId>,
-    version: Option<u32>,
-    sink: &mut Writer<W>,
-) -> Option<(Registration, Instant)> {
-    if version.is_some_and(|v| v != PROTOCOL_VERSION) {
-        let why = "protocol version not supported: reload the page";
-        sink.close(CLOSE_VERSION, why).await;
-        return None;
-    }
-    let channels = match state.store.channel_ids_of(user.id).await {
-        Ok(channels) => channels,
-        Err(error) => {
-            tracing::error!(%error, "cannot load the channels of a new connection");
-            sink.close(INTERNAL_ERROR, "server error, try again").await;
-            return None;
-        }
-    };
-    // Registered before anything is sent, so that no event after this point
-    // can be missed; a client that syncs next gets everything before it.
-    let registration = state.hub.register(user.id, session, &channels);
-    // A log-out that ended the session before the registration closed
-    // nothing here: ask the store whether the session still stands.
-    match session_expiry(state, session).await {
-        Ok(expiry) => Some((registration, expiry)),
-        Err(code) => {
-            state.hub.unregister(registration.id);
-            sink.close(code, close_reason(code)).await;
-            None
-        }
-    }
-}
-
 /// Acts on what the client sent other than a request (text frames are
 /// requests, answered by the caller); `false` once the connection is over.
 async fn not_a_request<W: Sink<Message> + Unpin>(
@@ -252,29 +206,8 @@ impl Timers {
     }
 }
 
-/// When the session behind a socket is next due to be checked: when it
-/// expires (at most a day ahead). `Err(close code)` if it has ended or
-/// expired, or cannot be read.
-async fn session_expiry(state: &AppState, session: Option<SessionId>) -> Result<Instant, u16> {
-    let Some(id) = session else {
-        return Ok(Instant::now() + MAX_SESSION_WAIT);
-    };
-    match state.sessions.load(&id).await {
-        Ok(Some(record)) => {
-            let left = Duration::try_from(record.expiry_date - OffsetDateTime::now_utc())
-                .unwrap_or(Duration::ZERO);
-            Ok(Instant::now() + left.min(MAX_SESSION_WAIT))
-        }
-        Ok(None) => Err(CLOSE_SESSION_ENDED),
-        Err(error) => {
-            tracing::warn!(%error, "cannot read the session of a connection");
-            Err(INTERNAL_ERROR)
-        }
-    }
-}
-
 /// What a close frame with `code` says.
-fn close_reason(code: u16) -> &'static str {
+pub(super) fn close_reason(code: u16) -> &'static str {
     match code {
         CLOSE_SESSION_ENDED => "signed out",
         CLOSE_LAGGING => "too far behind: reconnect",
