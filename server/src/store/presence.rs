@@ -36,25 +36,7 @@ impl PresenceStore for SqlStore {
         user: UserId,
         node: &str,
     ) -> Result<Option<PresenceChange>, StoreError> {
-        let mut tx = self.ephemeral.begin().await?;
-        lock_user(&mut tx, user).await?;
-        let inserted = tx
-            .sql(
-                "INSERT INTO presence (user_id, node_id, since) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(user)
-            .bind(node)
-            .bind(now_millis())
-            .execute()
-            .await?
-            == 1;
-        let change = match inserted && rows_of(&mut tx, user).await? == 1 {
-            true => Some(bump(&mut tx, user, true).await?),
-            false => None,
-        };
-        tx.commit().await?;
-        Ok(change)
+        self.change_presence(user, node, true).await
     }
 
     async fn presence_leave(
@@ -62,21 +44,7 @@ impl PresenceStore for SqlStore {
         user: UserId,
         node: &str,
     ) -> Result<Option<PresenceChange>, StoreError> {
-        let mut tx = self.ephemeral.begin().await?;
-        lock_user(&mut tx, user).await?;
-        let deleted = tx
-            .sql("DELETE FROM presence WHERE user_id = $1 AND node_id = $2")
-            .bind(user)
-            .bind(node)
-            .execute()
-            .await?
-            == 1;
-        let change = match deleted && rows_of(&mut tx, user).await? == 0 {
-            true => Some(bump(&mut tx, user, false).await?),
-            false => None,
-        };
-        tx.commit().await?;
-        Ok(change)
+        self.change_presence(user, node, false).await
     }
 
     async fn reap_nodes(
@@ -177,6 +145,43 @@ impl PresenceStore for SqlStore {
             .fetch_one()
             .await?;
         Ok(records::member_list(rows, total, online))
+    }
+}
+
+impl SqlStore {
+    /// Adds (`online`) or removes `user`'s row for `node`; the change if
+    /// that made their first row or took their last.
+    async fn change_presence(
+        &self,
+        user: UserId,
+        node: &str,
+        online: bool,
+    ) -> Result<Option<PresenceChange>, StoreError> {
+        let mut tx = self.ephemeral.begin().await?;
+        lock_user(&mut tx, user).await?;
+        let query = match online {
+            true => tx
+                .sql(
+                    "INSERT INTO presence (user_id, node_id, since) VALUES ($1, $2, $3)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(user)
+                .bind(node)
+                .bind(now_millis()),
+            false => tx
+                .sql("DELETE FROM presence WHERE user_id = $1 AND node_id = $2")
+                .bind(user)
+                .bind(node),
+        };
+        let changed = query.execute().await? == 1;
+        // Online once the first row is there; offline once the last is gone.
+        let rows_now = i64::from(online);
+        let change = match changed && rows_of(&mut tx, user).await? == rows_now {
+            true => Some(bump(&mut tx, user, online).await?),
+            false => None,
+        };
+        tx.commit().await?;
+        Ok(change)
     }
 }
 
