@@ -26,7 +26,7 @@ use tower_sessions::session::Id as SessionId;
 
 use crate::{
     frame::{encode, Frame},
-    store::{db::Tx, Announce, PresenceChange, StoreError},
+    store::{Announce, PresenceChange},
 };
 
 /// One event for the hubs.
@@ -74,7 +74,7 @@ pub trait Bus: Announce + Send + Sync + 'static {
     fn publish(&self, event: Event);
 
     /// New messages, once the transaction that stored them has committed.
-    fn committed(&self, messages: &[Message]);
+    fn committed(&self, messages: &[&Message]);
 
     /// Sends `message` to every connection listening to `channel`.
     fn to_channel(&self, channel: ChannelId, message: &ServerMsg) {
@@ -110,16 +110,15 @@ impl Bus for LocalBus {
 
     /// One node writes one batch at a time, so announcing after the commit
     /// keeps seq order, and never announces what was not stored.
-    fn committed(&self, messages: &[Message]) {
-        for event in messages.iter().filter_map(Event::new_message) {
+    fn committed(&self, messages: &[&Message]) {
+        for event in messages
+            .iter()
+            .filter_map(|message| Event::new_message(message))
+        {
             self.hub.receive(event);
         }
     }
 }
 
-#[async_trait::async_trait]
-impl Announce for LocalBus {
-    async fn in_transaction(&self, _: &mut Tx<'_>, _: &[Message]) -> Result<(), StoreError> {
-        Ok(())
-    }
-}
+/// Nothing to write inside the transaction: [`Bus::committed`] announces.
+impl Announce for LocalBus {}

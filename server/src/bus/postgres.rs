@@ -84,7 +84,7 @@ impl Bus for PgBus {
     }
 
     /// Every node, this one included, hears of them from its listener.
-    fn committed(&self, _: &[Message]) {}
+    fn committed(&self, _: &[&Message]) {}
 }
 
 #[async_trait::async_trait]
@@ -94,14 +94,14 @@ impl Announce for PgBus {
     async fn in_transaction(
         &self,
         tx: &mut Tx<'_>,
-        messages: &[Message],
+        messages: &[&Message],
     ) -> Result<(), StoreError> {
         let Some(conn) = tx.postgres() else {
             return Ok(());
         };
         let events: Vec<WireEvent> = messages
             .iter()
-            .filter_map(Event::new_message)
+            .filter_map(|message| Event::new_message(message))
             .map(|event| WireEvent::from(&event))
             .collect();
         Ok(notify(conn, None, &events).await?)

@@ -69,7 +69,7 @@ async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn
                 let new: Vec<_> = results
                     .iter()
                     .filter_map(|result| match result {
-                        Ok(Stored::New(message)) => Some(message.clone()),
+                        Ok(Stored::New(message)) => Some(message),
                         _ => None,
                     })
                     .collect();

@@ -50,16 +50,20 @@ impl MessageStore for SqlStore {
 
         let mut tx = self.db.begin().await?;
         let mut results: Vec<Option<Inserted>> = (0..batch.len()).map(|_| None).collect();
-        let mut new = Vec::new();
-        for i in order {
+        for &i in &order {
             let stored = isolation
                 .run(&mut tx, async |tx| insert_one(tx, &batch[i]).await)
                 .await?;
-            if let Ok(Stored::New(message)) = &stored {
-                new.push(message.clone());
-            }
             results[i] = Some(stored);
         }
+        // The new messages, in the order they were stored.
+        let new: Vec<&Message> = order
+            .iter()
+            .filter_map(|&i| match &results[i] {
+                Some(Ok(Stored::New(message))) => Some(message),
+                _ => None,
+            })
+            .collect();
         announce.in_transaction(&mut tx, &new).await?;
         tx.commit().await?;
         Ok(results.into_iter().flatten().collect())
