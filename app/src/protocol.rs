@@ -1,7 +1,10 @@
 //! The WebSocket protocol: the only thing both sides of the wire must agree
 //! on.
 //!
-//! Frames are JSON text, one message each, tagged by `"type"`. The client
+//! Frames are JSON text, one message each. A [`ClientMsg`] names its kind in
+//! a `"type"` field; a [`ServerMsg`] is an object with one key, its kind,
+//! around its fields (`{"message":{…}}`), which the browser decodes without
+//! buffering (see `server.rs`). The client
 //! sends [`ClientMsg`]s; every request carries a [`ReqId`] and gets exactly one
 //! answer, [`ServerMsg::Ok`] or [`ServerMsg::Error`]. The server also pushes
 //! events ([`ServerMsg::Message`], …) that can all be recomputed from the
@@ -25,7 +28,7 @@ pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -100,19 +103,34 @@ mod tests {
     }
 
     #[test]
-    fn errors_carry_a_code() {
+    fn server_messages_are_tagged_from_outside() {
         let msg = ServerMsg::Error {
             req: Some(3),
             error: ProtocolError::NotMember,
         };
+        let json = serde_json::to_string(&msg).unwrap();
+        assert_eq!(json, r#"{"error":{"req":3,"error":"not_member"}}"#);
+        assert_eq!(serde_json::from_str::<ServerMsg>(&json).unwrap(), msg);
+
+        let msg = ServerMsg::Ok {
+            req: 4,
+            reply: Reply::Pong,
+        };
+        let json = serde_json::to_string(&msg).unwrap();
+        assert_eq!(json, r#"{"ok":{"req":4,"reply":"pong"}}"#);
+        assert_eq!(serde_json::from_str::<ServerMsg>(&json).unwrap(), msg);
+
+        let error = ProtocolError::RateLimited {
+            retry_after_ms: 250,
+        };
         assert_eq!(
-            serde_json::to_string(&msg).unwrap(),
-            r#"{"type":"error","req":3,"error":{"code":"not_member"}}"#
+            serde_json::to_string(&error).unwrap(),
+            r#"{"rate_limited":{"retry_after_ms":250}}"#
         );
     }
 
     #[test]
-    fn a_channel_summary_flattens_its_kind() {
+    fn a_channel_summary_carries_its_kind() {
         let summary = ChannelSummary {
             id: ChannelId(2),
             kind: ChannelKind::Public {
@@ -124,8 +142,7 @@ mod tests {
             members: 4,
         };
         let json = serde_json::to_value(&summary).unwrap();
-        assert_eq!(json["kind"], "public");
-        assert_eq!(json["name"], "rust");
+        assert_eq!(json["kind"]["public"]["name"], "rust");
         assert_eq!(
             serde_json::from_value::<ChannelSummary>(json).unwrap(),
             summary

@@ -203,7 +203,8 @@ pub mod persist {
     fn load(me: UserId) -> Vec<Saved> {
         storage()
             .and_then(|storage| storage.get_item(&key(me)).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok())
+            // From bytes, like the socket's frames (see socket.rs).
+            .and_then(|json| serde_json::from_slice(json.as_bytes()).ok())
             .unwrap_or_default()
     }
 

@@ -240,7 +240,10 @@ fn sync(chat: Store<Chat>, req: ReqId) -> Frame {
 
 fn parse(frame: Frame) -> Option<ServerMsg> {
     match frame {
-        Frame::Text(text) => serde_json::from_str(&text).ok(),
+        // From bytes, as the server functions read their answers: the
+        // messages and channels in a frame share those decoders (the
+        // WebAssembly holds one per type and reader).
+        Frame::Text(text) => serde_json::from_slice(text.as_bytes()).ok(),
         Frame::Bytes(_) => None,
     }
 }

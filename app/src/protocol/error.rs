@@ -6,7 +6,9 @@ use crate::model::{ChannelNameError, MessageTextError};
 
 /// Why a request was refused; each says what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "code", rename_all = "snake_case")]
+// Tagged from outside like every server message (see `server.rs`): a code
+// with no details is a plain string, `"not_member"`.
+#[serde(rename_all = "snake_case")]
 pub enum ProtocolError {
     #[error("the request could not be read: {detail}")]
     BadRequest { detail: String },

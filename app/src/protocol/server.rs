@@ -1,4 +1,10 @@
 //! What the server sends: answers to requests, and events.
+//!
+//! Every enum here is tagged from outside, `{"message":{…}}`, not by a field
+//! inside (`{"type":"message",…}`): the browser decodes these, and serde reads
+//! an outer tag straight into the variant, where a tag inside makes it buffer
+//! the whole object first and compiles that buffering into the WebAssembly
+//! for every type (docs/performance.md has the bytes).
 
 use serde::{Deserialize, Serialize};
 
@@ -7,7 +13,7 @@ use crate::model::{ChannelId, User, UserId};
 
 /// The answer to a successful request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Reply {
     /// The stored message (the first one, for a resend).
     Sent {
@@ -64,7 +70,7 @@ pub struct CatchUp {
 
 /// What the server sends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ServerMsg {
     /// The first frame of every connection.
     Welcome {

@@ -73,7 +73,7 @@ pub struct Message {
 
 /// What kind of channel, with what the sidebar shows for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ChannelKind {
     /// A public channel anyone can find and join.
     Public { name: String },
@@ -85,7 +85,6 @@ pub enum ChannelKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelSummary {
     pub id: ChannelId,
-    #[serde(flatten)]
     pub kind: ChannelKind,
     /// The seq of the newest message.
     pub last_seq: Seq,
