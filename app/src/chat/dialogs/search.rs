@@ -4,7 +4,15 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-use crate::chat::link::{Link, LinkError};
+use crate::chat::{
+    link::{Link, LinkError},
+    time::sleep,
+};
+
+/// How long typing must pause before the query is sent: a search per
+/// keystroke would spend a fast typist's request allowance (the server's
+/// `--rate-browse` and `--rate-find-users`) within one word.
+const PAUSE_MS: u32 = 150;
 
 /// The results of a live search and its last error.
 #[derive(Clone, Copy)]
@@ -15,8 +23,8 @@ pub struct Search<T: Send + Sync + 'static> {
 }
 
 impl<T: Send + Sync + 'static> Search<T> {
-    /// Calls `fetch` whenever the dialog is open and the query changes; the
-    /// answer to the latest query wins.
+    /// Calls `fetch` whenever the dialog is open and the query changes and
+    /// typing pauses; the answer to the latest query wins.
     pub fn new<F>(link: Link, open: RwSignal<bool>, fetch: fn(Link, String) -> F) -> Self
     where
         F: Future<Output = Result<Vec<T>, LinkError>> + 'static,
@@ -36,6 +44,12 @@ impl<T: Send + Sync + 'static> Search<T> {
             latest.set_value(this);
             let link = link.clone();
             leptos::task::spawn_local(async move {
+                if !query.is_empty() {
+                    sleep(PAUSE_MS).await;
+                    if latest.get_value() != this {
+                        return;
+                    }
+                }
                 let answer = fetch(link, query).await;
                 if latest.get_value() != this {
                     return;
