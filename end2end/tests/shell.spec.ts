@@ -36,6 +36,42 @@ test("the page hydrates: the theme toggle works once the WebAssembly runs", asyn
   expect(errors).toEqual([]);
 });
 
+test("before hydration, buttons that need the WebAssembly look not ready; then they work", async ({
+  page: signUpPage,
+  context,
+}) => {
+  await signUp(signUpPage, uniqueName("early"));
+  await signUpPage.close();
+  // A page of its own, whose WebAssembly is held back (as on a slow phone)
+  // until it has been looked at.
+  const page = await context.newPage();
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let asked = false;
+  await page.route(/\.wasm$/, async (route) => {
+    asked = true;
+    await held;
+    await route.continue();
+  });
+  await page.goto("/", { waitUntil: "commit" });
+  const newChannel = page.getByRole("button", { name: "New channel" });
+  await expect(newChannel).toBeVisible();
+  await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
+  const look = (button: typeof newChannel) =>
+    button.evaluate((b) => ({ opacity: getComputedStyle(b).opacity, cursor: getComputedStyle(b).cursor }));
+  expect(await look(newChannel)).toEqual({ opacity: "0.45", cursor: "progress" });
+  // Sending works without the WebAssembly (a plain form), so it looks ready.
+  const send = page.getByRole("button", { name: "Send" });
+  expect((await look(send)).opacity).toBe("1");
+
+  expect(asked).toBe(true);
+  release();
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  expect(await look(newChannel)).toEqual({ opacity: "1", cursor: "pointer" });
+  await newChannel.click();
+  await expect(page.getByRole("dialog", { name: "New channel" })).toBeVisible();
+});
+
 test("an unknown address shows the 404 page", async ({ page }) => {
   const response = await page.goto("/no/such/page");
   expect(response?.status()).toBe(404);
