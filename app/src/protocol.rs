@@ -104,21 +104,25 @@ mod tests {
 
     #[test]
     fn server_messages_are_tagged_from_outside() {
-        let msg = ServerMsg::Error {
-            req: Some(3),
-            error: ProtocolError::NotMember,
+        let on_the_wire = |msg: ServerMsg, expected: &str| {
+            let json = serde_json::to_string(&msg).unwrap();
+            assert_eq!(json, expected);
+            assert_eq!(serde_json::from_str::<ServerMsg>(&json).unwrap(), msg);
         };
-        let json = serde_json::to_string(&msg).unwrap();
-        assert_eq!(json, r#"{"error":{"req":3,"error":"not_member"}}"#);
-        assert_eq!(serde_json::from_str::<ServerMsg>(&json).unwrap(), msg);
-
-        let msg = ServerMsg::Ok {
-            req: 4,
-            reply: Reply::Pong,
-        };
-        let json = serde_json::to_string(&msg).unwrap();
-        assert_eq!(json, r#"{"ok":{"req":4,"reply":"pong"}}"#);
-        assert_eq!(serde_json::from_str::<ServerMsg>(&json).unwrap(), msg);
+        on_the_wire(
+            ServerMsg::Error {
+                req: Some(3),
+                error: ProtocolError::NotMember,
+            },
+            r#"{"error":{"req":3,"error":"not_member"}}"#,
+        );
+        on_the_wire(
+            ServerMsg::Ok {
+                req: 4,
+                reply: Reply::Pong,
+            },
+            r#"{"ok":{"req":4,"reply":"pong"}}"#,
+        );
 
         let error = ProtocolError::RateLimited {
             retry_after_ms: 250,
