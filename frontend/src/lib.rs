@@ -8,6 +8,10 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Debug builds print a panic to the console. The release build cannot:
+    // it aborts at the panic itself (`panic=immediate-abort`, see
+    // scripts/wasm-toolchain.sh), so a hook there would be dead weight.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
 }
