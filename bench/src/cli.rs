@@ -18,15 +18,17 @@ pub struct Options {
     /// The scenario; each sets defaults that the options below override.
     #[arg(value_enum)]
     pub scenario: Scenario,
-    /// The server's base URL.
-    #[arg(long, default_value = "http://127.0.0.1:3000")]
-    pub url: url::Url,
+    /// The server's base URL; several (comma-separated) are nodes of one
+    /// cluster, and the clients are spread over them in turn.
+    #[arg(long, value_delimiter = ',', default_value = "http://127.0.0.1:3000")]
+    pub url: Vec<url::Url>,
     /// The sessions file written by `banter seed`.
     #[arg(long, default_value = "sessions.txt")]
     pub sessions: PathBuf,
-    /// The server's process id, to sample its memory and CPU.
-    #[arg(long)]
-    pub pid: Option<u32>,
+    /// The server's process id, to sample its memory and CPU; several
+    /// (comma-separated, one per node) are added up.
+    #[arg(long, value_delimiter = ',')]
+    pub pid: Vec<u32>,
     /// How many clients connect (default: the scenario's).
     #[arg(long)]
     pub clients: Option<usize>,
@@ -45,9 +47,9 @@ pub struct Options {
     /// Spread client sockets over this many loopback source addresses
     /// (127.0.0.1, 127.0.0.2, …): each has its own ~28,000 ephemeral ports,
     /// and a previous run's closed sockets hold theirs for a minute. The
-    /// server admits at most 1,000 sockets per address by default, so 16
-    /// addresses carry the 15,000 of the idle scenario.
-    #[arg(long, default_value_t = 16)]
+    /// server admits at most 1,000 sockets per address by default, so 20
+    /// addresses carry the 19,000 of the crowd scenario.
+    #[arg(long, default_value_t = 20)]
     pub source_ips: u8,
 
     /// Where to write the report as JSON.
@@ -69,6 +71,10 @@ pub enum Scenario {
     Writes,
     /// Every client connects at once; time until all are online.
     Storm,
+    /// As many idle clients as the open-file limit allows (19,000 of
+    /// 20,000), all in General, then one message a second to all of them:
+    /// memory per connection, and how long until the last one has it.
+    Crowd,
 }
 
 /// A scenario's parameters, defaults filled in.
@@ -94,6 +100,7 @@ impl Options {
             Scenario::BigRoom => (5_000, 20, 20, 30, 512, true),
             Scenario::Writes => (200, 200, 2_000, 30, 200, false),
             Scenario::Storm => (5_000, 0, 0, 0, 0, true),
+            Scenario::Crowd => (19_000, 1, 1, 5, 512, true),
         };
         Plan {
             scenario: self.scenario,

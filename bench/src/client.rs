@@ -112,15 +112,21 @@ pub async fn connect(url: &url::Url, session: &Session, source: u8) -> Result<Cl
     }
 }
 
-/// The send time a load message carries: `"<micros since start> …"`.
-fn sent_at(text: &str) -> Option<u64> {
-    text.split(' ').next()?.parse().ok()
+/// The send time a load message carries, and the node it was sent to:
+/// `"<micros since start> <node> …"`.
+fn sent_at(text: &str) -> (Option<u64>, Option<usize>) {
+    let mut fields = text.split(' ');
+    let at = fields.next().and_then(|at| at.parse().ok());
+    let node = fields.next().and_then(|node| node.parse().ok());
+    (at, node)
 }
 
 /// Reads frames until `until`, counting messages and acknowledgements of
-/// this client's sends. `clock` is the time the run started.
+/// this client's sends. `clock` is the time the run started; `node` the
+/// node this client is connected to.
 pub async fn read(
     mut stream: futures::stream::SplitStream<Socket>,
+    node: usize,
     clock: Instant,
     until: Instant,
 ) -> ClientStats {
@@ -136,12 +142,14 @@ pub async fn read(
         };
         match frame {
             ServerMsg::Message { message: m } => {
-                stats.message(m.channel.0, m.seq.0, micros(sent_at(&m.text)));
+                let (at, from) = sent_at(&m.text);
+                let cross_node = from.is_some_and(|from| from != node);
+                stats.message(m.channel.0, m.seq.0, micros(at), cross_node);
             }
             ServerMsg::Ok {
                 reply: Reply::Sent { message: m },
                 ..
-            } => stats.acknowledged(m.channel.0, micros(sent_at(&m.text))),
+            } => stats.acknowledged(m.channel.0, micros(sent_at(&m.text).0)),
             ServerMsg::Error { .. } => stats.refused += 1,
             _ => {}
         }
@@ -150,10 +158,11 @@ pub async fn read(
 }
 
 /// Sends to `channel` every `every` from `start` until `until`; the text
-/// carries the send time. Returns how many were sent.
+/// carries the send time and this client's node. Returns how many were sent.
 pub async fn send(
     mut sink: Sink,
     channel: i64,
+    node: usize,
     clock: Instant,
     start: Instant,
     every: Duration,
@@ -172,7 +181,7 @@ pub async fn send(
             req: sent,
             channel: ChannelId(channel),
             client_id: ClientId(uuid::Uuid::new_v4()),
-            text: format!("{at} load message"),
+            text: format!("{at} {node} load message"),
         };
         let Ok(frame) = serde_json::to_string(&request) else {
             return sent;
@@ -200,7 +209,8 @@ mod tests {
 
     #[test]
     fn reads_the_send_time_of_a_load_message() {
-        assert_eq!(sent_at("12345 load message"), Some(12345));
-        assert_eq!(sent_at("hello"), None);
+        assert_eq!(sent_at("12345 1 load message"), (Some(12345), Some(1)));
+        assert_eq!(sent_at("12345"), (Some(12345), None));
+        assert_eq!(sent_at("hello"), (None, None));
     }
 }

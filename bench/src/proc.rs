@@ -10,16 +10,32 @@ pub struct Sample {
     /// User plus system CPU time consumed so far.
     #[serde(serialize_with = "as_secs")]
     pub cpu: Duration,
+    /// The part of `cpu` spent in the process's own code (the rest is the
+    /// kernel's, on its behalf: sockets, mostly).
+    #[serde(serialize_with = "as_secs")]
+    pub user: Duration,
 }
 
 fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(d.as_secs_f64())
 }
 
-/// Reads `pid`'s resident memory and CPU time; `None` without a pid or
-/// when the process is gone.
-pub fn sample(pid: Option<u32>) -> Option<Sample> {
-    let pid = pid?;
+/// The resident memory and CPU time of `pids` added up; `None` without a
+/// pid or when one of them is gone.
+pub fn sample(pids: &[u32]) -> Option<Sample> {
+    let mut total: Option<Sample> = None;
+    for pid in pids {
+        let one = sample_one(*pid)?;
+        let sum = total.get_or_insert_with(Sample::default);
+        sum.rss_kib += one.rss_kib;
+        sum.cpu += one.cpu;
+        sum.user += one.user;
+    }
+    total
+}
+
+/// Reads one process's resident memory and CPU time.
+fn sample_one(pid: u32) -> Option<Sample> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let rss_kib = status
         .lines()
@@ -31,10 +47,12 @@ pub fn sample(pid: Option<u32>) -> Option<Sample> {
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     // utime and stime are fields 14 and 15 of the line, 12 and 13 here, in
     // clock ticks of 1/100 s (USER_HZ, which Linux fixes at 100).
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
     Some(Sample {
         rss_kib,
-        cpu: Duration::from_millis(ticks * 10),
+        cpu: Duration::from_millis((user + system) * 10),
+        user: Duration::from_millis(user * 10),
     })
 }
 
@@ -42,7 +60,11 @@ pub fn sample(pid: Option<u32>) -> Option<Sample> {
 mod tests {
     #[test]
     fn reads_this_process() {
-        let sample = super::sample(Some(std::process::id())).expect("a sample");
-        assert!(sample.rss_kib > 0);
+        let me = std::process::id();
+        let one = super::sample(&[me]).expect("a sample");
+        assert!(one.rss_kib > 0);
+        let twice = super::sample(&[me, me]).expect("a sample");
+        assert!(twice.rss_kib >= 2 * one.rss_kib - one.rss_kib / 2);
+        assert!(super::sample(&[]).is_none());
     }
 }

@@ -21,6 +21,8 @@ pub struct Report {
     pub rss_per_connection_kib: Option<f64>,
     /// Server CPU time per delivered message, while sending.
     pub cpu_per_delivery_us: Option<f64>,
+    /// The part of it in the server's own code (the rest is in the kernel).
+    pub user_cpu_per_delivery_us: Option<f64>,
     /// Server CPU use while sending, in cores.
     pub cpu_cores: Option<f64>,
     pub samples: Samples,
@@ -45,9 +47,16 @@ impl Report {
             }
             _ => None,
         };
-        let cpu = match (samples.before_sending, samples.after_sending) {
-            (Some(before), Some(after)) => Some(after.cpu.saturating_sub(before.cpu)),
-            _ => None,
+        let (cpu, user) = match (samples.before_sending, samples.after_sending) {
+            (Some(before), Some(after)) => (
+                Some(after.cpu.saturating_sub(before.cpu)),
+                Some(after.user.saturating_sub(before.user)),
+            ),
+            _ => (None, None),
+        };
+        let per_delivery = |cpu: Option<Duration>| {
+            cpu.filter(|_| tally.delivered > 0)
+                .map(|cpu| cpu.as_secs_f64() * 1e6 / tally.delivered as f64)
         };
         let report = Self {
             plan: plan.clone(),
@@ -57,9 +66,8 @@ impl Report {
             connect_latency,
             deliveries_per_sec: tally.delivered as f64 / sending.as_secs_f64().max(1e-9),
             rss_per_connection_kib,
-            cpu_per_delivery_us: cpu
-                .filter(|_| tally.delivered > 0)
-                .map(|cpu| cpu.as_secs_f64() * 1e6 / tally.delivered as f64),
+            cpu_per_delivery_us: per_delivery(cpu),
+            user_cpu_per_delivery_us: per_delivery(user),
             cpu_cores: cpu.map(|cpu| cpu.as_secs_f64() / sending.as_secs_f64().max(1e-9)),
             tally,
             samples,
@@ -113,24 +121,24 @@ impl Report {
                 format!("{} / {} / {}", t.lost, t.duplicated, t.out_of_order),
             ),
             ("deliveries / s", format!("{:.0}", self.deliveries_per_sec)),
+            ("latency p50 / p95 / p99 / max", percentiles(&t.latency)),
             (
-                "latency p50 / p95 / p99 / max",
-                format!(
-                    "{:.1} / {:.1} / {:.1} / {:.1} ms",
-                    t.latency.p50_ms, t.latency.p95_ms, t.latency.p99_ms, t.latency.max_ms
-                ),
+                "cross-node p50 / p95 / p99 / max",
+                match t.cross_node_latency.count {
+                    0 => "n/a (one node)".to_owned(),
+                    _ => percentiles(&t.cross_node_latency),
+                },
             ),
+            ("ack p50 / p95 / p99 / max", percentiles(&t.ack_latency)),
             (
-                "ack p50 / p95 / p99 / max",
-                format!(
-                    "{:.1} / {:.1} / {:.1} / {:.1} ms",
-                    t.ack_latency.p50_ms,
-                    t.ack_latency.p95_ms,
-                    t.ack_latency.p99_ms,
-                    t.ack_latency.max_ms
-                ),
+                "server CPU / delivery",
+                match (self.cpu_per_delivery_us, self.user_cpu_per_delivery_us) {
+                    (Some(all), Some(user)) => {
+                        format!("{all:.2} µs (user {user:.2}, kernel {:.2})", all - user)
+                    }
+                    _ => "n/a".to_owned(),
+                },
             ),
-            ("server CPU / delivery", opt(self.cpu_per_delivery_us, "µs")),
             ("server CPU while sending", opt(self.cpu_cores, "cores")),
             (
                 "server RSS idle / connected / end",
@@ -154,6 +162,14 @@ impl Report {
     }
 }
 
+/// Latency percentiles as a table cell.
+fn percentiles(p: &Percentiles) -> String {
+    format!(
+        "{:.1} / {:.1} / {:.1} / {:.1} ms",
+        p.p50_ms, p.p95_ms, p.p99_ms, p.max_ms
+    )
+}
+
 /// Server readings at the points of a run.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Samples {
@@ -175,6 +191,9 @@ pub struct Tally {
     pub duplicated: u64,
     pub out_of_order: u64,
     pub latency: Percentiles,
+    /// The latency of messages received through another node than the one
+    /// they were sent to (only with several nodes).
+    pub cross_node_latency: Percentiles,
     pub ack_latency: Percentiles,
 }
 
@@ -182,7 +201,7 @@ impl Tally {
     pub fn of(stats: &[ClientStats], listeners: &HashMap<i64, u64>) -> Self {
         let mut acked_per_channel: HashMap<i64, u64> = HashMap::new();
         let mut tally = Tally::default();
-        let (mut latencies, mut acks) = (Vec::new(), Vec::new());
+        let (mut latencies, mut cross_node, mut acks) = (Vec::new(), Vec::new(), Vec::new());
         for client in stats {
             for (channel, n) in &client.acked {
                 *acked_per_channel.entry(*channel).or_default() += n;
@@ -192,6 +211,7 @@ impl Tally {
             tally.out_of_order += client.out_of_order;
             tally.refused += client.refused;
             latencies.extend_from_slice(&client.latencies);
+            cross_node.extend_from_slice(&client.cross_node_latencies);
             acks.extend_from_slice(&client.acks);
         }
         tally.acked = acked_per_channel.values().sum();
@@ -201,6 +221,7 @@ impl Tally {
             .sum();
         tally.lost = tally.expected.saturating_sub(tally.delivered);
         tally.latency = Percentiles::of(latencies);
+        tally.cross_node_latency = Percentiles::of(cross_node);
         tally.ack_latency = Percentiles::of(acks);
         tally
     }

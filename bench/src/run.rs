@@ -50,9 +50,10 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
         ));
     }
 
-    let idle = proc::sample(options.pid);
+    let idle = proc::sample(&options.pid);
     eprintln!("connecting {} clients…", plan.clients);
     let connect_started = StdInstant::now();
+    let nodes = options.url.len().max(1);
     let clients = connect_all(&options.url, &sessions, &plan, options.source_ips.max(1)).await?;
     let connect_elapsed = connect_started.elapsed();
     let connect_times = Percentiles::of(
@@ -61,7 +62,7 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
             .map(|c| u32::try_from(c.connect_time.as_micros()).unwrap_or(u32::MAX))
             .collect(),
     );
-    let connected = proc::sample(options.pid);
+    let connected = proc::sample(&options.pid);
     eprintln!("connected in {connect_elapsed:.2?}");
 
     // Who listens where: every client is in General and in its channel.
@@ -89,14 +90,21 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
     } else {
         start + sending
     };
-    let before_sending = proc::sample(options.pid);
+    let before_sending = proc::sample(&options.pid);
 
     let every = Duration::from_secs_f64(plan.senders.max(1) as f64 / f64::from(plan.rate.max(1)));
     let mut readers = Vec::with_capacity(clients.len());
     let mut senders = Vec::new();
     for (index, (client, session)) in clients.into_iter().zip(&sessions).enumerate() {
         let (sink, stream) = client.socket.split();
-        readers.push(tokio::spawn(client::read(stream, clock, stop_reading)));
+        // Clients were spread over the nodes in turn.
+        let node = index % nodes;
+        readers.push(tokio::spawn(client::read(
+            stream,
+            node,
+            clock,
+            stop_reading,
+        )));
         if index < plan.senders {
             let channel = if plan.general {
                 app::model::ChannelId::GENERAL.0
@@ -108,6 +116,7 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
             senders.push(tokio::spawn(client::send(
                 sink,
                 channel,
+                node,
                 clock,
                 start + offset,
                 every,
@@ -134,12 +143,12 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
     for sender in senders {
         sent += sender.await.unwrap_or(0);
     }
-    let after_sending = proc::sample(options.pid);
+    let after_sending = proc::sample(&options.pid);
     let mut stats = Vec::with_capacity(readers.len());
     for reader in readers {
         stats.push(reader.await.unwrap_or_default());
     }
-    let end = proc::sample(options.pid);
+    let end = proc::sample(&options.pid);
 
     Ok(Report::new(
         &plan,
@@ -159,9 +168,10 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
     ))
 }
 
-/// Connects every client, at most `plan.connect_concurrency` at once.
+/// Connects every client, at most `plan.connect_concurrency` at once, the
+/// `i`-th to the `i % urls.len()`-th node.
 async fn connect_all(
-    url: &url::Url,
+    urls: &[url::Url],
     sessions: &[Session],
     plan: &Plan,
     source_ips: u8,
@@ -175,7 +185,8 @@ async fn connect_all(
         .iter()
         .enumerate()
         .map(|(index, session)| {
-            let (gate, url, session) = (gate.clone(), url.clone(), session.clone());
+            let url = urls[index % urls.len()].clone();
+            let (gate, session) = (gate.clone(), session.clone());
             let source = u8::try_from(index % usize::from(source_ips)).unwrap_or(0);
             tokio::spawn(async move {
                 let _permit = gate.acquire_owned().await.map_err(|e| e.to_string())?;

@@ -52,6 +52,8 @@ pub struct ClientStats {
     pub out_of_order: u64,
     /// Send-to-receipt latencies, in microseconds.
     pub latencies: Vec<u32>,
+    /// Those of messages sent through another node than this client's.
+    pub cross_node_latencies: Vec<u32>,
     /// Send-to-acknowledgement latencies of this client's own sends.
     pub acks: Vec<u32>,
     /// This client's sends acknowledged, per channel.
@@ -61,8 +63,14 @@ pub struct ClientStats {
 }
 
 impl ClientStats {
-    /// A message arrived.
-    pub fn message(&mut self, channel: i64, seq: i64, latency_micros: Option<u32>) {
+    /// A message arrived; `cross_node` if it was sent through another node.
+    pub fn message(
+        &mut self,
+        channel: i64,
+        seq: i64,
+        latency_micros: Option<u32>,
+        cross_node: bool,
+    ) {
         match self.seen.entry(channel).or_default().record(seq) {
             None => self.duplicated += 1,
             Some(out_of_order) => {
@@ -70,6 +78,9 @@ impl ClientStats {
                 self.out_of_order += u64::from(out_of_order);
                 if let Some(latency) = latency_micros {
                     self.latencies.push(latency);
+                    if cross_node {
+                        self.cross_node_latencies.push(latency);
+                    }
                 }
             }
         }
@@ -122,14 +133,16 @@ mod tests {
     fn counts_duplicates_and_reordering() {
         let mut stats = ClientStats::default();
         for seq in [10, 11, 13, 12, 12, 14, 5] {
-            stats.message(1, seq, Some(1000));
+            stats.message(1, seq, Some(1000), seq == 13);
         }
         assert_eq!(stats.delivered[&1], 6);
         assert_eq!(stats.duplicated, 1);
         assert_eq!(stats.out_of_order, 2, "12 after 13, and 5");
-        stats.message(1, 200, None);
-        stats.message(1, 200, None);
+        stats.message(1, 200, None, false);
+        stats.message(1, 200, None, false);
         assert_eq!(stats.duplicated, 2);
+        assert_eq!(stats.latencies.len(), 6);
+        assert_eq!(stats.cross_node_latencies, [1000]);
     }
 
     #[test]
