@@ -300,7 +300,7 @@ mod tests {
     const RUST: ChannelId = ChannelId(2);
 
     fn frame(text: &'static str) -> Frame {
-        Frame::from_static(text)
+        Frame::from(text)
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod opening;
 mod requests;
 pub mod throttle;
 mod upgrade;
+mod woken;
 mod writer;
 
 pub use admission::Admission;

@@ -1,9 +1,14 @@
 //! The hub's end of one connection: a bounded queue of frames it never
 //! waits on, and a signal to close that the connection's task awaits.
 
-use std::sync::{Arc, OnceLock};
+use std::{
+    future::Future,
+    sync::{Arc, OnceLock},
+    task::Poll,
+};
 
-use tokio::sync::{mpsc, Notify};
+use futures::task::AtomicWaker;
+use tokio::sync::mpsc;
 
 use crate::frame::Frame;
 
@@ -16,30 +21,34 @@ pub enum CloseReason {
     Lagging,
 }
 
-/// Set once by the hub, awaited by the connection task.
+/// Set once by the hub, awaited by the connection task (and only by it: it
+/// wakes one waiter, which keeps waiting as cheap as an atomic load).
 #[derive(Debug, Default)]
 pub struct CloseSignal {
     pub(super) reason: OnceLock<CloseReason>,
-    notify: Notify,
+    waker: AtomicWaker,
 }
 
 impl CloseSignal {
     pub(super) fn close(&self, reason: CloseReason) {
         if self.reason.set(reason).is_ok() {
-            self.notify.notify_waiters();
+            self.waker.wake();
         }
     }
 
     /// Resolves with the reason once the hub asks the connection to close.
-    pub async fn closed(&self) -> CloseReason {
-        loop {
-            // Created before the check, so a close in between still wakes it.
-            let notified = self.notify.notified();
+    pub fn closed(&self) -> impl Future<Output = CloseReason> + '_ {
+        std::future::poll_fn(|cx| {
             if let Some(reason) = self.reason.get() {
-                return *reason;
+                return Poll::Ready(*reason);
             }
-            notified.await;
-        }
+            self.waker.register(cx.waker());
+            // Checked again: a close in between has woken no one.
+            match self.reason.get() {
+                Some(reason) => Poll::Ready(*reason),
+                None => Poll::Pending,
+            }
+        })
     }
 }
 

@@ -38,6 +38,7 @@ use tower_sessions::session::Id as SessionId;
 use super::{
     opening::{admit, session_expiry},
     requests::{self, Caller},
+    woken::Woken,
     writer::Writer,
 };
 
@@ -68,7 +69,10 @@ pub async fn run<S>(
         + Send
         + 'static,
 {
-    let (sink, mut stream) = socket.split();
+    let (sink, stream) = socket.split();
+    // Read only when the socket has something: most wakes bring the hub's
+    // frames, not the client's.
+    let mut stream = Woken::new(stream);
     let mut sink = Writer::new(sink, state.config.write_timeout());
 
     let Some((mut registration, expiry)) = admit(&state, &user, session, version, &mut sink).await
@@ -100,9 +104,17 @@ pub async fn run<S>(
     // an idle connection's task then keeps no room for a request's state.
     let mut answering: Option<BoxFuture<'_, ServerMsg>> = None;
 
+    // Made once: each holds its place among the waiters, so waiting again
+    // after every frame costs next to nothing.
+    let closed = registration.close.closed();
+    tokio::pin!(closed);
+    let shutdown = state.shutdown.cancelled();
+    tokio::pin!(shutdown);
+    let mut shutdown = Woken::new(shutdown);
+
     while open {
         tokio::select! {
-            reason = registration.close.closed() => {
+            reason = &mut closed => {
                 let code = match reason {
                     CloseReason::SessionEnded => CLOSE_SESSION_ENDED,
                     CloseReason::Lagging => {
@@ -113,9 +125,27 @@ pub async fn run<S>(
                 sink.close(code, close_reason(code)).await;
                 break;
             }
-            () = state.shutdown.cancelled() => {
+            () = &mut shutdown => {
                 sink.close(SERVICE_RESTART, "server restarting").await;
                 break;
+            }
+            frame = registration.frames.recv() => match frame {
+                Some(frame) => open = sink.frames(frame, &mut registration.frames).await,
+                None => break,
+            },
+            Some(reply) = next_answer(&mut answering) => {
+                answering = None;
+                open = sink.message(&reply).await;
+            }
+            inbound = stream.next(), if answering.is_none() => {
+                last_heard = Instant::now();
+                open = match inbound {
+                    Some(Ok(Message::Text(text))) => {
+                        answering = Some(Box::pin(answer(&state, &caller, text)));
+                        true
+                    }
+                    other => not_a_request(other, &mut sink).await,
+                };
             }
             () = &mut timer => {
                 let now = Instant::now();
@@ -137,24 +167,6 @@ pub async fn run<S>(
                     timers.ping = now + HEARTBEAT;
                 }
                 timer.as_mut().reset(timers.next());
-            }
-            frame = registration.frames.recv() => match frame {
-                Some(frame) => open = sink.write(Message::Text(frame)).await,
-                None => break,
-            },
-            Some(reply) = next_answer(&mut answering) => {
-                answering = None;
-                open = sink.message(&reply).await;
-            }
-            inbound = stream.next(), if answering.is_none() => {
-                last_heard = Instant::now();
-                open = match inbound {
-                    Some(Ok(Message::Text(text))) => {
-                        answering = Some(Box::pin(answer(&state, &caller, text)));
-                        true
-                    }
-                    other => not_a_request(other, &mut sink).await,
-                };
             }
         }
     }
