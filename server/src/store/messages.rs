@@ -114,10 +114,11 @@ impl MessageStore for SqlStore {
 }
 
 /// Stores one message inside the batch's transaction.
+///
+/// Two statements in the usual case. A resend of a message already stored
+/// (the same client id) is rare, so it is not looked for up front: the
+/// insert's conflict finds it, and the counter is given back.
 async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, StoreError> {
-    if let Some(existing) = by_client_id(tx, message).await? {
-        return Ok(Stored::Existing(existing));
-    }
     // Bump the channel's counter, only if the sender is a member; the row
     // stays locked until commit.
     let seq: Option<Seq> = tx
@@ -132,7 +133,12 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         .scalar_optional()
         .await?;
     let Some(seq) = seq else {
-        return Ok(Stored::NotMember);
+        // A resend of what they sent while still a member is answered with
+        // that message, as it was stored.
+        return Ok(match by_client_id(tx, message).await? {
+            Some(existing) => Stored::Existing(existing),
+            None => Stored::NotMember,
+        });
     };
     let at = now_millis();
     let id: Option<MessageId> = tx
@@ -151,9 +157,9 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         .scalar_optional()
         .await?;
     let Some(id) = id else {
-        // The same send reached another node, which committed it while this
-        // transaction waited: give the seq back (the row is still locked)
-        // and answer with that message.
+        // Sent before (a resend after a lost answer, or the same send on
+        // another node, committed while this transaction waited): give the
+        // seq back (the row is still locked) and answer with that message.
         tx.sql("UPDATE channels SET last_seq = last_seq - 1 WHERE id = $1")
             .bind(message.channel)
             .execute()

@@ -118,6 +118,42 @@ async fn a_resend_with_the_same_client_id_is_stored_once() {
 }
 
 #[tokio::test]
+async fn a_resend_after_leaving_is_answered_with_what_was_stored() {
+    let server = TestServer::start().await;
+    let (_, mut alice) = user(&server, "alice").await;
+    let rust = create(&mut alice, "rust").await;
+    let client_id = ClientId(uuid::Uuid::new_v4());
+    let send = |req| ClientMsg::Send {
+        req,
+        channel: rust,
+        client_id,
+        text: "Привет, 日本語 🦀".into(),
+    };
+    let first = alice.request(send).await.unwrap();
+    alice
+        .request(|req| ClientMsg::LeaveChannel { req, channel: rust })
+        .await
+        .unwrap();
+
+    // The answer was lost and the outbox sends again, now from outside.
+    assert_eq!(alice.request(send).await.unwrap(), first);
+    let other = alice
+        .request(|req| ClientMsg::Send {
+            req,
+            channel: rust,
+            client_id: ClientId(uuid::Uuid::new_v4()),
+            text: "new".into(),
+        })
+        .await;
+    assert_eq!(
+        other,
+        Err(ProtocolError::NotMember),
+        "a new send is refused"
+    );
+    assert_eq!(server.count("messages").await, 1);
+}
+
+#[tokio::test]
 async fn history_pages_by_seq_at_the_boundaries() {
     let server = TestServer::start().await;
     let (_, mut alice) = user(&server, "alice").await;
