@@ -37,10 +37,15 @@ impl From<&'static str> for Frame {
     }
 }
 
-/// Serialises a server message into a frame.
+/// Serialises a server message into a frame, to share.
 pub fn encode(message: &ServerMsg) -> Option<Frame> {
+    encode_text(message).map(|text| Frame(Arc::new(text)))
+}
+
+/// Serialises a server message for one socket only (an answer, say).
+pub fn encode_text(message: &ServerMsg) -> Option<Utf8Bytes> {
     match serde_json::to_string(message) {
-        Ok(json) => Some(Frame::from(json)),
+        Ok(json) => Some(Utf8Bytes::from(json)),
         Err(error) => {
             // Unreachable for Banter's types, which have no non-string keys.
             tracing::error!(%error, "cannot serialise a server message");

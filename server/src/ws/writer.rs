@@ -20,7 +20,7 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures::{Sink, SinkExt};
 use tokio::sync::mpsc;
 
-use crate::frame::{encode, Frame};
+use crate::frame::{encode_text, Frame};
 
 /// At most this many queued frames go out in one flush, so that one batch
 /// stays well inside the socket's send buffer and the write deadline.
@@ -61,8 +61,8 @@ impl<S: Sink<Message> + Unpin> Writer<S> {
 
     /// Sends one server message; `false` once the socket is gone or stuck.
     pub async fn message(&mut self, message: &ServerMsg) -> bool {
-        match encode(message) {
-            Some(frame) => self.write(Message::Text(frame.text())).await,
+        match encode_text(message) {
+            Some(text) => self.write(Message::Text(text)).await,
             None => true,
         }
     }
