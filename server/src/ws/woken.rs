@@ -29,7 +29,6 @@ pub struct Woken<S> {
 }
 
 /// Set by the inner stream's waker; wakes the task that polls [`Woken`].
-#[derive(Default)]
 struct Signal {
     woken: AtomicBool,
     task: AtomicWaker,
@@ -48,9 +47,11 @@ impl Wake for Signal {
 
 impl<S> Woken<S> {
     pub fn new(inner: S) -> Self {
-        let signal = Arc::new(Signal::default());
-        // Not polled yet: it must be, once.
-        signal.woken.store(true, Ordering::Relaxed);
+        let signal = Arc::new(Signal {
+            // Not polled yet: it must be, once.
+            woken: AtomicBool::new(true),
+            task: AtomicWaker::new(),
+        });
         let waker = Waker::from(signal.clone());
         Self {
             inner,
@@ -58,9 +59,7 @@ impl<S> Woken<S> {
             waker,
         }
     }
-}
 
-impl<S> Woken<S> {
     /// Polls `inner` with `poll` if it woke since it was last pending.
     fn poll_inner<T>(
         &mut self,
