@@ -86,6 +86,13 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
             .map(|c| c.name().to_owned())
             .unwrap_or_default()
     };
+    // The server reads the title once more after the render, for the page's
+    // head, when this route's values may already be disposed: it gets the
+    // name as it is now.
+    #[cfg(feature = "ssr")]
+    let title = name();
+    #[cfg(not(feature = "ssr"))]
+    let title = name;
     let members = move || state().members().try_get().unwrap_or(0);
     let direct = move || state().try_read().is_some_and(|c| c.is_direct());
     let leavable = move || channel.get() != ChannelId::GENERAL && !direct();
@@ -106,7 +113,7 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
     };
 
     view! {
-        <Title text=name />
+        <Title text=title />
         <header class="channel-header">
             <MenuButton />
             <span class="channel-icon" aria-hidden="true">{move || if direct() { "@" } else { "#" }}</span>

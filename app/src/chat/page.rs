@@ -98,10 +98,12 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     provide_context(Drawer::default());
     provide_time_zone();
 
-    let link_state = move || match chat.link().get() {
-        LinkStatus::Connecting => "connecting",
-        LinkStatus::Online => "online",
-        LinkStatus::Reconnecting => "reconnecting",
+    // Read by the server once more after the render (for the `<html>` tag),
+    // when the store may already be disposed: then it is "connecting".
+    let link_state = move || match chat.link().try_get() {
+        None | Some(LinkStatus::Connecting) => "connecting",
+        Some(LinkStatus::Online) => "online",
+        Some(LinkStatus::Reconnecting) => "reconnecting",
     };
 
     view! {

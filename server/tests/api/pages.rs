@@ -103,3 +103,35 @@ async fn a_form_post_sends_once_and_goes_back_to_the_latest() {
         "the error goes back to the page: {back}"
     );
 }
+
+/// Pages rendered side by side (as a busy server renders them) all arrive
+/// whole, titled with their channel. The server reads a page's title once
+/// more after rendering it, and that read used to find the channel already
+/// disposed now and then, which dropped the connection mid-answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_rendered_at_once_all_arrive_whole_and_titled() {
+    use futures::StreamExt;
+
+    let server = TestServer::start().await;
+    let mut readers = Vec::new();
+    for name in ["ann", "bo", "cy", "dee"] {
+        let browser = Browser::new(&server.base());
+        browser.sign_up(name, PASSWORD).await.unwrap();
+        readers.push(browser);
+    }
+    let readers = &readers;
+    let pages = futures::stream::iter(0..400)
+        .map(|i| async move {
+            let response = readers[i % readers.len()].get("/c/1").await;
+            let status = response.status();
+            (status, response.text().await.ok())
+        })
+        .buffer_unordered(16)
+        .collect::<Vec<_>>()
+        .await;
+    for (status, html) in pages {
+        assert_eq!(status, StatusCode::OK);
+        let html = html.expect("a whole page");
+        assert!(html.contains("<title>General · Banter</title>"), "{html}");
+    }
+}
