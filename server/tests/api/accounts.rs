@@ -465,6 +465,41 @@ async fn using_a_session_on_the_day_it_was_renewed_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_session_used_on_a_later_day_is_renewed_with_a_fresh_cookie() {
+    use tower_sessions::{cookie::time::Duration, session::Id, SessionStore};
+
+    let server = TestServer::start().await;
+    let browser = Browser::new(&server.base());
+    browser.sign_up("alice", PASSWORD).await.unwrap();
+    let id: Id = browser
+        .session_cookie()
+        .expect("signed in")
+        .parse()
+        .expect("a session id");
+    // As the record stands after its last renewal two days ago.
+    let sessions = &server.state.sessions;
+    let mut record = sessions.load(&id).await.unwrap().expect("stored");
+    let today = record.data["renewed"].as_i64().expect("a day");
+    record.data.insert("renewed".into(), (today - 2).into());
+    record.expiry_date -= Duration::days(2);
+    sessions.save(&record).await.unwrap();
+
+    let page = browser.get("/").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.headers().get(header::SET_COOKIE).is_some(),
+        "the cookie is sent again with a fresh Max-Age"
+    );
+    let renewed = sessions.load(&id).await.unwrap().expect("still stored");
+    assert!(
+        renewed.expiry_date > record.expiry_date,
+        "expiry pushed back"
+    );
+    assert!(renewed.data["renewed"].as_i64() >= Some(today));
+    assert_eq!(browser.me().await.map(|me| me.username), Ok("alice".into()));
+}
+
+#[tokio::test]
 async fn a_username_that_looks_like_another_is_refused() {
     let server = TestServer::start().await;
     Browser::new(&server.base())
