@@ -17,7 +17,6 @@ use super::{
     channel_view::ChannelView,
     link::Link,
     link_status::LinkBanner,
-    load_chat,
     people::People,
     sidebar::{Drawer, Sidebar},
     state::{Chat, ChatStoreFields, LinkStatus},
@@ -45,7 +44,7 @@ pub fn ChatShell() -> impl IntoView {
             .and_then(|s| s.parse().ok())
             .map(Seq),
     );
-    let snapshot = Resource::new(|| (), move |()| load_chat(channel, before));
+    let snapshot = Resource::new(|| (), move |()| snapshot(channel, before));
 
     view! {
         <Suspense fallback=|| view! { <div class="chat-layout"></div> }>
@@ -57,6 +56,32 @@ pub fn ChatShell() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The shell's data, read on the server while it renders the page.
+#[cfg(feature = "ssr")]
+async fn snapshot(channel: ChannelId, before: Option<Seq>) -> Result<ChatSnapshot, AppError> {
+    super::load_chat(channel, before).await
+}
+
+/// In the browser the shell's data always comes with the page it hydrates,
+/// so this runs only when the router mounts the shell itself (a link into
+/// the chat from another page): then the page is loaded from the server.
+/// Fetching the data here instead would take a second decoder of it, and the
+/// server function's client, into the WebAssembly.
+#[cfg(not(feature = "ssr"))]
+async fn snapshot(channel: ChannelId, before: Option<Seq>) -> Result<ChatSnapshot, AppError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let page = match before {
+            Some(Seq(before)) => format!("/c/{channel}?before={before}"),
+            None => format!("/c/{channel}"),
+        };
+        let _ = window().location().set_href(&page);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (channel, before);
+    std::future::pending().await
 }
 
 /// The open channel of a `/c/:id` (or `/`) route.

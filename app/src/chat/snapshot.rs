@@ -1,7 +1,7 @@
-//! The chat page's data for its first paint, loaded by a server function so
-//! that the server renders the sidebar and the open channel's messages into
-//! the HTML and the browser hydrates from the same data without fetching it
-//! again.
+//! The chat page's data for its first paint. The server loads it while it
+//! renders the page, so the sidebar and the open channel's messages are in
+//! the HTML, and the browser hydrates from the same data without fetching it
+//! again. It is also a server function, for clients other than the page.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
