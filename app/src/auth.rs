@@ -1,14 +1,15 @@
 //! Accounts: the sign-up and log-in pages and the log-out button, each with
 //! the server function its form posts to.
 //!
-//! The forms are plain `<form method="post">` elements underneath, so they
-//! work before the WebAssembly has loaded (the server answers with a redirect);
-//! once hydrated they submit without a page reload.
+//! The forms are plain `<form method="post">` elements, so they work the same
+//! before, after and without the WebAssembly: the server answers with a
+//! redirect, onward or back to the form (see `refused`).
 
 mod fields;
 mod login;
 mod logout;
 mod me;
+mod refused;
 mod signup;
 
 pub use login::{LogIn, LoginPage};
@@ -31,9 +32,11 @@ pub fn safe_next(next: Option<&str>) -> String {
     same_site_path(next.unwrap_or_default()).unwrap_or_else(|| "/".to_owned())
 }
 
+/// A stand-in origin for reading paths as a browser would: only whether a
+/// path leaves it matters.
+const SITE: &str = "http://banter.invalid/";
+
 fn same_site_path(next: &str) -> Option<String> {
-    /// A stand-in origin: only whether `next` leaves it matters.
-    const SITE: &str = "http://banter.invalid/";
     if !next.starts_with('/') || next.contains(|c: char| c.is_control() || c == '\\') {
         return None;
     }

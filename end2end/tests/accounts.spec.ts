@@ -33,6 +33,9 @@ test("a wrong password shows the error", async ({ page, browser, baseURL }) => {
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page.getByRole("alert")).toHaveText("invalid username or password");
+  // Only the password is to be typed again, and the address is tidied.
+  await expect(page.getByLabel("Username")).toHaveValue(name);
+  await expect(page.getByLabel("Password")).toHaveValue("");
   await expect(page).toHaveURL("/login");
 });
 

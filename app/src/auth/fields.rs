@@ -31,6 +31,9 @@ pub fn TextField(
     autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = 256)] max_length: usize,
+    /// What the field holds when the page loads.
+    #[prop(default = None)]
+    value: Option<String>,
 ) -> impl IntoView {
     let hint_id = hint.map(|_| format!("{name}-hint"));
     view! {
@@ -42,6 +45,7 @@ pub fn TextField(
                 type=kind
                 autocomplete=autocomplete
                 maxlength=max_length
+                value=value
                 required
                 aria-describedby=hint_id.clone()
             />
@@ -52,12 +56,8 @@ pub fn TextField(
 
 /// The error of the last submission, announced to screen readers.
 #[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        error
-            .get()
-            .map(|error| view! { <p class="form-error" role="alert">{error.to_string()}</p> })
-    }
+pub fn FormError(error: Option<AppError>) -> impl IntoView {
+    error.map(|error| view! { <p class="form-error" role="alert">{error.to_string()}</p> })
 }
 
 /// The page the visitor was sent away from, carried through the forms so they

@@ -1,9 +1,12 @@
 //! `/login` and the `log_in` server function.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
-use super::fields::{next_param, next_query, AuthCard, FormError, TextField};
+use super::{
+    fields::{next_param, next_query, AuthCard, FormError, TextField},
+    refused::{refused, Refused},
+};
 use crate::error::AppError;
 
 /// Signs in with a username and password, then redirects to `next`.
@@ -14,7 +17,10 @@ pub async fn log_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     let (backend, request) = crate::backend::request_context()?;
-    backend.log_in(&request, &username, &password).await?;
+    if let Err(error) = backend.log_in(&request, &username, &password).await {
+        super::refused::send_back::<LogIn>(&request, &username, &error);
+        return Err(error);
+    }
     leptos_axum::redirect(&super::safe_next(next.as_deref()));
     Ok(())
 }
@@ -22,17 +28,25 @@ pub async fn log_in(
 /// The log-in page.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = ServerAction::<LogIn>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let (error, username) = match refused::<LogIn>() {
+        Some(Refused { error, username }) => (Some(error), username),
+        None => (None, None),
+    };
     let next = next_param();
     let signup_href = format!("/signup{}", next_query(next.as_deref()));
 
     view! {
         <Title text="Log in" />
         <AuthCard title="Log in">
-            <ActionForm action attr:class="auth-form">
+            <form method="post" action=LogIn::url() class="auth-form">
                 <input type="hidden" name="next" value=next />
-                <TextField label="Username" name="username" autocomplete="username" max_length=64 />
+                <TextField
+                    label="Username"
+                    name="username"
+                    autocomplete="username"
+                    max_length=64
+                    value=username
+                />
                 <TextField
                     label="Password"
                     name="password"
@@ -40,10 +54,8 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password"
                 />
                 <FormError error />
-                <button type="submit" class="button primary" disabled=action.pending()>
-                    "Log in"
-                </button>
-            </ActionForm>
+                <button type="submit" class="button primary">"Log in"</button>
+            </form>
             <p class="auth-switch">
                 "New to Banter? " <a href=signup_href>"Create an account"</a>
             </p>

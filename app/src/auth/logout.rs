@@ -1,6 +1,6 @@
 //! The "Log out" button and the `log_out` server function.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::error::AppError;
 
@@ -16,10 +16,9 @@ pub async fn log_out() -> Result<(), AppError> {
 /// A form with one button, so that logging out works without JavaScript too.
 #[component]
 pub fn LogoutButton() -> impl IntoView {
-    let action = ServerAction::<LogOut>::new();
     view! {
-        <ActionForm action attr:class="logout-form">
+        <form method="post" action=LogOut::url() class="logout-form">
             <button type="submit" class="button subtle">"Log out"</button>
-        </ActionForm>
+        </form>
     }
 }

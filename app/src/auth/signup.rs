@@ -1,9 +1,12 @@
 //! `/signup` and the `sign_up` server function.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
-use super::fields::{next_param, next_query, AuthCard, FormError, TextField};
+use super::{
+    fields::{next_param, next_query, AuthCard, FormError, TextField},
+    refused::{refused, Refused},
+};
 use crate::error::AppError;
 
 /// Creates an account, signs it in, then redirects to `next`.
@@ -15,10 +18,16 @@ pub async fn sign_up(
 ) -> Result<(), AppError> {
     use crate::model::{Password, Username};
 
-    let username = Username::parse(&username)?;
-    let password = Password::parse(password)?;
     let (backend, request) = crate::backend::request_context()?;
-    backend.sign_up(&request, username, password).await?;
+    let signed_up = match (Username::parse(&username), Password::parse(password)) {
+        (Ok(name), Ok(password)) => backend.sign_up(&request, name, password).await,
+        (Err(error), _) => Err(error.into()),
+        (_, Err(error)) => Err(error.into()),
+    };
+    if let Err(error) = signed_up {
+        super::refused::send_back::<SignUp>(&request, &username, &error);
+        return Err(error);
+    }
     leptos_axum::redirect(&super::safe_next(next.as_deref()));
     Ok(())
 }
@@ -26,15 +35,17 @@ pub async fn sign_up(
 /// The sign-up page.
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let (error, username) = match refused::<SignUp>() {
+        Some(Refused { error, username }) => (Some(error), username),
+        None => (None, None),
+    };
     let next = next_param();
     let login_href = format!("/login{}", next_query(next.as_deref()));
 
     view! {
         <Title text="Sign up" />
         <AuthCard title="Create your account">
-            <ActionForm action attr:class="auth-form">
+            <form method="post" action=SignUp::url() class="auth-form">
                 <input type="hidden" name="next" value=next />
                 <TextField
                     label="Username"
@@ -42,6 +53,7 @@ pub fn SignupPage() -> impl IntoView {
                     autocomplete="username"
                     hint="2–32 letters, digits, _, - or ."
                     max_length=64
+                    value=username
                 />
                 <TextField
                     label="Password"
@@ -51,10 +63,8 @@ pub fn SignupPage() -> impl IntoView {
                     hint="At least 8 characters."
                 />
                 <FormError error />
-                <button type="submit" class="button primary" disabled=action.pending()>
-                    "Sign up"
-                </button>
-            </ActionForm>
+                <button type="submit" class="button primary">"Sign up"</button>
+            </form>
             <p class="auth-switch">
                 "Already have an account? " <a href=login_href>"Log in"</a>
             </p>

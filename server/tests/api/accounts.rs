@@ -386,29 +386,50 @@ async fn forms_work_without_javascript() {
     assert_eq!(location(&response), "/c/1");
     assert_eq!(browser.me().await.unwrap().username, "alice");
 
-    // A refused form goes back to its page, with the error for the page to show.
+    // A refused form goes back to its page (keeping where to go next), with
+    // the error for the page to show and the username to fill in again.
     let other = Browser::new(&server.base());
     let response = other
         .post_form(
             "login",
-            &[("username", "alice"), ("password", "wrong password")],
-            "/login",
+            &[
+                ("username", "alice"),
+                ("password", "wrong password"),
+                ("next", "/c/1"),
+            ],
+            "/login?next=%2Fc%2F1",
         )
         .await;
     let back = location(&response);
-    assert!(back.starts_with(&server.url("/login?")), "{back}");
+    assert!(
+        back.starts_with("/login?next=%2Fc%2F1&username=alice&"),
+        "{back}"
+    );
     assert!(back.contains("__err="), "{back}");
-    let page = other
-        .get(back.trim_start_matches(&server.base()))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = other.get(&back).await.text().await.unwrap();
     assert!(
         page.contains("invalid username or password"),
         "the error is rendered"
     );
     assert!(page.contains(r#"role="alert""#));
+    assert!(page.contains(r#"value="alice""#), "the username is kept");
+    assert!(!page.contains("wrong password"), "the password is not");
+
+    // The way back stays on this site, whatever the Referer says.
+    let response = other
+        .http
+        .post(server.url("/api/signup"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "https://evil.example/signup?x=1")
+        .form(&[("username", "日本語"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let back = location(&response);
+    assert!(back.starts_with("/signup?x=1&username=%E6%97%A5"), "{back}");
+    let page = other.get(&back).await.text().await.unwrap();
+    assert!(page.contains(&AppError::from(UsernameError::BadCharacter).to_string()));
+    assert!(page.contains(r#"value="日本語""#), "{page}");
 
     let response = browser.post_form("logout", &[], "/").await;
     assert_eq!(location(&response), "/login");
