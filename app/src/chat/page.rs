@@ -19,6 +19,7 @@ use super::{
     link_status::LinkBanner,
     people::People,
     sidebar::{Drawer, Sidebar},
+    snapshot::SnapshotCodec,
     state::{Chat, ChatStoreFields, LinkStatus},
     time::provide_time_zone,
     ChatSnapshot,
@@ -44,7 +45,8 @@ pub fn ChatShell() -> impl IntoView {
             .and_then(|s| s.parse().ok())
             .map(Seq),
     );
-    let snapshot = Resource::new(|| (), move |()| snapshot(channel, before));
+    let snapshot: Resource<_, SnapshotCodec> =
+        Resource::new_with_options(|| (), move |()| snapshot(channel, before), false);
 
     view! {
         <Suspense fallback=|| view! { <div class="chat-layout"></div> }>

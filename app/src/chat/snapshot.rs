@@ -39,3 +39,76 @@ pub async fn load_chat(channel: ChannelId, before: Option<Seq>) -> Result<ChatSn
     let (backend, request) = crate::backend::request_context()?;
     backend.chat_snapshot(&request, channel, before).await
 }
+
+/// How the snapshot travels in the page, from the server's render to the
+/// browser's hydration: JSON, read with the same reader (from bytes) as the
+/// socket's messages. serde_json's reader from a string would give every
+/// type in the snapshot a second decoder in the WebAssembly.
+pub struct SnapshotCodec;
+
+impl<T: Serialize> leptos::server::codee::Encoder<T> for SnapshotCodec {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(value: &T) -> Result<String, serde_json::Error> {
+        serde_json::to_string(value)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> leptos::server::codee::Decoder<T> for SnapshotCodec {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(json: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(json.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use leptos::server::codee::{Decoder, Encoder};
+
+    use super::*;
+    use crate::{
+        model::UserId,
+        protocol::{ClientId, Message, MessageId, Millis},
+    };
+
+    #[test]
+    fn the_snapshot_codec_reads_back_what_it_wrote() {
+        let me = User {
+            id: UserId(7),
+            username: "sakura".into(),
+        };
+        let message = |seq: i64, text: &str| Message {
+            id: MessageId(seq),
+            channel: ChannelId::GENERAL,
+            seq: Seq(seq),
+            sender: me.id,
+            sender_name: me.username.clone(),
+            client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
+            text: text.into(),
+            at: Millis(1_795_341_600_000 + seq),
+        };
+        let snapshot: Result<ChatSnapshot, AppError> = Ok(ChatSnapshot {
+            me: me.clone(),
+            channels: Vec::new(),
+            open: Some(OpenChannel {
+                id: ChannelId::GENERAL,
+                messages: vec![
+                    message(1, "日本語"),
+                    message(2, "Привет, \"мир\"\n"),
+                    message(3, "مرحبا 🦀 </script>"),
+                ],
+                has_older: true,
+            }),
+        });
+        let json = SnapshotCodec::encode(&snapshot).unwrap();
+        let read: Result<ChatSnapshot, AppError> = SnapshotCodec::decode(&json).unwrap();
+        assert_eq!(read, snapshot);
+        let refused: Result<ChatSnapshot, AppError> = Err(AppError::NotSignedIn);
+        let json = SnapshotCodec::encode(&refused).unwrap();
+        let read: Result<ChatSnapshot, AppError> = SnapshotCodec::decode(&json).unwrap();
+        assert_eq!(read, refused);
+    }
+}
