@@ -24,6 +24,18 @@ pub enum Command {
     /// Fills the database with users, channels and signed-in sessions for
     /// load tests, and writes the session cookies to a file.
     Seed(SeedArgs),
+    /// Copies the SQLite database, consistent as of one instant, to a new
+    /// file, while Banter serves or not, and checks the copy.
+    Backup {
+        /// Where to write the copy (it must not exist).
+        file: PathBuf,
+    },
+    /// Puts a backup in place of the SQLite database (Banter must not be
+    /// serving it); the database it replaces is kept beside it.
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
 }
 
 /// What to seed.

@@ -22,6 +22,8 @@ pub enum StartError {
     Presence(String),
     #[error("invalid Leptos configuration: {0}")]
     Leptos(String),
+    #[error("cannot lock the database: {0}")]
+    Lock(#[from] crate::backup::BackupError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,

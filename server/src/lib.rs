@@ -35,6 +35,7 @@ pub mod accept;
 pub mod assets;
 pub mod auth;
 pub mod backend;
+pub mod backup;
 pub mod bus;
 pub mod chat;
 pub mod config;
@@ -218,6 +219,9 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
 
     let leptos = leptos_options()?;
     let addr = config.addr.unwrap_or(leptos.site_addr);
+    // Held while serving: no restore, and no second server, on this SQLite
+    // database meanwhile.
+    let _lock = backup::DatabaseLock::take(&config)?;
     let state = AppState::open(config, leptos).await?;
     let listener = accept::listen(addr).map_err(|source| StartError::Listen { addr, source })?;
 

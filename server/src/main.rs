@@ -1,4 +1,5 @@
-//! The `banter` binary: reads its command line and serves (or seeds).
+//! The `banter` binary: reads its command line and serves (or seeds, backs
+//! up or restores).
 
 use clap::Parser;
 use server::config::{Cli, Command};
@@ -17,6 +18,14 @@ async fn main() -> std::process::ExitCode {
         None => server::serve(cli.config).await.map_err(|e| e.to_string()),
         Some(Command::Seed(args)) => server::seed::seed(cli.config, args)
             .await
+            .map_err(|e| e.to_string()),
+        Some(Command::Backup { file }) => server::backup::backup(&cli.config, file)
+            .await
+            .map(|counts| println!("backed up to {}: {}", file.display(), counts))
+            .map_err(|e| e.to_string()),
+        Some(Command::Restore { file }) => server::backup::restore(&cli.config, file)
+            .await
+            .map(|restored| println!("{restored}"))
             .map_err(|e| e.to_string()),
     };
     match result {

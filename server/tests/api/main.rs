@@ -5,6 +5,7 @@
 //! One test binary with a module per feature, so the suite links once.
 
 mod accounts;
+mod backup;
 mod browser;
 mod chaos;
 mod chat;
