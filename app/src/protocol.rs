@@ -49,6 +49,9 @@ pub const FIRST_PAGE: u32 = 50;
 /// The path of the WebSocket endpoint.
 pub const WS_PATH: &str = "/ws";
 
+/// The WebSocket close code for "the server is restarting: reconnect now"
+/// (to another node, if there is one); RFC 6455's "service restart".
+pub const CLOSE_RESTART: u16 = 1012;
 /// The WebSocket close code for "your session has ended: sign in again".
 pub const CLOSE_SESSION_ENDED: u16 = 4001;
 /// The WebSocket close code for "you fell too far behind: reconnect and sync".

@@ -170,6 +170,13 @@ pub struct Config {
     /// answered with 408, in milliseconds.
     #[arg(long, env = "BANTER_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     pub request_timeout_ms: u64,
+
+    /// How long a graceful shutdown (SIGTERM, Ctrl-C) may take, in
+    /// milliseconds: it stops accepting, closes every WebSocket with 1012
+    /// (clients reconnect at once), lets requests finish, then exits; past
+    /// this it exits anyway.
+    #[arg(long, env = "BANTER_SHUTDOWN_TIMEOUT_MS", default_value_t = 10_000)]
+    pub shutdown_timeout_ms: u64,
 }
 
 impl Config {
@@ -223,6 +230,11 @@ impl Config {
     /// How long a whole HTTP request may take.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
+    }
+
+    /// How long a graceful shutdown may take.
+    pub fn shutdown_timeout(&self) -> Duration {
+        Duration::from_millis(self.shutdown_timeout_ms)
     }
 }
 

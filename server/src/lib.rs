@@ -238,11 +238,24 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let shutdown = state.shutdown.clone();
     let presence = state.presence.clone();
     let timeouts = state.timeouts();
-    accept::serve(listener, router(state), timeouts, async move {
-        shutdown::signal().await;
-        shutdown.cancel();
-    })
-    .await;
+    let deadline = state.config.shutdown_timeout();
+    let serving = accept::serve(listener, router(state), timeouts, {
+        let shutdown = shutdown.clone();
+        async move {
+            shutdown::signal().await;
+            shutdown.cancel();
+        }
+    });
+    tokio::pin!(serving);
+    // Once asked to stop, the connections have `deadline` to finish.
+    let stopping = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(deadline).await;
+    };
+    tokio::select! {
+        () = &mut serving => {}
+        () = stopping => tracing::warn!(?deadline, "connections still open at the shutdown deadline; exiting anyway"),
+    }
 
     sweeper.abort();
     presence.stop().await;

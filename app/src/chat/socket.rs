@@ -27,8 +27,8 @@ use super::{
     state::{Chat, ChatStoreFields, LinkStatus},
 };
 use crate::protocol::{
-    ClientMsg, Cursor, ReqId, ServerMsg, CLOSE_SESSION_ENDED, CLOSE_VERSION, PROTOCOL_VERSION,
-    WS_PATH,
+    ClientMsg, Cursor, ReqId, ServerMsg, CLOSE_RESTART, CLOSE_SESSION_ENDED, CLOSE_VERSION,
+    PROTOCOL_VERSION, WS_PATH,
 };
 
 /// How often the client pings.
@@ -57,6 +57,8 @@ enum Ended {
     SignedOut,
     /// The server speaks another protocol version: reload.
     Outdated,
+    /// The server is restarting: reconnect now (another node may answer).
+    Restarting,
     /// The link was lost; `was_online` if it had got as far as syncing.
     Lost { was_online: bool },
 }
@@ -81,6 +83,11 @@ async fn run(
         match connect(chat, people, &link, &mut commands, &mut network).await {
             Ended::SignedOut => return go_to("/login"),
             Ended::Outdated => return reload(),
+            Ended::Restarting => {
+                chat.link().set(LinkStatus::Reconnecting);
+                attempt = 0;
+                continue;
+            }
             Ended::Lost { was_online } => {
                 if was_online {
                     attempt = 0;
@@ -129,7 +136,7 @@ async fn connect(
                 heard = now();
                 match frame {
                     Some(Ok(frame)) => parse(frame).and_then(|message| conn.receive(message)),
-                    Some(Err(error)) => break ended_by(Some(error)),
+                    Some(Err(error)) => break ended_by(Some(error), conn.lost()),
                     None => break conn.lost(),
                 }
             }
@@ -179,7 +186,10 @@ async fn open() -> Result<WebSocket, Ended> {
             Ok(socket)
         }
         Some(Ok(Some(ServerMsg::Welcome { .. }))) => Err(Ended::Outdated),
-        other => Err(ended_by(other.and_then(Result::err))),
+        other => Err(ended_by(
+            other.and_then(Result::err),
+            Ended::Lost { was_online: false },
+        )),
     }
 }
 
@@ -214,16 +224,19 @@ fn backoff(attempt: u32) -> Duration {
     ceiling.mul_f64(0.5 + js_sys::Math::random() / 2.0)
 }
 
-/// How a connection ended, from the error that ended it.
-fn ended_by(error: Option<WebSocketError>) -> Ended {
-    match error {
-        Some(WebSocketError::ConnectionClose(close)) if close.code == CLOSE_SESSION_ENDED => {
-            Ended::SignedOut
-        }
-        Some(WebSocketError::ConnectionClose(close)) if close.code == CLOSE_VERSION => {
-            Ended::Outdated
-        }
-        _ => Ended::Lost { was_online: false },
+/// How a connection ended, from the error that ended it; `lost` when the
+/// close says nothing more. Only a link that was online reconnects at once
+/// on a restart: one closed at the door backs off as usual, so a node that
+/// is still going down never sees a tight loop.
+fn ended_by(error: Option<WebSocketError>, lost: Ended) -> Ended {
+    let Some(WebSocketError::ConnectionClose(close)) = error else {
+        return lost;
+    };
+    match close.code {
+        CLOSE_SESSION_ENDED => Ended::SignedOut,
+        CLOSE_VERSION => Ended::Outdated,
+        CLOSE_RESTART if matches!(lost, Ended::Lost { was_online: true }) => Ended::Restarting,
+        _ => lost,
     }
 }
 

@@ -26,8 +26,8 @@ use std::time::Duration;
 use app::{
     model::User,
     protocol::{
-        ClientMsg, ProtocolError, ReqId, ServerMsg, CLOSE_LAGGING, CLOSE_SESSION_ENDED,
-        MAX_FRAME_BYTES, PROTOCOL_VERSION,
+        ClientMsg, ProtocolError, ReqId, ServerMsg, CLOSE_LAGGING, CLOSE_RESTART,
+        CLOSE_SESSION_ENDED, MAX_FRAME_BYTES, PROTOCOL_VERSION,
     },
 };
 use axum::extract::ws::{Message, Utf8Bytes};
@@ -54,7 +54,6 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
 const GOING_AWAY: u16 = 1001;
 const TOO_BIG: u16 = 1009;
 pub(super) const INTERNAL_ERROR: u16 = 1011;
-const SERVICE_RESTART: u16 = 1012;
 
 /// Serves one WebSocket until either side ends it.
 pub async fn run<S>(
@@ -126,7 +125,7 @@ pub async fn run<S>(
                 break;
             }
             () = &mut shutdown => {
-                sink.close(SERVICE_RESTART, "server restarting").await;
+                sink.close(CLOSE_RESTART, "server restarting").await;
                 break;
             }
             frame = registration.frames.recv() => match frame {

@@ -19,6 +19,7 @@ mod nodes;
 mod pages;
 mod presence;
 mod process;
+mod restart;
 mod sessions;
 mod sweep;
 mod transport;

@@ -46,6 +46,24 @@ impl Process {
         self.child.wait().expect("wait");
     }
 
+    /// Asks the process to stop with SIGTERM, as a service manager does,
+    /// and waits (at most a minute) for it to exit.
+    pub async fn terminate(&mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success(), "SIGTERM sent");
+        for _ in 0..600 {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.kill();
+        panic!("the banter process did not stop within a minute of SIGTERM");
+    }
+
     /// Starts the process again on the same port and data.
     pub async fn restart(mut self) -> Self {
         self.child = spawn(&self.data, self.port, &self.env);
