@@ -14,6 +14,8 @@ mod signup;
 
 pub use login::{LogIn, LoginPage};
 pub use logout::{LogOut, LogoutButton};
+#[cfg(feature = "hydrate")]
+pub use me::signed_out;
 pub use me::{current_user, CurrentUser};
 pub use signup::{SignUp, SignupPage};
 

@@ -116,3 +116,28 @@ test("logging out sends this browser's other tabs to the login page, not other b
   await expect(messages(phone).getByText("still here")).toBeVisible();
   await expect(phone).toHaveURL("/");
 });
+
+test("a page whose session ended while it was offline goes to the login page when back", async ({
+  browser,
+  baseURL,
+}) => {
+  const laptop = await browser.newContext({ baseURL });
+  const page = await laptop.newPage();
+  await signUp(page, uniqueName("away"));
+  await live(page);
+
+  // The same session, logged out from elsewhere while this page is offline.
+  await laptop.setOffline(true);
+  await expect(page.getByRole("status").filter({ hasText: "Reconnecting…" })).toBeVisible();
+  const elsewhere = await browser.newContext({ baseURL, storageState: await laptop.storageState() });
+  const other = await elsewhere.newPage();
+  await other.goto("/");
+  await other.getByRole("button", { name: "Log out" }).click();
+  await expect(other).toHaveURL("/login");
+
+  // Back online, its socket is refused; it asks, and is sent to log in.
+  await laptop.setOffline(false);
+  await expect(page).toHaveURL("/login");
+  await laptop.close();
+  await elsewhere.close();
+});

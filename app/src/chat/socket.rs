@@ -97,12 +97,7 @@ async fn run(
         chat.link().set(LinkStatus::Reconnecting);
         // A refused handshake (401) looks like any network failure from
         // here: ask the server whether the session still exists.
-        if attempt > 0
-            && matches!(
-                crate::auth::current_user().await,
-                Err(crate::error::AppError::NotSignedIn)
-            )
-        {
+        if attempt > 0 && crate::auth::signed_out().await {
             return go_to("/login");
         }
         wait(backoff(attempt), &mut commands, &mut network).await;
