@@ -28,10 +28,7 @@ pub async fn log_in(
 /// The log-in page.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let (error, username) = match refused::<LogIn>() {
-        Some(Refused { error, username }) => (Some(error), username),
-        None => (None, None),
-    };
+    let Refused { error, username } = refused::<LogIn>();
     let next = next_param();
     let signup_href = format!("/signup{}", next_query(next.as_deref()));
 

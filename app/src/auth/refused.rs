@@ -25,26 +25,29 @@ const KEYS: [&str; 3] = ["__path", "__err", "username"];
 #[cfg(feature = "ssr")]
 const MAX_CARRIED: usize = 256;
 
-/// What a refused post of a form came back with.
+/// What the last post of a form came back with: nothing, unless it was
+/// refused.
+#[derive(Default)]
 pub struct Refused {
-    pub error: AppError,
+    /// Why it was refused.
+    pub error: Option<AppError>,
     /// The username that was typed, to fill in again.
     pub username: Option<String>,
 }
 
-/// Why the last post of `F`'s form was refused, if it was.
-pub fn refused<F: ServerFn<Error = AppError>>() -> Option<Refused> {
+/// What the last post of `F`'s form came back with.
+pub fn refused<F: ServerFn<Error = AppError>>() -> Refused {
     let query = use_query_map().read_untracked();
-    if query.get_str("__path") != Some(F::PATH) {
-        return None;
-    }
-    let error = ServerFnUrlError::<AppError>::decode_err(query.get_str("__err")?);
+    let error = match (query.get_str("__path"), query.get_str("__err")) {
+        (Some(path), Some(error)) if path == F::PATH => error,
+        _ => return Refused::default(),
+    };
     #[cfg(feature = "hydrate")]
     Effect::new(tidy_address);
-    Some(Refused {
-        error,
+    Refused {
+        error: Some(ServerFnUrlError::<AppError>::decode_err(error)),
         username: query.get("username"),
-    })
+    }
 }
 
 /// Sends a refused post of `F`'s form from a plain form (one that asks for

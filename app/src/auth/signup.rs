@@ -35,10 +35,7 @@ pub async fn sign_up(
 /// The sign-up page.
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let (error, username) = match refused::<SignUp>() {
-        Some(Refused { error, username }) => (Some(error), username),
-        None => (None, None),
-    };
+    let Refused { error, username } = refused::<SignUp>();
     let next = next_param();
     let login_href = format!("/login{}", next_query(next.as_deref()));
 

@@ -80,21 +80,22 @@ async fn run(
 ) {
     let mut attempt: u32 = 0;
     loop {
-        match connect(chat, people, &link, &mut commands, &mut network).await {
+        let at_once = match connect(chat, people, &link, &mut commands, &mut network).await {
             Ended::SignedOut => return go_to("/login"),
             Ended::Outdated => return reload(),
-            Ended::Restarting => {
-                chat.link().set(LinkStatus::Reconnecting);
-                attempt = 0;
-                continue;
-            }
+            Ended::Restarting => true,
             Ended::Lost { was_online } => {
                 if was_online {
                     attempt = 0;
                 }
+                false
             }
-        }
+        };
         chat.link().set(LinkStatus::Reconnecting);
+        if at_once {
+            attempt = 0;
+            continue;
+        }
         // A refused handshake (401) looks like any network failure from
         // here: ask the server whether the session still exists.
         if attempt > 0 && crate::auth::signed_out().await {
