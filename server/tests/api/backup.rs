@@ -17,7 +17,7 @@ use crate::{
     browser::Browser,
     common::{on_postgres, Db},
     live::Live,
-    process::Process,
+    process::{exit_within_a_minute, Process},
 };
 
 const PASSWORD: &str = "correct horse battery";
@@ -151,11 +151,8 @@ async fn banter(data: &Path, args: &[&str]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the banter binary");
-    for _ in 0..600 {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    if exit_within_a_minute(&mut child).await.is_some() {
+        return child.wait_with_output().expect("output");
     }
     let _ = child.kill();
     panic!("banter {args:?} did not finish");

@@ -54,11 +54,8 @@ impl Process {
             .status()
             .expect("kill -TERM");
         assert!(sent.success(), "SIGTERM sent");
-        for _ in 0..600 {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Some(status) = exit_within_a_minute(&mut self.child).await {
+            return status;
         }
         self.kill();
         panic!("the banter process did not stop within a minute of SIGTERM");
@@ -86,6 +83,18 @@ impl Process {
         self.kill();
         panic!("the banter process did not become healthy");
     }
+}
+
+/// Waits for `child` to exit, at most a minute, without holding up the
+/// runtime; `None` if it is still running.
+pub async fn exit_within_a_minute(child: &mut Child) -> Option<std::process::ExitStatus> {
+    for _ in 0..600 {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return Some(status);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
 }
 
 fn spawn(data: &Path, port: u16, env: &[(String, String)]) -> Child {
