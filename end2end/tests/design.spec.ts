@@ -160,8 +160,15 @@ test.describe("on a phone", () => {
   });
 });
 
-/** Every visible control is at least 44 × 44 CSS pixels. */
+/**
+ * Every visible control is at least 44 × 44 CSS pixels, measured once the
+ * page is still (a box sliding in, as the drawer does, can measure a hair
+ * under its size while it moves) and to the nearest pixel.
+ */
 async function expectLargeTargets(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await Promise.all(document.getAnimations().map((a) => a.finished));
+  });
   const small = await page.evaluate(() =>
     [...document.querySelectorAll("a, button, input, textarea, [role=button]")]
       .filter((el) => {
@@ -170,7 +177,7 @@ async function expectLargeTargets(page: Page): Promise<void> {
         const shown = box.width > 0 && box.height > 0 && style.visibility !== "hidden";
         const inText = el.closest(".message-text") !== null;
         const onScreen = box.right > 0 && box.left < window.innerWidth;
-        return shown && onScreen && !inText && (box.width < 44 || box.height < 44);
+        return shown && onScreen && !inText && (Math.round(box.width) < 44 || Math.round(box.height) < 44);
       })
       .map((el) => `${el.tagName} ${el.textContent?.trim() || el.getAttribute("aria-label")}`),
   );
