@@ -69,3 +69,24 @@ pub(crate) fn request_context() -> Result<(Arc<dyn Backend>, Parts), AppError> {
     let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
     Ok((backend, parts))
 }
+
+/// A server function's result, its failure given the HTTP status that says
+/// what kind of failure it is (for whoever reads statuses: scripts, the
+/// metrics, a proxy's logs). A plain form post is sent back to its page
+/// whatever failed (leptos_axum redirects it), so its status stays.
+pub(crate) fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let form_post = use_context::<Parts>().is_some_and(|request| {
+            request
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+        });
+        if let (false, Some(response)) = (form_post, use_context::<leptos_axum::ResponseOptions>())
+        {
+            response.set_status(error.status());
+        }
+    }
+    result
+}

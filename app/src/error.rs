@@ -55,6 +55,35 @@ impl From<PasswordError> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status that fits this failure.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::InvalidUsername(_) | AppError::InvalidPassword(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            AppError::UsernameTaken | AppError::UsernameLooksLike => StatusCode::CONFLICT,
+            AppError::InvalidCredentials | AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Request(_) => StatusCode::BAD_REQUEST,
+            AppError::Chat(error) => match error {
+                ProtocolError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+                ProtocolError::NotMember => StatusCode::FORBIDDEN,
+                ProtocolError::UserNotFound => StatusCode::NOT_FOUND,
+                ProtocolError::RateLimited { .. } | ProtocolError::TooManyRequests { .. } => {
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                ProtocolError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            },
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

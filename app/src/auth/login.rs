@@ -16,13 +16,18 @@ pub async fn log_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    let (backend, request) = crate::backend::request_context()?;
-    if let Err(error) = backend.log_in(&request, &username, &password).await {
-        super::refused::send_back::<LogIn>(&request, &username, &error);
-        return Err(error);
-    }
-    leptos_axum::redirect(&super::safe_next(next.as_deref()));
-    Ok(())
+    crate::backend::with_status(
+        async {
+            let (backend, request) = crate::backend::request_context()?;
+            if let Err(error) = backend.log_in(&request, &username, &password).await {
+                super::refused::send_back::<LogIn>(&request, &username, &error);
+                return Err(error);
+            }
+            leptos_axum::redirect(&super::safe_next(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The log-in page.

@@ -7,10 +7,15 @@ use crate::error::AppError;
 /// Ends this session (only) and goes to the log-in page.
 #[server(endpoint = "logout")]
 pub async fn log_out() -> Result<(), AppError> {
-    let (backend, request) = crate::backend::request_context()?;
-    backend.log_out(&request).await?;
-    leptos_axum::redirect("/login");
-    Ok(())
+    crate::backend::with_status(
+        async {
+            let (backend, request) = crate::backend::request_context()?;
+            backend.log_out(&request).await?;
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// A form with one button, so that logging out works without JavaScript too.

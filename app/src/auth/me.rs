@@ -8,11 +8,16 @@ use crate::{error::AppError, model::User};
 /// The signed-in user, or [`AppError::NotSignedIn`].
 #[server(endpoint = "me")]
 pub async fn current_user() -> Result<User, AppError> {
-    let (backend, request) = crate::backend::request_context()?;
-    backend
-        .current_user(&request)
-        .await?
-        .ok_or(AppError::NotSignedIn)
+    crate::backend::with_status(
+        async {
+            let (backend, request) = crate::backend::request_context()?;
+            backend
+                .current_user(&request)
+                .await?
+                .ok_or(AppError::NotSignedIn)
+        }
+        .await,
+    )
 }
 
 /// Whether the server says this browser is not signed in, asked through

@@ -18,18 +18,23 @@ pub async fn sign_up(
 ) -> Result<(), AppError> {
     use crate::model::{Password, Username};
 
-    let (backend, request) = crate::backend::request_context()?;
-    let signed_up = match (Username::parse(&username), Password::parse(password)) {
-        (Ok(name), Ok(password)) => backend.sign_up(&request, name, password).await,
-        (Err(error), _) => Err(error.into()),
-        (_, Err(error)) => Err(error.into()),
-    };
-    if let Err(error) = signed_up {
-        super::refused::send_back::<SignUp>(&request, &username, &error);
-        return Err(error);
-    }
-    leptos_axum::redirect(&super::safe_next(next.as_deref()));
-    Ok(())
+    crate::backend::with_status(
+        async {
+            let (backend, request) = crate::backend::request_context()?;
+            let signed_up = match (Username::parse(&username), Password::parse(password)) {
+                (Ok(name), Ok(password)) => backend.sign_up(&request, name, password).await,
+                (Err(error), _) => Err(error.into()),
+                (_, Err(error)) => Err(error.into()),
+            };
+            if let Err(error) = signed_up {
+                super::refused::send_back::<SignUp>(&request, &username, &error);
+                return Err(error);
+            }
+            leptos_axum::redirect(&super::safe_next(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// The sign-up page.

@@ -37,12 +37,17 @@ pub async fn post_message(
     client_id: ClientId,
     text: String,
 ) -> Result<(), AppError> {
-    let (backend, request) = crate::backend::request_context()?;
-    backend
-        .post_message(&request, channel, client_id, text)
-        .await?;
-    leptos_axum::redirect(&format!("/c/{}", channel.0));
-    Ok(())
+    crate::backend::with_status(
+        async {
+            let (backend, request) = crate::backend::request_context()?;
+            backend
+                .post_message(&request, channel, client_id, text)
+                .await?;
+            leptos_axum::redirect(&format!("/c/{}", channel.0));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[component]

@@ -36,8 +36,13 @@ pub struct OpenChannel {
 /// `before`.
 #[server(endpoint = "chat")]
 pub async fn load_chat(channel: ChannelId, before: Option<Seq>) -> Result<ChatSnapshot, AppError> {
-    let (backend, request) = crate::backend::request_context()?;
-    backend.chat_snapshot(&request, channel, before).await
+    crate::backend::with_status(
+        async {
+            let (backend, request) = crate::backend::request_context()?;
+            backend.chat_snapshot(&request, channel, before).await
+        }
+        .await,
+    )
 }
 
 /// How the snapshot travels in the page, from the server's render to the

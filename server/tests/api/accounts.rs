@@ -570,3 +570,52 @@ async fn users_from_before_look_alike_keys_are_given_theirs_at_start() {
         Err(AppError::UsernameLooksLike)
     );
 }
+
+#[tokio::test]
+async fn a_refused_call_answers_with_a_status_that_says_why() {
+    let server = TestServer::start().await;
+    let post = async |browser: &Browser, endpoint: &str, form: &[(&str, &str)]| {
+        let response = browser
+            .http
+            .post(browser.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        let status = response.status();
+        let error: Option<AppError> =
+            serde_json::from_slice(&response.bytes().await.expect("body")).ok();
+        (status, error)
+    };
+    let alice = Browser::new(&server.base());
+    assert_eq!(
+        post(&alice, "me", &[]).await,
+        (StatusCode::UNAUTHORIZED, Some(AppError::NotSignedIn))
+    );
+    let bad_name = post(
+        &alice,
+        "signup",
+        &[("username", "a"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(bad_name.0, StatusCode::UNPROCESSABLE_ENTITY);
+    alice.sign_up("alice", PASSWORD).await.unwrap();
+    let stranger = Browser::new(&server.base());
+    let taken = post(
+        &stranger,
+        "signup",
+        &[("username", "alice"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(taken, (StatusCode::CONFLICT, Some(AppError::UsernameTaken)));
+    let wrong = post(
+        &stranger,
+        "login",
+        &[("username", "alice"), ("password", "Привет, мир")],
+    )
+    .await;
+    assert_eq!(
+        wrong,
+        (StatusCode::UNAUTHORIZED, Some(AppError::InvalidCredentials))
+    );
+}
