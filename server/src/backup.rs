@@ -113,7 +113,7 @@ impl DatabaseLock {
         }
     }
 
-    fn take_for(database: &Path) -> Result<Self, BackupError> {
+    pub(crate) fn take_for(database: &Path) -> Result<Self, BackupError> {
         let path = lock_path(database);
         let io = |source| BackupError::Io {
             path: path.clone(),
@@ -229,7 +229,7 @@ fn sqlite_file(url: &str) -> Result<Option<PathBuf>, BackupError> {
     Ok((!in_memory).then(|| options.get_filename().to_owned()))
 }
 
-fn existing_database(config: &Config) -> Result<PathBuf, BackupError> {
+pub(crate) fn existing_database(config: &Config) -> Result<PathBuf, BackupError> {
     let database = sqlite_file(&config.database_url())?.ok_or(BackupError::NotSqlite)?;
     match database.is_file() {
         true => Ok(database),

@@ -76,6 +76,12 @@ pub trait Bus: Announce + Send + Sync + 'static {
     /// New messages, once the transaction that stored them has committed.
     fn committed(&self, messages: &[&Message]);
 
+    /// Whether events from the other nodes reach this one now (a node's own
+    /// bus always does).
+    fn ready(&self) -> bool {
+        true
+    }
+
     /// Sends `message` to every connection listening to `channel`.
     fn to_channel(&self, channel: ChannelId, message: &ServerMsg) {
         if let Some(frame) = encode(message) {

@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use clap::{Args, Parser, Subcommand};
 use url::Url;
 
-use crate::limits::Rate;
+use crate::{limits::Rate, observe::logs::LogFormat};
 
 /// The `banter` command line: serve (the default), or another command.
 #[derive(Debug, Parser)]
@@ -35,6 +35,14 @@ pub enum Command {
     Restore {
         /// The backup to restore.
         file: PathBuf,
+    },
+    /// Copies everything from the SQLite database (Banter must not be
+    /// serving it) into a new, empty PostgreSQL database, and checks the
+    /// copy table by table.
+    MigrateTo {
+        /// The PostgreSQL database, such as
+        /// `postgres://banter@db.example/banter`.
+        url: String,
     },
 }
 
@@ -177,6 +185,21 @@ pub struct Config {
     /// this it exits anyway.
     #[arg(long, env = "BANTER_SHUTDOWN_TIMEOUT_MS", default_value_t = 10_000)]
     pub shutdown_timeout_ms: u64,
+
+    /// Serve Prometheus metrics at `/metrics` on the main listener.
+    #[arg(long, env = "BANTER_METRICS")]
+    pub metrics: bool,
+
+    /// Serve Prometheus metrics at `/metrics` (with `/healthz` and
+    /// `/readyz`) on an address of their own, such as `127.0.0.1:9100`,
+    /// off the public port.
+    #[arg(long, env = "BANTER_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// How log lines are written: `text` for people, `json` for log
+    /// shippers (one object per line). `RUST_LOG` picks what is logged.
+    #[arg(long, env = "BANTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 impl Config {
@@ -235,6 +258,11 @@ impl Config {
     /// How long a graceful shutdown may take.
     pub fn shutdown_timeout(&self) -> Duration {
         Duration::from_millis(self.shutdown_timeout_ms)
+    }
+
+    /// Whether metrics are recorded (and served somewhere).
+    pub fn records_metrics(&self) -> bool {
+        self.metrics || self.metrics_addr.is_some()
     }
 }
 

@@ -14,8 +14,14 @@ pub enum StartError {
     },
     #[error("cannot open the database: {0}")]
     Database(sqlx::Error),
+    #[error(
+        "the database was migrated by a newer version of Banter (it has migration {0}, \
+         which this version does not know): run that version, or restore a backup \
+         made before the upgrade"
+    )]
+    NewerDatabase(i64),
     #[error("cannot migrate the database: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
     #[error("cannot give existing users their look-alike keys: {0}")]
     LookalikeKeys(String),
     #[error("cannot register this node's presence: {0}")]
@@ -24,11 +30,27 @@ pub enum StartError {
     Leptos(String),
     #[error("cannot lock the database: {0}")]
     Lock(#[from] crate::backup::BackupError),
+    #[error("cannot record metrics: {0}")]
+    Metrics(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+}
+
+impl From<sqlx::migrate::MigrateError> for StartError {
+    /// A database that has a migration this version lacks was upgraded by a
+    /// newer version: this one must not run on it (it would not know its
+    /// tables), and says so.
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        match error {
+            sqlx::migrate::MigrateError::VersionMissing(version) => {
+                StartError::NewerDatabase(version)
+            }
+            error => StartError::Migrate(error),
+        }
+    }
 }
 
 /// Logs an internal error and gives the UI the opaque "something went

@@ -1,45 +1,74 @@
 //! Frames: server messages serialised once, then shared by every connection
 //! and node they go to.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Instant};
 
 use app::protocol::ServerMsg;
 use axum::extract::ws::Utf8Bytes;
 
-/// One serialised server message, shared by every connection it goes to.
+/// One serialised server message, shared by every connection it goes to,
+/// with when it was made (for the fan-out latency).
 ///
 /// A thin pointer on purpose: each connection's queue sets aside room for
 /// 32 frames from the start, and at 8 bytes a frame rather than the 32 of
 /// the text itself, that room costs a connection 256 bytes, not 1 KiB.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Frame(Arc<Utf8Bytes>);
+#[derive(Clone, Debug)]
+pub struct Frame(Arc<Made>);
+
+#[derive(Debug)]
+struct Made {
+    text: Utf8Bytes,
+    at: Instant,
+}
 
 impl Frame {
+    fn new(text: Utf8Bytes) -> Self {
+        Self(Arc::new(Made {
+            text,
+            at: Instant::now(),
+        }))
+    }
+
     /// The text, to write to a socket (sharing, not copying, its bytes).
     pub fn text(&self) -> Utf8Bytes {
-        Utf8Bytes::clone(&self.0)
+        Utf8Bytes::clone(&self.0.text)
     }
 
     pub fn as_str(&self) -> &str {
-        self.0.as_str()
+        self.0.text.as_str()
+    }
+
+    /// When the frame was made: after its event was committed, or when it
+    /// arrived from another node.
+    pub fn made_at(&self) -> Instant {
+        self.0.at
     }
 }
 
+/// Frames are equal when their texts are.
+impl PartialEq for Frame {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Frame {}
+
 impl From<String> for Frame {
     fn from(text: String) -> Self {
-        Self(Arc::new(Utf8Bytes::from(text)))
+        Self::new(Utf8Bytes::from(text))
     }
 }
 
 impl From<&'static str> for Frame {
     fn from(text: &'static str) -> Self {
-        Self(Arc::new(Utf8Bytes::from_static(text)))
+        Self::new(Utf8Bytes::from_static(text))
     }
 }
 
 /// Serialises a server message into a frame, to share.
 pub fn encode(message: &ServerMsg) -> Option<Frame> {
-    encode_text(message).map(|text| Frame(Arc::new(text)))
+    encode_text(message).map(Frame::new)
 }
 
 /// Serialises a server message for one socket only (an answer, say).

@@ -245,6 +245,11 @@ impl Hub {
         self.read().conns.len()
     }
 
+    /// How many users have a connection open on this node.
+    pub fn users(&self) -> usize {
+        self.read().users.len()
+    }
+
     fn read(&self) -> RwLockReadGuard<'_, State> {
         // The maps stay consistent even if a holder panicked.
         self.inner

@@ -20,11 +20,14 @@
 //! - [`frame`]: server messages serialised once for every connection.
 //! - [`limits`]: in-memory rate limits.
 //! - [`seed`]: `banter seed`, users and sessions for load tests.
+//! - [`backup`]: `banter backup` and `banter restore` (SQLite).
+//! - [`to_postgres`]: `banter migrate-to`, from SQLite to PostgreSQL.
 //! - [`backend`]: the bodies of the UI's server functions.
 //! - [`state`]: [`AppState`], shared by every handler.
 //! - [`security`]: security headers and the per-response CSP nonce.
 //! - [`assets`]: static files and their cache lifetimes.
-//! - [`health`]: `GET /healthz`.
+//! - [`health`]: `GET /healthz` (liveness) and `GET /readyz` (readiness).
+//! - [`observe`]: Prometheus metrics, request ids and spans, the log format.
 //! - [`shutdown`]: graceful shutdown on signals.
 //! - [`error`]: why the server could not start; internal errors.
 //!
@@ -45,17 +48,23 @@ pub mod frame;
 pub mod health;
 pub mod hub;
 pub mod limits;
+pub mod observe;
 pub mod presence;
 pub mod security;
 pub mod seed;
 pub mod shutdown;
 pub mod state;
 pub mod store;
+pub mod to_postgres;
 pub mod ws;
 
 use std::{sync::Arc, time::Duration};
 
-use axum::{middleware::from_fn_with_state, routing::get, Router};
+use axum::{
+    middleware::{from_fn, from_fn_with_state},
+    routing::get,
+    Router,
+};
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
@@ -100,8 +109,13 @@ pub fn router(state: AppState) -> Router {
             state.config.is_https(),
         ));
 
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz));
+    if state.config.metrics {
+        router = router.route("/metrics", get(observe::exporter::metrics));
+    }
+    router
         .merge(assets::pkg_routes(&leptos))
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
@@ -110,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         >(context, app::shell))
         .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(CompressionLayer::new())
+        .layer(from_fn(observe::requests::observe))
         .with_state(state)
 }
 
@@ -162,6 +177,10 @@ impl AppState {
             .start(shutdown.clone())
             .await
             .map_err(|error| StartError::Presence(error.to_string()))?;
+        let metrics = match config.records_metrics() {
+            true => Some(observe::exporter::install(&shutdown)?),
+            false => None,
+        };
         let dev_reload_origin = std::env::var_os("LEPTOS_WATCH").map(|_| {
             let host = leptos.site_addr.ip();
             Arc::from(format!("ws://{host}:{}", leptos.reload_port))
@@ -185,6 +204,7 @@ impl AppState {
             bus,
             shutdown,
             dev_reload_origin,
+            metrics,
         })
     }
 
@@ -224,6 +244,9 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let _lock = backup::DatabaseLock::take(&config)?;
     let state = AppState::open(config, leptos).await?;
     let listener = accept::listen(addr).map_err(|source| StartError::Listen { addr, source })?;
+    if let Some(metrics_addr) = state.config.metrics_addr {
+        observe::exporter::serve_apart(metrics_addr, state.clone()).await?;
+    }
 
     let sweeper = tokio::spawn(
         state

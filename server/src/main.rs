@@ -1,19 +1,13 @@
 //! The `banter` binary: reads its command line and serves (or seeds, backs
-//! up or restores).
+//! up, restores, or moves to PostgreSQL).
 
 use clap::Parser;
 use server::config::{Cli, Command};
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
-
     let cli = Cli::parse();
+    server::observe::logs::init(cli.config.log_format);
     let result = match &cli.command {
         None => server::serve(cli.config).await.map_err(|e| e.to_string()),
         Some(Command::Seed(args)) => server::seed::seed(cli.config, args)
@@ -26,6 +20,10 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Restore { file }) => server::backup::restore(&cli.config, file)
             .await
             .map(|restored| println!("{restored}"))
+            .map_err(|e| e.to_string()),
+        Some(Command::MigrateTo { url }) => server::to_postgres::migrate_to(&cli.config, url)
+            .await
+            .map(|moved| println!("{moved}"))
             .map_err(|e| e.to_string()),
     };
     match result {

@@ -50,4 +50,7 @@ pub struct AppState {
     /// The origin of `cargo leptos watch`'s live-reload socket, which the
     /// page's Content-Security-Policy must admit; `None` outside watch mode.
     pub dev_reload_origin: Option<Arc<str>>,
+    /// Renders the metrics, when they are recorded (`--metrics`,
+    /// `--metrics-addr`).
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }

@@ -261,4 +261,10 @@ pub trait Store:
 {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The main connection pool, as of now.
+    fn pool(&self) -> db::PoolState;
+
+    /// How many nodes share the database, by their heartbeats.
+    async fn node_count(&self) -> Result<u64, StoreError>;
 }

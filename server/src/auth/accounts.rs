@@ -18,6 +18,7 @@ use super::{client_addr::client_addr, session};
 use crate::{
     bus::Event,
     error::internal,
+    observe,
     state::AppState,
     store::{Store, StoreError},
 };
@@ -25,6 +26,17 @@ use crate::{
 impl AppState {
     /// Creates an account, signs it in, and returns the new user.
     pub async fn sign_up(
+        &self,
+        request: &Parts,
+        username: Username,
+        password: Password,
+    ) -> Result<User, AppError> {
+        let result = self.create_account(request, username, password).await;
+        observe::account_outcome(observe::SIGN_UPS, &result);
+        result
+    }
+
+    async fn create_account(
         &self,
         request: &Parts,
         username: Username,
@@ -60,6 +72,17 @@ impl AppState {
 
     /// Checks the credentials and signs the user in.
     pub async fn log_in(
+        &self,
+        request: &Parts,
+        username: &str,
+        password: &str,
+    ) -> Result<User, AppError> {
+        let result = self.check_credentials(request, username, password).await;
+        observe::account_outcome(observe::SIGN_INS, &result);
+        result
+    }
+
+    async fn check_credentials(
         &self,
         request: &Parts,
         username: &str,

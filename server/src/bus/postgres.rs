@@ -18,19 +18,25 @@
 //! reconnect (to any node) and catch up from the database, as they do after
 //! any disconnection.
 
-use std::{sync::Arc, time::Duration};
+mod listener;
 
-use sqlx::{
-    postgres::{PgListener, PgNotification},
-    PgConnection, PgPool,
+use std::{
+    sync::{atomic::AtomicBool, Arc},
+    time::Duration,
 };
+
+use metrics::counter;
+use sqlx::{PgConnection, PgPool};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use app::protocol::Message;
 
 use super::{wire::Notice, wire::WireEvent, Bus, Event, Receiver};
-use crate::store::{db::Tx, now_millis, Announce, StoreError};
+use crate::{
+    observe::BUS_SENT,
+    store::{db::Tx, now_millis, Announce, StoreError},
+};
 
 /// The notification channel every node listens on.
 const CHANNEL: &str = "banter_events";
@@ -49,6 +55,8 @@ const MAX_ROUND: usize = 256;
 pub struct PgBus {
     hub: Arc<dyn Receiver>,
     outgoing: mpsc::UnboundedSender<Event>,
+    /// Whether the listener is connected (so this node hears the others).
+    listening: Arc<AtomicBool>,
 }
 
 impl PgBus {
@@ -60,18 +68,24 @@ impl PgBus {
         shutdown: CancellationToken,
     ) -> Result<Self, sqlx::Error> {
         let node: Arc<str> = uuid::Uuid::new_v4().to_string().into();
-        let mut listener = PgListener::connect_with(&pool).await?;
-        listener.listen(CHANNEL).await?;
-        tokio::spawn(listen(
-            listener,
-            pool.clone(),
-            hub.clone(),
-            node.clone(),
-            shutdown,
-        ));
+        let listener = listener::connect(&pool).await?;
+        let listening = Arc::new(AtomicBool::new(true));
+        tokio::spawn(
+            listener::Listener {
+                pool: pool.clone(),
+                hub: hub.clone(),
+                node: node.clone(),
+                listening: listening.clone(),
+            }
+            .run(listener, shutdown),
+        );
         let (outgoing, queue) = mpsc::unbounded_channel();
         tokio::spawn(publish(queue, pool, node));
-        Ok(Self { hub, outgoing })
+        Ok(Self {
+            hub,
+            outgoing,
+            listening,
+        })
     }
 }
 
@@ -85,6 +99,10 @@ impl Bus for PgBus {
 
     /// Every node, this one included, hears of them from its listener.
     fn committed(&self, _: &[&Message]) {}
+
+    fn ready(&self) -> bool {
+        self.listening.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 #[async_trait::async_trait]
@@ -115,7 +133,7 @@ async fn notify(
     from: Option<&str>,
     events: &[WireEvent],
 ) -> Result<(), sqlx::Error> {
-    for payload in pack(from, events) {
+    for payload in pack(from, now_millis(), events) {
         let payload = match payload {
             Payload::Inline(text) => text,
             Payload::Spill(text) => {
@@ -134,6 +152,7 @@ async fn notify(
             .bind(payload)
             .execute(&mut *conn)
             .await?;
+        counter!(BUS_SENT).increment(1);
     }
     Ok(())
 }
@@ -145,9 +164,13 @@ enum Payload {
     Spill(String),
 }
 
-/// Packs events, in order, into as few payloads as fit.
-fn pack(from: Option<&str>, events: &[WireEvent]) -> Vec<Payload> {
-    let head = format!("{{\"events\":{{\"from\":{},\"events\":[", serialize(&from));
+/// Packs events, sent at `at` (milliseconds since the epoch), in order,
+/// into as few payloads as fit.
+fn pack(from: Option<&str>, at: i64, events: &[WireEvent]) -> Vec<Payload> {
+    let head = format!(
+        "{{\"events\":{{\"from\":{},\"at\":{at},\"events\":[",
+        serialize(&from)
+    );
     let tail = "]}}";
     let mut payloads = Vec::new();
     let mut current = String::new();
@@ -213,100 +236,6 @@ async fn send(pool: &PgPool, node: &str, events: &[WireEvent]) -> Result<(), sql
     notify(&mut conn, Some(node), events).await
 }
 
-/// Applies what other nodes publish, until `shutdown`.
-async fn listen(
-    mut listener: PgListener,
-    pool: PgPool,
-    hub: Arc<dyn Receiver>,
-    node: Arc<str>,
-    shutdown: CancellationToken,
-) {
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        let next = tokio::select! {
-            _ = shutdown.cancelled() => return,
-            next = listener.try_recv() => next,
-        };
-        match next {
-            Ok(Some(notification)) => {
-                backoff = Duration::from_millis(100);
-                receive(&pool, hub.as_ref(), &node, &notification).await;
-            }
-            Ok(None) => {
-                // The connection dropped; the next call reconnects and
-                // listens again. What was sent in between is lost here.
-                tracing::warn!("lost the link to the other nodes; clients will resynchronise");
-                hub.lost_events();
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen to the other nodes; retrying");
-                hub.lost_events();
-                tokio::select! {
-                    _ = shutdown.cancelled() => return,
-                    _ = tokio::time::sleep(backoff) => {}
-                }
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-            }
-        }
-    }
-}
-
-async fn receive(pool: &PgPool, hub: &dyn Receiver, node: &str, notification: &PgNotification) {
-    let notice = match serde_json::from_str::<Notice>(notification.payload()) {
-        Ok(Notice::Spilled(id)) => match spilled(pool, id).await {
-            Some(notice) => notice,
-            None => {
-                hub.lost_events();
-                return;
-            }
-        },
-        Ok(notice) => notice,
-        Err(error) => {
-            tracing::error!(%error, "an event from another node does not parse");
-            return;
-        }
-    };
-    let Notice::Events { from, events } = notice else {
-        return;
-    };
-    if from.as_deref() == Some(node) {
-        return;
-    }
-    for event in events {
-        match event.into_event() {
-            Some(event) => hub.receive(event),
-            None => tracing::error!("an event from another node names no valid session"),
-        }
-    }
-}
-
-/// The payload spilled to row `id`, if it is still there and parses.
-async fn spilled(pool: &PgPool, id: i64) -> Option<Notice> {
-    let payload: Option<String> =
-        match sqlx::query_scalar("SELECT payload FROM bus_spill WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await
-        {
-            Ok(payload) => payload,
-            Err(error) => {
-                tracing::warn!(%error, id, "cannot read a spilled event");
-                return None;
-            }
-        };
-    let Some(payload) = payload else {
-        tracing::warn!(id, "a spilled event was deleted before this node read it");
-        return None;
-    };
-    match serde_json::from_str(&payload) {
-        Ok(notice) => Some(notice),
-        Err(error) => {
-            tracing::error!(%error, id, "a spilled event does not parse");
-            None
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,7 +258,7 @@ mod tests {
     #[test]
     fn small_events_share_one_payload() {
         let events: Vec<_> = (0..10).map(|_| frame_of(100)).collect();
-        let payloads = pack(Some("node"), &events);
+        let payloads = pack(Some("node"), 1, &events);
         assert_eq!(payloads.len(), 1);
         let Payload::Inline(text) = &payloads[0] else {
             panic!("inline")
@@ -340,7 +269,7 @@ mod tests {
     #[test]
     fn payloads_stay_under_the_limit_and_keep_the_order() {
         let events: Vec<_> = (0..40).map(|i| frame_of(500 + i)).collect();
-        let payloads = pack(None, &events);
+        let payloads = pack(None, 1, &events);
         assert!(payloads.len() > 1);
         let mut total = 0;
         for payload in &payloads {
@@ -356,7 +285,7 @@ mod tests {
     #[test]
     fn an_event_too_large_for_a_payload_is_spilled_in_its_place() {
         let events = [frame_of(10), frame_of(20_000), frame_of(10)];
-        let payloads = pack(None, &events);
+        let payloads = pack(None, 1, &events);
         assert_eq!(payloads.len(), 3);
         assert!(matches!(&payloads[0], Payload::Inline(_)));
         let Payload::Spill(big) = &payloads[1] else {
@@ -370,6 +299,7 @@ mod tests {
     fn presence_on_the_wire_reads_back() {
         let payloads = pack(
             Some("a"),
+            1,
             &[WireEvent::Presence {
                 user: UserId(1),
                 online: true,

@@ -36,6 +36,12 @@ pub(crate) enum WireEvent {
         online: bool,
         version: i64,
     },
+    /// An event of a newer version of Banter, sent by a newer node while
+    /// nodes are upgraded one by one. This node's clients are of this
+    /// version and could not use it; what it changed is in the database for
+    /// them once they move to a newer node. Never sent.
+    #[serde(other)]
+    Unknown,
 }
 
 impl From<&Event> for WireEvent {
@@ -70,9 +76,11 @@ impl From<&Event> for WireEvent {
 }
 
 impl WireEvent {
-    /// The event, or `None` if it names a session id that does not parse.
+    /// The event, or `None` if it is of a newer version or names a session
+    /// id that does not parse.
     pub(crate) fn into_event(self) -> Option<Event> {
         Some(match self {
+            WireEvent::Unknown => return None,
             WireEvent::ToChannel { channel, frame } => Event::ToChannel {
                 channel,
                 frame: Frame::from(frame),
@@ -109,6 +117,10 @@ pub(crate) enum Notice {
         /// The node that published the events and has applied them already;
         /// `None` for events every node applies, itself included.
         from: Option<String>,
+        /// When they were sent, in milliseconds since the epoch by the
+        /// sender's clock (absent from older nodes).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<i64>,
         events: Vec<WireEvent>,
     },
     Spilled(i64),
@@ -149,7 +161,34 @@ mod tests {
             let json = serde_json::to_string(&WireEvent::from(&event)).expect("json");
             let back: WireEvent = serde_json::from_str(&json).expect("parse");
             let back = back.into_event().expect("event");
-            assert_eq!(format!("{back:?}"), format!("{event:?}"));
+            // (A frame made again is the same text, made at another instant.)
+            let again = serde_json::to_string(&WireEvent::from(&back)).expect("json");
+            assert_eq!(again, json);
         }
+    }
+
+    #[test]
+    fn events_of_a_newer_version_are_passed_over_and_the_rest_kept() {
+        let payload = r#"{"events":{"from":"n","at":5,"events":[
+            {"t":"reaction","channel":1,"emoji":"👍"},
+            {"t":"subscribe","user":1,"channel":2}
+        ]}}"#;
+        let Notice::Events { events, at, .. } = serde_json::from_str(payload).expect("parses")
+        else {
+            panic!("events")
+        };
+        assert_eq!(at, Some(5));
+        let events: Vec<_> = events.into_iter().map(WireEvent::into_event).collect();
+        assert!(events[0].is_none());
+        assert!(matches!(events[1], Some(Event::Subscribe { .. })));
+    }
+
+    #[test]
+    fn a_notice_of_an_older_node_without_a_time_parses() {
+        let payload = r#"{"events":{"from":null,"events":[]}}"#;
+        assert!(matches!(
+            serde_json::from_str(payload),
+            Ok(Notice::Events { at: None, .. })
+        ));
     }
 }

@@ -11,9 +11,11 @@
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument;
 
 use crate::{
     bus::Bus,
+    observe,
     store::{NewMessage, Store, Stored},
 };
 
@@ -62,29 +64,39 @@ impl Pipeline {
 async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn Bus>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        let (messages, replies): (Vec<_>, Vec<_>) =
-            jobs.drain(..).map(|job| (job.message, job.reply)).unzip();
-        match store.insert_messages(&messages, bus.as_ref()).await {
-            Ok(results) => {
-                let new: Vec<_> = results
-                    .iter()
-                    .filter_map(|result| match result {
-                        Ok(Stored::New(message)) => Some(message),
-                        _ => None,
-                    })
-                    .collect();
-                bus.committed(&new);
-                for (result, reply) in results.into_iter().zip(replies) {
-                    // A sender that went away no longer needs the answer.
-                    // (The store logged why a refused message failed.)
-                    let _ = reply.send(result.map_err(|_| PipelineError));
-                }
+        let span = tracing::debug_span!("pipeline", batch = jobs.len());
+        store_batch(&mut jobs, store.as_ref(), bus.as_ref())
+            .instrument(span)
+            .await;
+    }
+}
+
+/// Stores one batch, announces its new messages, and answers each sender.
+async fn store_batch(jobs: &mut Vec<Job>, store: &dyn Store, bus: &dyn Bus) {
+    let (messages, replies): (Vec<_>, Vec<_>) =
+        jobs.drain(..).map(|job| (job.message, job.reply)).unzip();
+    match store.insert_messages(&messages, bus).await {
+        Ok(results) => {
+            let new: Vec<_> = results
+                .iter()
+                .filter_map(|result| match result {
+                    Ok(Stored::New(message)) => Some(message),
+                    _ => None,
+                })
+                .collect();
+            observe::batch_stored(messages.len(), new.len());
+            tracing::debug!(new = new.len(), "stored and committed");
+            bus.committed(&new);
+            for (result, reply) in results.into_iter().zip(replies) {
+                // A sender that went away no longer needs the answer.
+                // (The store logged why a refused message failed.)
+                let _ = reply.send(result.map_err(|_| PipelineError));
             }
-            Err(error) => {
-                tracing::error!(%error, batch = messages.len(), "cannot store messages");
-                for reply in replies {
-                    let _ = reply.send(Err(PipelineError));
-                }
+        }
+        Err(error) => {
+            tracing::error!(%error, batch = messages.len(), "cannot store messages");
+            for reply in replies {
+                let _ = reply.send(Err(PipelineError));
             }
         }
     }

@@ -67,11 +67,43 @@ impl Db {
     /// lock, which SQLite may refuse outright; so SQLite's transactions run
     /// one at a time, where PostgreSQL's lock the rows they need.
     pub async fn begin(&self) -> Result<Tx<'static>, sqlx::Error> {
-        Ok(match self {
+        let started = std::time::Instant::now();
+        let tx = match self {
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+        };
+        metrics::histogram!(crate::observe::DB_BEGIN_SECONDS).record(started.elapsed());
+        Ok(tx)
     }
+
+    /// The pool's connections, as of now.
+    pub fn state(&self) -> PoolState {
+        let (open, idle, max) = match self {
+            Db::Sqlite(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+            Db::Postgres(pool) => (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            ),
+        };
+        PoolState {
+            open,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX).min(open),
+            max,
+        }
+    }
+}
+
+/// How many connections a pool holds, and how many of them wait idle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolState {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
 }
 
 /// A transaction; rolled back if dropped before [`Tx::commit`].

@@ -127,4 +127,13 @@ impl Store for SqlStore {
         self.db.sql("SELECT 1").execute().await?;
         Ok(())
     }
+
+    fn pool(&self) -> super::db::PoolState {
+        self.db.state()
+    }
+
+    async fn node_count(&self) -> Result<u64, StoreError> {
+        let nodes: i64 = self.db.sql("SELECT COUNT(*) FROM nodes").scalar().await?;
+        Ok(u64::try_from(nodes).unwrap_or(0))
+    }
 }

@@ -42,7 +42,7 @@ use super::{
     writer::Writer,
 };
 
-use crate::{hub::CloseReason, state::AppState};
+use crate::{hub::CloseReason, observe, state::AppState};
 
 /// How often the server pings; a browser answers pings by itself.
 pub const HEARTBEAT: Duration = Duration::from_secs(30);
@@ -118,6 +118,7 @@ pub async fn run<S>(
                     CloseReason::SessionEnded => CLOSE_SESSION_ENDED,
                     CloseReason::Lagging => {
                         tracing::info!(user = %user.id, "closing a connection that fell behind");
+                        observe::lagging_close();
                         CLOSE_LAGGING
                     }
                 };

@@ -7,8 +7,9 @@ use app::{
     protocol::{ClientMsg, ProtocolError, Reply, ServerMsg},
 };
 use tokio::time::Instant;
+use tracing::Instrument;
 
-use crate::{hub::ConnId, state::AppState};
+use crate::{hub::ConnId, observe, state::AppState};
 
 /// The longest search query accepted.
 const MAX_QUERY_CHARS: usize = 64;
@@ -75,7 +76,12 @@ impl Caller {
 /// Runs one request and returns its reply.
 pub async fn answer(state: &AppState, caller: &mut Caller, message: ClientMsg) -> ServerMsg {
     let req = message.req();
-    match run(state, caller, message).await {
+    let kind = observe::request_kind(&message);
+    let started = Instant::now();
+    let span = tracing::debug_span!("request", kind, req);
+    let result = run(state, caller, message).instrument(span).await;
+    observe::ws_request(kind, started.elapsed(), result.as_ref().err());
+    match result {
         Ok(reply) => ServerMsg::Ok { req, reply },
         Err(error) => ServerMsg::Error {
             req: Some(req),

@@ -8,10 +8,12 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use tower_sessions::Session;
+use tracing::Instrument;
 
 use super::connection;
 use crate::{
     auth::{client_addr::client_addr_of, origin::is_same_site, session},
+    observe::{self, Limit},
     state::AppState,
 };
 
@@ -53,12 +55,15 @@ pub async fn upgrade(
     let ticket = match state.admission.admit(user.id, address) {
         Ok(ticket) => ticket,
         Err(refused) => {
+            observe::rate_limited(Limit::Connections);
             tracing::info!(user = %user.id, %address, %refused, "refused a WebSocket");
             return (StatusCode::TOO_MANY_REQUESTS, refused.to_string()).into_response();
         }
     };
     let version = client_version(&uri);
     let session_id = session.id();
+    // The socket's life is logged under its upgrade request (and its id).
+    let span = tracing::info_span!("ws", user = %user.id);
     socket
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
@@ -68,7 +73,9 @@ pub async fn upgrade(
         .on_upgrade(move |socket| async move {
             // The socket keeps its place until the connection ends.
             let _ticket = ticket;
-            connection::run(state, user, session_id, version, socket).await;
+            connection::run(state, user, session_id, version, socket)
+                .instrument(span)
+                .await;
         })
 }
 

@@ -5,6 +5,9 @@
 //! connection's loop from noticing anything else). A write that cannot
 //! complete within [`Config::write_timeout`] ends the connection instead.
 //!
+//! Each frame written counts as a delivery, and how long after its making it
+//! went out feeds the fan-out latency histogram (see [`crate::observe`]).
+//!
 //! The hub's frames are written in batches: every frame waiting in the
 //! connection's queue goes out in one flush, so a connection that has fallen
 //! a little behind costs one system call (and one TCP segment) for all of
@@ -13,14 +16,22 @@
 //!
 //! [`Config::write_timeout`]: crate::config::Config::write_timeout
 
-use std::{future::Future, task::Poll, time::Duration};
+use std::{
+    future::Future,
+    task::Poll,
+    time::{Duration, Instant},
+};
 
 use app::protocol::ServerMsg;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures::{Sink, SinkExt};
+use metrics::{counter, histogram, Counter, Histogram};
 use tokio::sync::mpsc;
 
-use crate::frame::{encode_text, Frame};
+use crate::{
+    frame::{encode_text, Frame},
+    observe::{DELIVERIES, FANOUT_SECONDS},
+};
 
 /// At most this many queued frames go out in one flush, so that one batch
 /// stays well inside the socket's send buffer and the write deadline.
@@ -30,11 +41,20 @@ const BATCH_FRAMES: usize = 64;
 pub struct Writer<S> {
     sink: S,
     timeout: Duration,
+    /// Frames written, and how long after they were made: looked up once
+    /// per connection, not once per frame.
+    deliveries: Counter,
+    fanout: Histogram,
 }
 
 impl<S: Sink<Message> + Unpin> Writer<S> {
     pub fn new(sink: S, timeout: Duration) -> Self {
-        Self { sink, timeout }
+        Self {
+            sink,
+            timeout,
+            deliveries: counter!(DELIVERIES),
+            fanout: histogram!(FANOUT_SECONDS),
+        }
     }
 
     /// Writes one frame; `false` once the socket is gone or stuck.
@@ -45,18 +65,30 @@ impl<S: Sink<Message> + Unpin> Writer<S> {
     /// Writes `first` and every frame queued behind it (up to a batch) in
     /// one flush; `false` once the socket is gone or stuck.
     pub async fn frames(&mut self, first: Frame, queue: &mut mpsc::Receiver<Frame>) -> bool {
-        let sink = &mut self.sink;
+        let timeout = self.timeout;
+        let Self {
+            sink,
+            deliveries,
+            fanout,
+            ..
+        } = self;
+        let now = Instant::now();
         let batch = async move {
-            sink.feed(Message::Text(first.text())).await?;
+            let mut write = async |frame: Frame| {
+                fanout.record(now.saturating_duration_since(frame.made_at()));
+                deliveries.increment(1);
+                sink.feed(Message::Text(frame.text())).await
+            };
+            write(first).await?;
             for _ in 1..BATCH_FRAMES {
                 match queue.try_recv() {
-                    Ok(frame) => sink.feed(Message::Text(frame.text())).await?,
+                    Ok(frame) => write(frame).await?,
                     Err(_) => break,
                 }
             }
             sink.flush().await
         };
-        within(self.timeout, batch).await
+        within(timeout, batch).await
     }
 
     /// Sends one server message; `false` once the socket is gone or stuck.

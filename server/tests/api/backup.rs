@@ -3,7 +3,7 @@
 
 use std::{
     path::Path,
-    process::{Command, Output, Stdio},
+    process::Output,
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc,
@@ -17,7 +17,7 @@ use crate::{
     browser::Browser,
     common::{on_postgres, Db},
     live::Live,
-    process::{exit_within_a_minute, Process},
+    process::{run_to_end, Process},
 };
 
 const PASSWORD: &str = "correct horse battery";
@@ -137,25 +137,9 @@ async fn a_backup_never_overwrites_and_a_restore_takes_only_a_banter_database() 
     assert!(!missing.status.success());
 }
 
-/// Runs `banter` on the data in `data` with `args`, to its end (at most a
-/// minute).
+/// Runs `banter` on the data in `data` with `args`, to its end.
 async fn banter(data: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_banter"))
-        .args(args)
-        .env("BANTER_DATA_DIR", data)
-        // Only reached if a server starts after all: then it must not serve
-        // on a port in use.
-        .env("BANTER_ADDR", "127.0.0.1:0")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the banter binary");
-    if exit_within_a_minute(&mut child).await.is_some() {
-        return child.wait_with_output().expect("output");
-    }
-    let _ = child.kill();
-    panic!("banter {args:?} did not finish");
+    run_to_end(data, args, &[]).await
 }
 
 /// How many times `message` is stored as it was acknowledged.
@@ -179,8 +163,8 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// What `banter` said about how it went: its log (on standard output, as
-/// the server logs) and standard error.
+/// What `banter` said about how it went: standard output, and its log (on
+/// standard error).
 fn stderr(output: &Output) -> String {
     format!(
         "{}{}",

@@ -16,6 +16,11 @@
 //! On SQLite one process; on PostgreSQL one process, and two nodes of which
 //! one is killed while the other keeps serving (clients move between them as
 //! behind a load balancer).
+//!
+//! The same conversation also runs through a rolling restart: two nodes on
+//! PostgreSQL, each stopped in turn with SIGTERM (as a service manager
+//! does) and started again. There, on top of the above, no client sees an
+//! error, and every socket that closes closes as "service restart" (1012).
 
 use std::{
     collections::BTreeMap,
@@ -63,7 +68,7 @@ async fn sqlite_loses_and_duplicates_nothing_across_kills() {
     let data = tempfile::tempdir().expect("data directory");
     let node = Process::start(data.path(), &ENV).await;
     let db_path = data.path().join("banter.db");
-    let report = run(vec![node], 0).await;
+    let report = run(vec![node], Disruption::Kill { node: 0 }).await;
     let db = Db::Sqlite(
         sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display()))
             .await
@@ -81,7 +86,7 @@ async fn postgres_loses_and_duplicates_nothing_across_kills() {
     let url = database.url();
     let data = tempfile::tempdir().expect("data directory");
     let node = Process::start(data.path(), &with_database(&url)).await;
-    let report = run(vec![node], 0).await;
+    let report = run(vec![node], Disruption::Kill { node: 0 }).await;
     let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
     report.check(&db, "PostgreSQL, one node").await;
 }
@@ -96,9 +101,50 @@ async fn two_nodes_lose_and_duplicate_nothing_while_one_is_killed() {
     let (a_data, b_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = Process::start(a_data.path(), &with_database(&url)).await;
     let b = Process::start(b_data.path(), &with_database(&url)).await;
-    let report = run(vec![a, b], 1).await;
+    let report = run(vec![a, b], Disruption::Kill { node: 1 }).await;
     let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
     report.check(&db, "PostgreSQL, two nodes, one killed").await;
+}
+
+#[tokio::test]
+async fn a_rolling_restart_of_two_nodes_loses_nothing_and_shows_no_error() {
+    if !on_postgres() {
+        return;
+    }
+    let database = PgDatabase::create().await;
+    let url = database.url();
+    let (a_data, b_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Process::start(a_data.path(), &with_database(&url)).await;
+    let b = Process::start(b_data.path(), &with_database(&url)).await;
+    let report = run(vec![a, b], Disruption::RollingRestart).await;
+    let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
+    report
+        .check(&db, "PostgreSQL, two nodes, restarted in turn")
+        .await;
+    assert_eq!(report.errors, 0, "no client saw an error");
+    let closes: Vec<u16> = report.closes.keys().copied().collect();
+    assert!(
+        closes.iter().all(|code| *code == 1012),
+        "every socket closed as a restart: {:?}",
+        report.closes
+    );
+    assert!(
+        report.closes.get(&1012).is_some_and(|n| *n > 0),
+        "sockets were closed as a restart"
+    );
+    println!(
+        "rolling restart: sockets closed {:?}; each node stopped in {:?} after SIGTERM",
+        report.closes, report.stops
+    );
+}
+
+/// What happens to the nodes while they serve.
+#[derive(Clone, Copy, Debug)]
+enum Disruption {
+    /// `nodes[node]` is killed with SIGKILL [`KILLS`] times.
+    Kill { node: usize },
+    /// Each node in turn is stopped with SIGTERM and started again.
+    RollingRestart,
 }
 
 /// Limits fit for thirty users from one address sending quickly.
@@ -120,11 +166,28 @@ struct Report {
     held: Vec<BTreeMap<i64, Identity>>,
     sent: Vec<Identity>,
     resends: usize,
-    kills: usize,
+    /// How many times a node went down.
+    stopped: usize,
+    /// Errors the clients received.
+    errors: usize,
+    /// How the server closed the clients' sockets: close code, times.
+    closes: BTreeMap<u16, usize>,
+    /// How long each node took to exit after SIGTERM.
+    stops: Vec<Duration>,
 }
 
-/// Runs the conversation on `nodes`, killing `nodes[doomed]` three times.
-async fn run(mut nodes: Vec<Process>, doomed: usize) -> Report {
+/// What every client adds to: acknowledged messages, resends, errors seen,
+/// and the close codes of its sockets.
+#[derive(Default)]
+struct Tally {
+    acked: AtomicUsize,
+    resends: AtomicUsize,
+    errors: AtomicUsize,
+    closes: std::sync::Mutex<BTreeMap<u16, usize>>,
+}
+
+/// Runs the conversation on `nodes` through `disruption`.
+async fn run(mut nodes: Vec<Process>, disruption: Disruption) -> Report {
     let bases: Arc<Vec<String>> = Arc::new(nodes.iter().map(|n| n.base.clone()).collect());
     let mut cookies = Vec::new();
     for n in 0..CLIENTS {
@@ -136,8 +199,8 @@ async fn run(mut nodes: Vec<Process>, doomed: usize) -> Report {
         cookies.push(browser.session_cookie().expect("a session"));
     }
 
-    let acked = Arc::new(AtomicUsize::new(0));
-    let resends = Arc::new(AtomicUsize::new(0));
+    let tally = Arc::new(Tally::default());
+    let acked = &tally.acked;
     let (finish, finishing) = watch::channel(false);
     let mut clients = Vec::new();
     for (n, cookie) in cookies.into_iter().enumerate() {
@@ -145,8 +208,7 @@ async fn run(mut nodes: Vec<Process>, doomed: usize) -> Report {
             index: n,
             cookie,
             bases: bases.clone(),
-            acked: acked.clone(),
-            resends: resends.clone(),
+            tally: tally.clone(),
             outbox: Outbox::new(n < SENDERS),
             held: BTreeMap::new(),
         };
@@ -154,14 +216,29 @@ async fn run(mut nodes: Vec<Process>, doomed: usize) -> Report {
     }
 
     let deadline = tokio::time::Instant::now() + DEADLINE;
-    for kill in 1..=KILLS {
-        wait_for(&acked, kill * TOTAL / (KILLS + 1), deadline).await;
-        let node = nodes.remove(doomed);
-        let mut node = node;
-        node.kill();
+    let mut stops = Vec::new();
+    let turns: Vec<usize> = match disruption {
+        Disruption::Kill { node } => vec![node; KILLS],
+        Disruption::RollingRestart => (0..nodes.len()).collect(),
+    };
+    for (turn, &doomed) in turns.iter().enumerate() {
+        wait_for(acked, (turn + 1) * TOTAL / (turns.len() + 1), deadline).await;
+        let mut node = nodes.remove(doomed);
+        match disruption {
+            Disruption::Kill { .. } => node.kill(),
+            Disruption::RollingRestart => {
+                let asked = tokio::time::Instant::now();
+                let status = node.terminate().await;
+                assert!(
+                    status.success(),
+                    "a node stopped by SIGTERM exits cleanly: {status}"
+                );
+                stops.push(asked.elapsed());
+            }
+        }
         nodes.insert(doomed, node.restart().await);
     }
-    wait_for(&acked, TOTAL, deadline).await;
+    wait_for(acked, TOTAL, deadline).await;
     let _ = finish.send(true);
 
     let mut held = Vec::new();
@@ -174,11 +251,15 @@ async fn run(mut nodes: Vec<Process>, doomed: usize) -> Report {
         sent.extend(client.outbox.sent.iter().copied());
         held.push(client.held);
     }
+    let closes = tally.closes.lock().expect("the close codes").clone();
     Report {
         held,
         sent,
-        resends: resends.load(Ordering::Relaxed),
-        kills: KILLS,
+        resends: tally.resends.load(Ordering::Relaxed),
+        stopped: turns.len(),
+        errors: tally.errors.load(Ordering::Relaxed),
+        closes,
+        stops,
     }
 }
 
@@ -223,10 +304,10 @@ impl Report {
             .map(|held| assert_eq!(held, reference, "every receiver holds the same"))
             .count();
         println!(
-            "chaos ({setup}): {TOTAL} messages from {SENDERS} senders, {} kills, \
-             {stored} stored, {} sent again after a kill, {complete}/{CLIENTS} \
+            "chaos ({setup}): {TOTAL} messages from {SENDERS} senders, {} nodes down, \
+             {stored} stored, {} sent again after a node went down, {complete}/{CLIENTS} \
              receivers complete",
-            self.kills, self.resends
+            self.stopped, self.resends
         );
     }
 }
@@ -279,8 +360,7 @@ struct Client {
     index: usize,
     cookie: String,
     bases: Arc<Vec<String>>,
-    acked: Arc<AtomicUsize>,
-    resends: Arc<AtomicUsize>,
+    tally: Arc<Tally>,
     outbox: Outbox,
     /// Every message received, by seq.
     held: BTreeMap<i64, Identity>,
@@ -339,6 +419,12 @@ impl Client {
                 frame = socket.next() => {
                     let Some(Ok(Message::Text(text))) = frame else {
                         match frame {
+                            Some(Ok(Message::Close(close))) => {
+                                let code = close.map_or(1005, |close| u16::from(close.code));
+                                let mut closes = self.tally.closes.lock().expect("the close codes");
+                                *closes.entry(code).or_default() += 1;
+                                continue;
+                            }
                             Some(Ok(_)) => continue,
                             _ => return false,
                         }
@@ -383,7 +469,7 @@ impl Client {
                                 if let Some(i) = self.outbox.unacked.iter().position(|c| *c == client_id) {
                                     self.outbox.unacked.remove(i);
                                     self.outbox.sent.push((message.sender, client_id));
-                                    self.acked.fetch_add(1, Ordering::Relaxed);
+                                    self.tally.acked.fetch_add(1, Ordering::Relaxed);
                                 }
                                 self.hold(message.seq, (message.sender, message.client_id));
                             }
@@ -394,7 +480,8 @@ impl Client {
                             if let Some(req) = req {
                                 sends.remove(&req);
                             }
-                            let _ = error;
+                            self.tally.errors.fetch_add(1, Ordering::Relaxed);
+                            eprintln!("client {} got an error: {error}", self.index);
                         }
                         _ => {}
                     }
@@ -431,7 +518,7 @@ impl Client {
     ) -> Option<()> {
         for client_id in messages {
             if !self.outbox.went_out.insert(client_id) {
-                self.resends.fetch_add(1, Ordering::Relaxed);
+                self.tally.resends.fetch_add(1, Ordering::Relaxed);
             }
             let req = *next_req;
             *next_req += 1;

@@ -266,6 +266,18 @@ fn leptos_options(dir: &Path, hashed: bool) -> LeptosOptions {
         .build()
 }
 
+/// Waits until `url` answers 200 (a node's `/readyz`, say).
+pub async fn until_ready(url: &str) {
+    for _ in 0..400 {
+        let response = client().get(url).send().await;
+        if response.is_ok_and(|r| r.status() == 200) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{url} never became ready");
+}
+
 /// A plain HTTP client that keeps cookies and does not follow redirects.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -215,6 +215,14 @@ impl Store for SlowHistory {
     async fn ping(&self) -> Result<(), StoreError> {
         self.inner.ping().await
     }
+
+    fn pool(&self) -> server::store::db::PoolState {
+        self.inner.pool()
+    }
+
+    async fn node_count(&self) -> Result<u64, StoreError> {
+        self.inner.node_count().await
+    }
 }
 
 #[tokio::test]

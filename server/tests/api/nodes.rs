@@ -11,7 +11,7 @@ use app::{
 
 use crate::{
     browser::Browser,
-    common::{on_postgres, TestServer},
+    common::{on_postgres, until_ready, TestServer},
     live::Live,
     process::Process,
 };
@@ -326,7 +326,12 @@ async fn a_node_that_lost_its_link_sends_its_clients_to_catch_up() {
     assert_eq!(bob_on_b.closed().await, Some(CLOSE_LAGGING));
     assert_eq!(alice_on_a.closed().await, Some(CLOSE_LAGGING));
 
-    // The nodes listen again: a new socket hears the other node's messages.
+    // The nodes listen again (and say so: a socket opened before they did
+    // is sent to catch up once more): a new socket hears the other node's
+    // messages.
+    for node in [&a, &b] {
+        until_ready(&node.url("/readyz")).await;
+    }
     let mut alice_on_a = connect(&mut alice, &a).await;
     let mut bob_on_b = connect(&mut bob, &b).await;
     let sent = alice_on_a.say(GENERAL, "still here").await;

@@ -5,7 +5,7 @@
 use std::{
     net::TcpListener as StdListener,
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::{Child, Command, Output, Stdio},
     time::Duration,
 };
 
@@ -15,27 +15,33 @@ pub struct Process {
     pub base: String,
     data: PathBuf,
     env: Vec<(String, String)>,
+    /// Where its standard error goes (its logs), if not to the test's.
+    log: Option<PathBuf>,
 }
 
 impl Process {
     /// Starts `banter` with its data in `data` and `env` on top of the
     /// defaults; returns once it answers `/healthz`.
     pub async fn start(data: &Path, env: &[(&str, &str)]) -> Self {
-        let port = StdListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free port")
-            .port();
+        Self::start_logging(data, env, None).await
+    }
+
+    /// [`Process::start`], with its logs appended to the file `log`.
+    pub async fn start_logging(data: &Path, env: &[(&str, &str)], log: Option<&Path>) -> Self {
+        let port = free_port();
         let env: Vec<(String, String)> = env
             .iter()
             .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
             .collect();
-        let child = spawn(data, port, &env);
+        let log = log.map(Path::to_owned);
+        let child = spawn(data, port, &env, log.as_deref());
         let process = Self {
             child,
             port,
             base: format!("http://127.0.0.1:{port}"),
             data: data.to_owned(),
             env,
+            log,
         };
         process.healthy().await
     }
@@ -63,7 +69,7 @@ impl Process {
 
     /// Starts the process again on the same port and data.
     pub async fn restart(mut self) -> Self {
-        self.child = spawn(&self.data, self.port, &self.env);
+        self.child = spawn(&self.data, self.port, &self.env, self.log.as_deref());
         self.healthy().await
     }
 
@@ -97,15 +103,56 @@ pub async fn exit_within_a_minute(child: &mut Child) -> Option<std::process::Exi
     None
 }
 
-fn spawn(data: &Path, port: u16, env: &[(String, String)]) -> Child {
+fn spawn(data: &Path, port: u16, env: &[(String, String)], log: Option<&Path>) -> Child {
+    let stderr = match log {
+        Some(log) => std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .expect("the log file")
+            .into(),
+        None => Stdio::inherit(),
+    };
     Command::new(env!("CARGO_BIN_EXE_banter"))
         .env("BANTER_ADDR", format!("127.0.0.1:{port}"))
         .env("BANTER_DATA_DIR", data)
         .env("RUST_LOG", "warn")
         .envs(env.iter().map(|(key, value)| (key, value)))
         .stdout(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start the banter binary")
+}
+
+/// Runs `banter` with `args` on the data in `data`, with `env` on top of
+/// the defaults, to its end (at most a minute).
+pub async fn run_to_end(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_banter"))
+        .args(args)
+        .env("BANTER_DATA_DIR", data)
+        // Only reached if a server starts after all: then it must not serve
+        // on a port in use.
+        .env("BANTER_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the banter binary");
+    if exit_within_a_minute(&mut child).await.is_some() {
+        return child.wait_with_output().expect("output");
+    }
+    let _ = child.kill();
+    panic!("banter {args:?} did not finish");
+}
+
+/// A free loopback port (free when asked; taken soon after, as the tests
+/// do).
+pub fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
 }
 
 impl Drop for Process {

@@ -1,0 +1,208 @@
+//! `banter migrate-to <postgres url>`: moves a Banter on SQLite to
+//! PostgreSQL, for when one node is no longer enough.
+//!
+//! Everything people made is copied with its ids: users (with their password
+//! hashes, so everyone logs in as before), channels and conversations,
+//! memberships and read markers, messages, and sessions (so nobody is signed
+//! out). What a running server rebuilds (presence, nodes) is not. The copy is
+//! one PostgreSQL transaction, so it lands whole or not at all; then both
+//! databases are counted and fingerprinted, table by table, before the
+//! command says it is done. The SQLite database is left as it was.
+//!
+//! Nothing may serve the SQLite database meanwhile (a message sent after its
+//! table was read would be left behind): the command takes the lock a
+//! serving `banter` holds. The target must hold no Banter data yet.
+
+mod copy;
+
+use std::time::{Duration, Instant};
+
+use sqlx::{PgPool, SqlitePool};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::{
+    auth::session::SessionBackend,
+    backup::{self, BackupError, DatabaseLock},
+    config::Config,
+    store::{db::Db, SqlStore},
+    StartError,
+};
+
+/// Rows read and written per round trip.
+const PAGE: i64 = 1000;
+
+/// Why the move could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    #[error("{0}")]
+    Source(#[from] BackupError),
+    #[error("the target must be a postgres:// URL")]
+    NotPostgres,
+    #[error("cannot open a database: {0}")]
+    Open(#[from] StartError),
+    #[error(
+        "the PostgreSQL database already holds Banter data ({table}: {rows} rows): \
+         move into a new, empty database"
+    )]
+    TargetNotEmpty { table: &'static str, rows: i64 },
+    #[error(
+        "the copy does not match ({what}: {sqlite} on SQLite, {postgres} on PostgreSQL); \
+         drop the PostgreSQL database and try again"
+    )]
+    Mismatch {
+        what: &'static str,
+        sqlite: i64,
+        postgres: i64,
+    },
+    #[error("the database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// What was moved.
+#[derive(Debug)]
+pub struct Moved {
+    /// Each table's rows, verified on both sides.
+    pub rows: Vec<(&'static str, i64)>,
+    pub took: Duration,
+}
+
+impl std::fmt::Display for Moved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "copied")?;
+        for (n, (table, rows)) in self.rows.iter().enumerate() {
+            let sep = if n == 0 { " " } else { ", " };
+            write!(f, "{sep}{rows} {table}")?;
+        }
+        write!(
+            f,
+            " to PostgreSQL in {:.1} s; every count and fingerprint matches. \
+             Serve it with --database-url (BANTER_DATABASE_URL) set to that URL.",
+            self.took.as_secs_f64()
+        )
+    }
+}
+
+/// Copies `config`'s SQLite database into the PostgreSQL database at `url`.
+pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(MoveError::NotPostgres);
+    }
+    let started = Instant::now();
+    let database = backup::existing_database(config)?;
+    let _lock = DatabaseLock::take_for(&database)?;
+    // Both are brought to this version's schema first.
+    let Db::Sqlite(sqlite) = SqlStore::open(&config.database_url()).await?.db().clone() else {
+        return Err(MoveError::Source(BackupError::NotSqlite));
+    };
+    let Db::Postgres(postgres) = SqlStore::open(url).await?.db().clone() else {
+        return Err(MoveError::NotPostgres);
+    };
+    // The session tables too (made by their store on a server's start).
+    SessionBackend::Sqlite(SqliteStore::new(sqlite.clone()))
+        .migrate()
+        .await?;
+    SessionBackend::postgres(postgres.clone()).migrate().await?;
+    ensure_empty(&postgres).await?;
+
+    let mut tx = postgres.begin().await?;
+    // General comes with the schema; it is copied like any channel.
+    sqlx::query("DELETE FROM channels")
+        .execute(&mut *tx)
+        .await?;
+    copy::users(&sqlite, &mut tx).await?;
+    copy::channels(&sqlite, &mut tx).await?;
+    copy::memberships(&sqlite, &mut tx).await?;
+    copy::messages(&sqlite, &mut tx).await?;
+    copy::sessions(&sqlite, &mut tx).await?;
+    for table in ["users", "channels", "messages"] {
+        // The next id made on PostgreSQL follows the largest copied.
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+             COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+
+    let rows = verify(&sqlite, &postgres).await?;
+    sqlite.close().await;
+    postgres.close().await;
+    Ok(Moved {
+        rows,
+        took: started.elapsed(),
+    })
+}
+
+/// Refuses a target that holds anything but the schema's General.
+async fn ensure_empty(postgres: &PgPool) -> Result<(), MoveError> {
+    for (table, allowed) in [
+        ("users", 0),
+        ("channels", 1),
+        ("memberships", 0),
+        ("messages", 0),
+        ("tower_sessions", 0),
+    ] {
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(postgres)
+            .await?;
+        if rows > allowed {
+            return Err(MoveError::TargetNotEmpty { table, rows });
+        }
+    }
+    Ok(())
+}
+
+/// What is compared on both sides: a name, and the same question put to
+/// each database (written once: both read it alike).
+const CHECKS: &[(&str, &str)] = &[
+    ("users", "SELECT COUNT(*) FROM users"),
+    ("largest user id", "SELECT COALESCE(MAX(id), 0) FROM users"),
+    ("channels", "SELECT COUNT(*) FROM channels"),
+    (
+        "channel seqs",
+        "SELECT COALESCE(SUM(last_seq), 0) FROM channels",
+    ),
+    ("memberships", "SELECT COUNT(*) FROM memberships"),
+    (
+        "read markers",
+        "SELECT COALESCE(SUM(last_read_seq), 0) FROM memberships",
+    ),
+    ("messages", "SELECT COUNT(*) FROM messages"),
+    (
+        "largest message id",
+        "SELECT COALESCE(MAX(id), 0) FROM messages",
+    ),
+    ("message seqs", "SELECT COALESCE(SUM(seq), 0) FROM messages"),
+    (
+        "message characters",
+        "SELECT COALESCE(SUM(LENGTH(body)), 0) FROM messages",
+    ),
+    ("sessions", "SELECT COUNT(*) FROM tower_sessions"),
+];
+
+/// Asks both databases every check; the tables' row counts if all agree.
+async fn verify(
+    sqlite: &SqlitePool,
+    postgres: &PgPool,
+) -> Result<Vec<(&'static str, i64)>, MoveError> {
+    let mut rows = Vec::new();
+    for &(what, sql) in CHECKS {
+        let on_sqlite: i64 = sqlx::query_scalar(sql).fetch_one(sqlite).await?;
+        // PostgreSQL's SUM of integers is numeric: read it as a bigint.
+        let on_postgres: i64 = sqlx::query_scalar(&format!("SELECT ({sql})::bigint"))
+            .fetch_one(postgres)
+            .await?;
+        if on_sqlite != on_postgres {
+            return Err(MoveError::Mismatch {
+                what,
+                sqlite: on_sqlite,
+                postgres: on_postgres,
+            });
+        }
+        if sql.starts_with("SELECT COUNT(*)") {
+            rows.push((what, on_sqlite));
+        }
+    }
+    Ok(rows)
+}

@@ -1,0 +1,153 @@
+//! `banter migrate-to`: a Banter that ran on SQLite moves to PostgreSQL with
+//! everything, and carries on there as if nothing had happened: the same
+//! people with the same passwords and sessions, the same channels, history
+//! and read markers, and new messages and users after the old ones.
+
+use std::time::Instant;
+
+use app::{
+    model::{ChannelId, UserId},
+    protocol::{ClientMsg, Cursor, Reply, Seq},
+};
+
+use crate::{
+    browser::Browser,
+    common::{on_postgres, Db, PgDatabase},
+    live::Live,
+    process::{run_to_end, Process},
+};
+
+const PASSWORD: &str = "correct horse battery";
+const GENERAL: ChannelId = ChannelId::GENERAL;
+const SEEDED_MESSAGES: u32 = 20_000;
+const ENV: [(&str, &str); 2] = [("BANTER_SEND_RATE", "1000"), ("BANTER_SEND_BURST", "1000")];
+
+#[tokio::test]
+async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
+    if !on_postgres() {
+        return;
+    }
+    let data = tempfile::tempdir().expect("data directory");
+    let sessions = data.path().join("sessions.txt");
+    let seeded = run_to_end(
+        data.path(),
+        &[
+            "seed",
+            "--users",
+            "50",
+            "--channels",
+            "3",
+            "--members",
+            "20",
+            "--messages",
+            &SEEDED_MESSAGES.to_string(),
+            "--out",
+            sessions.to_str().expect("a UTF-8 path"),
+        ],
+        &[],
+    )
+    .await;
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+
+    let mut node = Process::start(data.path(), &ENV).await;
+    let (mut alice, bob) = (Browser::new(&node.base), Browser::new(&node.base));
+    alice.sign_up("alice", PASSWORD).await.unwrap();
+    bob.sign_up("bob", PASSWORD).await.unwrap();
+    let mut alice_live = Live::connect(&alice).await;
+    let bob_live = Live::connect(&bob).await;
+    let room = match alice_live
+        .request(|req| ClientMsg::OpenDirect {
+            req,
+            user: bob_live.user.id,
+        })
+        .await
+    {
+        Ok(Reply::Channel { channel }) => channel.id,
+        other => panic!("open a conversation: {other:?}"),
+    };
+    let mut written = Vec::new();
+    for text in ["日本語で", "По-русски", "بالعربية", "🦀 with emoji"] {
+        written.push(alice_live.say(GENERAL, text).await);
+        written.push(alice_live.say(room, text).await);
+    }
+    let target = PgDatabase::create().await;
+    let url = target.url();
+
+    // Not while a server has the SQLite database.
+    let refused = run_to_end(data.path(), &["migrate-to", &url], &[]).await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("in use by a running banter"));
+
+    drop(alice_live);
+    drop(bob_live);
+    assert!(node.terminate().await.success());
+    let started = Instant::now();
+    let moved = run_to_end(data.path(), &["migrate-to", &url], &[]).await;
+    let took = started.elapsed();
+    let said = String::from_utf8_lossy(&moved.stdout);
+    assert!(
+        moved.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&moved.stderr)
+    );
+    assert!(
+        said.contains("every count and fingerprint matches"),
+        "{said}"
+    );
+    println!("migrate-to: {said}(the command took {took:?} in all)");
+
+    let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 52);
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM messages").await,
+        i64::from(SEEDED_MESSAGES) + 8
+    );
+
+    // Served from PostgreSQL: alice's session still holds, bob logs in with
+    // his password, and history is as it was.
+    let pg_data = tempfile::tempdir().expect("data directory");
+    let mut env = ENV.to_vec();
+    env.push(("BANTER_DATABASE_URL", &url));
+    let node = Process::start(pg_data.path(), &env).await;
+    alice.rebase(&node.base);
+    assert_eq!(alice.me().await.expect("still signed in").username, "alice");
+    let bob = Browser::new(&node.base);
+    bob.log_in("bob", PASSWORD)
+        .await
+        .expect("the same password");
+
+    let mut alice_live = Live::connect(&alice).await;
+    let (channels, catch_up) = alice_live
+        .sync(vec![
+            Cursor {
+                channel: GENERAL,
+                seq: Seq(i64::from(SEEDED_MESSAGES)),
+            },
+            Cursor {
+                channel: room,
+                seq: Seq(0),
+            },
+        ])
+        .await;
+    assert!(channels.iter().any(|channel| channel.id == room));
+    let mut caught: Vec<_> = catch_up.into_iter().flat_map(|c| c.messages).collect();
+    caught.sort_by_key(|message| message.id);
+    assert_eq!(caught, written, "the same messages, ids, seqs and times");
+
+    let after = alice_live.say(GENERAL, "после переезда").await;
+    assert_eq!(after.seq, Seq(i64::from(SEEDED_MESSAGES) + 5));
+    assert!(after.id > written.last().expect("written").id);
+    let carol = Browser::new(&node.base);
+    carol.sign_up("carol", PASSWORD).await.unwrap();
+    assert!(carol.me().await.unwrap().id > UserId(52));
+
+    // Once is enough: the target now holds Banter's data.
+    drop(node);
+    let again = run_to_end(data.path(), &["migrate-to", &url], &[]).await;
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds Banter data"));
+}
