@@ -24,215 +24,249 @@ type Session = (String, Vec<u8>, String);
 
 /// Users, with their ids (PostgreSQL makes its own unless told otherwise).
 pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
-    let mut after = i64::MIN;
-    loop {
-        let page: Vec<User> = sqlx::query_as(
-            "SELECT id, username, password_hash, created_at, presence_version, lookalike_key
-             FROM users WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(PAGE)
-        .fetch_all(from)
-        .await?;
-        let Some(last) = page.last() else {
-            return Ok(());
-        };
-        after = last.0;
-        let mut c = (vec![], vec![], vec![], vec![], vec![], vec![]);
-        for row in page {
-            c.0.push(row.0);
-            c.1.push(row.1);
-            c.2.push(row.2);
-            c.3.push(row.3);
-            c.4.push(row.4);
-            c.5.push(row.5);
-        }
-        sqlx::query(
-            "INSERT INTO users
-                 (id, username, password_hash, created_at, presence_version, lookalike_key)
-             OVERRIDING SYSTEM VALUE
-             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[],
-                                  $5::bigint[], $6::text[])",
-        )
-        .bind(c.0)
-        .bind(c.1)
-        .bind(c.2)
-        .bind(c.3)
-        .bind(c.4)
-        .bind(c.5)
-        .execute(&mut *to)
-        .await?;
-    }
+    paged(
+        i64::MIN,
+        |row: &User| row.0,
+        async |after| {
+            sqlx::query_as(
+                "SELECT id, username, password_hash, created_at, presence_version, lookalike_key
+                 FROM users WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(*after)
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (vec![], vec![], vec![], vec![], vec![], vec![]);
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+                c.3.push(row.3);
+                c.4.push(row.4);
+                c.5.push(row.5);
+            }
+            sqlx::query(
+                "INSERT INTO users
+                     (id, username, password_hash, created_at, presence_version, lookalike_key)
+                 OVERRIDING SYSTEM VALUE
+                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[],
+                                      $5::bigint[], $6::text[])",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
+            .bind(c.3)
+            .bind(c.4)
+            .bind(c.5)
+            .execute(&mut *to)
+            .await
+            .map(drop)
+        },
+    )
+    .await
 }
 
 /// Channels and conversations, General included.
 pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
-    let mut after = i64::MIN;
-    loop {
-        let page: Vec<Channel> = sqlx::query_as(
-            "SELECT id, kind, name, created_by, created_at, last_seq, direct_low, direct_high
-             FROM channels WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(PAGE)
-        .fetch_all(from)
-        .await?;
-        let Some(last) = page.last() else {
-            return Ok(());
-        };
-        after = last.0;
-        let mut c = (
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-        );
-        for row in page {
-            c.0.push(row.0);
-            c.1.push(row.1);
-            c.2.push(row.2);
-            c.3.push(row.3);
-            c.4.push(row.4);
-            c.5.push(row.5);
-            c.6.push(row.6);
-            c.7.push(row.7);
-        }
-        sqlx::query(
-            "INSERT INTO channels
-                 (id, kind, name, created_by, created_at, last_seq, direct_low, direct_high)
-             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[],
-                                  $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])",
-        )
-        .bind(c.0)
-        .bind(c.1)
-        .bind(c.2)
-        .bind(c.3)
-        .bind(c.4)
-        .bind(c.5)
-        .bind(c.6)
-        .bind(c.7)
-        .execute(&mut *to)
-        .await?;
-    }
+    paged(
+        i64::MIN,
+        |row: &Channel| row.0,
+        async |after| {
+            sqlx::query_as(
+                "SELECT id, kind, name, created_by, created_at, last_seq, direct_low, direct_high
+                 FROM channels WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(*after)
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+            );
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+                c.3.push(row.3);
+                c.4.push(row.4);
+                c.5.push(row.5);
+                c.6.push(row.6);
+                c.7.push(row.7);
+            }
+            sqlx::query(
+                "INSERT INTO channels
+                     (id, kind, name, created_by, created_at, last_seq, direct_low, direct_high)
+                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[],
+                                      $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
+            .bind(c.3)
+            .bind(c.4)
+            .bind(c.5)
+            .bind(c.6)
+            .bind(c.7)
+            .execute(&mut *to)
+            .await
+            .map(drop)
+        },
+    )
+    .await
 }
 
 /// Memberships, with their read markers.
 pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
-    let mut after = (i64::MIN, i64::MIN);
-    loop {
-        let page: Vec<Membership> = sqlx::query_as(
-            "SELECT user_id, channel_id, joined_at, last_read_seq FROM memberships
-             WHERE (user_id, channel_id) > ($1, $2) ORDER BY user_id, channel_id LIMIT $3",
-        )
-        .bind(after.0)
-        .bind(after.1)
-        .bind(PAGE)
-        .fetch_all(from)
-        .await?;
-        let Some(last) = page.last() else {
-            return Ok(());
-        };
-        after = (last.0, last.1);
-        let mut c = (vec![], vec![], vec![], vec![]);
-        for row in page {
-            c.0.push(row.0);
-            c.1.push(row.1);
-            c.2.push(row.2);
-            c.3.push(row.3);
-        }
-        sqlx::query(
-            "INSERT INTO memberships (user_id, channel_id, joined_at, last_read_seq)
-             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])",
-        )
-        .bind(c.0)
-        .bind(c.1)
-        .bind(c.2)
-        .bind(c.3)
-        .execute(&mut *to)
-        .await?;
-    }
+    paged(
+        (i64::MIN, i64::MIN),
+        |row: &Membership| (row.0, row.1),
+        async |after| {
+            sqlx::query_as(
+                "SELECT user_id, channel_id, joined_at, last_read_seq FROM memberships
+                 WHERE (user_id, channel_id) > ($1, $2) ORDER BY user_id, channel_id LIMIT $3",
+            )
+            .bind(after.0)
+            .bind(after.1)
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (vec![], vec![], vec![], vec![]);
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+                c.3.push(row.3);
+            }
+            sqlx::query(
+                "INSERT INTO memberships (user_id, channel_id, joined_at, last_read_seq)
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
+            .bind(c.3)
+            .execute(&mut *to)
+            .await
+            .map(drop)
+        },
+    )
+    .await
 }
 
 /// Messages, with their ids, seqs and client ids.
 pub async fn messages(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
-    let mut after = i64::MIN;
-    loop {
-        let page: Vec<Message> = sqlx::query_as(
-            "SELECT id, channel_id, seq, sender_id, client_id, body, created_at
-             FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(PAGE)
-        .fetch_all(from)
-        .await?;
-        let Some(last) = page.last() else {
-            return Ok(());
-        };
-        after = last.0;
-        let mut c = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-        for row in page {
-            c.0.push(row.0);
-            c.1.push(row.1);
-            c.2.push(row.2);
-            c.3.push(row.3);
-            c.4.push(row.4);
-            c.5.push(row.5);
-            c.6.push(row.6);
-        }
-        sqlx::query(
-            "INSERT INTO messages (id, channel_id, seq, sender_id, client_id, body, created_at)
-             OVERRIDING SYSTEM VALUE
-             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
-                                  $5::uuid[], $6::text[], $7::bigint[])",
-        )
-        .bind(c.0)
-        .bind(c.1)
-        .bind(c.2)
-        .bind(c.3)
-        .bind(c.4)
-        .bind(c.5)
-        .bind(c.6)
-        .execute(&mut *to)
-        .await?;
-    }
+    paged(
+        i64::MIN,
+        |row: &Message| row.0,
+        async |after| {
+            sqlx::query_as(
+                "SELECT id, channel_id, seq, sender_id, client_id, body, created_at
+                 FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(*after)
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+                c.3.push(row.3);
+                c.4.push(row.4);
+                c.5.push(row.5);
+                c.6.push(row.6);
+            }
+            sqlx::query(
+                "INSERT INTO messages (id, channel_id, seq, sender_id, client_id, body, created_at)
+                 OVERRIDING SYSTEM VALUE
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
+                                      $5::uuid[], $6::text[], $7::bigint[])",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
+            .bind(c.3)
+            .bind(c.4)
+            .bind(c.5)
+            .bind(c.6)
+            .execute(&mut *to)
+            .await
+            .map(drop)
+        },
+    )
+    .await
 }
 
 /// Sessions: SQLite keeps their expiry as RFC 3339 text, PostgreSQL as a
 /// timestamp (which reads that text); their data is the same bytes in both.
 pub async fn sessions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
-    let mut after = String::new();
+    paged(
+        String::new(),
+        |row: &Session| row.0.clone(),
+        async |after| {
+            sqlx::query_as(
+                "SELECT id, data, expiry_date FROM tower_sessions
+                 WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(after.as_str())
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (vec![], vec![], vec![]);
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+            }
+            sqlx::query(
+                "INSERT INTO tower_sessions (id, data, expiry_date)
+                 SELECT id, data, expiry::timestamptz
+                 FROM UNNEST($1::text[], $2::bytea[], $3::text[]) AS s (id, data, expiry)",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
+            .execute(&mut *to)
+            .await
+            .map(drop)
+        },
+    )
+    .await
+}
+
+/// Copies a table a page at a time: `read` gives the rows after a key, in
+/// key order (none once done), `key` is a row's key, `write` stores a page.
+async fn paged<K, R>(
+    first: K,
+    key: impl Fn(&R) -> K,
+    mut read: impl AsyncFnMut(&K) -> sqlx::Result<Vec<R>>,
+    mut write: impl AsyncFnMut(Vec<R>) -> sqlx::Result<()>,
+) -> sqlx::Result<()> {
+    let mut after = first;
     loop {
-        let page: Vec<Session> = sqlx::query_as(
-            "SELECT id, data, expiry_date FROM tower_sessions
-             WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(&after)
-        .bind(PAGE)
-        .fetch_all(from)
-        .await?;
+        let page = read(&after).await?;
         let Some(last) = page.last() else {
             return Ok(());
         };
-        after = last.0.clone();
-        let mut c = (vec![], vec![], vec![]);
-        for row in page {
-            c.0.push(row.0);
-            c.1.push(row.1);
-            c.2.push(row.2);
-        }
-        sqlx::query(
-            "INSERT INTO tower_sessions (id, data, expiry_date)
-             SELECT id, data, expiry::timestamptz
-             FROM UNNEST($1::text[], $2::bytea[], $3::text[]) AS s (id, data, expiry)",
-        )
-        .bind(c.0)
-        .bind(c.1)
-        .bind(c.2)
-        .execute(&mut *to)
-        .await?;
+        after = key(last);
+        write(page).await?;
     }
 }

@@ -96,14 +96,11 @@ async fn two_nodes_lose_and_duplicate_nothing_while_one_is_killed() {
     if !on_postgres() {
         return;
     }
-    let database = PgDatabase::create().await;
-    let url = database.url();
-    let (a_data, b_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = Process::start(a_data.path(), &with_database(&url)).await;
-    let b = Process::start(b_data.path(), &with_database(&url)).await;
-    let report = run(vec![a, b], Disruption::Kill { node: 1 }).await;
-    let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
-    report.check(&db, "PostgreSQL, two nodes, one killed").await;
+    two_postgres_nodes(
+        Disruption::Kill { node: 1 },
+        "PostgreSQL, two nodes, one killed",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -111,16 +108,11 @@ async fn a_rolling_restart_of_two_nodes_loses_nothing_and_shows_no_error() {
     if !on_postgres() {
         return;
     }
-    let database = PgDatabase::create().await;
-    let url = database.url();
-    let (a_data, b_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = Process::start(a_data.path(), &with_database(&url)).await;
-    let b = Process::start(b_data.path(), &with_database(&url)).await;
-    let report = run(vec![a, b], Disruption::RollingRestart).await;
-    let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
-    report
-        .check(&db, "PostgreSQL, two nodes, restarted in turn")
-        .await;
+    let report = two_postgres_nodes(
+        Disruption::RollingRestart,
+        "PostgreSQL, two nodes, restarted in turn",
+    )
+    .await;
     assert_eq!(report.errors, 0, "no client saw an error");
     let closes: Vec<u16> = report.closes.keys().copied().collect();
     assert!(
@@ -136,6 +128,20 @@ async fn a_rolling_restart_of_two_nodes_loses_nothing_and_shows_no_error() {
         "rolling restart: sockets closed {:?}; each node stopped in {:?} after SIGTERM",
         report.closes, report.stops
     );
+}
+
+/// Runs the conversation on two nodes sharing a fresh PostgreSQL database,
+/// through `disruption`, and checks what every client holds.
+async fn two_postgres_nodes(disruption: Disruption, setup: &str) -> Report {
+    let database = PgDatabase::create().await;
+    let url = database.url();
+    let (a_data, b_data) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Process::start(a_data.path(), &with_database(&url)).await;
+    let b = Process::start(b_data.path(), &with_database(&url)).await;
+    let report = run(vec![a, b], disruption).await;
+    let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
+    report.check(&db, setup).await;
+    report
 }
 
 /// What happens to the nodes while they serve.
