@@ -200,14 +200,15 @@ impl Hub {
     /// Sends `frame` to every connection listening to `channel`.
     pub fn to_channel(&self, channel: ChannelId, frame: &Frame) {
         let state = self.read();
-        for outlet in state
-            .channels
-            .get(&channel)
-            .into_iter()
-            .flat_map(HashMap::values)
-        {
+        let listeners = state.channels.get(&channel);
+        for outlet in listeners.into_iter().flat_map(HashMap::values) {
             outlet.push(frame);
         }
+        tracing::debug!(
+            %channel,
+            connections = listeners.map_or(0, HashMap::len),
+            "fanned out"
+        );
     }
 
     /// Sends `frame` to every connection of `user`.
