@@ -38,6 +38,7 @@ macro_rules! select {
 
 #[async_trait::async_trait]
 impl MessageStore for SqlStore {
+    #[tracing::instrument(level = "debug", name = "store.insert", skip_all, fields(messages = batch.len()))]
     async fn insert_batch(
         &self,
         batch: &[NewMessage],
@@ -69,6 +70,7 @@ impl MessageStore for SqlStore {
         Ok(results.into_iter().flatten().collect())
     }
 
+    #[tracing::instrument(level = "debug", name = "store.history", skip(self))]
     async fn history(
         &self,
         channel: ChannelId,
@@ -91,6 +93,7 @@ impl MessageStore for SqlStore {
         Ok(messages)
     }
 
+    #[tracing::instrument(level = "debug", name = "store.after", skip(self))]
     async fn messages_after(
         &self,
         channel: ChannelId,
