@@ -94,7 +94,7 @@ pub fn router(state: AppState) -> Router {
     // Pages, server functions and the WebSocket: they need the session, and
     // only same-site requests may change anything.
     let pages = Router::new()
-        .leptos_routes_with_context(&state, generate_route_list(app::App), context.clone(), {
+        .leptos_routes_with_context(&state, routes(), context.clone(), {
             let leptos = leptos.clone();
             move || app::shell(leptos.clone())
         })
@@ -126,6 +126,17 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(from_fn(observe::requests::observe))
         .with_state(state)
+}
+
+/// The app's routes, generated once per process. Generating them runs the
+/// app with resource loading suppressed process-wide (a flag of
+/// leptos_server's), and a page whose resource is first polled meanwhile
+/// waits for it for good: so a router made while another serves (as the
+/// tests do, many servers to a process) must not generate them again.
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 /// Context for every page render and server function call: the nonce of the

@@ -135,3 +135,40 @@ async fn pages_rendered_at_once_all_arrive_whole_and_titled() {
         assert!(html.contains("<title>General · Banter</title>"), "{html}");
     }
 }
+
+/// Making a router generates the route list by running the app once with
+/// resource loading suppressed, process-wide, for the while (leptos_server's
+/// flag). A page whose resource was first polled in that while stayed
+/// pending for good, and its request ended in 408 after 30 s: the test
+/// suite, which makes a router for every test server in one process, met it
+/// now and then. The routes are now generated once per process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_routers_are_made() {
+    use futures::StreamExt;
+
+    let server = TestServer::start().await;
+    let browser = Browser::new(&server.base());
+    browser.sign_up("haruto", PASSWORD).await.unwrap();
+    let making = tokio::task::spawn_blocking({
+        let state = server.state.clone();
+        move || {
+            for _ in 0..100 {
+                drop(server::router(state.clone()));
+            }
+        }
+    });
+    let browser = &browser;
+    let pages = futures::stream::iter(0..200)
+        .map(|_| async move {
+            tokio::time::timeout(std::time::Duration::from_secs(10), browser.get("/c/1"))
+                .await
+                .map(|response| response.status())
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+    making.await.expect("routers made");
+    for page in pages {
+        assert_eq!(page, Ok(StatusCode::OK), "every page answers at once");
+    }
+}
