@@ -76,17 +76,22 @@ pub(crate) fn request_context() -> Result<(Arc<dyn Backend>, Parts), AppError> {
 /// whatever failed (leptos_axum redirects it), so its status stays.
 pub(crate) fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
-        let form_post = use_context::<Parts>().is_some_and(|request| {
-            request
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|accept| accept.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"))
-        });
+        let form_post = use_context::<Parts>().is_some_and(|request| is_form_post(&request));
         if let (false, Some(response)) = (form_post, use_context::<leptos_axum::ResponseOptions>())
         {
             response.set_status(error.status());
         }
     }
     result
+}
+
+/// Whether a server function was called by a plain form (which asks for
+/// HTML), not by the server function client: leptos_axum answers a form
+/// with a redirect.
+pub(crate) fn is_form_post(request: &Parts) -> bool {
+    request
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
 }

@@ -83,21 +83,33 @@ pub fn rate_limited(limit: Limit) {
     counter!(RATE_LIMITED, "limit" => limit.label()).increment(1);
 }
 
-/// How an account request (log-in or sign-up) ended, for [`SIGN_INS`] and
-/// [`SIGN_UPS`].
-pub fn account_outcome<T>(metric: &'static str, result: &Result<T, app::error::AppError>) {
+/// What an account request was, for its metric and its limit.
+#[derive(Clone, Copy, Debug)]
+pub enum Account {
+    LogIn,
+    SignUp,
+}
+
+/// How an account request ended, in [`SIGN_INS`] or [`SIGN_UPS`] by
+/// outcome (and in [`RATE_LIMITED`] when a limit refused it).
+pub fn account_outcome<T>(account: Account, result: &Result<T, app::error::AppError>) {
     use app::error::AppError;
+    let (metric, limit) = match account {
+        Account::LogIn => (SIGN_INS, Limit::LogIn),
+        Account::SignUp => (SIGN_UPS, Limit::SignUp),
+    };
     let outcome = match result {
         Ok(_) => "ok",
         Err(AppError::TooManyAttempts { .. }) => {
-            rate_limited(match metric {
-                SIGN_UPS => Limit::SignUp,
-                _ => Limit::LogIn,
-            });
+            rate_limited(limit);
             "limited"
         }
         Err(
-            AppError::InvalidCredentials | AppError::UsernameTaken | AppError::UsernameLooksLike,
+            AppError::InvalidCredentials
+            | AppError::UsernameTaken
+            | AppError::UsernameLooksLike
+            | AppError::InvalidUsername(_)
+            | AppError::InvalidPassword(_),
         ) => "refused",
         Err(_) => "error",
     };

@@ -59,18 +59,15 @@ pub fn send_back<F: ServerFn<Error = AppError>>(
     username: &str,
     error: &AppError,
 ) {
-    use http::header::{ACCEPT, REFERER};
-
-    let header = |name| {
-        request
-            .headers
-            .get(name)
-            .and_then(|value: &http::HeaderValue| value.to_str().ok())
-    };
-    if !header(ACCEPT).is_some_and(|accept| accept.contains("text/html")) {
+    if !crate::backend::is_form_post(request) {
         return;
     }
-    let Some(from) = header(REFERER).and_then(|referer| url::Url::parse(referer).ok()) else {
+    let Some(from) = request
+        .headers
+        .get(http::header::REFERER)
+        .and_then(|referer| referer.to_str().ok())
+        .and_then(|referer| url::Url::parse(referer).ok())
+    else {
         return;
     };
     // Only the path and query are kept, so the way back stays on this site.

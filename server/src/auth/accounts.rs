@@ -32,7 +32,7 @@ impl AppState {
         password: Password,
     ) -> Result<User, AppError> {
         let result = self.create_account(request, username, password).await;
-        observe::account_outcome(observe::SIGN_UPS, &result);
+        observe::account_outcome(observe::Account::SignUp, &result);
         result
     }
 
@@ -78,7 +78,7 @@ impl AppState {
         password: &str,
     ) -> Result<User, AppError> {
         let result = self.check_credentials(request, username, password).await;
-        observe::account_outcome(observe::SIGN_INS, &result);
+        observe::account_outcome(observe::Account::LogIn, &result);
         result
     }
 

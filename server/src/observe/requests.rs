@@ -27,12 +27,11 @@ pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_ID: usize = 64;
 
 /// The middleware: id, span, metrics.
-pub async fn observe(mut request: Request, next: Next) -> Response {
+pub async fn observe(request: Request, next: Next) -> Response {
     let id = match request.headers().get(&REQUEST_ID) {
         Some(given) if plausible(given) => given.clone(),
         _ => fresh_id(),
     };
-    request.headers_mut().insert(REQUEST_ID.clone(), id.clone());
     let method = request.method().clone();
     let span = tracing::info_span!(
         "http",
