@@ -4,17 +4,22 @@
 //! Frames are JSON text, one message each. A [`ClientMsg`] names its kind in
 //! a `"type"` field; a [`ServerMsg`] is an object with one key, its kind,
 //! around its fields (`{"message":{…}}`), which the browser decodes without
-//! buffering (see `server.rs`). The client
+//! buffering (see `server.rs`). The structs inside (a message, a channel
+//! summary, a catch-up, …) travel as arrays of their fields in declaration
+//! order (`serde_tuple`): the browser's decoder of an array is a fraction of
+//! the size of one that matches field names, and frames are shorter. The client
 //! sends [`ClientMsg`]s; every request carries a [`ReqId`] and gets exactly one
 //! answer, [`ServerMsg::Ok`] or [`ServerMsg::Error`]. The server also pushes
 //! events ([`ServerMsg::Message`], …) that can all be recomputed from the
 //! database, so a client that missed some can always catch up with
 //! [`ClientMsg::Sync`].
 //!
-//! Ordering and catch-up use [`Seq`], a per-channel sequence assigned in the
-//! transaction that stores a message: the messages of a channel are exactly
-//! the seqs 1, 2, 3, … with no gaps, so "everything after seq n" is a complete
-//! answer.
+//! Ordering uses [`Seq`], a per-channel sequence assigned in the transaction
+//! that stores a message: the messages of a channel are exactly the seqs 1,
+//! 2, 3, … with no gaps. Catch-up uses [`Rev`], a per-channel revision that
+//! every change takes (a new message, an edit, a delete, a reaction), so
+//! "every message changed after revision r" is a complete answer, and a
+//! client merges a message by id, keeping the newer revision.
 
 mod client;
 mod error;
@@ -28,7 +33,7 @@ pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -74,6 +79,7 @@ mod tests {
             channel: ChannelId(1),
             client_id: ClientId(uuid::Uuid::nil()),
             text: "hi".into(),
+            reply_to: None,
         };
         let json = serde_json::to_string(&msg).unwrap();
         assert_eq!(
@@ -149,7 +155,7 @@ mod tests {
             members: 4,
         };
         let json = serde_json::to_value(&summary).unwrap();
-        assert_eq!(json["kind"]["public"]["name"], "rust");
+        assert_eq!(json[1]["public"]["name"], "rust");
         assert_eq!(
             serde_json::from_value::<ChannelSummary>(json).unwrap(),
             summary

@@ -58,6 +58,22 @@ pub fn normalise_newlines(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The start of `text`'s first non-blank line, at most `max` characters
+/// (cut at a character, never inside one), with "…" when cut short.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let cut = line.char_indices().nth(max).map(|(at, _)| at);
+    match cut {
+        Some(at) => format!("{}…", line[..at].trim_end()),
+        None if text.trim() != line => format!("{line}…"),
+        None => line.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,7 +105,24 @@ mod tests {
         assert_eq!(normalise_newlines("日本\r\n語"), "日本\n語");
     }
 
+    #[test]
+    fn an_excerpt_is_the_start_of_the_first_line() {
+        assert_eq!(excerpt("hello", 10), "hello");
+        assert_eq!(excerpt("\n  hello\nworld", 10), "hello…");
+        assert_eq!(excerpt("日本語のテキスト", 3), "日本語…");
+        assert_eq!(excerpt("Привет мир", 7), "Привет…");
+        assert_eq!(excerpt("👍🏽👍🏽", 1), "👍…");
+        assert_eq!(excerpt("", 5), "");
+    }
+
     proptest! {
+        #[test]
+        fn an_excerpt_never_panics_and_stays_short(text in any::<String>(), max in 0usize..200) {
+            let short = excerpt(&text, max);
+            prop_assert!(short.chars().count() <= max + 1);
+            prop_assert!(!short.contains('\n'));
+        }
+
         #[test]
         fn normalising_keeps_everything_but_carriage_returns(text in any::<String>()) {
             let normal = normalise_newlines(&text);

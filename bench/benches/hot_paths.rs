@@ -7,14 +7,16 @@ use std::{hint::black_box, sync::Arc};
 
 use app::{
     model::{ChannelId, User, UserId, Username},
-    protocol::{ClientId, Message, MessageId, Millis, Seq, ServerMsg},
+    protocol::{ClientId, Message, MessageId, Millis, Rev, Seq, ServerMsg},
 };
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use server::{
     auth::password::PasswordHash,
     frame::encode,
     hub::{Hub, Registration},
-    store::{ChannelStore, MessageStore, NewMessage, Silent, SqlStore, UserStore},
+    store::{
+        ChangeRequest, MessageStore, NewChange, NewMessage, Silent, SqlStore, UserStore, Write,
+    },
 };
 
 fn message(seq: i64) -> Message {
@@ -27,6 +29,11 @@ fn message(seq: i64) -> Message {
         client_id: ClientId(uuid::Uuid::new_v4()),
         text: "A message of ordinary length, about as long as most chat lines are.".into(),
         at: Millis(1_795_320_532_000),
+        rev: Rev(0),
+        edited: None,
+        deleted: false,
+        reply_to: None,
+        reactions: Vec::new(),
     }
 }
 
@@ -66,13 +73,45 @@ async fn store() -> (tempfile::TempDir, Arc<SqlStore>, User) {
     (dir, Arc::new(store), user)
 }
 
-fn new_message(sender: &User) -> NewMessage {
-    NewMessage {
+fn new_message(sender: &User) -> Write {
+    Write::Message(NewMessage {
         sender: sender.clone(),
         channel: ChannelId::GENERAL,
         client_id: ClientId(uuid::Uuid::new_v4()),
         text: "A message of ordinary length, about as long as most chat lines are.".into(),
-    }
+        reply_to: None,
+    })
+}
+
+/// 500 changes to the latest messages: edits, and reactions added.
+async fn make_changes(store: &SqlStore, user: &User) {
+    let latest = store
+        .history(ChannelId::GENERAL, None, 250, user.id)
+        .await
+        .expect("history");
+    let emoji = ["👍", "🎉", "❤️", "😂", "🦀"];
+    let changes: Vec<Write> = latest
+        .iter()
+        .enumerate()
+        .flat_map(|(n, message)| {
+            let change = |what| {
+                Write::Change(NewChange {
+                    user: user.clone(),
+                    channel: ChannelId::GENERAL,
+                    message: message.id,
+                    what,
+                })
+            };
+            [
+                change(ChangeRequest::Edit(format!("edited, 日本語 {n}"))),
+                change(ChangeRequest::React {
+                    emoji: emoji[n % emoji.len()].into(),
+                    add: true,
+                }),
+            ]
+        })
+        .collect();
+    store.write(&changes, &Silent).await.expect("changed");
 }
 
 fn storing(c: &mut Criterion) {
@@ -85,12 +124,7 @@ fn storing(c: &mut Criterion) {
             || vec![new_message(&user)],
             |batch| {
                 let store = store.clone();
-                async move {
-                    store
-                        .insert_messages(&batch, &Silent)
-                        .await
-                        .expect("stored")
-                }
+                async move { store.write(&batch, &Silent).await.expect("stored") }
             },
             BatchSize::SmallInput,
         )
@@ -100,29 +134,24 @@ fn storing(c: &mut Criterion) {
             || (0..64).map(|_| new_message(&user)).collect::<Vec<_>>(),
             |batch| {
                 let store = store.clone();
-                async move {
-                    store
-                        .insert_messages(&batch, &Silent)
-                        .await
-                        .expect("stored")
-                }
+                async move { store.write(&batch, &Silent).await.expect("stored") }
             },
             BatchSize::SmallInput,
         )
     });
     group.finish();
 
+    runtime.block_on(make_changes(&store, &user));
     let last = runtime
-        .block_on(store.channel_of(user.id, ChannelId::GENERAL))
-        .expect("query")
-        .expect("General")
-        .last_seq;
-    c.bench_function("catch-up: the 500 messages after a cursor", |b| {
+        .block_on(store.channel_rev(ChannelId::GENERAL))
+        .expect("query");
+    let viewer = user.id;
+    c.bench_function("catch-up: the 500 changes after a cursor", |b| {
         b.to_async(&runtime).iter(|| {
             let store = store.clone();
             async move {
                 store
-                    .messages_after(ChannelId::GENERAL, Seq(last.0 - 500), 500)
+                    .changed_after(ChannelId::GENERAL, Rev(last.0 - 500), 500, viewer)
                     .await
                     .expect("messages")
             }

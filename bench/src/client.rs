@@ -182,6 +182,7 @@ pub async fn send(
             channel: ChannelId(channel),
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: format!("{at} {node} load message"),
+            reply_to: None,
         };
         let Ok(frame) = serde_json::to_string(&request) else {
             return sent;

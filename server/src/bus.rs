@@ -7,11 +7,11 @@
 //! On PostgreSQL, [`postgres::PgBus`] carries events between nodes with
 //! LISTEN/NOTIFY; another broker (NATS, Redis) would be one more [`Bus`].
 //!
-//! The bus knows the hub only as a [`Receiver`]. New messages take a road of
-//! their own: a bus hears of them inside the transaction that stores them
-//! (as the store's [`Announce`]) and again once it has committed
-//! ([`Bus::committed`]), and announces them at whichever of the two keeps
-//! every node hearing a channel's messages in seq order.
+//! The bus knows the hub only as a [`Receiver`]. New messages and changes to
+//! messages take a road of their own: a bus hears of them inside the
+//! transaction that stores them (as the store's [`Announce`]) and again once
+//! it has committed ([`Bus::committed`]), and announces them at whichever of
+//! the two keeps every node hearing a channel's changes in revision order.
 
 pub mod postgres;
 mod wire;
@@ -20,13 +20,13 @@ use std::sync::Arc;
 
 use app::{
     model::{ChannelId, UserId},
-    protocol::{Message, ServerMsg},
+    protocol::ServerMsg,
 };
 use tower_sessions::session::Id as SessionId;
 
 use crate::{
     frame::{encode, Frame},
-    store::{Announce, PresenceChange},
+    store::{Announce, News, PresenceChange},
 };
 
 /// One event for the hubs.
@@ -47,16 +47,25 @@ pub enum Event {
 }
 
 impl Event {
-    /// A new message, for every member's connections: the one place where a
-    /// stored message becomes an event.
-    pub fn new_message(message: &Message) -> Option<Event> {
-        let frame = encode(&ServerMsg::Message {
-            message: message.clone(),
-        })?;
-        Some(Event::ToChannel {
-            channel: message.channel,
-            frame,
-        })
+    /// A new message or a change, for every member's connections: the one
+    /// place where what the store made becomes an event.
+    pub fn news(news: &News<'_>) -> Option<Event> {
+        let (channel, message) = match *news {
+            News::Message(message) => (
+                message.channel,
+                ServerMsg::Message {
+                    message: message.clone(),
+                },
+            ),
+            News::Change(change) => (
+                change.channel,
+                ServerMsg::Changed {
+                    change: change.clone(),
+                },
+            ),
+        };
+        let frame = encode(&message)?;
+        Some(Event::ToChannel { channel, frame })
     }
 }
 
@@ -73,8 +82,9 @@ pub trait Receiver: Send + Sync + 'static {
 pub trait Bus: Announce + Send + Sync + 'static {
     fn publish(&self, event: Event);
 
-    /// New messages, once the transaction that stored them has committed.
-    fn committed(&self, messages: &[&Message]);
+    /// New messages and changes, once the transaction that stored them has
+    /// committed.
+    fn committed(&self, news: &[News<'_>]);
 
     /// Whether events from the other nodes reach this one now (a node's own
     /// bus always does).
@@ -115,12 +125,9 @@ impl Bus for LocalBus {
     }
 
     /// One node writes one batch at a time, so announcing after the commit
-    /// keeps seq order, and never announces what was not stored.
-    fn committed(&self, messages: &[&Message]) {
-        for event in messages
-            .iter()
-            .filter_map(|message| Event::new_message(message))
-        {
+    /// keeps revision order, and never announces what was not stored.
+    fn committed(&self, news: &[News<'_>]) {
+        for event in news.iter().filter_map(Event::news) {
             self.hub.receive(event);
         }
     }

@@ -2,6 +2,8 @@
 //! and the pages use them. Each operation checks membership against the
 //! database, stores, and publishes what other connections need to hear.
 
+mod catch_up;
+mod changes;
 mod channels;
 mod messages;
 mod pages;
@@ -9,4 +11,5 @@ mod people;
 
 mod pipeline;
 
+pub use catch_up::CATCH_UP_LIMIT;
 pub use pipeline::Pipeline;

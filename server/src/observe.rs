@@ -23,11 +23,14 @@ use std::time::Duration;
 use app::protocol::{ClientMsg, ProtocolError};
 use metrics::{counter, histogram};
 
+use crate::store::News;
+
 // Connections (gauges, read at scrape time).
 pub const WEBSOCKETS_OPEN: &str = "banter_websockets_open";
 pub const USERS_ONLINE: &str = "banter_users_online";
 // Traffic.
 pub const MESSAGES_STORED: &str = "banter_messages_stored_total";
+pub const MESSAGES_CHANGED: &str = "banter_message_changes_total";
 pub const DELIVERIES: &str = "banter_deliveries_total";
 pub const WS_REQUESTS: &str = "banter_ws_requests_total";
 pub const WS_REQUEST_ERRORS: &str = "banter_ws_request_errors_total";
@@ -134,6 +137,9 @@ pub fn ws_request(kind: &'static str, took: Duration, error: Option<&ProtocolErr
 pub fn request_kind(message: &ClientMsg) -> &'static str {
     match message {
         ClientMsg::Send { .. } => "send",
+        ClientMsg::Edit { .. } => "edit",
+        ClientMsg::Delete { .. } => "delete",
+        ClientMsg::React { .. } => "react",
         ClientMsg::History { .. } => "history",
         ClientMsg::Sync { .. } => "sync",
         ClientMsg::MarkRead { .. } => "mark_read",
@@ -162,6 +168,10 @@ fn error_kind(error: &ProtocolError) -> &'static str {
         ProtocolError::ChannelNameTaken => "channel_name_taken",
         ProtocolError::CannotLeaveGeneral => "cannot_leave_general",
         ProtocolError::CannotLeaveConversation => "cannot_leave_conversation",
+        ProtocolError::NoSuchMessage => "no_such_message",
+        ProtocolError::NotYourMessage => "not_your_message",
+        ProtocolError::InvalidEmoji => "invalid_emoji",
+        ProtocolError::TooManyReactions { .. } => "too_many_reactions",
         ProtocolError::UserNotFound => "user_not_found",
         ProtocolError::CannotMessageYourself => "cannot_message_yourself",
         ProtocolError::Internal => "internal",
@@ -169,9 +179,14 @@ fn error_kind(error: &ProtocolError) -> &'static str {
 }
 
 /// A batch of `batch` messages was stored, `new` of them for the first time.
-pub fn batch_stored(batch: usize, new: usize) {
+pub fn batch_stored(batch: usize, made: &[News<'_>]) {
     histogram!(PIPELINE_BATCH).record(batch as f64);
+    let new = made
+        .iter()
+        .filter(|news| matches!(news, News::Message(_)))
+        .count();
     counter!(MESSAGES_STORED).increment(new as u64);
+    counter!(MESSAGES_CHANGED).increment((made.len() - new) as u64);
 }
 
 /// A connection was closed because it fell behind.
@@ -188,6 +203,7 @@ mod tests {
         WEBSOCKETS_OPEN,
         USERS_ONLINE,
         MESSAGES_STORED,
+        MESSAGES_CHANGED,
         DELIVERIES,
         WS_REQUESTS,
         WS_REQUEST_ERRORS,

@@ -28,7 +28,7 @@ use crate::{
     config::{Config, SeedArgs},
     error::StartError,
     state::AppState,
-    store::{NewMessage, StoreError},
+    store::{NewMessage, StoreError, Write},
 };
 
 /// Messages stored per transaction while seeding a history.
@@ -116,21 +116,21 @@ async fn seed_history(state: &AppState, users: &[User], count: u32) -> Result<()
     }
     let mut written = 0;
     while written < count {
-        let batch: Vec<NewMessage> = (written..count.min(written + MESSAGE_BATCH))
-            .map(|n| NewMessage {
-                sender: users[n as usize % users.len()].clone(),
-                channel: ChannelId::GENERAL,
-                client_id: ClientId(uuid::Uuid::new_v4()),
-                text: format!("message {}", n + 1),
+        let batch: Vec<Write> = (written..count.min(written + MESSAGE_BATCH))
+            .map(|n| {
+                Write::Message(NewMessage {
+                    sender: users[n as usize % users.len()].clone(),
+                    channel: ChannelId::GENERAL,
+                    client_id: ClientId(uuid::Uuid::new_v4()),
+                    text: format!("message {}", n + 1),
+                    reply_to: None,
+                })
             })
             .collect();
         written += batch.len() as u32;
         // Nobody is connected to hear them live; other nodes on the same
         // database hear of them as of any stored message.
-        state
-            .store
-            .insert_messages(&batch, state.bus.as_ref())
-            .await?;
+        state.store.write(&batch, state.bus.as_ref()).await?;
     }
     Ok(())
 }

@@ -8,9 +8,11 @@
 //! each once for both databases; [`dialect`] holds what differs.
 
 mod batch;
+mod changes;
 mod channels;
 pub mod db;
 pub mod dialect;
+mod message_rows;
 mod messages;
 mod model;
 mod presence;
@@ -19,13 +21,16 @@ mod sql;
 mod users;
 
 pub use batch::{Announce, Isolation, Silent};
-pub use model::{Inserted, MemberPage, NewMessage, PasswordHash, PresenceChange, Stored};
+pub use model::{
+    ChangeRequest, Changed, Inserted, MemberPage, NewChange, NewMessage, News, PasswordHash,
+    PresenceChange, Refusal, Stored, Write, Written,
+};
 pub(crate) use records::{is_unique_violation, like_escape, DirectoryRow, MemberRow, SummaryRow};
 pub use sql::SqlStore;
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
-    protocol::{ChannelSummary, DirectoryEntry, Message, Seq},
+    protocol::{ChannelSummary, DirectoryEntry, Message, Rev, Seq},
 };
 
 /// Why a storage operation failed.
@@ -151,57 +156,62 @@ pub trait ChannelStore: Send + Sync {
     async fn member_count(&self, channel: ChannelId) -> Result<u32, StoreError>;
 }
 
-/// Messages.
+/// Messages and the changes to them.
 #[async_trait::async_trait]
 pub trait MessageStore: Send + Sync {
-    /// Stores a batch of messages in one transaction (one disk flush for all
-    /// of them), each with the next seq of its channel, and answers for each
-    /// in order. A message the database refuses fails alone (its seq is not
-    /// used), and the rest of the batch is stored (see [`Isolation`]). The
-    /// outer error means nothing was stored. `announce` hears of the new
-    /// messages inside the transaction.
-    async fn insert_messages(
+    /// Stores a batch of writes (new messages and changes to messages) in
+    /// one transaction (one disk flush for all of them): each new message
+    /// with the next seq of its channel, each new message and change with
+    /// the next revision. Answers for each in order. A write the database
+    /// refuses fails alone (nothing of it is stored), and the rest of the
+    /// batch is stored (see [`Isolation`]). The outer error means nothing
+    /// was stored. `announce` hears of what was made inside the transaction.
+    async fn write(
         &self,
-        batch: &[NewMessage],
+        batch: &[Write],
         announce: &dyn Announce,
     ) -> Result<Vec<Inserted>, StoreError> {
-        match self
-            .insert_batch(batch, Isolation::Together, announce)
-            .await
-        {
+        match self.write_batch(batch, Isolation::Together, announce).await {
             Ok(results) => Ok(results),
             Err(error) => {
-                tracing::warn!(%error, "a batch of messages failed; storing each on its own");
-                self.insert_batch(batch, Isolation::Each, announce).await
+                tracing::warn!(%error, "a batch of writes failed; storing each on its own");
+                self.write_batch(batch, Isolation::Each, announce).await
             }
         }
     }
 
     /// Stores a batch in one transaction; with [`Isolation::Together`], the
-    /// first failing message fails it all.
-    async fn insert_batch(
+    /// first failing write fails it all.
+    async fn write_batch(
         &self,
-        batch: &[NewMessage],
+        batch: &[Write],
         isolation: Isolation,
         announce: &dyn Announce,
     ) -> Result<Vec<Inserted>, StoreError>;
 
     /// Up to `limit` messages of `channel` before `before` (the newest if
-    /// `None`), oldest first.
+    /// `None`), oldest first, with reactions as `viewer` sees them.
     async fn history(
         &self,
         channel: ChannelId,
         before: Option<Seq>,
         limit: u32,
+        viewer: UserId,
     ) -> Result<Vec<Message>, StoreError>;
 
-    /// Up to `limit` messages of `channel` after `after`, oldest first.
-    async fn messages_after(
+    /// Up to `limit` messages of `channel` changed after revision `after`
+    /// (new ones included), as they are now, in revision order.
+    async fn changed_after(
         &self,
         channel: ChannelId,
-        after: Seq,
+        after: Rev,
         limit: u32,
+        viewer: UserId,
     ) -> Result<Vec<Message>, StoreError>;
+
+    /// The revision of `channel`'s latest change (0 if there is none, or no
+    /// such channel).
+    async fn channel_rev(&self, channel: ChannelId) -> Result<Rev, StoreError>;
 }
 
 /// Who is connected where: a row per user and node while the user has a

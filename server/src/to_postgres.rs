@@ -113,6 +113,7 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     copy::channels(&sqlite, &mut tx).await?;
     copy::memberships(&sqlite, &mut tx).await?;
     copy::messages(&sqlite, &mut tx).await?;
+    copy::reactions(&sqlite, &mut tx).await?;
     copy::sessions(&sqlite, &mut tx).await?;
     for table in ["users", "channels", "messages"] {
         // The next id made on PostgreSQL follows the largest copied.
@@ -141,6 +142,7 @@ async fn ensure_empty(postgres: &PgPool) -> Result<(), MoveError> {
         ("channels", 1),
         ("memberships", 0),
         ("messages", 0),
+        ("reactions", 0),
         ("tower_sessions", 0),
     ] {
         let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
@@ -174,6 +176,19 @@ const CHECKS: &[(&str, &str)] = &[
         "SELECT COALESCE(MAX(id), 0) FROM messages",
     ),
     ("message seqs", "SELECT COALESCE(SUM(seq), 0) FROM messages"),
+    (
+        "channel revisions",
+        "SELECT COALESCE(SUM(last_rev), 0) FROM channels",
+    ),
+    (
+        "message revisions",
+        "SELECT COALESCE(SUM(rev), 0) FROM messages",
+    ),
+    (
+        "edited and deleted",
+        "SELECT COUNT(edited_at) + COUNT(deleted_at) + COUNT(reply_to) FROM messages",
+    ),
+    ("reactions", "SELECT COUNT(*) FROM reactions"),
     (
         "message characters",
         "SELECT COALESCE(SUM(LENGTH(body)), 0) FROM messages",

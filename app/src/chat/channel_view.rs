@@ -12,7 +12,7 @@ use reactive_stores::Store;
 
 use super::{
     composer::Composer,
-    events::update_channel,
+    events::{catch_up_channel, update_channel},
     link::Link,
     members::{load_members, online_count, MembersPanel, TypingLine},
     message_list::MessageList,
@@ -22,8 +22,8 @@ use super::{
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, Divider, LinkStatus},
 };
 use crate::{
-    model::ChannelId,
-    protocol::{Seq, FIRST_PAGE},
+    model::{ChannelId, UserId},
+    protocol::{Rev, Seq, FIRST_PAGE},
 };
 
 /// The main panel for `channel`.
@@ -174,17 +174,36 @@ fn load_when_opened(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) {
         });
         let link = link.clone();
         leptos::task::spawn_local(async move {
+            let me = chat.me().read_untracked().id;
             if let Ok(page) = link.history(id, None, FIRST_PAGE).await {
-                let me = chat.me().read_untracked().id;
+                let mut owed = false;
                 update_channel(chat, id, |c| {
-                    c.load_latest(page.messages, page.has_older, me)
+                    owed = c.load_latest(page.messages, page.has_older, page.rev, me)
                 });
+                // Changes heard of while the page was on its way.
+                if owed {
+                    catch_up_opened(chat, &link, id, page.rev, me).await;
+                }
             }
             loading.update_value(|l| {
                 l.remove(&id);
             });
         });
     });
+}
+
+/// Catches up on the changes a first page may lack. (A catch-up of one
+/// channel comes whole: one channel's changes are far below the size of
+/// one answer.)
+async fn catch_up_opened(chat: Store<Chat>, link: &Link, id: ChannelId, rev: Rev, me: UserId) {
+    if let Ok(missed) = link.catch_up(id, rev).await {
+        update_channel(chat, id, |c| {
+            for missed in missed.into_iter().filter(|m| m.channel == id) {
+                catch_up_channel(c, missed, me);
+            }
+            c.behind = false;
+        });
+    }
 }
 
 /// Where the "New messages" divider of `channel` goes: after its read

@@ -10,7 +10,7 @@ use super::{
     time::now,
 };
 use crate::{
-    model::ChannelId,
+    model::{ChannelId, UserId},
     protocol::{CatchUp, ChannelSummary, Seq, ServerMsg},
 };
 
@@ -23,10 +23,15 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
             let viewing = viewing == Some(message.channel);
             people.typing_stopped(message.channel, message.sender);
             update_channel(chat, message.channel, |channel| {
+                channel.heard(message.rev);
                 channel.count_unread(&message, me, viewing);
                 channel.merge(message, me);
             });
         }
+        ServerMsg::Changed { change } => update_channel(chat, change.channel, |channel| {
+            channel.heard(change.rev);
+            channel.apply_change(&change, me);
+        }),
         ServerMsg::ChannelAdded { channel } => add_or_refresh(chat, channel),
         ServerMsg::ChannelRemoved { channel } => {
             chat.channels().write().retain(|c| c.id != channel);
@@ -52,12 +57,13 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
 }
 
 /// Applies a sync: the full channel list, and what was missed in each
-/// channel this tab holds. Returns the read markers of this tab that the
-/// server has not heard of.
+/// channel this tab holds; `more` if the catch-up goes on in another sync.
+/// Returns the read markers of this tab that the server has not heard of.
 pub fn apply_sync(
     chat: Store<Chat>,
     summaries: Vec<ChannelSummary>,
     catch_up: Vec<CatchUp>,
+    more: bool,
 ) -> Vec<(ChannelId, Seq)> {
     let me = chat.me().read_untracked().id;
     let field = chat.channels();
@@ -72,16 +78,27 @@ pub fn apply_sync(
     }
     for missed in catch_up {
         if let Some(channel) = channels.iter_mut().find(|c| c.id == missed.channel) {
-            if missed.reset {
-                channel.load_latest(missed.messages, true, me);
-            } else {
-                for message in missed.messages {
-                    channel.merge(message, me);
-                }
-            }
+            catch_up_channel(channel, missed, me);
+        }
+    }
+    if !more {
+        for channel in channels.iter_mut() {
+            channel.behind = false;
         }
     }
     unheard
+}
+
+/// Merges what one channel missed.
+pub fn catch_up_channel(channel: &mut ChannelState, missed: CatchUp, me: UserId) {
+    if missed.reset {
+        channel.load_latest(missed.messages, true, missed.rev, me);
+    } else {
+        for message in missed.messages {
+            channel.refresh_message(message, me);
+        }
+        channel.rev = channel.rev.max(missed.rev);
+    }
 }
 
 /// Changes one channel, if the user is in it; only that channel's readers

@@ -109,7 +109,7 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     if let Some(open) = open {
         state.open = Some(open.id);
         if let Some(channel) = state.channels.iter_mut().find(|c| c.id == open.id) {
-            channel.load_latest(open.messages, open.has_older, me_id);
+            channel.load_latest(open.messages, open.has_older, open.rev, me_id);
         }
     }
     let chat = Store::new(state);

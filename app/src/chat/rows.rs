@@ -1,6 +1,7 @@
-//! What the message list shows: one row per message, knowing whether it
-//! starts a group (a new author, a new day, or a pause), whether a day
-//! divider goes above it, and whether it is the first unread one.
+//! What the message list shows: one row per message (a deleted one shows
+//! nothing), knowing whether it starts a group (a new author, a new day, or
+//! a pause), whether a day divider goes above it, and whether it is the
+//! first unread one.
 //!
 //! Rows are computed for the rendered window of the channel's entries (with
 //! the entry before it for context) and keyed by everything they show, so
@@ -10,7 +11,7 @@ use std::ops::Range;
 
 use crate::{
     model::{User, UserId},
-    protocol::{ClientId, Millis, Seq},
+    protocol::{ClientId, MessageId, Millis, Quote, Reaction, Seq},
 };
 
 use super::{
@@ -33,10 +34,19 @@ pub enum Delivery {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Row {
     pub key: (UserId, ClientId),
+    /// Once stored.
+    pub id: Option<MessageId>,
     pub seq: Option<Seq>,
     pub sender: UserId,
+    /// Whether the reader wrote it.
+    pub mine: bool,
     pub author: String,
     pub text: String,
+    /// When it was last edited ("14:07"), if it was.
+    pub edited: Option<String>,
+    /// The message it answers.
+    pub quote: Option<Quote>,
+    pub reactions: Vec<Reaction>,
     /// "14:05".
     pub time: String,
     /// For `<time datetime>`.
@@ -78,8 +88,11 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
     let mut previous: Option<(UserId, Millis, Day, Option<Seq>)> = None;
     shown
         .iter()
-        .map(|entry| {
+        .enumerate()
+        .filter_map(|(at_index, entry)| {
             let (sender, author, text, at, seq, delivery) = match entry {
+                // A deleted message keeps its place, showing nothing.
+                Entry::Stored(m) if m.deleted => return None,
                 Entry::Stored(m) => (
                     m.sender,
                     m.sender_name.clone(),
@@ -120,21 +133,28 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                 _ => false,
             };
             previous = Some((sender, at, day, seq));
-            Row {
+            let stored = entry.stored();
+            let row = Row {
                 key: entry.key(),
+                id: stored.map(|m| m.id),
                 seq,
                 sender,
+                mine: sender == me.id,
                 author,
                 text,
+                edited: stored.and_then(|m| m.edited).map(|at| clock(at, offset)),
+                quote: stored.and_then(|m| m.reply_to.clone()),
+                reactions: stored.map(|m| m.reactions.clone()).unwrap_or_default(),
                 time: clock(at, offset),
                 datetime: iso(at),
                 starts_group,
                 day: new_day.then(|| day_label(day, today)),
                 first_unread,
                 delivery,
-            }
+            };
+            // The entry before the range is there for context only.
+            (at_index >= context).then_some(row)
         })
-        .skip(context)
         .collect()
 }
 
@@ -161,7 +181,7 @@ mod tests {
     use crate::{
         chat::state::Pending,
         model::ChannelId,
-        protocol::{Message, MessageId},
+        protocol::{Message, MessageId, Rev},
     };
 
     const MINUTE: i64 = 60_000;
@@ -185,6 +205,11 @@ mod tests {
             client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
             text: "hi".into(),
             at: Millis(at),
+            rev: Rev(0),
+            edited: None,
+            deleted: false,
+            reply_to: None,
+            reactions: Vec::new(),
         })
     }
 
@@ -242,6 +267,31 @@ mod tests {
         let later: Vec<Entry> = (51..=54).map(|seq| stored(seq, 2, NOON + seq)).collect();
         let held = rows(&later, 0..4, viewer(&me, NOON, Some(10)));
         assert!(held.iter().all(|r| !r.first_unread));
+    }
+
+    #[test]
+    fn a_deleted_message_shows_nothing_and_an_edited_one_says_when() {
+        let mut entries: Vec<Entry> = (1..=3).map(|seq| stored(seq, 2, NOON + seq)).collect();
+        if let Entry::Stored(m) = &mut entries[1] {
+            m.deleted = true;
+            m.text.clear();
+        }
+        if let Entry::Stored(m) = &mut entries[2] {
+            m.edited = Some(Millis(NOON + 7 * MINUTE));
+        }
+        let me = me();
+        let shown = rows(&entries, 0..3, viewer(&me, NOON, Some(1)));
+        let seqs: Vec<i64> = shown.iter().filter_map(|r| r.seq).map(|s| s.0).collect();
+        assert_eq!(seqs, [1, 3]);
+        assert_eq!(shown[1].edited.as_deref(), Some("10:07"));
+        assert!(
+            shown[1].first_unread,
+            "the divider moves past the deleted one"
+        );
+        // A deleted message before the window does not take a row's place.
+        let part = rows(&entries, 2..3, viewer(&me, NOON, None));
+        assert_eq!(part.len(), 1);
+        assert_eq!(part[0].seq, Some(Seq(3)));
     }
 
     #[test]

@@ -4,16 +4,18 @@
 //! again. It is also a server function, for clients other than the page.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 use crate::{
     error::AppError,
     model::{ChannelId, User},
-    protocol::{ChannelSummary, Message, Seq},
+    protocol::{ChannelSummary, Message, Rev, Seq},
 };
 
-/// Everything the chat page starts from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Everything the chat page starts from (on the wire, an array of its
+/// fields, like the protocol's structs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct ChatSnapshot {
     pub me: User,
     /// The user's channels and conversations.
@@ -23,13 +25,15 @@ pub struct ChatSnapshot {
 }
 
 /// The open channel's page of messages.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct OpenChannel {
     pub id: ChannelId,
     /// Oldest first.
     pub messages: Vec<Message>,
     /// Whether older messages exist.
     pub has_older: bool,
+    /// The channel's revision, read before the messages.
+    pub rev: Rev,
 }
 
 /// Loads the chat page's data: `channel`'s latest messages, or those before
@@ -76,7 +80,7 @@ mod tests {
     use super::*;
     use crate::{
         model::UserId,
-        protocol::{ClientId, Message, MessageId, Millis},
+        protocol::{ClientId, Message, MessageId, Millis, Rev},
     };
 
     #[test]
@@ -94,6 +98,11 @@ mod tests {
             client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
             text: text.into(),
             at: Millis(1_795_341_600_000 + seq),
+            rev: Rev(0),
+            edited: None,
+            deleted: false,
+            reply_to: None,
+            reactions: Vec::new(),
         };
         let snapshot: Result<ChatSnapshot, AppError> = Ok(ChatSnapshot {
             me: me.clone(),
@@ -106,6 +115,7 @@ mod tests {
                     message(3, "مرحبا 🦀 </script>"),
                 ],
                 has_older: true,
+                rev: Rev(3),
             }),
         });
         let json = SnapshotCodec::encode(&snapshot).unwrap();

@@ -236,14 +236,20 @@ fn ended_by(error: Option<WebSocketError>, lost: Ended) -> Ended {
     }
 }
 
-/// A sync from what this tab holds: each channel's cursor.
+/// A sync from what this tab holds: each channel's cursor. Until it is
+/// answered, events do not move the cursors: changes before them may be
+/// among what the sync brings.
 fn sync(chat: Store<Chat>, req: ReqId) -> Frame {
-    let cursors: Vec<Cursor> = chat
-        .channels()
-        .read_untracked()
-        .iter()
-        .filter_map(|c| c.cursor().map(|seq| Cursor { channel: c.id, seq }))
+    let field = chat.channels();
+    let mut channels = field.write();
+    let cursors: Vec<Cursor> = channels
+        .iter_mut()
+        .filter_map(|c| {
+            c.behind = true;
+            c.cursor().map(|rev| Cursor { channel: c.id, rev })
+        })
         .collect();
+    drop(channels);
     encode(&ClientMsg::Sync { req, cursors })
 }
 

@@ -8,6 +8,7 @@
 //! any order and it shows once, in place. The rules are plain methods on plain
 //! structs, tested without a browser; components reach them through the store.
 
+mod changes;
 mod channel;
 
 use reactive_stores::Store;
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     model::{ChannelId, User, UserId},
-    protocol::{ChannelKind, ChannelSummary, ClientId, Message, Millis, Seq},
+    protocol::{ChannelKind, ChannelSummary, ClientId, Message, MessageId, Millis, Rev, Seq},
 };
 
 /// The state of the chat screen.
@@ -30,6 +31,8 @@ pub struct Chat {
     /// It lives here rather than in the channel's view, which the router
     /// may build afresh after the channel has already been marked read.
     pub divider: Option<Divider>,
+    /// The message whose text is being edited, if one is.
+    pub editing: Option<MessageId>,
     pub link: LinkStatus,
 }
 
@@ -66,6 +69,14 @@ pub struct ChannelState {
     pub has_older: bool,
     /// Stored messages by seq, then messages not yet stored, oldest first.
     pub entries: Vec<Entry>,
+    /// Once loaded: what `entries` holds reflects every change of the
+    /// channel up to this revision (the cursor for catching up).
+    pub rev: Rev,
+    /// The newest revision heard of, loaded or not.
+    pub seen_rev: Rev,
+    /// A catch-up is owed or under way: events do not move `rev` until it
+    /// is answered, since changes before them may be missing.
+    pub behind: bool,
 }
 
 /// A message on screen.
@@ -125,6 +136,19 @@ impl Entry {
     }
 }
 
+impl ChannelState {
+    /// The newest message `me` wrote that is held and still stands: the one
+    /// the Up arrow in an empty composer edits.
+    pub fn last_of(&self, me: UserId) -> Option<MessageId> {
+        self.entries
+            .iter()
+            .rev()
+            .filter_map(Entry::stored)
+            .find(|m| m.sender == me && !m.deleted)
+            .map(|m| m.id)
+    }
+}
+
 impl Chat {
     /// The state the page starts from.
     pub fn new(me: User, summaries: Vec<ChannelSummary>) -> Self {
@@ -137,6 +161,7 @@ impl Chat {
             channels,
             open: None,
             divider: None,
+            editing: None,
             link: LinkStatus::Connecting,
         }
     }
@@ -146,10 +171,10 @@ impl Chat {
 mod tests {
     use super::*;
 
-    const ME: UserId = UserId(1);
+    pub(super) const ME: UserId = UserId(1);
     const BOB: UserId = UserId(2);
 
-    fn channel() -> ChannelState {
+    pub(super) fn channel() -> ChannelState {
         let mut channel = ChannelState::from_summary(ChannelSummary {
             id: ChannelId(1),
             kind: ChannelKind::Public {
@@ -164,7 +189,7 @@ mod tests {
         channel
     }
 
-    fn message(seq: i64, sender: UserId, id: u128) -> Message {
+    pub(super) fn message(seq: i64, sender: UserId, id: u128) -> Message {
         Message {
             id: crate::protocol::MessageId(seq),
             channel: ChannelId(1),
@@ -174,6 +199,11 @@ mod tests {
             client_id: ClientId(uuid::Uuid::from_u128(id)),
             text: format!("m{seq}"),
             at: Millis(seq),
+            rev: Rev(seq),
+            edited: None,
+            deleted: false,
+            reply_to: None,
+            reactions: Vec::new(),
         }
     }
 
@@ -194,18 +224,30 @@ mod tests {
         }
         assert_eq!(seqs(&c), [1, 2, 3]);
         assert_eq!(c.last_seq, Seq(3));
-        assert_eq!(c.cursor(), Some(Seq(3)));
     }
 
     #[test]
-    fn the_cursor_stops_at_a_gap() {
+    fn events_move_the_cursor_unless_a_catch_up_is_owed() {
         let mut c = channel();
-        for seq in [1, 2, 4] {
-            c.merge(message(seq, BOB, seq as u128), ME);
-        }
-        assert_eq!(c.cursor(), Some(Seq(2)));
-        c.merge(message(3, BOB, 3), ME);
-        assert_eq!(c.cursor(), Some(Seq(4)));
+        c.heard(Rev(3));
+        assert_eq!(c.cursor(), Some(Rev(3)));
+        c.behind = true;
+        c.heard(Rev(5));
+        assert_eq!(c.cursor(), Some(Rev(3)), "changes before 5 may be missing");
+        assert_eq!(c.seen_rev, Rev(5));
+    }
+
+    #[test]
+    fn a_page_older_than_what_was_heard_owes_a_catch_up() {
+        let mut c = channel();
+        c.loaded = false;
+        c.heard(Rev(8));
+        assert_eq!(c.cursor(), None);
+        assert!(c.load_latest(vec![message(7, BOB, 7)], false, Rev(7), ME));
+        assert_eq!(c.cursor(), Some(Rev(7)));
+        let mut d = channel();
+        d.loaded = false;
+        assert!(!d.load_latest(vec![message(7, BOB, 7)], false, Rev(7), ME));
     }
 
     #[test]
@@ -317,7 +359,12 @@ mod tests {
             text: "p".into(),
             written: Millis(0),
         });
-        c.load_latest(vec![message(7, BOB, 7), message(8, BOB, 8)], true, ME);
+        c.load_latest(
+            vec![message(7, BOB, 7), message(8, BOB, 8)],
+            true,
+            Rev(8),
+            ME,
+        );
         assert_eq!(seqs(&c), [7, 8]);
         assert_eq!(c.pending().count(), 1);
         c.prepend(vec![message(5, BOB, 5), message(6, BOB, 6)], false, ME);

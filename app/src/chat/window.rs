@@ -80,7 +80,7 @@ mod tests {
     use super::*;
     use crate::{
         model::{ChannelId, UserId},
-        protocol::{ClientId, Message, MessageId, Millis},
+        protocol::{ClientId, Message, MessageId, Millis, Rev},
     };
 
     fn entries(seqs: Range<i64>) -> Vec<Entry> {
@@ -94,6 +94,11 @@ mod tests {
                 client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
                 text: String::new(),
                 at: Millis(0),
+                rev: Rev(0),
+                edited: None,
+                deleted: false,
+                reply_to: None,
+                reactions: Vec::new(),
             })
         })
         .collect()

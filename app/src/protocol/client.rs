@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientId, Cursor, ReqId, Seq};
+use super::{ClientId, Cursor, MessageId, ReqId, Seq};
 use crate::model::{ChannelId, UserId};
 
 /// What a client sends.
@@ -15,6 +15,30 @@ pub enum ClientMsg {
         channel: ChannelId,
         client_id: ClientId,
         text: String,
+        /// The message this one answers, in the same channel.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<MessageId>,
+    },
+    /// Replaces the text of one's own message.
+    Edit {
+        req: ReqId,
+        channel: ChannelId,
+        message: MessageId,
+        text: String,
+    },
+    /// Deletes one's own message: its text is gone for good.
+    Delete {
+        req: ReqId,
+        channel: ChannelId,
+        message: MessageId,
+    },
+    /// Adds (or takes back) one's reaction to a message.
+    React {
+        req: ReqId,
+        channel: ChannelId,
+        message: MessageId,
+        emoji: String,
+        add: bool,
     },
     /// Older messages: up to `limit` before `before` (the latest if `None`).
     History {
@@ -23,7 +47,7 @@ pub enum ClientMsg {
         before: Option<Seq>,
         limit: u32,
     },
-    /// The channel list, and every message after each cursor (at most
+    /// The channel list, and every message changed after each cursor (at most
     /// [`MAX_SYNC_BYTES`](super::MAX_SYNC_BYTES) of them in one answer).
     Sync {
         req: ReqId,
@@ -91,6 +115,9 @@ impl ClientMsg {
     pub fn req(&self) -> ReqId {
         match self {
             ClientMsg::Send { req, .. }
+            | ClientMsg::Edit { req, .. }
+            | ClientMsg::Delete { req, .. }
+            | ClientMsg::React { req, .. }
             | ClientMsg::History { req, .. }
             | ClientMsg::Sync { req, .. }
             | ClientMsg::MarkRead { req, .. }

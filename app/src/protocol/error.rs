@@ -32,6 +32,14 @@ pub enum ProtocolError {
     UserNotFound,
     #[error("you cannot start a conversation with yourself")]
     CannotMessageYourself,
+    #[error("that message does not exist, or was deleted")]
+    NoSuchMessage,
+    #[error("only its author can change a message")]
+    NotYourMessage,
+    #[error("that is not an emoji")]
+    InvalidEmoji,
+    #[error("a message can have at most {max} different reactions")]
+    TooManyReactions { max: u32 },
     #[error("something went wrong on the server; try again")]
     Internal,
 }

@@ -7,8 +7,11 @@
 //! for every type (docs/performance.md has the bytes).
 
 use serde::{Deserialize, Serialize};
+use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
-use super::{ChannelSummary, DirectoryEntry, Member, Message, ProtocolError, ReqId, Seq};
+use super::{
+    Change, ChannelSummary, DirectoryEntry, Member, Message, ProtocolError, ReqId, Rev, Seq,
+};
 use crate::model::{ChannelId, User, UserId};
 
 /// The answer to a successful request.
@@ -23,6 +26,9 @@ pub enum Reply {
         channel: ChannelId,
         messages: Vec<Message>,
         has_older: bool,
+        /// The channel's revision, read before the messages: the latest
+        /// page reflects every change up to it (and perhaps some after).
+        rev: Rev,
     },
     Synced {
         channels: Vec<ChannelSummary>,
@@ -57,15 +63,19 @@ pub enum Reply {
     Pong,
 }
 
-/// The messages a client missed in one channel.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What a client missed in one channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct CatchUp {
     pub channel: ChannelId,
-    /// The messages after the cursor, oldest first.
+    /// Every message changed after the cursor (new, edited, deleted or
+    /// reacted to), as it is now, in revision order.
     pub messages: Vec<Message>,
-    /// Too many were missed: `messages` is the latest page only, and the
-    /// client should drop what it holds for this channel.
+    /// Too many changes were missed: `messages` is the latest page only,
+    /// and the client should drop what it holds for this channel.
     pub reset: bool,
+    /// The client now holds every change up to this revision: the cursor
+    /// for the next sync.
+    pub rev: Rev,
 }
 
 /// What the server sends.
@@ -89,6 +99,10 @@ pub enum ServerMsg {
     /// A new message in one of your channels.
     Message {
         message: Message,
+    },
+    /// A message of one of your channels was edited, deleted or reacted to.
+    Changed {
+        change: Change,
     },
     /// You are now in this channel (you joined or created it, or someone
     /// opened a conversation with you).

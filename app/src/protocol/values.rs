@@ -2,40 +2,62 @@
 //! channels and members.
 
 use serde::{Deserialize, Serialize};
+use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 use crate::model::{ChannelId, User, UserId};
 
-/// A message's position in its channel: 1 for the first, then 2, 3, … ;
-/// 0 stands for "before the first". Never negative on the wire.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
-#[serde(try_from = "i64", into = "i64")]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
-pub struct Seq(pub i64);
+/// Defines a position newtype: a counter that starts at 0 ("before the
+/// first") and is never negative on the wire.
+macro_rules! position_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
+        #[serde(try_from = "i64", into = "i64")]
+        #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+        pub struct $name(pub i64);
 
-impl TryFrom<i64> for Seq {
-    type Error = NegativeSeq;
+        impl TryFrom<i64> for $name {
+            type Error = NegativePosition;
 
-    fn try_from(seq: i64) -> Result<Self, Self::Error> {
-        if seq >= 0 {
-            Ok(Self(seq))
-        } else {
-            Err(NegativeSeq(seq))
+            fn try_from(position: i64) -> Result<Self, Self::Error> {
+                if position >= 0 {
+                    Ok(Self(position))
+                } else {
+                    Err(NegativePosition(position))
+                }
+            }
         }
-    }
+
+        impl From<$name> for i64 {
+            fn from(position: $name) -> i64 {
+                position.0
+            }
+        }
+    };
 }
 
-impl From<Seq> for i64 {
-    fn from(seq: Seq) -> i64 {
-        seq.0
-    }
-}
+position_type!(
+    /// A message's position in its channel: 1 for the first, then 2, 3, … ;
+    /// 0 stands for "before the first". Gap-free: a deleted message keeps
+    /// its seq.
+    Seq
+);
 
-/// A negative number read where a [`Seq`] was expected.
+position_type!(
+    /// A channel's revision: every change to a channel (a new message, an
+    /// edit, a delete, a reaction added or removed) takes the next one, in
+    /// the transaction that makes it, and a message carries the revision of
+    /// its latest change. "Every message changed after revision r" is a
+    /// complete catch-up. 0 stands for "before the first change".
+    Rev
+);
+
+/// A negative number read where a [`Seq`] or [`Rev`] was expected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0} is not a position: positions are 0 or more")]
-pub struct NegativeSeq(pub i64);
+pub struct NegativePosition(pub i64);
 
 crate::id_type!(
     /// A message's id: its identity, not its position.
@@ -55,20 +77,90 @@ pub struct ClientId(pub uuid::Uuid);
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct Millis(pub i64);
 
-/// A stored message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+/// A stored message, as of its revision `rev`.
+///
+/// A deleted message keeps its place (its seq) with no text, reactions or
+/// quote: `deleted` is set and the rest is empty.
+///
+/// On the wire it is an array of its fields in this order, as are the other
+/// structs the browser decodes (see `protocol.rs`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Message {
     pub id: MessageId,
-    #[cfg_attr(feature = "ssr", sqlx(rename = "channel_id"))]
     pub channel: ChannelId,
     pub seq: Seq,
-    #[cfg_attr(feature = "ssr", sqlx(rename = "sender_id"))]
     pub sender: UserId,
     pub sender_name: String,
     pub client_id: ClientId,
     pub text: String,
     pub at: Millis,
+    pub rev: Rev,
+    /// When the text was last edited.
+    pub edited: Option<Millis>,
+    pub deleted: bool,
+    /// The message this one answers.
+    pub reply_to: Option<Quote>,
+    /// In the order each emoji was first used.
+    pub reactions: Vec<Reaction>,
+}
+
+/// What a reply shows of the message it answers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize_tuple, Deserialize_tuple)]
+pub struct Quote {
+    pub id: MessageId,
+    /// Where to find it in the channel's history.
+    pub seq: Seq,
+    pub sender_name: String,
+    /// The start of its first line ([`QUOTE_CHARS`] at most); empty once
+    /// it is deleted.
+    pub excerpt: String,
+    pub deleted: bool,
+}
+
+/// The most characters of the original a quote shows.
+pub const QUOTE_CHARS: usize = 120;
+
+/// One emoji's reactions to a message, as one member sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize_tuple, Deserialize_tuple)]
+pub struct Reaction {
+    pub emoji: String,
+    pub count: u32,
+    /// Whether the member who asked is among them.
+    pub me: bool,
+    /// Who reacted, first come first ([`REACTION_NAMES`] at most).
+    pub names: Vec<String>,
+}
+
+/// The most reactors' names a reaction carries; past them, a count.
+pub const REACTION_NAMES: usize = 10;
+
+/// The most distinct emoji one message may carry.
+pub const MAX_REACTIONS: usize = 20;
+
+/// A change to a stored message, pushed to every member as it happens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct Change {
+    pub channel: ChannelId,
+    pub message: MessageId,
+    /// The channel's revision this change took.
+    pub rev: Rev,
+    pub what: ChangeKind,
+}
+
+/// What changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Edited {
+        text: String,
+        at: Millis,
+    },
+    Deleted,
+    Reacted {
+        emoji: String,
+        user: User,
+        added: bool,
+    },
 }
 
 /// What kind of channel, with what the sidebar shows for it.
@@ -82,7 +174,7 @@ pub enum ChannelKind {
 }
 
 /// A channel as one member sees it in their sidebar.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct ChannelSummary {
     pub id: ChannelId,
     pub kind: ChannelKind,
@@ -99,8 +191,7 @@ pub struct ChannelSummary {
 pub const MAX_UNREAD: u32 = 100;
 
 /// A public channel in the directory.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize_tuple, Deserialize_tuple)]
 pub struct DirectoryEntry {
     pub id: ChannelId,
     pub name: String,
@@ -110,7 +201,7 @@ pub struct DirectoryEntry {
 }
 
 /// A member of a channel, and whether they are online.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize_tuple, Deserialize_tuple)]
 pub struct Member {
     pub user: User,
     pub online: bool,
@@ -122,10 +213,10 @@ pub const MEMBER_LIST_LIMIT: u32 = 200;
 /// The most users one watch may name.
 pub const MAX_WATCHED: usize = 500;
 
-/// Where a client is in one channel: it holds every message up to `seq`.
-
+/// Where a client is in one channel: what it holds reflects every change
+/// up to `rev`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
     pub channel: ChannelId,
-    pub seq: Seq,
+    pub rev: Rev,
 }

@@ -2,12 +2,12 @@
 //!
 //! Every node listens on one notification channel. An event published on a
 //! node is applied to its own hub at once and sent to the others by NOTIFY;
-//! each listener applies what other nodes sent. New messages take another
-//! road: their NOTIFY is sent inside the transaction that stores them (the
-//! bus is the store's [`Announce`]). PostgreSQL delivers notifications in commit order
-//! and only for commits, so every node, the sender's included, hears a
-//! channel's messages in seq order, and a message is announced if and only if
-//! it is stored.
+//! each listener applies what other nodes sent. New messages and changes
+//! take another road: their NOTIFY is sent inside the transaction that
+//! stores them (the bus is the store's [`Announce`]). PostgreSQL delivers
+//! notifications in commit order and only for commits, so every node, the
+//! writer's included, hears a channel's changes in revision order, and a
+//! change is announced if and only if it is stored.
 //!
 //! A payload is at most 8000 bytes. Events are packed into as few
 //! notifications as fit; an event too large for one on its own is written to
@@ -30,12 +30,10 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use app::protocol::Message;
-
 use super::{wire::Notice, wire::WireEvent, Bus, Event, Receiver};
 use crate::{
     observe::BUS_SENT,
-    store::{db::Tx, now_millis, Announce, StoreError},
+    store::{db::Tx, now_millis, Announce, News, StoreError},
 };
 
 /// The notification channel every node listens on.
@@ -98,7 +96,7 @@ impl Bus for PgBus {
     }
 
     /// Every node, this one included, hears of them from its listener.
-    fn committed(&self, _: &[&Message]) {}
+    fn committed(&self, _: &[News<'_>]) {}
 
     fn ready(&self) -> bool {
         self.listening.load(std::sync::atomic::Ordering::Relaxed)
@@ -109,17 +107,13 @@ impl Bus for PgBus {
 impl Announce for PgBus {
     /// NOTIFY inside the storing transaction: PostgreSQL delivers it in
     /// commit order, and only if the commit happens.
-    async fn in_transaction(
-        &self,
-        tx: &mut Tx<'_>,
-        messages: &[&Message],
-    ) -> Result<(), StoreError> {
+    async fn in_transaction(&self, tx: &mut Tx<'_>, news: &[News<'_>]) -> Result<(), StoreError> {
         let Some(conn) = tx.postgres() else {
             return Ok(());
         };
-        let events: Vec<WireEvent> = messages
+        let events: Vec<WireEvent> = news
             .iter()
-            .filter_map(|message| Event::new_message(message))
+            .filter_map(Event::news)
             .map(|event| WireEvent::from(&event))
             .collect();
         Ok(notify(conn, None, &events).await?)

@@ -26,14 +26,15 @@ impl AppState {
         let channels = self.store.channels_of(me.id).await.map_err(internal)?;
         let open = match channels.iter().any(|c| c.id == channel) {
             true => {
-                let (messages, has_older) = self
+                let page = self
                     .history(&me, channel, before, FIRST_PAGE)
                     .await
                     .map_err(|_| AppError::Internal)?;
                 Some(OpenChannel {
                     id: channel,
-                    messages,
-                    has_older,
+                    messages: page.messages,
+                    has_older: page.has_older,
+                    rev: page.rev,
                 })
             }
             false => None,
@@ -53,7 +54,7 @@ impl AppState {
             .current_user(request)
             .await?
             .ok_or(AppError::NotSignedIn)?;
-        self.send_message(&me, channel, client_id, &text)
+        self.send_message(&me, channel, client_id, &text, None)
             .await
             .map_err(AppError::Chat)?;
         Ok(())

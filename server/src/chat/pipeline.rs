@@ -1,12 +1,14 @@
-//! The message pipeline: one task stores every message and announces it.
+//! The write pipeline: one task stores every message and every change to a
+//! message, and announces them.
 //!
-//! Sends from all connections queue here. The task takes whatever is waiting
-//! (up to [`MAX_BATCH`]) and stores it in one transaction: one disk flush for
-//! the whole batch, which is what lets SQLite acknowledge thousands of
-//! messages a second without weakening durability. The bus hears of the new
-//! messages inside that transaction and again after it commits, and
-//! announces them so that every client receives a channel's messages in seq
-//! order (see [`crate::bus`]); then each sender gets its answer.
+//! Sends, edits, deletes and reactions from all connections queue here. The
+//! task takes whatever is waiting (up to [`MAX_BATCH`]) and stores it in one
+//! transaction: one disk flush for the whole batch, which is what lets
+//! SQLite acknowledge thousands of messages a second without weakening
+//! durability. The bus hears of what was made inside that transaction and
+//! again after it commits, and announces it so that every client receives a
+//! channel's changes in revision order (see [`crate::bus`]); then each
+//! writer gets its answer.
 
 use std::sync::Arc;
 
@@ -16,10 +18,10 @@ use tracing::Instrument;
 use crate::{
     bus::Bus,
     observe,
-    store::{NewMessage, Store, Stored},
+    store::{Changed, NewChange, NewMessage, Store, Stored, Write, Written},
 };
 
-/// The most messages stored in one transaction.
+/// The most writes stored in one transaction.
 pub const MAX_BATCH: usize = 256;
 
 /// How many sends may wait for the pipeline before senders wait too.
@@ -31,8 +33,8 @@ const QUEUE: usize = 4096;
 pub struct PipelineError;
 
 struct Job {
-    message: NewMessage,
-    reply: oneshot::Sender<Result<Stored, PipelineError>>,
+    write: Write,
+    reply: oneshot::Sender<Result<Written, PipelineError>>,
 }
 
 /// The handle senders use; cheap to clone.
@@ -52,9 +54,25 @@ impl Pipeline {
     /// Stores a message (or finds the one already stored under its client
     /// id), and returns once it is committed and published.
     pub async fn store(&self, message: NewMessage) -> Result<Stored, PipelineError> {
+        match self.write(Write::Message(message)).await? {
+            Written::Message(stored) => Ok(stored),
+            Written::Change(_) => Err(PipelineError),
+        }
+    }
+
+    /// Makes a change to a message, and returns once it is committed and
+    /// published.
+    pub async fn change(&self, change: NewChange) -> Result<Changed, PipelineError> {
+        match self.write(Write::Change(change)).await? {
+            Written::Change(changed) => Ok(changed),
+            Written::Message(_) => Err(PipelineError),
+        }
+    }
+
+    async fn write(&self, write: Write) -> Result<Written, PipelineError> {
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send(Job { message, reply })
+            .send(Job { write, reply })
             .await
             .map_err(|_| PipelineError)?;
         answer.await.map_err(|_| PipelineError)?
@@ -71,22 +89,19 @@ async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn
     }
 }
 
-/// Stores one batch, announces its new messages, and answers each sender.
+/// Stores one batch, announces what it made, and answers each writer.
 async fn store_batch(jobs: &mut Vec<Job>, store: &dyn Store, bus: &dyn Bus) {
-    let (messages, replies): (Vec<_>, Vec<_>) =
-        jobs.drain(..).map(|job| (job.message, job.reply)).unzip();
-    match store.insert_messages(&messages, bus).await {
+    let (writes, replies): (Vec<_>, Vec<_>) =
+        jobs.drain(..).map(|job| (job.write, job.reply)).unzip();
+    match store.write(&writes, bus).await {
         Ok(results) => {
-            let new: Vec<_> = results
+            let news: Vec<_> = results
                 .iter()
-                .filter_map(|result| match result {
-                    Ok(Stored::New(message)) => Some(message),
-                    _ => None,
-                })
+                .filter_map(|result| result.as_ref().ok()?.news())
                 .collect();
-            observe::batch_stored(messages.len(), new.len());
-            tracing::debug!(new = new.len(), "stored and committed");
-            bus.committed(&new);
+            observe::batch_stored(writes.len(), &news);
+            tracing::debug!(made = news.len(), "stored and committed");
+            bus.committed(&news);
             for (result, reply) in results.into_iter().zip(replies) {
                 // A sender that went away no longer needs the answer.
                 // (The store logged why a refused message failed.)
@@ -94,7 +109,7 @@ async fn store_batch(jobs: &mut Vec<Job>, store: &dyn Store, bus: &dyn Bus) {
             }
         }
         Err(error) => {
-            tracing::error!(%error, batch = messages.len(), "cannot store messages");
+            tracing::error!(%error, batch = writes.len(), "cannot store writes");
             for reply in replies {
                 let _ = reply.send(Err(PipelineError));
             }

@@ -122,6 +122,10 @@ fn describe() {
         MESSAGES_STORED,
         "Messages stored by this node (resends of a stored message not counted)"
     );
+    describe_counter!(
+        MESSAGES_CHANGED,
+        "Edits, deletes and reactions made by this node (changes that changed nothing not counted)"
+    );
     describe_counter!(DELIVERIES, "Frames written to WebSockets by this node");
     describe_counter!(WS_REQUESTS, "WebSocket requests answered, by request type");
     describe_counter!(

@@ -1,14 +1,12 @@
-//! How a batch of messages is written: together or each on its own, and who
-//! hears of the new messages before their transaction commits.
+//! How a batch of writes is stored: together or each on its own, and who
+//! hears of what it made before its transaction commits.
 
-use app::protocol::Message;
+use super::{db::Tx, News, StoreError};
 
-use super::{db::Tx, StoreError};
-
-/// How a store writes a batch of messages: all in one go, as it normally
-/// does, or (once a row has failed that) each under a savepoint of its own,
-/// so that the row the database refuses fails alone. Savepoints cost two
-/// statements a message, so they are only paid for when needed.
+/// How a store writes a batch: all in one go, as it normally does, or (once
+/// a row has failed that) each write under a savepoint of its own, so that
+/// the write the database refuses fails alone. Savepoints cost two
+/// statements a write, so they are only paid for when needed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Isolation {
     Together,
@@ -16,7 +14,7 @@ pub enum Isolation {
 }
 
 impl Isolation {
-    /// Runs one message's `step` in `tx`: as it is when `Together` (its
+    /// Runs one write's `step` in `tx`: as it is when `Together` (its
     /// failure fails the batch), or under a savepoint of its own when
     /// `Each` (its failure is rolled back and returned as its result).
     pub(crate) async fn run<T>(
@@ -32,7 +30,7 @@ impl Isolation {
         match &result {
             Ok(_) => savepoint.commit().await?,
             Err(error) => {
-                tracing::warn!(%error, "a message was refused");
+                tracing::warn!(%error, "a write was refused");
                 savepoint.rollback().await?;
             }
         }
@@ -40,14 +38,14 @@ impl Isolation {
     }
 }
 
-/// Told of a batch's new messages inside the transaction that stores them,
-/// before it commits: what it writes there commits with them, or not at all.
-/// The bus of several nodes announces messages this way, so that it
-/// announces exactly the messages stored, in commit order.
+/// Told of what a batch made (new messages, changes) inside the transaction
+/// that stores it, before it commits: what it writes there commits with
+/// them, or not at all. The bus of several nodes announces this way, so
+/// that it announces exactly what was stored, in commit order.
 #[async_trait::async_trait]
 pub trait Announce: Send + Sync {
     /// Nothing, unless the implementation has something to write.
-    async fn in_transaction(&self, _: &mut Tx<'_>, _: &[&Message]) -> Result<(), StoreError> {
+    async fn in_transaction(&self, _: &mut Tx<'_>, _: &[News<'_>]) -> Result<(), StoreError> {
         Ok(())
     }
 }

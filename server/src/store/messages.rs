@@ -12,60 +12,61 @@
 //! channel, on any node, commit one after another and seq n+1 cannot exist
 //! before n. (On SQLite all writes are serialised anyway.)
 //!
+//! The same lock orders the channel's other changes (edits, deletes,
+//! reactions; see `changes.rs`): each takes the next value of the channel's
+//! revision counter, `channels.last_rev`, which a new message bumps too, so
+//! revisions become visible in order just as seqs do.
+//!
 //! A batch takes its channels in ascending id order, so that two nodes'
-//! batches wait for each other instead of deadlocking, and hands its new
-//! messages to an [`Announce`] before it commits.
+//! batches wait for each other instead of deadlocking, and hands what it
+//! made to an [`Announce`] before it commits.
 
 use app::{
-    model::ChannelId,
-    protocol::{Message, MessageId, Millis, Seq},
+    model::{ChannelId, UserId},
+    protocol::{Message, MessageId, Millis, Quote, Rev, Seq},
 };
 
 use super::{
-    db::Tx, now_millis, Announce, Inserted, Isolation, MessageStore, NewMessage, SqlStore,
-    StoreError, Stored,
+    changes::change_one,
+    db::Tx,
+    message_rows::{quote, read_messages, select_messages, MessageRow},
+    now_millis, Announce, Inserted, Isolation, MessageStore, NewMessage, News, Refusal, SqlStore,
+    StoreError, Stored, Write, Written,
 };
-
-/// Selects messages with their author's name (a macro, so that each query
-/// that extends it is one string made at compile time).
-macro_rules! select {
-    () => {
-        "SELECT m.id, m.channel_id, m.seq, m.sender_id, u.username AS sender_name,
-                m.client_id, m.body AS text, m.created_at AS at
-         FROM messages m JOIN users u ON u.id = m.sender_id"
-    };
-}
 
 #[async_trait::async_trait]
 impl MessageStore for SqlStore {
-    #[tracing::instrument(level = "debug", name = "store.insert", skip_all, fields(messages = batch.len()))]
-    async fn insert_batch(
+    #[tracing::instrument(level = "debug", name = "store.write", skip_all, fields(writes = batch.len()))]
+    async fn write_batch(
         &self,
-        batch: &[NewMessage],
+        batch: &[Write],
         isolation: Isolation,
         announce: &dyn Announce,
     ) -> Result<Vec<Inserted>, StoreError> {
         let mut order: Vec<usize> = (0..batch.len()).collect();
-        // Stable: one channel's messages keep the order they were sent in.
-        order.sort_by_key(|&i| batch[i].channel);
+        // Stable: one channel's writes keep the order they were made in.
+        order.sort_by_key(|&i| batch[i].channel());
 
         let mut tx = self.db.begin().await?;
         let mut results: Vec<Option<Inserted>> = (0..batch.len()).map(|_| None).collect();
         for &i in &order {
-            let stored = isolation
-                .run(&mut tx, async |tx| insert_one(tx, &batch[i]).await)
+            let written = isolation
+                .run(&mut tx, async |tx| match &batch[i] {
+                    Write::Message(message) => Ok(Written::Message(insert_one(tx, message).await?)),
+                    Write::Change(change) => Ok(Written::Change(change_one(tx, change).await?)),
+                })
                 .await?;
-            results[i] = Some(stored);
+            results[i] = Some(written);
         }
-        // The new messages, in the order they were stored.
-        let new: Vec<&Message> = order
+        // What was made, in the order it was made.
+        let news: Vec<News<'_>> = order
             .iter()
             .filter_map(|&i| match &results[i] {
-                Some(Ok(Stored::New(message))) => Some(message),
+                Some(Ok(written)) => written.news(),
                 _ => None,
             })
             .collect();
-        announce.in_transaction(&mut tx, &new).await?;
+        announce.in_transaction(&mut tx, &news).await?;
         tx.commit().await?;
         Ok(results.into_iter().flatten().collect())
     }
@@ -76,12 +77,13 @@ impl MessageStore for SqlStore {
         channel: ChannelId,
         before: Option<Seq>,
         limit: u32,
+        viewer: UserId,
     ) -> Result<Vec<Message>, StoreError> {
         let sql = concat!(
-            select!(),
+            select_messages!(),
             " WHERE m.channel_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3"
         );
-        let mut messages: Vec<Message> = self
+        let mut rows: Vec<MessageRow> = self
             .db
             .sql(sql)
             .bind(channel)
@@ -89,22 +91,23 @@ impl MessageStore for SqlStore {
             .bind(i64::from(limit))
             .fetch_all()
             .await?;
-        messages.reverse();
-        Ok(messages)
+        rows.reverse();
+        read_messages(&self.db, rows, viewer).await
     }
 
-    #[tracing::instrument(level = "debug", name = "store.after", skip(self))]
-    async fn messages_after(
+    #[tracing::instrument(level = "debug", name = "store.changed", skip(self))]
+    async fn changed_after(
         &self,
         channel: ChannelId,
-        after: Seq,
+        after: Rev,
         limit: u32,
+        viewer: UserId,
     ) -> Result<Vec<Message>, StoreError> {
         let sql = concat!(
-            select!(),
-            " WHERE m.channel_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3"
+            select_messages!(),
+            " WHERE m.channel_id = $1 AND m.rev > $2 ORDER BY m.rev LIMIT $3"
         );
-        let messages = self
+        let rows: Vec<MessageRow> = self
             .db
             .sql(sql)
             .bind(channel)
@@ -112,7 +115,17 @@ impl MessageStore for SqlStore {
             .bind(i64::from(limit))
             .fetch_all()
             .await?;
-        Ok(messages)
+        read_messages(&self.db, rows, viewer).await
+    }
+
+    async fn channel_rev(&self, channel: ChannelId) -> Result<Rev, StoreError> {
+        let rev: Option<Rev> = self
+            .db
+            .sql("SELECT last_rev FROM channels WHERE id = $1")
+            .bind(channel)
+            .scalar_optional()
+            .await?;
+        Ok(rev.unwrap_or_default())
     }
 }
 
@@ -122,32 +135,40 @@ impl MessageStore for SqlStore {
 /// (the same client id) is rare, so it is not looked for up front: the
 /// insert's conflict finds it, and the counter is given back.
 async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, StoreError> {
-    // Bump the channel's counter, only if the sender is a member; the row
+    // Bump the channel's counters, only if the sender is a member; the row
     // stays locked until commit.
-    let seq: Option<Seq> = tx
+    let counters: Option<(Seq, Rev)> = tx
         .sql(
-            "UPDATE channels SET last_seq = last_seq + 1
+            "UPDATE channels SET last_seq = last_seq + 1, last_rev = last_rev + 1
              WHERE id = $1
                AND EXISTS (SELECT 1 FROM memberships WHERE channel_id = $1 AND user_id = $2)
-             RETURNING last_seq",
+             RETURNING last_seq, last_rev",
         )
         .bind(message.channel)
         .bind(message.sender.id)
-        .scalar_optional()
+        .fetch_optional()
         .await?;
-    let Some(seq) = seq else {
-        // A resend of what they sent while still a member is answered with
-        // that message, as it was stored.
-        return Ok(match by_client_id(tx, message).await? {
-            Some(existing) => Stored::Existing(existing),
-            None => Stored::NotMember,
-        });
+    let Some((seq, rev)) = counters else {
+        return refused(tx, message, Refusal::NotMember).await;
+    };
+    let quote = match message.reply_to {
+        None => None,
+        Some(original) => match quote_of(tx, message.channel, original).await? {
+            Some(quote) => Some(quote),
+            None => {
+                give_back(tx, message.channel).await?;
+                // A resend is answered as stored, even if the original has
+                // gone since.
+                return refused(tx, message, Refusal::NoSuchMessage).await;
+            }
+        },
     };
     let at = now_millis();
     let id: Option<MessageId> = tx
         .sql(
-            "INSERT INTO messages (channel_id, seq, sender_id, client_id, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO messages (channel_id, seq, sender_id, client_id, body, created_at, rev,
+                                   reply_to)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (sender_id, client_id) DO NOTHING
              RETURNING id",
         )
@@ -157,16 +178,16 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         .bind(message.client_id)
         .bind(message.text.as_str())
         .bind(at)
+        .bind(rev)
+        .bind(message.reply_to)
         .scalar_optional()
         .await?;
     let Some(id) = id else {
         // Sent before (a resend after a lost answer, or the same send on
         // another node, committed while this transaction waited): give the
-        // seq back (the row is still locked) and answer with that message.
-        tx.sql("UPDATE channels SET last_seq = last_seq - 1 WHERE id = $1")
-            .bind(message.channel)
-            .execute()
-            .await?;
+        // counters back (the row is still locked) and answer with that
+        // message.
+        give_back(tx, message.channel).await?;
         return match by_client_id(tx, message).await? {
             Some(existing) => Ok(Stored::Existing(existing)),
             None => Err(StoreError::NotFound),
@@ -181,7 +202,55 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         client_id: message.client_id,
         text: message.text.clone(),
         at: Millis(at),
+        rev,
+        edited: None,
+        deleted: false,
+        reply_to: quote,
+        reactions: Vec::new(),
     }))
+}
+
+/// Gives back the seq and revision just taken (the channel row is still
+/// locked by this transaction, so nobody else took the next ones).
+async fn give_back(tx: &mut Tx<'_>, channel: ChannelId) -> Result<(), StoreError> {
+    tx.sql("UPDATE channels SET last_seq = last_seq - 1, last_rev = last_rev - 1 WHERE id = $1")
+        .bind(channel)
+        .execute()
+        .await?;
+    Ok(())
+}
+
+/// Nothing is stored for `message`; but a resend of what the sender stored
+/// before (while still a member, while the original still stood) is
+/// answered with that message, as it was stored.
+async fn refused(
+    tx: &mut Tx<'_>,
+    message: &NewMessage,
+    refusal: Refusal,
+) -> Result<Stored, StoreError> {
+    Ok(match by_client_id(tx, message).await? {
+        Some(existing) => Stored::Existing(existing),
+        None => Stored::Refused(refusal),
+    })
+}
+
+/// What a reply to `original` shows of it, if it is a message of `channel`
+/// that still stands.
+async fn quote_of(
+    tx: &mut Tx<'_>,
+    channel: ChannelId,
+    original: MessageId,
+) -> Result<Option<Quote>, StoreError> {
+    let row: Option<(Seq, String, String)> = tx
+        .sql(
+            "SELECT m.seq, u.username, m.body FROM messages m JOIN users u ON u.id = m.sender_id
+             WHERE m.id = $1 AND m.channel_id = $2 AND m.deleted_at IS NULL",
+        )
+        .bind(original)
+        .bind(channel)
+        .fetch_optional()
+        .await?;
+    Ok(row.map(|(seq, sender_name, text)| quote(original, seq, sender_name, &text, false)))
 }
 
 /// The message this sender already stored under this client id.
@@ -189,12 +258,17 @@ async fn by_client_id(
     tx: &mut Tx<'_>,
     message: &NewMessage,
 ) -> Result<Option<Message>, StoreError> {
-    let sql = concat!(select!(), " WHERE m.sender_id = $1 AND m.client_id = $2");
-    let existing = tx
+    let sql = concat!(
+        select_messages!(),
+        " WHERE m.sender_id = $1 AND m.client_id = $2"
+    );
+    let existing: Option<MessageRow> = tx
         .sql(sql)
         .bind(message.sender.id)
         .bind(message.client_id)
         .fetch_optional()
         .await?;
-    Ok(existing)
+    // Its reactions are not read: whoever resends learns of them by events
+    // and catch-up, like every change after a send.
+    Ok(existing.map(MessageRow::into_message))
 }

@@ -1,10 +1,10 @@
 //! The values the storage traits take and give, beyond the shared model:
-//! what a message to store is, what storing it did, presence changes, member
-//! lists and password hashes.
+//! what a write of a message or a change is, what storing it did, presence
+//! changes, member lists and password hashes.
 
 use app::{
     model::{ChannelId, User, UserId},
-    protocol::{ClientId, Member, Message},
+    protocol::{Change, ClientId, Member, Message, MessageId},
 };
 
 use super::StoreError;
@@ -17,6 +17,47 @@ pub struct NewMessage {
     pub client_id: ClientId,
     /// Already validated and trimmed.
     pub text: String,
+    /// The message it answers (checked to be in the same channel).
+    pub reply_to: Option<MessageId>,
+}
+
+/// A change to a stored message.
+#[derive(Clone, Debug)]
+pub struct NewChange {
+    /// Who makes it.
+    pub user: User,
+    pub channel: ChannelId,
+    pub message: MessageId,
+    pub what: ChangeRequest,
+}
+
+/// What a change does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeRequest {
+    /// New text, already validated and trimmed; the author's only.
+    Edit(String),
+    /// The author's only.
+    Delete,
+    /// A known emoji; any member's.
+    React { emoji: String, add: bool },
+}
+
+/// One write of a batch: every write to a channel goes through the same
+/// transaction and counter, so that a channel's changes are announced in
+/// the order they were made.
+#[derive(Clone, Debug)]
+pub enum Write {
+    Message(NewMessage),
+    Change(NewChange),
+}
+
+impl Write {
+    pub fn channel(&self) -> ChannelId {
+        match self {
+            Write::Message(message) => message.channel,
+            Write::Change(change) => change.channel,
+        }
+    }
 }
 
 /// The outcome of storing one message.
@@ -26,12 +67,62 @@ pub enum Stored {
     New(Message),
     /// The sender already sent this client id: the message stored then.
     Existing(Message),
-    /// The sender is not a member of the channel; nothing was stored.
-    NotMember,
+    Refused(Refusal),
 }
 
-/// The outcome of storing one message of a batch.
-pub type Inserted = Result<Stored, StoreError>;
+/// The outcome of one change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Changed {
+    /// Made now, with the next revision of its channel.
+    Now(Change),
+    /// It was so already (the same text, a reaction already there, a
+    /// message already deleted): nothing changed, as after a resend.
+    Already,
+    Refused(Refusal),
+}
+
+/// Why a write stored nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The writer is not a member of the channel.
+    NotMember,
+    /// The message named is not in the channel, or is deleted.
+    NoSuchMessage,
+    /// Only the author may edit or delete.
+    NotAuthor,
+    /// A new emoji on a message that has [`MAX_REACTIONS`] already.
+    ///
+    /// [`MAX_REACTIONS`]: app::protocol::MAX_REACTIONS
+    TooManyReactions,
+}
+
+/// What storing one write did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Written {
+    Message(Stored),
+    Change(Changed),
+}
+
+/// The outcome of storing one write of a batch.
+pub type Inserted = Result<Written, StoreError>;
+
+/// What a batch made, as the bus announces it.
+#[derive(Clone, Copy, Debug)]
+pub enum News<'a> {
+    Message(&'a Message),
+    Change(&'a Change),
+}
+
+impl Written {
+    /// What there is to announce.
+    pub fn news(&self) -> Option<News<'_>> {
+        match self {
+            Written::Message(Stored::New(message)) => Some(News::Message(message)),
+            Written::Change(Changed::Now(change)) => Some(News::Change(change)),
+            _ => None,
+        }
+    }
+}
 
 /// A change of a user's online state. Versions increase with every change of
 /// a user, in the order the database made them, so a node that hears of

@@ -17,9 +17,23 @@ type Channel = (
     i64,
     Option<i64>,
     Option<i64>,
+    i64,
 );
 type Membership = (i64, i64, i64, i64);
-type Message = (i64, i64, i64, i64, Uuid, String, i64);
+type Message = (
+    i64,
+    i64,
+    i64,
+    i64,
+    Uuid,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+type Reaction = (i64, String, i64, i64);
 type Session = (String, Vec<u8>, String);
 
 /// Users, with their ids (PostgreSQL makes its own unless told otherwise).
@@ -75,7 +89,8 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
         |row: &Channel| row.0,
         async |after| {
             sqlx::query_as(
-                "SELECT id, kind, name, created_by, created_at, last_seq, direct_low, direct_high
+                "SELECT id, kind, name, created_by, created_at, last_seq, direct_low, direct_high,
+                        last_rev
                  FROM channels WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -85,6 +100,7 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
         },
         async |page| {
             let mut c = (
+                vec![],
                 vec![],
                 vec![],
                 vec![],
@@ -103,12 +119,15 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
                 c.5.push(row.5);
                 c.6.push(row.6);
                 c.7.push(row.7);
+                c.8.push(row.8);
             }
             sqlx::query(
                 "INSERT INTO channels
-                     (id, kind, name, created_by, created_at, last_seq, direct_low, direct_high)
+                     (id, kind, name, created_by, created_at, last_seq, direct_low, direct_high,
+                      last_rev)
                  SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[],
-                                      $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])",
+                                      $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
+                                      $9::bigint[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -118,6 +137,7 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
             .bind(c.5)
             .bind(c.6)
             .bind(c.7)
+            .bind(c.8)
             .execute(&mut *to)
             .await
             .map(drop)
@@ -166,14 +186,16 @@ pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Resu
     .await
 }
 
-/// Messages, with their ids, seqs and client ids.
+/// Messages, with their ids, seqs, revisions and client ids; deleted ones
+/// too (their seqs stay used).
 pub async fn messages(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
     paged(
         i64::MIN,
         |row: &Message| row.0,
         async |after| {
             sqlx::query_as(
-                "SELECT id, channel_id, seq, sender_id, client_id, body, created_at
+                "SELECT id, channel_id, seq, sender_id, client_id, body, created_at, rev,
+                        edited_at, deleted_at, reply_to
                  FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -182,7 +204,19 @@ pub async fn messages(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
             .await
         },
         async |page| {
-            let mut c = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+            let mut c = (
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+            );
             for row in page {
                 c.0.push(row.0);
                 c.1.push(row.1);
@@ -191,12 +225,18 @@ pub async fn messages(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
                 c.4.push(row.4);
                 c.5.push(row.5);
                 c.6.push(row.6);
+                c.7.push(row.7);
+                c.8.push(row.8);
+                c.9.push(row.9);
+                c.10.push(row.10);
             }
             sqlx::query(
-                "INSERT INTO messages (id, channel_id, seq, sender_id, client_id, body, created_at)
+                "INSERT INTO messages (id, channel_id, seq, sender_id, client_id, body, created_at,
+                                       rev, edited_at, deleted_at, reply_to)
                  OVERRIDING SYSTEM VALUE
                  SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
-                                      $5::uuid[], $6::text[], $7::bigint[])",
+                                      $5::uuid[], $6::text[], $7::bigint[], $8::bigint[],
+                                      $9::bigint[], $10::bigint[], $11::bigint[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -205,6 +245,52 @@ pub async fn messages(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
             .bind(c.4)
             .bind(c.5)
             .bind(c.6)
+            .bind(c.7)
+            .bind(c.8)
+            .bind(c.9)
+            .bind(c.10)
+            .execute(&mut *to)
+            .await
+            .map(drop)
+        },
+    )
+    .await
+}
+
+/// Reactions, with who made them and when.
+pub async fn reactions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
+    paged(
+        (i64::MIN, String::new(), i64::MIN),
+        |row: &Reaction| (row.0, row.1.clone(), row.2),
+        async |after| {
+            sqlx::query_as(
+                "SELECT message_id, emoji, user_id, created_at FROM reactions
+                 WHERE (message_id, emoji, user_id) > ($1, $2, $3)
+                 ORDER BY message_id, emoji, user_id LIMIT $4",
+            )
+            .bind(after.0)
+            .bind(after.1.as_str())
+            .bind(after.2)
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (vec![], vec![], vec![], vec![]);
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+                c.3.push(row.3);
+            }
+            sqlx::query(
+                "INSERT INTO reactions (message_id, emoji, user_id, created_at)
+                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
+            .bind(c.3)
             .execute(&mut *to)
             .await
             .map(drop)

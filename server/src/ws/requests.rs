@@ -102,9 +102,12 @@ async fn run(
             channel,
             client_id,
             text,
+            reply_to,
             ..
         } => {
-            let message = state.send_message(user, channel, client_id, &text).await?;
+            let message = state
+                .send_message(user, channel, client_id, &text, reply_to)
+                .await?;
             // Sending ends typing; the other clients clear it on the message.
             caller.typing.remove(&channel);
             Ok(Reply::Sent { message })
@@ -115,12 +118,38 @@ async fn run(
             limit,
             ..
         } => {
-            let (messages, has_older) = state.history(user, channel, before, limit).await?;
+            let page = state.history(user, channel, before, limit).await?;
             Ok(Reply::History {
                 channel,
-                messages,
-                has_older,
+                messages: page.messages,
+                has_older: page.has_older,
+                rev: page.rev,
             })
+        }
+        ClientMsg::Edit {
+            channel,
+            message,
+            text,
+            ..
+        } => {
+            state.edit_message(user, channel, message, &text).await?;
+            Ok(Reply::Done)
+        }
+        ClientMsg::Delete {
+            channel, message, ..
+        } => {
+            state.delete_message(user, channel, message).await?;
+            Ok(Reply::Done)
+        }
+        ClientMsg::React {
+            channel,
+            message,
+            emoji,
+            add,
+            ..
+        } => {
+            state.react(user, channel, message, &emoji, add).await?;
+            Ok(Reply::Done)
         }
         ClientMsg::Sync { cursors, .. } => state.sync(user, &cursors).await,
         ClientMsg::MarkRead { channel, seq, .. } => {

@@ -54,7 +54,11 @@ impl Kind {
             ClientMsg::Members { .. } => Kind::Members,
             ClientMsg::BrowseChannels { .. } => Kind::Browse,
             ClientMsg::FindUsers { .. } => Kind::FindUsers,
+            // Writes count against the send limit.
             ClientMsg::Send { .. }
+            | ClientMsg::Edit { .. }
+            | ClientMsg::Delete { .. }
+            | ClientMsg::React { .. }
             | ClientMsg::Sync { .. }
             | ClientMsg::MarkRead { .. }
             | ClientMsg::Ping { .. }

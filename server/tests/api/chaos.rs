@@ -33,7 +33,7 @@ use std::{
 
 use app::{
     model::{ChannelId, UserId},
-    protocol::{ClientId, ClientMsg, Cursor, Reply, ReqId, Seq, ServerMsg, PROTOCOL_VERSION},
+    protocol::{ClientId, ClientMsg, Cursor, Reply, ReqId, Rev, Seq, ServerMsg, PROTOCOL_VERSION},
 };
 use futures::{SinkExt, StreamExt};
 use tokio::sync::watch;
@@ -540,7 +540,8 @@ impl Client {
         }
     }
 
-    /// A sync from the highest seq held without a gap below it.
+    /// A sync from the highest seq held without a gap below it (messages
+    /// are never changed here, so each one's revision is its seq).
     fn sync(&self, req: ReqId) -> ClientMsg {
         let mut cursor = 0;
         while self.held.contains_key(&(cursor + 1)) {
@@ -550,7 +551,7 @@ impl Client {
             req,
             cursors: vec![Cursor {
                 channel: GENERAL,
-                seq: Seq(cursor),
+                rev: Rev(cursor),
             }],
         }
     }
@@ -561,6 +562,7 @@ impl Client {
             channel: GENERAL,
             client_id,
             text: format!("{} says {}", self.index, client_id.0),
+            reply_to: None,
         }
     }
 }

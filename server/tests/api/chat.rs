@@ -100,6 +100,7 @@ async fn a_resend_with_the_same_client_id_is_stored_once() {
         channel: GENERAL,
         client_id,
         text: "once".into(),
+        reply_to: None,
     };
 
     let first = alice.request(send).await.unwrap();
@@ -128,6 +129,7 @@ async fn a_resend_after_leaving_is_answered_with_what_was_stored() {
         channel: rust,
         client_id,
         text: "Привет, 日本語 🦀".into(),
+        reply_to: None,
     };
     let first = alice.request(send).await.unwrap();
     alice
@@ -143,6 +145,7 @@ async fn a_resend_after_leaving_is_answered_with_what_was_stored() {
             channel: rust,
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "new".into(),
+            reply_to: None,
         })
         .await;
     assert_eq!(
@@ -305,6 +308,7 @@ async fn the_same_two_people_always_get_the_same_conversation() {
             channel: first.id,
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "hi".into(),
+            reply_to: None,
         })
         .await;
     assert_eq!(reply, Err(ProtocolError::NotMember));
@@ -437,6 +441,7 @@ async fn refusals_store_nothing_and_keep_the_connection() {
             channel: GENERAL,
             client_id: ClientId(uuid::Uuid::new_v4()),
             text,
+            reply_to: None,
         }
     };
 
@@ -460,6 +465,7 @@ async fn refusals_store_nothing_and_keep_the_connection() {
             channel: ChannelId(424242),
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "hi".into(),
+            reply_to: None,
         })
         .await;
     assert_eq!(nowhere, Err(ProtocolError::NotMember));
@@ -515,6 +521,7 @@ async fn sending_too_fast_is_refused_with_the_wait() {
             channel: GENERAL,
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "hi".into(),
+            reply_to: None,
         };
         alice.send_raw(&serde_json::to_string(&send).unwrap()).await;
     }
@@ -574,7 +581,7 @@ async fn sync_returns_exactly_the_missed_messages() {
     let server = TestServer::start().await;
     let (alice_browser, mut alice) = user(&server, "alice").await;
     let (_, mut bob) = user(&server, "bob").await;
-    let seen = alice.say(GENERAL, "before").await.seq;
+    let seen = alice.say(GENERAL, "before").await.rev;
     drop(alice);
 
     let mut missed = Vec::new();
@@ -585,7 +592,7 @@ async fn sync_returns_exactly_the_missed_messages() {
     let (_, catch_up) = alice
         .sync(vec![Cursor {
             channel: GENERAL,
-            seq: seen,
+            rev: seen,
         }])
         .await;
     assert_eq!(catch_up.len(), 1);
@@ -641,6 +648,7 @@ async fn a_send_cut_off_mid_stream_and_resent_is_stored_once() {
         channel: GENERAL,
         client_id,
         text: "only once".into(),
+        reply_to: None,
     };
 
     // The frame leaves, and the socket dies before any answer is read.

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
-    protocol::{ChannelSummary, ClientMsg, DirectoryEntry, Message, Reply, Seq, ServerMsg},
+    protocol::{ChannelSummary, ClientMsg, DirectoryEntry, Message, Reply, Rev, Seq, ServerMsg},
 };
 use server::{
     hub::QUEUE_FRAMES,
     store::{
-        Announce, ChannelStore, Inserted, Isolation, MemberPage, MessageStore, NewMessage,
-        PasswordHash, PresenceChange, PresenceStore, Store, StoreError, UserStore,
+        Announce, ChannelStore, Inserted, Isolation, MemberPage, MessageStore, PasswordHash,
+        PresenceChange, PresenceStore, Store, StoreError, UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -35,13 +35,13 @@ struct SlowHistory {
 
 #[async_trait::async_trait]
 impl MessageStore for SlowHistory {
-    async fn insert_batch(
+    async fn write_batch(
         &self,
-        batch: &[NewMessage],
+        batch: &[Write],
         isolation: Isolation,
         announce: &dyn Announce,
     ) -> Result<Vec<Inserted>, StoreError> {
-        self.inner.insert_batch(batch, isolation, announce).await
+        self.inner.write_batch(batch, isolation, announce).await
     }
 
     async fn history(
@@ -49,20 +49,28 @@ impl MessageStore for SlowHistory {
         channel: ChannelId,
         before: Option<Seq>,
         limit: u32,
+        viewer: UserId,
     ) -> Result<Vec<Message>, StoreError> {
         self.waiting.notify_one();
         let permit = self.gate.acquire().await.expect("gate");
         permit.forget();
-        self.inner.history(channel, before, limit).await
+        self.inner.history(channel, before, limit, viewer).await
     }
 
-    async fn messages_after(
+    async fn changed_after(
         &self,
         channel: ChannelId,
-        after: Seq,
+        after: Rev,
         limit: u32,
+        viewer: UserId,
     ) -> Result<Vec<Message>, StoreError> {
-        self.inner.messages_after(channel, after, limit).await
+        self.inner
+            .changed_after(channel, after, limit, viewer)
+            .await
+    }
+
+    async fn channel_rev(&self, channel: ChannelId) -> Result<Rev, StoreError> {
+        self.inner.channel_rev(channel).await
     }
 }
 

@@ -4,9 +4,11 @@
 
 use app::{
     model::{ChannelId, MessageTextError},
-    protocol::{ClientId, ClientMsg, Cursor, ProtocolError, Reply, Seq, ServerMsg, MAX_SYNC_BYTES},
+    protocol::{
+        ClientId, ClientMsg, Cursor, ProtocolError, Reply, Rev, Seq, ServerMsg, MAX_SYNC_BYTES,
+    },
 };
-use server::store::{NewMessage, Silent, Stored};
+use server::store::{NewMessage, Silent, Stored, Write, Written};
 
 use crate::{
     browser::Browser,
@@ -42,6 +44,7 @@ async fn send(live: &mut Live, text: &str) -> Result<Reply, ProtocolError> {
         channel: GENERAL,
         client_id: ClientId(uuid::Uuid::new_v4()),
         text,
+        reply_to: None,
     })
     .await
 }
@@ -116,22 +119,20 @@ async fn a_message_the_database_refuses_fails_alone_in_its_batch() {
         )
         .await;
     }
-    let message = |text: &str| NewMessage {
-        sender: alice.user.clone(),
-        channel: GENERAL,
-        client_id: ClientId(uuid::Uuid::new_v4()),
-        text: text.into(),
+    let message = |text: &str| {
+        Write::Message(NewMessage {
+            sender: alice.user.clone(),
+            channel: GENERAL,
+            client_id: ClientId(uuid::Uuid::new_v4()),
+            text: text.into(),
+            reply_to: None,
+        })
     };
     let batch = [message("before"), message("boom"), message("after")];
-    let results = server
-        .state
-        .store
-        .insert_messages(&batch, &Silent)
-        .await
-        .unwrap();
+    let results = server.state.store.write(&batch, &Silent).await.unwrap();
 
-    let seq = |result: &Result<Stored, _>| match result {
-        Ok(Stored::New(message)) => message.seq,
+    let seq = |result: &Result<Written, _>| match result {
+        Ok(Written::Message(Stored::New(message))) => message.seq,
         other => panic!("expected a stored message, got {other:?}"),
     };
     assert_eq!(seq(&results[0]), Seq(1));
@@ -150,7 +151,7 @@ async fn a_sync_answers_once_per_channel_however_often_a_cursor_repeats() {
     let cursors = vec![
         Cursor {
             channel: GENERAL,
-            seq: Seq(0),
+            rev: Rev(0),
         };
         1000
     ];
@@ -163,11 +164,11 @@ async fn a_sync_answers_once_per_channel_however_often_a_cursor_repeats() {
         .sync(vec![
             Cursor {
                 channel: GENERAL,
-                seq: Seq(4),
+                rev: Rev(4),
             },
             Cursor {
                 channel: GENERAL,
-                seq: Seq(2),
+                rev: Rev(2),
             },
         ])
         .await;
@@ -185,7 +186,7 @@ async fn a_large_catch_up_comes_in_bounded_pieces_without_a_gap() {
         alice.say(GENERAL, &long).await;
     }
 
-    let mut cursor = Seq(0);
+    let mut cursor = Rev(0);
     let mut pieces = 0;
     loop {
         let reply = alice
@@ -193,7 +194,7 @@ async fn a_large_catch_up_comes_in_bounded_pieces_without_a_gap() {
                 req,
                 cursors: vec![Cursor {
                     channel: GENERAL,
-                    seq: cursor,
+                    rev: cursor,
                 }],
             })
             .await;
@@ -209,16 +210,17 @@ async fn a_large_catch_up_comes_in_bounded_pieces_without_a_gap() {
         for missed in catch_up {
             assert!(!missed.reset);
             for message in missed.messages {
-                assert_eq!(message.seq.0, cursor.0 + 1, "no gap");
-                cursor = message.seq;
+                assert_eq!(message.rev.0, cursor.0 + 1, "no gap");
+                cursor = message.rev;
             }
+            assert_eq!(missed.rev, cursor, "the piece says where it ended");
         }
         if !more {
             break;
         }
         assert!(pieces < 100, "every piece makes progress");
     }
-    assert_eq!(cursor, Seq(300));
+    assert_eq!(cursor, Rev(300));
     assert!(pieces >= 6, "6 MB cannot come in fewer: {pieces}");
 }
 

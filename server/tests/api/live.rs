@@ -125,6 +125,7 @@ impl Live {
                 channel,
                 client_id,
                 text: text.into(),
+                reply_to: None,
             })
             .await
         {

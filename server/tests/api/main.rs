@@ -7,6 +7,7 @@
 mod accounts;
 mod backup;
 mod browser;
+mod changes;
 mod chaos;
 mod chat;
 mod common;

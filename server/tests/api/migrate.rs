@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use app::{
     model::{ChannelId, UserId},
-    protocol::{ClientMsg, Cursor, Reply, Seq},
+    protocol::{ClientMsg, Cursor, Reply, Rev, Seq},
 };
 
 use crate::{
@@ -125,11 +125,11 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
         .sync(vec![
             Cursor {
                 channel: GENERAL,
-                seq: Seq(i64::from(SEEDED_MESSAGES)),
+                rev: Rev(i64::from(SEEDED_MESSAGES)),
             },
             Cursor {
                 channel: room,
-                seq: Seq(0),
+                rev: Rev(0),
             },
         ])
         .await;

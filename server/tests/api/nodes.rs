@@ -6,11 +6,14 @@ use std::time::Duration;
 
 use app::{
     model::ChannelId,
-    protocol::{ClientMsg, Cursor, Reply, Seq, ServerMsg, CLOSE_LAGGING, CLOSE_SESSION_ENDED},
+    protocol::{
+        ChangeKind, ClientMsg, Cursor, Reply, Seq, ServerMsg, CLOSE_LAGGING, CLOSE_SESSION_ENDED,
+    },
 };
 
 use crate::{
     browser::Browser,
+    changes::{catch_up, delete, edit, next_change, react},
     common::{on_postgres, until_ready, TestServer},
     live::Live,
     process::Process,
@@ -296,7 +299,7 @@ async fn after_a_node_restarts_its_clients_catch_up_on_what_they_missed() {
     let (_, catch_up) = bob_on_b
         .sync(vec![Cursor {
             channel: GENERAL,
-            seq: seen.seq,
+            rev: seen.rev,
         }])
         .await;
     assert_eq!(catch_up.len(), 1);
@@ -336,4 +339,43 @@ async fn a_node_that_lost_its_link_sends_its_clients_to_catch_up() {
     let mut bob_on_b = connect(&mut bob, &b).await;
     let sent = alice_on_a.say(GENERAL, "still here").await;
     assert_eq!(bob_on_b.next_message().await, sent);
+}
+
+#[tokio::test]
+async fn changes_made_through_one_node_reach_the_other_live_and_on_catch_up() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let mut alice_on_a = connect(&mut alice, &a).await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+    let sent = alice_on_a.say(GENERAL, "from a").await;
+    assert_eq!(bob_on_b.next_message().await.id, sent.id);
+
+    edit(&mut alice_on_a, &sent, "from a, edited")
+        .await
+        .unwrap();
+    let edited = next_change(&mut bob_on_b).await;
+    assert!(matches!(&edited.what, ChangeKind::Edited { text, .. } if text == "from a, edited"));
+    react(&mut bob_on_b, &sent, "🦀", true).await.unwrap();
+    assert_eq!(next_change(&mut alice_on_a).await.rev, edited.rev);
+    let reacted = next_change(&mut alice_on_a).await;
+    assert!(matches!(&reacted.what, ChangeKind::Reacted { user, .. } if user.username == "bob"));
+    assert_eq!(
+        reacted.rev.0,
+        edited.rev.0 + 1,
+        "one revision order on both nodes"
+    );
+
+    drop(bob_on_b);
+    delete(&mut alice_on_a, &sent).await.unwrap();
+    let mut bob_on_b = connect(&mut bob, &b).await;
+    let missed = catch_up(&mut bob_on_b, reacted.rev)
+        .await
+        .expect("the delete");
+    assert_eq!(missed.messages.len(), 1);
+    assert!(missed.messages[0].deleted && missed.messages[0].reactions.is_empty());
+    assert_eq!(missed.rev.0, reacted.rev.0 + 1);
+    assert_eq!(catch_up(&mut bob_on_b, missed.rev).await, None);
 }

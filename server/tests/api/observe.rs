@@ -46,6 +46,7 @@ async fn metrics_count_what_happened_on_an_address_apart_from_the_public_port() 
             channel: ChannelId(999),
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "nowhere".into(),
+            reply_to: None,
         })
         .await;
     assert_eq!(refused, Err(ProtocolError::NotMember));

@@ -43,7 +43,7 @@ async fn sigterm_closes_every_socket_as_a_restart_and_clients_catch_up_after() {
     let (_, catch_up) = bob_live
         .sync(vec![Cursor {
             channel: GENERAL,
-            seq: before.seq,
+            rev: before.rev,
         }])
         .await;
     let caught: Vec<Seq> = catch_up

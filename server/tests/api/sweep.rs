@@ -17,9 +17,14 @@ const NO_SUCH_CHANNEL: i64 = 999_999;
 fn templates() -> Vec<Value> {
     let client_id = "6f1b5a8e-3c55-4f3a-9d52-2f4f0b6c7e11";
     vec![
-        json!({"type": "send", "req": 1, "channel": 1, "client_id": client_id, "text": "hi"}),
+        json!({"type": "send", "req": 1, "channel": 1, "client_id": client_id, "text": "hi",
+               "reply_to": 1}),
+        json!({"type": "edit", "req": 1, "channel": 1, "message": 1, "text": "hi"}),
+        json!({"type": "delete", "req": 1, "channel": 1, "message": 1}),
+        json!({"type": "react", "req": 1, "channel": 1, "message": 1, "emoji": "👍",
+               "add": true}),
         json!({"type": "history", "req": 1, "channel": 1, "before": 5, "limit": 10}),
-        json!({"type": "sync", "req": 1, "cursors": [{"channel": 1, "seq": 0}]}),
+        json!({"type": "sync", "req": 1, "cursors": [{"channel": 1, "rev": 0}]}),
         json!({"type": "mark_read", "req": 1, "channel": 1, "seq": 1}),
         json!({"type": "create_channel", "req": 1, "name": "sweep"}),
         json!({"type": "join_channel", "req": 1, "channel": 1}),
@@ -41,7 +46,7 @@ struct Case {
 }
 
 /// Fields whose absence a request tolerates (optional by design).
-const OPTIONAL: [&str; 1] = ["before"];
+const OPTIONAL: [&str; 2] = ["before", "reply_to"];
 
 fn fields(template: &Value) -> &Map<String, Value> {
     template.as_object().expect("an object")
@@ -59,12 +64,13 @@ fn oversized(field: &str) -> Option<Value> {
         "text" => json!("x".repeat(6_000)),
         "name" => json!("x".repeat(1_000)),
         "query" => json!("x".repeat(1_000)),
-        "cursors" => json!(vec![json!({"channel": 1, "seq": 0}); 1_001]),
+        "emoji" => json!("👍".repeat(1_000)),
+        "cursors" => json!(vec![json!({"channel": 1, "rev": 0}); 1_001]),
         "users" => json!(vec![2; 501]),
         "limit" => json!(u64::from(u32::MAX) + 1),
         // Past u64 (as JSON has it, a float) for a req, past i64 for ids.
         "req" => json!(1e20),
-        "channel" | "user" | "seq" | "before" => json!(u64::MAX),
+        "channel" | "user" | "seq" | "before" | "message" | "reply_to" => json!(u64::MAX),
         _ => return None,
     })
 }
@@ -95,7 +101,7 @@ fn cases() -> Vec<Case> {
             }
             if matches!(
                 field.as_str(),
-                "req" | "channel" | "user" | "seq" | "before"
+                "req" | "channel" | "user" | "seq" | "before" | "message" | "reply_to"
             ) {
                 cases.push(Case {
                     what: format!("{kind} with a negative {field}"),
@@ -110,7 +116,7 @@ fn cases() -> Vec<Case> {
             }
             if matches!(field.as_str(), "cursors" | "users") {
                 let negative = match field.as_str() {
-                    "cursors" => json!([{"channel": -1, "seq": 0}]),
+                    "cursors" => json!([{"channel": -1, "rev": 0}]),
                     _ => json!([-1]),
                 };
                 cases.push(Case {

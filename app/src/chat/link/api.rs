@@ -5,7 +5,10 @@ use super::{Link, LinkError};
 use crate::{
     chat::people::MemberList,
     model::{ChannelId, User, UserId},
-    protocol::{ChannelSummary, ClientId, ClientMsg, DirectoryEntry, Message, Reply, Seq},
+    protocol::{
+        CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, MessageId,
+        Reply, Rev, Seq,
+    },
 };
 
 /// A page of a channel's history, oldest first.
@@ -14,6 +17,8 @@ pub struct Page {
     pub messages: Vec<Message>,
     /// Whether older messages exist before the page.
     pub has_older: bool,
+    /// The channel's revision, read before the messages.
+    pub rev: Rev,
 }
 
 /// The reply that means "done", with nothing to say.
@@ -42,6 +47,7 @@ impl Link {
             channel,
             client_id,
             text,
+            reply_to: None,
         };
         self.call(build, |reply| match reply {
             Reply::Sent { message } => Some(message),
@@ -69,13 +75,77 @@ impl Link {
                 channel: of,
                 messages,
                 has_older,
+                rev,
             } if of == channel => Some(Page {
                 messages,
                 has_older,
+                rev,
             }),
             _ => None,
         })
         .await
+    }
+
+    /// Every change to `channel` after `rev` (once opened, the changes its
+    /// first page may lack).
+    pub async fn catch_up(&self, channel: ChannelId, rev: Rev) -> Result<Vec<CatchUp>, LinkError> {
+        let cursors = vec![Cursor { channel, rev }];
+        self.call(
+            move |req| ClientMsg::Sync { req, cursors },
+            |reply| match reply {
+                Reply::Synced { catch_up, .. } => Some(catch_up),
+                _ => None,
+            },
+        )
+        .await
+    }
+
+    /// Replaces the text of one of the user's messages.
+    pub async fn edit_message(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+        text: String,
+    ) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::Edit {
+            req,
+            channel,
+            message,
+            text,
+        };
+        self.call(build, done).await
+    }
+
+    /// Deletes one of the user's messages.
+    pub async fn delete_message(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+    ) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::Delete {
+            req,
+            channel,
+            message,
+        };
+        self.call(build, done).await
+    }
+
+    /// Adds (or takes back) the user's reaction `emoji`.
+    pub async fn react(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+        emoji: String,
+        add: bool,
+    ) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::React {
+            req,
+            channel,
+            message,
+            emoji,
+            add,
+        };
+        self.call(build, done).await
     }
 
     /// Moves the user's read marker in `channel` forward to `seq`.

@@ -1,5 +1,6 @@
 //! One message of the list: its dividers, its author and time (or only the
-//! time, inside a group), its text with links, and how its delivery goes.
+//! time, inside a group), its text with links, whether it was edited, and
+//! how its delivery goes.
 
 use leptos::prelude::*;
 use reactive_stores::Store;
@@ -26,6 +27,7 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
         sender,
         author,
         text,
+        edited,
         time,
         datetime,
         seq,
@@ -78,6 +80,9 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
                 view! { <time class="hover-time" datetime=datetime>{time}</time> }.into_any()
             }}
             <MessageText text />
+            {edited.map(|at| view! {
+                <span class="edited" title=format!("Edited at {at}")>"(edited)"</span>
+            })}
             {match delivery {
                 Delivery::Stored => None,
                 Delivery::Sending => Some(view! { <span class="delivery">"Sending…"</span> }.into_any()),

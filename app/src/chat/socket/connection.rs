@@ -86,7 +86,7 @@ impl Connection {
                         more,
                     },
             } if req == self.sync_req => {
-                let unheard = events::apply_sync(self.chat, channels, catch_up);
+                let unheard = events::apply_sync(self.chat, channels, catch_up, more);
                 if !self.online {
                     self.online = true;
                     self.chat.link().set(LinkStatus::Online);

@@ -5,7 +5,7 @@
 use super::{ChannelState, Entry, Pending};
 use crate::{
     model::UserId,
-    protocol::{ChannelKind, ChannelSummary, ClientId, Message, Seq, MAX_UNREAD},
+    protocol::{ChannelKind, ChannelSummary, ClientId, Message, Rev, Seq, MAX_UNREAD},
 };
 
 impl ChannelState {
@@ -20,6 +20,9 @@ impl ChannelState {
             loaded: false,
             has_older: false,
             entries: Vec::new(),
+            rev: Rev(0),
+            seen_rev: Rev(0),
+            behind: false,
         }
     }
 
@@ -53,29 +56,26 @@ impl ChannelState {
         matches!(self.kind, ChannelKind::Direct { .. })
     }
 
-    /// The seq up to which this tab holds every message, if it holds any
-    /// range at all: the cursor for catching up.
-    pub fn cursor(&self) -> Option<Seq> {
-        if !self.loaded {
-            return None;
-        }
-        let mut stored = self.entries.iter().filter_map(Entry::stored);
-        let Some(first) = stored.next() else {
-            return Some(self.last_seq);
-        };
-        let mut cursor = first.seq;
-        for message in stored {
-            if message.seq.0 != cursor.0 + 1 {
-                break;
-            }
-            cursor = message.seq;
-        }
-        Some(cursor)
+    /// The revision up to which this tab holds every change, if it holds
+    /// the channel at all: the cursor for catching up.
+    pub fn cursor(&self) -> Option<Rev> {
+        self.loaded.then_some(self.rev)
     }
 
-    /// Merges a stored message. Returns `true` if it was new to this tab.
-    /// A pending copy of it (same client id, sent by `me`) is replaced in
-    /// place of being shown twice.
+    /// Notes an event's revision. Events reach a connection in revision
+    /// order and none is skipped, so once the connection has caught up, each
+    /// one moves the cursor.
+    pub fn heard(&mut self, rev: Rev) {
+        self.seen_rev = self.seen_rev.max(rev);
+        if self.loaded && !self.behind {
+            self.rev = self.rev.max(rev);
+        }
+    }
+
+    /// Merges a new message (from an event, or the answer to a send).
+    /// Returns `true` if it was new to this tab. A pending copy of it (same
+    /// client id, sent by `me`) is replaced in place of being shown twice.
+    /// A message held already is kept as it is: what is held may be newer.
     pub fn merge(&mut self, message: Message, me: UserId) -> bool {
         self.last_seq = self.last_seq.max(message.seq);
         if self
@@ -111,9 +111,17 @@ impl ChannelState {
         }
     }
 
-    /// Sets the channel's messages to a page of the latest ones (opening it,
-    /// or a catch-up that skipped too much), keeping what is still pending.
-    pub fn load_latest(&mut self, messages: Vec<Message>, has_older: bool, me: UserId) {
+    /// Sets the channel's messages to a page of the latest ones as of
+    /// revision `rev` (opening it, or a catch-up that skipped too much),
+    /// keeping what is still pending. Returns `true` if changes after `rev`
+    /// were heard of meanwhile, which the page may lack: a catch-up is owed.
+    pub fn load_latest(
+        &mut self,
+        messages: Vec<Message>,
+        has_older: bool,
+        rev: Rev,
+        me: UserId,
+    ) -> bool {
         let pending: Vec<Entry> = self
             .entries
             .drain(..)
@@ -125,13 +133,17 @@ impl ChannelState {
             self.merge(message, me);
         }
         self.entries.extend(pending);
+        self.rev = rev;
+        self.behind |= self.seen_rev > rev;
+        self.behind
     }
 
-    /// Adds an older page above the messages held.
+    /// Adds an older page above the messages held (as they are now: each
+    /// replaces an older copy held).
     pub fn prepend(&mut self, messages: Vec<Message>, has_older: bool, me: UserId) {
         self.has_older = has_older;
         for message in messages {
-            self.merge(message, me);
+            self.refresh_message(message, me);
         }
     }
 

@@ -1,0 +1,100 @@
+import type { Page } from "@playwright/test";
+import { test, expect, chatter, say, messages } from "./fixtures";
+
+/**
+ * Sends `requests` (each a function of its request id) over a socket of the
+ * page's user of its own, as another client would, and returns the replies.
+ * Messages travel as arrays of their fields: [id, channel, seq, sender,
+ * sender_name, client_id, text, at, rev, edited, deleted, reply_to,
+ * reactions].
+ */
+async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[]> {
+  return page.evaluate(async (requests) => {
+    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=3`);
+    const frames: unknown[] = [];
+    const waiting: ((frame: unknown) => void)[] = [];
+    ws.onmessage = (event) => {
+      const frame = JSON.parse(event.data);
+      const next = waiting.shift();
+      if (next) next(frame);
+      else frames.push(frame);
+    };
+    const next = () =>
+      new Promise<unknown>((resolve) => {
+        const frame = frames.shift();
+        if (frame !== undefined) resolve(frame);
+        else waiting.push(resolve);
+      });
+    await next(); // welcome
+    const replies: unknown[] = [];
+    for (const [n, request] of requests.entries()) {
+      const req = 1000 + n;
+      ws.send(request.replace("$req", String(req)));
+      for (;;) {
+        const frame = (await next()) as { ok?: { req: number }; error?: { req: number } };
+        if (frame.ok?.req === req || frame.error?.req === req) {
+          replies.push(frame);
+          break;
+        }
+      }
+    }
+    ws.close();
+    return replies;
+  }, requests);
+}
+
+/** The id of the newest message of General with `text`, asked of the server. */
+async function idOf(page: Page, text: string): Promise<number> {
+  const [reply] = (await asAnotherClient(page, [
+    '{"type":"history","req":$req,"channel":1,"before":null,"limit":50}',
+  ])) as { ok: { reply: { history: { messages: unknown[][] } } } }[];
+  const found = reply.ok.reply.history.messages.filter((m) => m[6] === text).pop();
+  if (!found) throw new Error(`no message "${text}"`);
+  return found[0] as number;
+}
+
+test("an edit and a delete made elsewhere show live, and after the page was away", async ({
+  browser,
+  baseURL,
+}) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  const stamp = Date.now().toString(36);
+  const typo = `Helo ${stamp}`;
+  const fixed = `Hello, 日本語 Привет العربية 🦀 ${stamp}`;
+  await say(alice.page, typo);
+  await expect(messages(bob.page).getByText(typo)).toBeVisible();
+  const id = await idOf(alice.page, typo);
+
+  // Live: the text changes in place, marked "(edited)".
+  await asAnotherClient(alice.page, [
+    `{"type":"edit","req":$req,"channel":1,"message":${id},"text":${JSON.stringify(fixed)}}`,
+  ]);
+  const row = messages(bob.page).locator(".message", { hasText: fixed });
+  await expect(row).toBeVisible();
+  await expect(row.getByText("(edited)")).toBeVisible();
+  await expect(messages(bob.page).getByText(typo)).toHaveCount(0);
+
+  // Away: bob's page loses its link while the message is deleted, then
+  // catches up when it is back.
+  const gone = `gone soon ${stamp}`;
+  await say(alice.page, gone);
+  await expect(messages(bob.page).getByText(gone)).toBeVisible();
+  const goneId = await idOf(alice.page, gone);
+  await bob.context.setOffline(true);
+  await expect(bob.page.locator("html")).not.toHaveAttribute("data-link", "online");
+  await asAnotherClient(alice.page, [
+    `{"type":"delete","req":$req,"channel":1,"message":${goneId}}`,
+    `{"type":"delete","req":$req,"channel":1,"message":${id}}`,
+  ]);
+  await expect(messages(alice.page).getByText(gone)).toHaveCount(0);
+  await bob.context.setOffline(false);
+  await expect(bob.page.locator("html")).toHaveAttribute("data-link", "online");
+  await expect(messages(bob.page).getByText(gone)).toHaveCount(0);
+  await expect(messages(bob.page).getByText(fixed)).toHaveCount(0);
+
+  // And the server's page agrees.
+  await bob.page.reload();
+  await expect(bob.page.getByRole("heading", { level: 1, name: "General" })).toBeVisible();
+  await expect(messages(bob.page).getByText(gone)).toHaveCount(0);
+});

@@ -1,0 +1,81 @@
+//! Changing messages: edits and deletes by their author, reactions by any
+//! member. Each is checked here (the text, the emoji) and in the store (who
+//! may, against the message as it is), rate-limited like a send, and made
+//! through the pipeline, which announces it in revision order.
+
+use app::{
+    model::{ChannelId, MessageText, User},
+    protocol::{MessageId, ProtocolError},
+};
+
+use super::messages::refused;
+use crate::{
+    error::internal_ws,
+    state::AppState,
+    store::{ChangeRequest, Changed, NewChange},
+};
+
+impl AppState {
+    /// Replaces the text of `user`'s own message.
+    pub async fn edit_message(
+        &self,
+        user: &User,
+        channel: ChannelId,
+        message: MessageId,
+        text: &str,
+    ) -> Result<(), ProtocolError> {
+        let text =
+            MessageText::parse(text).map_err(|reason| ProtocolError::InvalidMessage { reason })?;
+        let edit = ChangeRequest::Edit(text.into_string());
+        self.change(user, channel, message, edit).await
+    }
+
+    /// Deletes `user`'s own message: its text leaves the database.
+    pub async fn delete_message(
+        &self,
+        user: &User,
+        channel: ChannelId,
+        message: MessageId,
+    ) -> Result<(), ProtocolError> {
+        self.change(user, channel, message, ChangeRequest::Delete)
+            .await
+    }
+
+    /// Adds or takes back `user`'s reaction `emoji` to a message.
+    pub async fn react(
+        &self,
+        user: &User,
+        channel: ChannelId,
+        message: MessageId,
+        emoji: &str,
+        add: bool,
+    ) -> Result<(), ProtocolError> {
+        let emoji = emojis::get(emoji).ok_or(ProtocolError::InvalidEmoji)?;
+        let react = ChangeRequest::React {
+            emoji: emoji.as_str().to_owned(),
+            add,
+        };
+        self.change(user, channel, message, react).await
+    }
+
+    /// Makes a change. One that changes nothing (a resend) succeeds too.
+    async fn change(
+        &self,
+        user: &User,
+        channel: ChannelId,
+        message: MessageId,
+        what: ChangeRequest,
+    ) -> Result<(), ProtocolError> {
+        self.take_write(user)?;
+        let change = NewChange {
+            user: user.clone(),
+            channel,
+            message,
+            what,
+        };
+        match self.pipeline.change(change).await.map_err(internal_ws)? {
+            Changed::Now(_) | Changed::Already => Ok(()),
+            Changed::Refused(refusal) => Err(refused(refusal)),
+        }
+    }
+}
