@@ -6,7 +6,7 @@
 use app::{
     chat::{people::typing_line, rows::initials},
     model::{ChannelName, MessageText, Password, Username},
-    text::{is_forbidden_control, normalise_newlines},
+    text::{excerpt, is_forbidden_control, normalise_newlines},
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -25,6 +25,8 @@ fuzz_target!(|raw: &str| {
     }
     let _ = Password::parse(raw.to_owned());
     assert!(!normalise_newlines(raw).contains('\r'));
+    let short = excerpt(raw, 40);
+    assert!(short.chars().count() <= 41 && !short.contains('\n'));
     assert!(initials(raw).chars().count() <= 6);
     let names: Vec<String> = raw.split(',').map(str::to_owned).take(5).collect();
     let _ = typing_line(&names);
