@@ -192,17 +192,26 @@ fn load_when_opened(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) {
     });
 }
 
-/// Catches up on the changes a first page may lack. (A catch-up of one
-/// channel comes whole: one channel's changes are far below the size of
-/// one answer.)
+/// Catches up on the changes a first page may lack, in as many answers as
+/// it takes. Until it is done the channel stays behind: events do not move
+/// its cursor past what may be missing.
 async fn catch_up_opened(chat: Store<Chat>, link: &Link, id: ChannelId, rev: Rev, me: UserId) {
-    if let Ok(missed) = link.catch_up(id, rev).await {
+    let mut from = rev;
+    while let Ok((missed, more)) = link.catch_up(id, from).await {
+        let mut owed = false;
+        let mut now = from;
         update_channel(chat, id, |c| {
             for missed in missed.into_iter().filter(|m| m.channel == id) {
-                catch_up_channel(c, missed, me);
+                owed |= catch_up_channel(c, missed, me);
             }
-            c.behind = false;
+            now = c.rev;
+            c.behind = more || owed;
         });
+        // Done, or no further on (the next sync of the link takes over).
+        if !(more || owed) || now <= from {
+            return;
+        }
+        from = now;
     }
 }
 

@@ -56,15 +56,23 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
     }
 }
 
+/// What applying a sync leaves to do.
+pub struct Synced {
+    /// This tab's read markers that the server has not heard of.
+    pub unheard: Vec<(ChannelId, Seq)>,
+    /// A channel was reset to a page older than changes heard of meanwhile
+    /// (and dropped with what it held): sync again for them.
+    pub owed: bool,
+}
+
 /// Applies a sync: the full channel list, and what was missed in each
 /// channel this tab holds; `more` if the catch-up goes on in another sync.
-/// Returns the read markers of this tab that the server has not heard of.
 pub fn apply_sync(
     chat: Store<Chat>,
     summaries: Vec<ChannelSummary>,
     catch_up: Vec<CatchUp>,
     more: bool,
-) -> Vec<(ChannelId, Seq)> {
+) -> Synced {
     let me = chat.me().read_untracked().id;
     let field = chat.channels();
     let mut channels = field.write();
@@ -76,28 +84,32 @@ pub fn apply_sync(
             None => channels.push(ChannelState::from_summary(summary)),
         }
     }
+    let mut owed = false;
     for missed in catch_up {
         if let Some(channel) = channels.iter_mut().find(|c| c.id == missed.channel) {
-            catch_up_channel(channel, missed, me);
+            owed |= catch_up_channel(channel, missed, me);
         }
     }
-    if !more {
+    if !more && !owed {
         for channel in channels.iter_mut() {
             channel.behind = false;
         }
     }
-    unheard
+    Synced { unheard, owed }
 }
 
-/// Merges what one channel missed.
-pub fn catch_up_channel(channel: &mut ChannelState, missed: CatchUp, me: UserId) {
+/// Merges what one channel missed. Returns `true` if the channel was reset
+/// to a page older than changes heard of meanwhile: they were dropped with
+/// what it held, and a catch-up from the page's revision is owed.
+pub fn catch_up_channel(channel: &mut ChannelState, missed: CatchUp, me: UserId) -> bool {
     if missed.reset {
-        channel.load_latest(missed.messages, true, missed.rev, me);
+        channel.load_latest(missed.messages, true, missed.rev, me)
     } else {
         for message in missed.messages {
             channel.refresh_message(message, me);
         }
         channel.rev = channel.rev.max(missed.rev);
+        false
     }
 }
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     model::{ChannelId, User, UserId},
-    protocol::{ChannelKind, ChannelSummary, ClientId, Message, MessageId, Millis, Rev, Seq},
+    protocol::{ChannelKind, ChannelSummary, ClientId, Message, Millis, Rev, Seq},
 };
 
 /// The state of the chat screen.
@@ -31,8 +31,6 @@ pub struct Chat {
     /// It lives here rather than in the channel's view, which the router
     /// may build afresh after the channel has already been marked read.
     pub divider: Option<Divider>,
-    /// The message whose text is being edited, if one is.
-    pub editing: Option<MessageId>,
     pub link: LinkStatus,
 }
 
@@ -136,19 +134,6 @@ impl Entry {
     }
 }
 
-impl ChannelState {
-    /// The newest message `me` wrote that is held and still stands: the one
-    /// the Up arrow in an empty composer edits.
-    pub fn last_of(&self, me: UserId) -> Option<MessageId> {
-        self.entries
-            .iter()
-            .rev()
-            .filter_map(Entry::stored)
-            .find(|m| m.sender == me && !m.deleted)
-            .map(|m| m.id)
-    }
-}
-
 impl Chat {
     /// The state the page starts from.
     pub fn new(me: User, summaries: Vec<ChannelSummary>) -> Self {
@@ -161,7 +146,6 @@ impl Chat {
             channels,
             open: None,
             divider: None,
-            editing: None,
             link: LinkStatus::Connecting,
         }
     }

@@ -10,18 +10,9 @@ use app::{
     },
 };
 
-use crate::{browser::Browser, common::TestServer, live::Live};
+use crate::{chat::user, common::TestServer, live::Live};
 
-const PASSWORD: &str = "correct horse battery";
 const GENERAL: ChannelId = ChannelId::GENERAL;
-
-/// A new user, signed in, with one socket open.
-async fn user(server: &TestServer, name: &str) -> (Browser, Live) {
-    let browser = Browser::new(&server.base());
-    browser.sign_up(name, PASSWORD).await.unwrap();
-    let live = Live::connect(&browser).await;
-    (browser, live)
-}
 
 pub(crate) async fn edit(
     live: &mut Live,

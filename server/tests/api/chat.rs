@@ -15,7 +15,7 @@ const PASSWORD: &str = "correct horse battery";
 const GENERAL: ChannelId = ChannelId::GENERAL;
 
 /// A new user, signed in, with one socket open.
-async fn user(server: &TestServer, name: &str) -> (Browser, Live) {
+pub(crate) async fn user(server: &TestServer, name: &str) -> (Browser, Live) {
     let browser = Browser::new(&server.base());
     browser.sign_up(name, PASSWORD).await.unwrap();
     let live = Live::connect(&browser).await;

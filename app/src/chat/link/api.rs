@@ -6,8 +6,8 @@ use crate::{
     chat::people::MemberList,
     model::{ChannelId, User, UserId},
     protocol::{
-        CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, MessageId,
-        Reply, Rev, Seq,
+        CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, Reply, Rev,
+        Seq,
     },
 };
 
@@ -86,66 +86,22 @@ impl Link {
         .await
     }
 
-    /// Every change to `channel` after `rev` (once opened, the changes its
-    /// first page may lack).
-    pub async fn catch_up(&self, channel: ChannelId, rev: Rev) -> Result<Vec<CatchUp>, LinkError> {
+    /// The changes to `channel` after `rev` (once opened, the changes its
+    /// first page may lack), and whether more follow after them.
+    pub async fn catch_up(
+        &self,
+        channel: ChannelId,
+        rev: Rev,
+    ) -> Result<(Vec<CatchUp>, bool), LinkError> {
         let cursors = vec![Cursor { channel, rev }];
         self.call(
             move |req| ClientMsg::Sync { req, cursors },
             |reply| match reply {
-                Reply::Synced { catch_up, .. } => Some(catch_up),
+                Reply::Synced { catch_up, more, .. } => Some((catch_up, more)),
                 _ => None,
             },
         )
         .await
-    }
-
-    /// Replaces the text of one of the user's messages.
-    pub async fn edit_message(
-        &self,
-        channel: ChannelId,
-        message: MessageId,
-        text: String,
-    ) -> Result<(), LinkError> {
-        let build = move |req| ClientMsg::Edit {
-            req,
-            channel,
-            message,
-            text,
-        };
-        self.call(build, done).await
-    }
-
-    /// Deletes one of the user's messages.
-    pub async fn delete_message(
-        &self,
-        channel: ChannelId,
-        message: MessageId,
-    ) -> Result<(), LinkError> {
-        let build = move |req| ClientMsg::Delete {
-            req,
-            channel,
-            message,
-        };
-        self.call(build, done).await
-    }
-
-    /// Adds (or takes back) the user's reaction `emoji`.
-    pub async fn react(
-        &self,
-        channel: ChannelId,
-        message: MessageId,
-        emoji: String,
-        add: bool,
-    ) -> Result<(), LinkError> {
-        let build = move |req| ClientMsg::React {
-            req,
-            channel,
-            message,
-            emoji,
-            add,
-        };
-        self.call(build, done).await
     }
 
     /// Moves the user's read marker in `channel` forward to `seq`.

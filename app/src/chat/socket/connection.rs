@@ -86,17 +86,18 @@ impl Connection {
                         more,
                     },
             } if req == self.sync_req => {
-                let unheard = events::apply_sync(self.chat, channels, catch_up, more);
+                let synced = events::apply_sync(self.chat, channels, catch_up, more);
                 if !self.online {
                     self.online = true;
                     self.chat.link().set(LinkStatus::Online);
                     outbox::flush(self.chat, &self.link);
                 }
-                for (channel, seq) in unheard {
+                for (channel, seq) in synced.unheard {
                     read_marker::send(&self.link, channel, seq);
                 }
-                // The rest of the catch-up, from where this one ended.
-                return more.then(|| self.sync());
+                // The rest of the catch-up, from where this one ended (or
+                // from a reset page's revision).
+                return (more || synced.owed).then(|| self.sync());
             }
             ServerMsg::Ok { req, reply } => self.answer(req, Ok(reply)),
             ServerMsg::Error {
