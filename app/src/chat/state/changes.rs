@@ -11,29 +11,32 @@ use crate::{
 };
 
 impl ChannelState {
-    /// Merges a message as it is now. Returns `true` if what the tab shows
-    /// changed.
+    /// Merges a message as it is now (from a catch-up). Returns `true` if
+    /// what the tab shows changed.
     pub fn refresh_message(&mut self, message: Message, me: UserId) -> bool {
+        if let Some(changed) = self.replace_held(&message) {
+            return changed;
+        }
+        self.requote(&message);
+        // A change to a message older than those held is not shown: it is
+        // read as it is when the reader pages back.
+        let older = super::oldest_stored(&self.entries).is_some_and(|o| message.seq < o);
+        !older && self.merge(message, me)
+    }
+
+    /// Replaces the copy held of `message` unless that is newer: whether
+    /// that changed it, or `None` if no copy is held.
+    pub(super) fn replace_held(&mut self, message: &Message) -> Option<bool> {
         let held = self.entries.iter_mut().find_map(|entry| match entry {
             Entry::Stored(held) if held.id == message.id => Some(held),
             _ => None,
-        });
-        match held {
-            Some(held) if held.rev > message.rev || *held == message => false,
-            Some(held) => {
-                *held = message.clone();
-                self.requote(&message);
-                true
-            }
-            None => {
-                let quoted = message.deleted || message.edited.is_some();
-                let added = self.merge(message.clone(), me);
-                if quoted {
-                    self.requote(&message);
-                }
-                added
-            }
+        })?;
+        if held.rev > message.rev || held == message {
+            return Some(false);
         }
+        *held = message.clone();
+        self.requote(message);
+        Some(true)
     }
 
     /// Applies a change event. Returns `true` if what the tab shows changed.
@@ -253,6 +256,27 @@ mod tests {
         assert_eq!(c, once);
         assert_eq!(held(&c, 1).text, "مرحبا");
         assert!(held(&c, 2).deleted);
+    }
+
+    #[test]
+    fn a_change_to_a_message_older_than_those_held_leaves_no_gap() {
+        let mut c = channel();
+        for seq in 900..=902 {
+            c.merge(message(seq, BOB, seq as u128), ME);
+        }
+        let mut old = message(5, BOB, 5);
+        old.text = "edited long ago".into();
+        old.rev = Rev(950);
+        assert!(!c.refresh_message(old, ME));
+        let held: Vec<i64> = c
+            .entries
+            .iter()
+            .filter_map(Entry::stored)
+            .map(|m| m.seq.0)
+            .collect();
+        assert_eq!(held, [900, 901, 902]);
+        // A new one after them is taken.
+        assert!(c.refresh_message(message(903, BOB, 903), ME));
     }
 
     #[test]

@@ -143,7 +143,9 @@ impl ChannelState {
     pub fn prepend(&mut self, messages: Vec<Message>, has_older: bool, me: UserId) {
         self.has_older = has_older;
         for message in messages {
-            self.refresh_message(message, me);
+            if self.replace_held(&message).is_none() {
+                self.merge(message, me);
+            }
         }
     }
 
