@@ -4,11 +4,11 @@
 //! through the pipeline, which announces it in revision order.
 
 use app::{
-    model::{ChannelId, MessageText, User},
+    model::{ChannelId, User},
     protocol::{MessageId, ProtocolError},
 };
 
-use super::messages::refused;
+use super::messages::{message_text, refused};
 use crate::{
     error::internal_ws,
     state::AppState,
@@ -24,9 +24,7 @@ impl AppState {
         message: MessageId,
         text: &str,
     ) -> Result<(), ProtocolError> {
-        let text =
-            MessageText::parse(text).map_err(|reason| ProtocolError::InvalidMessage { reason })?;
-        let edit = ChangeRequest::Edit(text.into_string());
+        let edit = ChangeRequest::Edit(message_text(text)?.into_string());
         self.change(user, channel, message, edit).await
     }
 

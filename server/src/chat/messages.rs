@@ -35,8 +35,7 @@ impl AppState {
         text: &str,
         reply_to: Option<MessageId>,
     ) -> Result<Message, ProtocolError> {
-        let text =
-            MessageText::parse(text).map_err(|reason| ProtocolError::InvalidMessage { reason })?;
+        let text = message_text(text)?;
         self.take_write(user)?;
         let message = NewMessage {
             sender: user.clone(),
@@ -104,6 +103,12 @@ impl AppState {
             false => Err(ProtocolError::NotMember),
         }
     }
+}
+
+/// `text` as a message's text (trimmed, bounded, no control characters),
+/// or why not: for a send and an edit alike.
+pub(super) fn message_text(text: &str) -> Result<MessageText, ProtocolError> {
+    MessageText::parse(text).map_err(|reason| ProtocolError::InvalidMessage { reason })
 }
 
 /// What the user is told when a write stored nothing.
