@@ -3,11 +3,12 @@
 //!
 //! Frames are JSON text, one message each. A [`ClientMsg`] names its kind in
 //! a `"type"` field; a [`ServerMsg`] is an object with one key, its kind,
-//! around its fields (`{"message":{…}}`), which the browser decodes without
-//! buffering (see `server.rs`). The structs inside (a message, a channel
-//! summary, a catch-up, …) travel as arrays of their fields in declaration
-//! order (`serde_tuple`): the browser's decoder of an array is a fraction of
-//! the size of one that matches field names, and frames are shorter. The client
+//! around its fields (`{"ok":[7,"done"]}`), which the browser decodes without
+//! buffering (see `server.rs`). Fields travel as arrays, in declaration
+//! order: those of the server's enums' variants (see `wire.rs`) and of the
+//! structs inside (a message, a channel summary, a catch-up, …; with
+//! `serde_tuple`). The browser's decoder of an array is a fraction of the
+//! size of one that matches field names, and frames are shorter. The client
 //! sends [`ClientMsg`]s; every request carries a [`ReqId`] and gets exactly one
 //! answer, [`ServerMsg::Ok`] or [`ServerMsg::Error`]. The server also pushes
 //! events ([`ServerMsg::Message`], …) that can all be recomputed from the
@@ -25,6 +26,7 @@ mod client;
 mod error;
 mod server;
 mod values;
+mod wire;
 
 pub use client::ClientMsg;
 pub use error::ProtocolError;
@@ -33,7 +35,7 @@ pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -112,7 +114,7 @@ mod tests {
     }
 
     #[test]
-    fn server_messages_are_tagged_from_outside() {
+    fn server_messages_are_tagged_from_outside_with_their_fields_in_arrays() {
         let on_the_wire = |msg: ServerMsg, expected: &str| {
             let json = serde_json::to_string(&msg).unwrap();
             assert_eq!(json, expected);
@@ -123,14 +125,14 @@ mod tests {
                 req: Some(3),
                 error: ProtocolError::NotMember,
             },
-            r#"{"error":{"req":3,"error":"not_member"}}"#,
+            r#"{"error":[3,"not_member"]}"#,
         );
         on_the_wire(
             ServerMsg::Ok {
                 req: 4,
                 reply: Reply::Pong,
             },
-            r#"{"ok":{"req":4,"reply":"pong"}}"#,
+            r#"{"ok":[4,"pong"]}"#,
         );
 
         let error = ProtocolError::RateLimited {
@@ -138,7 +140,33 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&error).unwrap(),
-            r#"{"rate_limited":{"retry_after_ms":250}}"#
+            r#"{"rate_limited":250}"#
+        );
+        on_the_wire(
+            ServerMsg::Error {
+                req: None,
+                error: error.clone(),
+            },
+            r#"{"error":[null,{"rate_limited":250}]}"#,
+        );
+        on_the_wire(
+            ServerMsg::ReadMarker {
+                channel: ChannelId(2),
+                seq: Seq(9),
+            },
+            r#"{"read_marker":[2,9]}"#,
+        );
+        on_the_wire(
+            ServerMsg::Ok {
+                req: 5,
+                reply: Reply::History {
+                    channel: ChannelId(1),
+                    messages: Vec::new(),
+                    has_older: false,
+                    rev: Rev(3),
+                },
+            },
+            r#"{"ok":[5,{"history":[1,[],false,3]}]}"#,
         );
     }
 
@@ -155,7 +183,7 @@ mod tests {
             members: 4,
         };
         let json = serde_json::to_value(&summary).unwrap();
-        assert_eq!(json[1]["public"]["name"], "rust");
+        assert_eq!(json[1]["public"], "rust");
         assert_eq!(
             serde_json::from_value::<ChannelSummary>(json).unwrap(),
             summary

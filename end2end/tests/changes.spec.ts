@@ -4,13 +4,14 @@ import { test, expect, chatter, say, messages } from "./fixtures";
 /**
  * Sends `requests` (each a function of its request id) over a socket of the
  * page's user of its own, as another client would, and returns the replies.
- * Messages travel as arrays of their fields: [id, channel, seq, sender,
- * sender_name, client_id, text, at, rev, edited, deleted, reply_to,
- * reactions].
+ * Fields travel as arrays: an answer is {"ok":[req, reply]}, a history
+ * reply {"history":[channel, messages, has_older, rev]}, and a message
+ * [id, channel, seq, sender, sender_name, client_id, text, at, rev, edited,
+ * deleted, reply_to, reactions].
  */
 async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[]> {
   return page.evaluate(async (requests) => {
-    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=3`);
+    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=4`);
     const frames: unknown[] = [];
     const waiting: ((frame: unknown) => void)[] = [];
     ws.onmessage = (event) => {
@@ -31,8 +32,9 @@ async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[
       const req = 1000 + n;
       ws.send(request.replace("$req", String(req)));
       for (;;) {
-        const frame = (await next()) as { ok?: { req: number }; error?: { req: number } };
-        if (frame.ok?.req === req || frame.error?.req === req) {
+        // An answer is {"ok":[req, reply]} or {"error":[req, error]}.
+        const frame = (await next()) as { ok?: [number, unknown]; error?: [number, unknown] };
+        if (frame.ok?.[0] === req || frame.error?.[0] === req) {
           replies.push(frame);
           break;
         }
@@ -47,8 +49,9 @@ async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[
 async function idOf(page: Page, text: string): Promise<number> {
   const [reply] = (await asAnotherClient(page, [
     '{"type":"history","req":$req,"channel":1,"before":null,"limit":50}',
-  ])) as { ok: { reply: { history: { messages: unknown[][] } } } }[];
-  const found = reply.ok.reply.history.messages.filter((m) => m[6] === text).pop();
+  ])) as { ok: [number, { history: [number, unknown[][], boolean, number] }] }[];
+  const [, held] = reply.ok[1].history;
+  const found = held.filter((m) => m[6] === text).pop();
   if (!found) throw new Error(`no message "${text}"`);
   return found[0] as number;
 }

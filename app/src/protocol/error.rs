@@ -7,8 +7,9 @@ use crate::model::{ChannelNameError, MessageTextError};
 /// Why a request was refused; each says what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 // Tagged from outside like every server message (see `server.rs`): a code
-// with no details is a plain string, `"not_member"`.
-#[serde(rename_all = "snake_case")]
+// with no details is a plain string, `"not_member"`, and one with details
+// holds them (`{"rate_limited":250}`; see `wire.rs`).
+#[serde(into = "super::wire::ErrorWire", from = "super::wire::ErrorWire")]
 pub enum ProtocolError {
     #[error("the request could not be read: {detail}")]
     BadRequest { detail: String },

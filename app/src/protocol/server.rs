@@ -1,22 +1,24 @@
 //! What the server sends: answers to requests, and events.
 //!
-//! Every enum here is tagged from outside, `{"message":{…}}`, not by a field
+//! Every enum here is tagged from outside, `{"message":[…]}`, not by a field
 //! inside (`{"type":"message",…}`): the browser decodes these, and serde reads
 //! an outer tag straight into the variant, where a tag inside makes it buffer
 //! the whole object first and compiles that buffering into the WebAssembly
-//! for every type (docs/performance.md has the bytes).
+//! for every type (docs/performance.md has the bytes). Each variant's fields
+//! travel as an array, through the twins in `wire.rs`.
 
 use serde::{Deserialize, Serialize};
 use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 use super::{
+    wire::{ReplyWire, ServerWire},
     Change, ChannelSummary, DirectoryEntry, Member, Message, ProtocolError, ReqId, Rev, Seq,
 };
 use crate::model::{ChannelId, User, UserId};
 
 /// The answer to a successful request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "ReplyWire", from = "ReplyWire")]
 pub enum Reply {
     /// The stored message (the first one, for a resend).
     Sent {
@@ -36,7 +38,6 @@ pub enum Reply {
         /// The catch-up stopped at the size limit of one answer: sync again
         /// from the cursors it leaves, for the rest. Each channel's messages
         /// start right after its cursor, so nothing is skipped.
-        #[serde(default)]
         more: bool,
     },
     Channel {
@@ -80,7 +81,7 @@ pub struct CatchUp {
 
 /// What the server sends.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "ServerWire", from = "ServerWire")]
 pub enum ServerMsg {
     /// The first frame of every connection.
     Welcome {

@@ -149,7 +149,10 @@ pub struct Change {
 
 /// What changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(
+    into = "super::wire::ChangeKindWire",
+    from = "super::wire::ChangeKindWire"
+)]
 pub enum ChangeKind {
     Edited {
         text: String,
@@ -165,7 +168,10 @@ pub enum ChangeKind {
 
 /// What kind of channel, with what the sidebar shows for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(
+    into = "super::wire::ChannelKindWire",
+    from = "super::wire::ChannelKindWire"
+)]
 pub enum ChannelKind {
     /// A public channel anyone can find and join.
     Public { name: String },
