@@ -38,6 +38,12 @@ pub struct Options {
     /// Messages per second, in total across senders.
     #[arg(long)]
     pub rate: Option<u32>,
+    /// Reactions per second, in total (default: the scenario's).
+    #[arg(long)]
+    pub reaction_rate: Option<u32>,
+    /// Edits per second, in total, by the senders (default: the scenario's).
+    #[arg(long)]
+    pub edit_rate: Option<u32>,
     /// How long to send (or, idle, to hold the connections), in seconds.
     #[arg(long)]
     pub duration: Option<u64>,
@@ -75,6 +81,9 @@ pub enum Scenario {
     /// 20,000), all in General, then one message a second to all of them:
     /// memory per connection, and how long until the last one has it.
     Crowd,
+    /// The big room with changes on top: reactions to the newest message
+    /// by 50 members, and edits by the senders of their own.
+    Reactions,
 }
 
 /// A scenario's parameters, defaults filled in.
@@ -88,6 +97,12 @@ pub struct Plan {
     pub connect_concurrency: usize,
     /// Whether clients listen in General rather than their seeded channel.
     pub general: bool,
+    /// Clients (after the senders) that react, and the reactions per
+    /// second they make in total.
+    pub reactors: usize,
+    pub reaction_rate: u32,
+    /// Edits per second, in total, by the senders.
+    pub edit_rate: u32,
 }
 
 impl Options {
@@ -101,7 +116,15 @@ impl Options {
             Scenario::Writes => (200, 200, 2_000, 30, 200, false),
             Scenario::Storm => (5_000, 0, 0, 0, 0, true),
             Scenario::Crowd => (19_000, 1, 1, 5, 512, true),
+            Scenario::Reactions => (5_000, 20, 20, 30, 512, true),
         };
+        // Each member may make 10 changes a second (like sends): 50
+        // reactors at 2 a second each.
+        let (reactors, reaction_rate, edit_rate) = match self.scenario {
+            Scenario::Reactions => (50, 100, 20),
+            _ => (0, 0, 0),
+        };
+        let reaction_rate = self.reaction_rate.unwrap_or(reaction_rate);
         Plan {
             scenario: self.scenario,
             clients: self.clients.unwrap_or(clients),
@@ -110,6 +133,13 @@ impl Options {
             duration_secs: self.duration.unwrap_or(duration),
             connect_concurrency: self.connect_concurrency.unwrap_or(concurrency),
             general,
+            reactors: if reaction_rate > 0 {
+                reactors.max(1)
+            } else {
+                0
+            },
+            reaction_rate,
+            edit_rate: self.edit_rate.unwrap_or(edit_rate),
         }
     }
 }

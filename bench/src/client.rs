@@ -3,14 +3,14 @@
 
 use app::{
     model::ChannelId,
-    protocol::{ClientId, ClientMsg, Reply, ServerMsg},
+    protocol::{ChangeKind, ClientId, ClientMsg, Reply, ServerMsg},
 };
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
     time::Duration,
 };
 
-use futures::{stream::SplitSink, SinkExt, StreamExt};
+use futures::{stream::SplitSink, StreamExt};
 use tokio::{
     net::{TcpSocket, TcpStream},
     time::Instant,
@@ -22,7 +22,10 @@ use tokio_tungstenite::{
     WebSocketStream,
 };
 
-use crate::stats::ClientStats;
+use crate::{
+    changes::{self, Newest, OwnNewest},
+    stats::ClientStats,
+};
 
 /// A seeded user: one line of the sessions file.
 #[derive(Debug, Clone)]
@@ -44,7 +47,7 @@ impl Session {
 }
 
 type Socket = WebSocketStream<TcpStream>;
-type Sink = SplitSink<Socket, Message>;
+pub type Sink = SplitSink<Socket, Message>;
 
 /// An open, welcomed connection.
 pub struct Client {
@@ -121,14 +124,17 @@ fn sent_at(text: &str) -> (Option<u64>, Option<usize>) {
     (at, node)
 }
 
-/// Reads frames until `until`, counting messages and acknowledgements of
-/// this client's sends. `clock` is the time the run started; `node` the
-/// node this client is connected to.
+/// Reads frames until `until`, counting messages, changes and
+/// acknowledgements of this client's requests. `clock` is the time the run
+/// started; `node` the node this client is connected to. Every message id
+/// seen goes to `newest`, and those of this client's own sends to `own`.
 pub async fn read(
     mut stream: futures::stream::SplitStream<Socket>,
     node: usize,
     clock: Instant,
     until: Instant,
+    newest: Newest,
+    own: Option<OwnNewest>,
 ) -> ClientStats {
     let mut stats = ClientStats::default();
     let micros = |sent: Option<u64>| {
@@ -142,6 +148,7 @@ pub async fn read(
         };
         match frame {
             ServerMsg::Message { message: m } => {
+                newest.saw(m.id.0);
                 let (at, from) = sent_at(&m.text);
                 let cross_node = from.is_some_and(|from| from != node);
                 stats.message(m.channel.0, m.seq.0, micros(at), cross_node);
@@ -149,7 +156,22 @@ pub async fn read(
             ServerMsg::Ok {
                 reply: Reply::Sent { message: m },
                 ..
-            } => stats.acknowledged(m.channel.0, micros(sent_at(&m.text).0)),
+            } => {
+                if let Some(own) = &own {
+                    own.saw(m.id.0);
+                }
+                stats.acknowledged(m.channel.0, micros(sent_at(&m.text).0))
+            }
+            ServerMsg::Ok {
+                reply: Reply::Done, ..
+            } => stats.changes_acked += 1,
+            ServerMsg::Changed { change } => {
+                let latency = match &change.what {
+                    ChangeKind::Edited { text, .. } => micros(sent_at(text).0),
+                    _ => None,
+                };
+                stats.change(change.channel.0, change.rev.0, latency);
+            }
             ServerMsg::Error { .. } => stats.refused += 1,
             _ => {}
         }
@@ -157,8 +179,17 @@ pub async fn read(
     stats
 }
 
+/// How often a sender edits its own newest message.
+pub struct Edits {
+    pub every: Duration,
+    pub own: OwnNewest,
+}
+
 /// Sends to `channel` every `every` from `start` until `until`; the text
-/// carries the send time and this client's node. Returns how many were sent.
+/// carries the send time and this client's node. With `edits`, also edits
+/// its newest message on their schedule. Returns how many messages (and
+/// edits) were sent.
+#[allow(clippy::too_many_arguments)]
 pub async fn send(
     mut sink: Sink,
     channel: i64,
@@ -167,14 +198,38 @@ pub async fn send(
     start: Instant,
     every: Duration,
     until: Instant,
-) -> u64 {
+    edits: Option<Edits>,
+) -> (u64, u64) {
     let mut tick = tokio::time::interval_at(start, every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let mut sent = 0u64;
+    // Without edits, a tick that never comes in the run.
+    let edit_every = edits
+        .as_ref()
+        .map_or(Duration::from_secs(86_400), |e| e.every);
+    let mut edit_tick = tokio::time::interval_at(start + edit_every / 2, edit_every);
+    edit_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let (mut sent, mut edited) = (0u64, 0u64);
     loop {
-        let now = tick.tick().await;
+        let now = tokio::select! {
+            now = tick.tick() => now,
+            now = edit_tick.tick() => {
+                if now >= until {
+                    return (sent, edited);
+                }
+                let request = edits
+                    .as_ref()
+                    .and_then(|e| changes::edit(&e.own, channel, node, clock, 1_000_000 + edited));
+                if let Some(request) = request {
+                    if !changes::send(&mut sink, &request).await {
+                        return (sent, edited);
+                    }
+                    edited += 1;
+                }
+                continue;
+            }
+        };
         if now >= until {
-            return sent;
+            return (sent, edited);
         }
         let at = clock.elapsed().as_micros();
         let request = ClientMsg::Send {
@@ -184,11 +239,8 @@ pub async fn send(
             text: format!("{at} {node} load message"),
             reply_to: None,
         };
-        let Ok(frame) = serde_json::to_string(&request) else {
-            return sent;
-        };
-        if sink.send(Message::text(frame)).await.is_err() {
-            return sent;
+        if !changes::send(&mut sink, &request).await {
+            return (sent, edited);
         }
         sent += 1;
     }

@@ -5,6 +5,7 @@
 //! # Layout
 //! - [`cli`]: the scenarios and their options.
 //! - [`client`]: one WebSocket client: connect, send, receive and count.
+//! - [`changes`]: the reactions and edits of the changes scenario.
 //! - [`run`]: a scenario from start to report.
 //! - [`stats`]: delivery accounting and latency percentiles.
 //! - [`proc`]: the server process's memory and CPU, from `/proc`.
@@ -13,6 +14,7 @@
 //! Every loop is bounded in count and time, and everything stays on
 //! loopback. See `docs/performance.md` for the method and the figures.
 
+mod changes;
 mod cli;
 mod client;
 mod proc;

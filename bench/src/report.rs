@@ -13,6 +13,8 @@ pub struct Report {
     pub plan: Plan,
     pub tally: Tally,
     pub sent: u64,
+    /// Edits and reactions sent (the changes scenario).
+    pub changes_sent: u64,
     pub connect_secs: f64,
     pub connects_per_sec: f64,
     pub connect_latency: Percentiles,
@@ -33,7 +35,7 @@ impl Report {
     pub fn new(
         plan: &Plan,
         tally: Tally,
-        sent: u64,
+        (sent, changes_sent): (u64, u64),
         samples: Samples,
         connect: Duration,
         connect_latency: Percentiles,
@@ -54,13 +56,16 @@ impl Report {
             ),
             _ => (None, None),
         };
+        // Messages and changes alike: each is one frame to one member.
+        let deliveries = tally.delivered + tally.changes_delivered;
         let per_delivery = |cpu: Option<Duration>| {
-            cpu.filter(|_| tally.delivered > 0)
-                .map(|cpu| cpu.as_secs_f64() * 1e6 / tally.delivered as f64)
+            cpu.filter(|_| deliveries > 0)
+                .map(|cpu| cpu.as_secs_f64() * 1e6 / deliveries as f64)
         };
         let report = Self {
             plan: plan.clone(),
             sent,
+            changes_sent,
             connect_secs: connect.as_secs_f64(),
             connects_per_sec: clients / connect.as_secs_f64().max(1e-9),
             connect_latency,
@@ -90,7 +95,7 @@ impl Report {
         let t = &self.tally;
         let opt =
             |v: Option<f64>, unit: &str| v.map_or("n/a".to_owned(), |v| format!("{v:.2} {unit}"));
-        let rows = [
+        let mut rows = vec![
             ("scenario", format!("{:?}", self.plan.scenario)),
             ("clients", self.plan.clients.to_string()),
             (
@@ -130,6 +135,32 @@ impl Report {
                 },
             ),
             ("ack p50 / p95 / p99 / max", percentiles(&t.ack_latency)),
+        ];
+        if self.plan.reaction_rate > 0 || self.plan.edit_rate > 0 {
+            rows.extend([
+                (
+                    "reactions × rate, edits rate",
+                    format!(
+                        "{} × {} /s total, {} /s",
+                        self.plan.reactors, self.plan.reaction_rate, self.plan.edit_rate
+                    ),
+                ),
+                (
+                    "changes sent / done",
+                    format!("{} / {}", self.changes_sent, t.changes_acked),
+                ),
+                (
+                    "changes expected / delivered",
+                    format!("{} / {}", t.changes_expected, t.changes_delivered),
+                ),
+                (
+                    "changes lost / duplicated",
+                    format!("{} / {}", t.changes_lost, t.changes_duplicated),
+                ),
+                ("edit p50 / p95 / p99 / max", percentiles(&t.edit_latency)),
+            ]);
+        }
+        rows.extend([
             (
                 "server CPU / delivery",
                 match (self.cpu_per_delivery_us, self.user_cpu_per_delivery_us) {
@@ -149,7 +180,7 @@ impl Report {
                     self.samples.end.map_or(0, |s| s.rss_kib),
                 ),
             ),
-        ];
+        ]);
         let width = rows
             .iter()
             .map(|(k, _)| k.chars().count())
@@ -195,6 +226,14 @@ pub struct Tally {
     /// they were sent to (only with several nodes).
     pub cross_node_latency: Percentiles,
     pub ack_latency: Percentiles,
+    /// Changes (edits, reactions) the server made, each for every member
+    /// of General.
+    pub changes_acked: u64,
+    pub changes_expected: u64,
+    pub changes_delivered: u64,
+    pub changes_lost: u64,
+    pub changes_duplicated: u64,
+    pub edit_latency: Percentiles,
 }
 
 impl Tally {
@@ -202,6 +241,7 @@ impl Tally {
         let mut acked_per_channel: HashMap<i64, u64> = HashMap::new();
         let mut tally = Tally::default();
         let (mut latencies, mut cross_node, mut acks) = (Vec::new(), Vec::new(), Vec::new());
+        let mut edits = Vec::new();
         for client in stats {
             for (channel, n) in &client.acked {
                 *acked_per_channel.entry(*channel).or_default() += n;
@@ -213,7 +253,18 @@ impl Tally {
             latencies.extend_from_slice(&client.latencies);
             cross_node.extend_from_slice(&client.cross_node_latencies);
             acks.extend_from_slice(&client.acks);
+            tally.changes_acked += client.changes_acked;
+            tally.changes_delivered += client.changes_delivered;
+            tally.changes_duplicated += client.changes_duplicated;
+            edits.extend_from_slice(&client.edit_latencies);
         }
+        // Every change is to a message of General, where everyone is.
+        let general = listeners.get(&app::model::ChannelId::GENERAL.0);
+        tally.changes_expected = tally.changes_acked * general.copied().unwrap_or(0);
+        tally.changes_lost = tally
+            .changes_expected
+            .saturating_sub(tally.changes_delivered);
+        tally.edit_latency = Percentiles::of(edits);
         tally.acked = acked_per_channel.values().sum();
         tally.expected = acked_per_channel
             .iter()

@@ -18,6 +18,7 @@ use futures::StreamExt;
 use tokio::{sync::Semaphore, time::Instant};
 
 use crate::{
+    changes,
     cli::{Cli, Plan},
     client::{self, Session},
     proc,
@@ -93,17 +94,30 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
     let before_sending = proc::sample(&options.pid);
 
     let every = Duration::from_secs_f64(plan.senders.max(1) as f64 / f64::from(plan.rate.max(1)));
+    let per_second = |count: usize, rate: u32| {
+        Duration::from_secs_f64(count.max(1) as f64 / f64::from(rate.max(1)))
+    };
+    let edit_every = per_second(plan.senders, plan.edit_rate);
+    let react_every = per_second(plan.reactors, plan.reaction_rate);
+    let newest = changes::Newest::default();
     let mut readers = Vec::with_capacity(clients.len());
     let mut senders = Vec::new();
+    let mut reactors = Vec::new();
     for (index, (client, session)) in clients.into_iter().zip(&sessions).enumerate() {
         let (sink, stream) = client.socket.split();
         // Clients were spread over the nodes in turn.
         let node = index % nodes;
+        let edits = (index < plan.senders && plan.edit_rate > 0).then(|| client::Edits {
+            every: edit_every,
+            own: changes::OwnNewest::default(),
+        });
         readers.push(tokio::spawn(client::read(
             stream,
             node,
             clock,
             stop_reading,
+            newest.clone(),
+            edits.as_ref().map(|e| e.own.clone()),
         )));
         if index < plan.senders {
             let channel = if plan.general {
@@ -120,6 +134,18 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
                 clock,
                 start + offset,
                 every,
+                stop_sending,
+                edits,
+            )));
+        } else if index < plan.senders + plan.reactors {
+            let reactor = index - plan.senders;
+            let offset = react_every.mul_f64(reactor as f64 / plan.reactors as f64);
+            reactors.push(tokio::spawn(changes::react(
+                sink,
+                reactor,
+                newest.clone(),
+                start + offset,
+                react_every,
                 stop_sending,
             )));
         } else {
@@ -139,9 +165,21 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
         eprintln!("holding for {}s…", plan.duration_secs);
     }
 
-    let mut sent = 0;
+    if plan.reactors > 0 || plan.edit_rate > 0 {
+        eprintln!(
+            "and {} reactions/s from {} members, {} edits/s from the senders…",
+            plan.reaction_rate, plan.reactors, plan.edit_rate
+        );
+    }
+
+    let (mut sent, mut changes_sent) = (0, 0);
     for sender in senders {
-        sent += sender.await.unwrap_or(0);
+        let (messages, edits) = sender.await.unwrap_or((0, 0));
+        sent += messages;
+        changes_sent += edits;
+    }
+    for reactor in reactors {
+        changes_sent += reactor.await.unwrap_or(0);
     }
     let after_sending = proc::sample(&options.pid);
     let mut stats = Vec::with_capacity(readers.len());
@@ -153,7 +191,7 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
     Ok(Report::new(
         &plan,
         Tally::of(&stats, &listeners),
-        sent,
+        (sent, changes_sent),
         Samples {
             idle,
             connected,

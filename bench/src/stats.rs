@@ -60,6 +60,14 @@ pub struct ClientStats {
     pub acked: HashMap<i64, u64>,
     /// Requests the server refused.
     pub refused: u64,
+    /// Changes (edits, reactions) received, by channel and revision.
+    changes: HashMap<i64, Seen>,
+    pub changes_delivered: u64,
+    pub changes_duplicated: u64,
+    /// Send-to-receipt latencies of edits, in microseconds.
+    pub edit_latencies: Vec<u32>,
+    /// This client's changes the server made ("done").
+    pub changes_acked: u64,
 }
 
 impl ClientStats {
@@ -82,6 +90,17 @@ impl ClientStats {
                         self.cross_node_latencies.push(latency);
                     }
                 }
+            }
+        }
+    }
+
+    /// A change to a message arrived, at revision `rev` of its channel.
+    pub fn change(&mut self, channel: i64, rev: i64, latency_micros: Option<u32>) {
+        match self.changes.entry(channel).or_default().record(rev) {
+            None => self.changes_duplicated += 1,
+            Some(_) => {
+                self.changes_delivered += 1;
+                self.edit_latencies.extend(latency_micros);
             }
         }
     }
@@ -143,6 +162,16 @@ mod tests {
         assert_eq!(stats.duplicated, 2);
         assert_eq!(stats.latencies.len(), 6);
         assert_eq!(stats.cross_node_latencies, [1000]);
+    }
+
+    #[test]
+    fn counts_changes_by_revision() {
+        let mut stats = ClientStats::default();
+        stats.change(1, 7, Some(2000));
+        stats.change(1, 9, None);
+        stats.change(1, 7, Some(2000));
+        assert_eq!((stats.changes_delivered, stats.changes_duplicated), (2, 1));
+        assert_eq!(stats.edit_latencies, [2000]);
     }
 
     #[test]
