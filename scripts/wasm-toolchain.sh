@@ -20,9 +20,13 @@ WASM_NIGHTLY=nightly-2026-05-19
 # - no file, line or column of a panic's location;
 # - `{:?}` formats nothing (Debug output is for developers, who use debug
 #   builds).
+# - `banter_split`: the views declared with `split_view!` (app/src/split.rs)
+#   go into chunks of their own, fetched when first wanted. It takes
+#   `cargo leptos --split` (which adds the relocations the splitter reads),
+#   and scripts/release always passes it.
 # Target rustflags replace `build.rustflags` in .cargo/config.toml, so the
 # `erase_components` cfg that server and browser must agree on is repeated.
-WASM_RELEASE_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none"
+WASM_RELEASE_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none --cfg banter_split"
 
 # Sets the environment for `cargo leptos build|serve --release`: the nightly
 # and its flags for the WebAssembly, stable for the server. cargo-leptos runs

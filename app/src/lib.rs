@@ -13,6 +13,7 @@
 //! - [`theme`]: light and dark themes, remembered in a cookie so that the
 //!   server renders the chosen one from the first byte.
 //! - [`not_found`]: the 404 page.
+//! - [`split`]: views whose code the browser fetches when first wanted.
 //! - `backend` (server only): the trait through which server functions reach
 //!   the server crate.
 //!
@@ -30,6 +31,7 @@ pub mod model;
 pub mod not_found;
 pub mod protocol;
 pub mod shell;
+pub mod split;
 pub mod text;
 pub mod theme;
 

@@ -14,7 +14,7 @@ use super::{
     composer::Composer,
     events::{catch_up_channel, update_channel},
     link::Link,
-    members::{load_members, online_count, MembersPanel, TypingLine},
+    members::{load_members, members_panel, online_count, TypingLine},
     message_list::MessageList,
     people::People,
     read_marker::ReadMarkers,
@@ -24,6 +24,7 @@ use super::{
 use crate::{
     model::{ChannelId, UserId},
     protocol::{Rev, Seq, FIRST_PAGE},
+    split::Deferred,
 };
 
 /// The main panel for `channel`.
@@ -62,9 +63,8 @@ pub fn ChannelView(channel: Memo<ChannelId>) -> impl IntoView {
                         <TypingLine channel />
                         <Composer channel />
                     </div>
-                    <Show when=move || members_open.get()>
-                        <MembersPanel channel />
-                    </Show>
+                    <Deferred when=members_open view=move || members_panel(channel, members_open)
+                        preload=members_panel::preload />
                 </div>
             </Show>
         </main>

@@ -1,16 +1,19 @@
-//! The sidebar's dialogs: new channel, browse channels, new message. Each is
+//! The sidebar's dialogs: new channel, browse channels, new message (and
+//! the [`modal`] every dialog is, the message list's too). Each is
 //! a real modal `<dialog>`: it traps focus, Escape closes it, and focus goes
 //! back to the button that opened it.
+//!
+//! Their code is fetched when one is first opened ([`crate::split`]).
 
 mod browse;
-mod modal;
+pub(super) mod modal;
 mod new_channel;
 mod new_message;
-mod search;
+pub(super) mod search;
 
-pub use browse::BrowseChannelsDialog;
-pub use new_channel::NewChannelDialog;
-pub use new_message::NewMessageDialog;
+use browse::BrowseChannelsDialog;
+use new_channel::NewChannelDialog;
+use new_message::NewMessageDialog;
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -18,6 +21,27 @@ use reactive_stores::Store;
 
 use super::{events::add_or_refresh, link::LinkError, state::Chat};
 use crate::protocol::ChannelSummary;
+
+crate::split_view!(
+    /// "New channel", open while `open` is true.
+    pub fn new_channel_dialog(open: RwSignal<bool>) {
+        view! { <NewChannelDialog open /> }.into_any()
+    }
+);
+
+crate::split_view!(
+    /// "Browse channels", open while `open` is true.
+    pub fn browse_channels_dialog(open: RwSignal<bool>) {
+        view! { <BrowseChannelsDialog open /> }.into_any()
+    }
+);
+
+crate::split_view!(
+    /// "New message", open while `open` is true.
+    pub fn new_message_dialog(open: RwSignal<bool>) {
+        view! { <NewMessageDialog open /> }.into_any()
+    }
+);
 
 /// Acts on the answer to a request that puts the user in a channel
 /// (creating, joining, or opening a conversation): the channel goes into the

@@ -57,9 +57,22 @@ pub fn online_count(people: People, channel: ChannelId) -> Option<u32> {
     })
 }
 
+crate::split_view!(
+    /// The members panel, shown while `open` is true; its code is fetched
+    /// when it is first opened ([`crate::split`]).
+    pub fn members_panel(channel: Memo<ChannelId>, open: RwSignal<bool>) {
+        view! {
+            <Show when=move || open.get()>
+                <MembersPanel channel />
+            </Show>
+        }
+        .into_any()
+    }
+);
+
 /// The side panel listing the open channel's members, online first.
 #[component]
-pub fn MembersPanel(channel: Memo<ChannelId>) -> impl IntoView {
+fn MembersPanel(channel: Memo<ChannelId>) -> impl IntoView {
     let people = expect_context::<People>();
     let members = move || {
         people.members.with(|list| {

@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use reactive_stores::Store;
 
 use super::{
-    dialogs::{BrowseChannelsDialog, NewChannelDialog, NewMessageDialog},
+    dialogs::{browse_channels_dialog, new_channel_dialog, new_message_dialog},
     members::PresenceDot,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
 };
@@ -20,6 +20,7 @@ use crate::{
     auth::LogoutButton,
     model::ChannelId,
     protocol::{ChannelKind, MAX_UNREAD},
+    split::Deferred,
     theme::ThemeToggle,
 };
 
@@ -162,9 +163,12 @@ pub fn Sidebar() -> impl IntoView {
             </footer>
         </aside>
         <div class="drawer-backdrop" aria-hidden="true" on:click=move |_| drawer.set(false)></div>
-        <NewChannelDialog open=new_channel />
-        <BrowseChannelsDialog open=browse />
-        <NewMessageDialog open=new_message />
+        <Deferred when=new_channel view=move || new_channel_dialog(new_channel)
+            preload=new_channel_dialog::preload />
+        <Deferred when=browse view=move || browse_channels_dialog(browse)
+            preload=browse_channels_dialog::preload />
+        <Deferred when=new_message view=move || new_message_dialog(new_message)
+            preload=new_message_dialog::preload />
     }
 }
 

@@ -4,7 +4,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use reactive_stores::Store;
 
-use super::{enter_channel, modal::Modal, search::Search};
+use super::{
+    enter_channel,
+    modal::Modal,
+    search::{Search, SearchField},
+};
 use crate::{
     chat::{link::Link, state::Chat},
     protocol::DirectoryEntry,
@@ -34,16 +38,7 @@ pub fn BrowseChannelsDialog(open: RwSignal<bool>) -> impl IntoView {
 
     view! {
         <Modal open title="Browse channels">
-            <div class="field">
-                <label for="browse-query">"Search channels"</label>
-                <input
-                    id="browse-query"
-                    type="search"
-                    autocomplete="off"
-                    prop:value=move || query.get()
-                    on:input=move |event| query.set(event_target_value(&event))
-                />
-            </div>
+            <SearchField id="browse-query" label="Search channels" query />
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <ul class="result-list">
                 <For each=move || results.get() key=|entry| entry.clone() let:entry>

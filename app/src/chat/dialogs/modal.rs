@@ -11,12 +11,21 @@ pub fn Modal(open: RwSignal<bool>, title: &'static str, children: Children) -> i
     let heading_id = title_id.clone();
     Effect::new(move || {
         let Some(dialog) = dialog.get() else { return };
-        match (open.get(), dialog.open()) {
+        let open = open.get();
+        let connected = dialog.is_connected();
+        let apply = move || match (open, dialog.open()) {
             (true, false) => {
                 let _ = dialog.show_modal();
             }
             (false, true) => dialog.close(),
             _ => {}
+        };
+        // A dialog fetched on demand (crate::split) is built before it is
+        // in the page, and a dialog can only be shown once it is.
+        if connected {
+            apply();
+        } else {
+            request_animation_frame(apply);
         }
     });
     view! {

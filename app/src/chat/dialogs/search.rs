@@ -66,3 +66,25 @@ impl<T: Send + Sync + 'static> Search<T> {
         search
     }
 }
+
+/// The labelled search box a dialog filters its list with.
+#[component]
+pub fn SearchField(
+    /// The input's id, for its label.
+    id: &'static str,
+    label: &'static str,
+    query: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="search"
+                autocomplete="off"
+                prop:value=move || query.get()
+                on:input=move |event| query.set(event_target_value(&event))
+            />
+        </div>
+    }
+}
