@@ -18,6 +18,11 @@ pub use logout::{LogOut, LogoutButton};
 pub use me::signed_out;
 pub use me::{current_user, CurrentUser};
 pub use signup::{SignUp, SignupPage};
+// The account forms' card and refusals, which other plain-form pages share.
+pub use fields::{AuthCard, FormError};
+#[cfg(feature = "ssr")]
+pub use refused::send_back;
+pub use refused::{refused, Refused};
 
 /// Where to go after signing in: `next` if it is a path on this site, else
 /// the app's home.

@@ -15,7 +15,7 @@ use crate::{
     chat::ChatSnapshot,
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::{ClientId, Seq},
+    protocol::{ClientId, MessageId, Seq},
 };
 
 /// The server's operations, as the UI's server functions use them. Each takes
@@ -60,6 +60,14 @@ pub trait Backend: Send + Sync + 'static {
         channel: ChannelId,
         client_id: ClientId,
         text: String,
+    ) -> Result<(), AppError>;
+
+    /// Deletes the user's own message, from a plain form.
+    async fn delete_message(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        message: MessageId,
     ) -> Result<(), AppError>;
 }
 

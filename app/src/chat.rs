@@ -11,6 +11,7 @@
 
 pub mod channel_view;
 pub mod composer;
+mod delete_page;
 pub mod dialogs;
 pub mod events;
 pub mod link;
@@ -34,5 +35,6 @@ pub mod time;
 pub mod window;
 
 pub use composer::{post_message, PostMessage};
+pub use delete_page::{delete_message, DeleteMessage, DeletePage};
 pub use page::{ChannelRoute, ChatShell};
 pub use snapshot::{load_chat, ChatSnapshot, LoadChat, OpenChannel};

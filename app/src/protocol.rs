@@ -56,6 +56,10 @@ pub const FIRST_PAGE: u32 = 50;
 /// The path of the WebSocket endpoint.
 pub const WS_PATH: &str = "/ws";
 
+/// Where the reaction picker reads the emoji it offers: one per line, the
+/// emoji, its name and its shortcodes, separated by tabs.
+pub const EMOJI_PATH: &str = "/emoji.txt";
+
 /// The WebSocket close code for "the server is restarting: reconnect now"
 /// (to another node, if there is one); RFC 6455's "service restart".
 pub const CLOSE_RESTART: u16 = 1012;

@@ -13,7 +13,7 @@ use leptos_router::{
 
 use crate::{
     auth::{LoginPage, SignupPage},
-    chat::{ChannelRoute, ChatShell},
+    chat::{ChannelRoute, ChatShell, DeletePage},
     not_found::NotFound,
     theme::provide_theme,
 };
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=ChannelRoute ssr=SsrMode::Async />
                     <Route path=path!("c/:id") view=ChannelRoute ssr=SsrMode::Async />
                 </ParentRoute>
+                <Route path=path!("c/:id/delete/:message") view=DeletePage ssr=SsrMode::Async />
                 <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("signup") view=SignupPage ssr=SsrMode::Async />
 

@@ -42,3 +42,36 @@ pub fn hash_file_present(options: &LeptosOptions) -> bool {
         .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)))
         .is_some_and(|path| path.exists())
 }
+
+/// The newest emoji the picker offers: those after it are missing from too
+/// many systems' fonts still (a reaction with one is accepted all the same).
+const PICKER_UNICODE: emojis::UnicodeVersion = emojis::UnicodeVersion::new(15, 0);
+
+/// The emoji the reaction picker offers, one per line: the emoji, its CLDR
+/// name and its shortcodes, separated by tabs ("👍\tthumbs up\t+1
+/// thumbsup"), in Unicode's order. Read from the emoji data the server
+/// checks reactions against; made once, and cached by browsers for a day (a
+/// new emoji version comes with a new server).
+pub async fn emoji_list() -> impl axum::response::IntoResponse {
+    static LIST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        emojis::iter()
+            .filter(|emoji| emoji.unicode_version() <= PICKER_UNICODE)
+            .map(|emoji| {
+                let shortcodes: Vec<&str> = emoji.shortcodes().collect();
+                format!(
+                    "{}\t{}\t{}\n",
+                    emoji.as_str(),
+                    emoji.name(),
+                    shortcodes.join(" ")
+                )
+            })
+            .collect()
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        LIST.as_str(),
+    )
+}

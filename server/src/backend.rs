@@ -6,7 +6,7 @@ use app::{
     chat::ChatSnapshot,
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::{ClientId, Seq},
+    protocol::{ClientId, MessageId, Seq},
 };
 
 use http::request::Parts;
@@ -58,5 +58,14 @@ impl Backend for AppState {
         text: String,
     ) -> Result<(), AppError> {
         AppState::post_message(self, request, channel, client_id, text).await
+    }
+
+    async fn delete_message(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        message: MessageId,
+    ) -> Result<(), AppError> {
+        AppState::delete_from_page(self, request, channel, message).await
     }
 }

@@ -111,7 +111,8 @@ pub fn router(state: AppState) -> Router {
 
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz));
+        .route("/readyz", get(health::readyz))
+        .route(app::protocol::EMOJI_PATH, get(assets::emoji_list));
     if state.config.metrics {
         router = router.route("/metrics", get(observe::exporter::metrics));
     }

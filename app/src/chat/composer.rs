@@ -87,7 +87,8 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
         let id = channel.get_untracked();
         match MessageText::parse(&drafts.get_untracked(id)) {
             Ok(message) => {
-                outbox::send(chat, &link, id, message);
+                let reply_to = chat.replying().try_update(Option::take).flatten();
+                outbox::send(chat, &link, id, message, reply_to);
                 drafts.set(id, String::new());
                 error.set(None);
                 typing.sent();
@@ -106,14 +107,46 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
             send();
         }
     };
-    let on_keydown = move |event: ev::KeyboardEvent| {
-        if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
+    let on_keydown = move |event: ev::KeyboardEvent| match event.key().as_str() {
+        "Enter" if !event.shift_key() && !event.is_composing() => {
             event.prevent_default();
             send();
         }
+        // As in other chat tools: the up arrow in an empty box edits one's
+        // last message.
+        "ArrowUp" if drafts.get_untracked(channel.get_untracked()).is_empty() => {
+            let me = chat.me().read_untracked().id;
+            let last = chat.channels().with_untracked(|channels| {
+                let open = channels.iter().find(|c| c.id == channel.get_untracked());
+                open.and_then(|c| c.last_of(me)).map(|m| m.id)
+            });
+            if let Some(id) = last {
+                event.prevent_default();
+                chat.editing().set(Some(id));
+            }
+        }
+        "Escape" if chat.replying().with_untracked(Option::is_some) => {
+            chat.replying().set(None);
+        }
+        _ => {}
     };
+    // A reply belongs to the channel it was started in.
+    Effect::new(move |previous: Option<ChannelId>| {
+        let now = channel.get();
+        if previous.is_some_and(|previous| previous != now) {
+            chat.replying().set(None);
+        }
+        now
+    });
 
     view! {
+        {move || chat.replying().get().map(|quote| view! {
+            <div class="replying">
+                <span>"Replying to " <strong>{quote.sender_name}</strong></span>
+                <button type="button" class="button subtle small"
+                    on:click=move |_| chat.replying().set(None)>"Cancel reply"</button>
+            </div>
+        })}
         <form class="composer" method="post" action=PostMessage::url() on:submit=on_submit>
             <input type="hidden" name="channel" value=move || channel.get().0.to_string() />
             <input type="hidden" name="client_id" value=outbox::new_client_id().0.to_string() />

@@ -14,11 +14,15 @@
 //! "Jump to latest" goes back to the newest.
 //!
 //! The parts: this file holds the list's shared state ([`List`]) and its
-//! view; [`row`] one message; [`scroll`] following, moving the window and
-//! keeping the view in place; [`history`] loading older pages and the jump
-//! to the first unread message.
+//! view; [`row`] one message; [`actions`] what can be done to it, opening
+//! the list's [`dialogs`] (deleting, and the reaction [`picker`]);
+//! [`scroll`] following, moving the window and keeping the view in place;
+//! [`history`] loading older pages and the jump to the first unread message.
 
+mod actions;
+mod dialogs;
 mod history;
+mod picker;
 mod row;
 mod scroll;
 
@@ -35,6 +39,7 @@ use super::{
     window::Window,
 };
 use crate::{model::ChannelId, protocol::Seq};
+use dialogs::{ListDialogs, MessageDialogs};
 use history::UnreadBar;
 use row::MessageRow;
 
@@ -176,6 +181,7 @@ pub fn MessageList(
 ) -> impl IntoView {
     let list = List::new(channel, unread_after);
     list.follow();
+    MessageDialogs::provide(channel);
     let on_older = move |event: ev::MouseEvent| {
         event.prevent_default();
         list.show_earlier();
@@ -223,5 +229,6 @@ pub fn MessageList(
                 </a>
             </Show>
         </div>
+        <ListDialogs />
     }
 }

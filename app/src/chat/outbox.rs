@@ -16,19 +16,26 @@ use super::{
 
 use crate::{
     model::{ChannelId, MessageText},
-    protocol::{ClientId, ProtocolError},
+    protocol::{ClientId, ProtocolError, Quote},
 };
 
 /// How often a send refused for speed is tried again before giving up.
 const RATE_RETRIES: u32 = 5;
 
-/// Writes a message to `channel` and sends it.
-pub fn send(chat: Store<Chat>, link: &Link, channel: ChannelId, text: MessageText) {
+/// Writes a message to `channel` (answering `reply_to`) and sends it.
+pub fn send(
+    chat: Store<Chat>,
+    link: &Link,
+    channel: ChannelId,
+    text: MessageText,
+    reply_to: Option<Quote>,
+) {
     let pending = Pending {
         channel,
         client_id: new_client_id(),
         text: text.into_string(),
         written: now(),
+        reply_to,
     };
     update_channel(chat, channel, |c| c.add_pending(pending.clone()));
     leptos::task::spawn_local(deliver(chat, link.clone(), pending));
@@ -68,10 +75,11 @@ async fn deliver(chat: Store<Chat>, link: Link, pending: Pending) {
             channel,
             client_id,
             ref text,
+            ref reply_to,
             ..
         } = pending;
-        let text = text.clone();
-        match link.send_message(channel, client_id, text).await {
+        let (text, reply_to) = (text.clone(), reply_to.as_ref().map(|quote| quote.id));
+        match link.send_message(channel, client_id, text, reply_to).await {
             Ok(message) => {
                 update_channel(chat, message.channel, |c| {
                     c.merge(message, me);

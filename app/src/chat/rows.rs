@@ -143,7 +143,10 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                 author,
                 text,
                 edited: stored.and_then(|m| m.edited).map(|at| clock(at, offset)),
-                quote: stored.and_then(|m| m.reply_to.clone()),
+                quote: match entry {
+                    Entry::Stored(m) => m.reply_to.clone(),
+                    Entry::Pending(p) | Entry::Failed { pending: p, .. } => p.reply_to.clone(),
+                },
                 reactions: stored.map(|m| m.reactions.clone()).unwrap_or_default(),
                 time: clock(at, offset),
                 datetime: iso(at),
@@ -301,6 +304,7 @@ mod tests {
             client_id: ClientId(uuid::Uuid::nil()),
             text: "soon".into(),
             written: Millis(NOON),
+            reply_to: None,
         })];
         let me = me();
         let rows = rows(&entries, 0..1, viewer(&me, NOON, None));

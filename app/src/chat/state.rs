@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     model::{ChannelId, User, UserId},
-    protocol::{ChannelKind, ChannelSummary, ClientId, Message, Millis, Rev, Seq},
+    protocol::{
+        ChannelKind, ChannelSummary, ClientId, Message, MessageId, Millis, Quote, Rev, Seq,
+    },
 };
 
 /// The state of the chat screen.
@@ -32,6 +34,10 @@ pub struct Chat {
     /// may build afresh after the channel has already been marked read.
     pub divider: Option<Divider>,
     pub link: LinkStatus,
+    /// The message being edited in place, if any.
+    pub editing: Option<MessageId>,
+    /// The message the composer's next message answers, if any.
+    pub replying: Option<Quote>,
 }
 
 /// The channel's messages after `after` were unread when it was opened
@@ -98,6 +104,9 @@ pub struct Pending {
     pub text: String,
     /// When it was written, by this browser's clock.
     pub written: Millis,
+    /// The message it answers.
+    #[serde(default)]
+    pub reply_to: Option<Quote>,
 }
 
 /// The seq of the oldest stored message among `entries` (stored ones come
@@ -147,6 +156,8 @@ impl Chat {
             open: None,
             divider: None,
             link: LinkStatus::Connecting,
+            editing: None,
+            replying: None,
         }
     }
 }
@@ -243,6 +254,7 @@ mod tests {
             client_id: mine.client_id,
             text: "m1".into(),
             written: Millis(0),
+            reply_to: None,
         });
         assert_eq!(c.pending().count(), 1);
         assert!(c.merge(mine.clone(), ME));
@@ -262,6 +274,7 @@ mod tests {
             client_id: ClientId(uuid::Uuid::from_u128(9)),
             text: "p".into(),
             written: Millis(0),
+            reply_to: None,
         });
         c.merge(message(1, BOB, 1), ME);
         assert!(matches!(c.entries[0], Entry::Stored(_)));
@@ -316,6 +329,7 @@ mod tests {
             client_id: id,
             text: "p".into(),
             written: Millis(0),
+            reply_to: None,
         });
         c.fail(id, "too fast".into());
         assert_eq!(c.pending().count(), 0);
@@ -342,6 +356,7 @@ mod tests {
             client_id: ClientId(uuid::Uuid::from_u128(9)),
             text: "p".into(),
             written: Millis(0),
+            reply_to: None,
         });
         c.load_latest(
             vec![message(7, BOB, 7), message(8, BOB, 8)],

@@ -1,11 +1,11 @@
-//! What the chat page needs without a WebSocket: its first paint, and posting
-//! from a plain form.
+//! What the chat page needs without a WebSocket: its first paint, and
+//! posting and deleting from plain forms.
 
 use app::{
     chat::{ChatSnapshot, OpenChannel},
     error::AppError,
     model::ChannelId,
-    protocol::{ClientId, Seq, FIRST_PAGE},
+    protocol::{ClientId, MessageId, Seq, FIRST_PAGE},
 };
 use http::request::Parts;
 
@@ -58,5 +58,21 @@ impl AppState {
             .await
             .map_err(AppError::Chat)?;
         Ok(())
+    }
+
+    /// Deletes the user's own message from the confirmation page's form.
+    pub async fn delete_from_page(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        message: MessageId,
+    ) -> Result<(), AppError> {
+        let me = self
+            .current_user(request)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
+        self.delete_message(&me, channel, message)
+            .await
+            .map_err(AppError::Chat)
     }
 }

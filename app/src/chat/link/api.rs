@@ -6,8 +6,8 @@ use crate::{
     chat::people::MemberList,
     model::{ChannelId, User, UserId},
     protocol::{
-        CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, Reply, Rev,
-        Seq,
+        CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, MessageId,
+        Reply, Rev, Seq,
     },
 };
 
@@ -41,19 +41,68 @@ impl Link {
         channel: ChannelId,
         client_id: ClientId,
         text: String,
+        reply_to: Option<MessageId>,
     ) -> Result<Message, LinkError> {
         let build = move |req| ClientMsg::Send {
             req,
             channel,
             client_id,
             text,
-            reply_to: None,
+            reply_to,
         };
         self.call(build, |reply| match reply {
             Reply::Sent { message } => Some(message),
             _ => None,
         })
         .await
+    }
+
+    /// Replaces the text of one's own message.
+    pub async fn edit_message(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+        text: String,
+    ) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::Edit {
+            req,
+            channel,
+            message,
+            text,
+        };
+        self.call(build, done).await
+    }
+
+    /// Deletes one's own message.
+    pub async fn delete_message(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+    ) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::Delete {
+            req,
+            channel,
+            message,
+        };
+        self.call(build, done).await
+    }
+
+    /// Adds (or takes back, `add: false`) one's reaction to a message.
+    pub async fn react(
+        &self,
+        channel: ChannelId,
+        message: MessageId,
+        emoji: String,
+        add: bool,
+    ) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::React {
+            req,
+            channel,
+            message,
+            emoji,
+            add,
+        };
+        self.call(build, done).await
     }
 
     /// Up to `limit` messages of `channel` before `before` (the latest if

@@ -1,6 +1,7 @@
 //! One message of the list: its dividers, its author and time (or only the
-//! time, inside a group), its text with links, whether it was edited, and
-//! how its delivery goes.
+//! time, inside a group), the message it answers, its text with links (or
+//! the box editing it), whether it was edited, its reactions, its actions,
+//! and how its delivery goes.
 
 use leptos::prelude::*;
 use reactive_stores::Store;
@@ -11,10 +12,13 @@ use crate::{
         linkify::{segments, Segment},
         outbox,
         rows::{colour, initials, Delivery, Row},
-        state::Chat,
+        state::{Chat, ChatStoreFields},
     },
     model::ChannelId,
+    protocol::Quote,
 };
+
+use super::actions::{ActionBar, EditBox, ReactionChips};
 
 /// One message, with the day divider above it if it starts a day and the
 /// "New messages" divider if it is the first unread one.
@@ -24,10 +28,14 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
     let link = expect_context::<Link>();
     let Row {
         key,
+        id,
         sender,
+        mine,
         author,
         text,
         edited,
+        quote,
+        reactions,
         time,
         datetime,
         seq,
@@ -35,8 +43,22 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
         day,
         first_unread,
         delivery,
-        ..
     } = row;
+    let editing = move || id.is_some() && chat.editing().get() == id;
+    let actions = id.zip(seq).map(|(id, seq)| {
+        let (author, text) = (author.clone(), text.clone());
+        view! { <ActionBar channel id seq mine author text /> }
+    });
+    let body = {
+        let text = text.clone();
+        move || match id {
+            Some(id) if editing() => view! { <EditBox channel id text=text.clone() /> }.into_any(),
+            _ => view! { <MessageText text=text.clone() /> }.into_any(),
+        }
+    };
+    let chips = id
+        .filter(|_| !reactions.is_empty())
+        .map(|id| view! { <ReactionChips channel id reactions /> });
     let retry = move |_| outbox::retry(chat, &link, channel, key.1);
     let (sending, failed) = (
         delivery == Delivery::Sending,
@@ -60,6 +82,7 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
 
         <div
             class="message"
+            id=seq.map(|seq| format!("m{}", seq.0))
             data-seq=seq.map(|seq| seq.0.to_string())
             class:continued=!starts_group
             class:sending=sending
@@ -79,10 +102,13 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
             } else {
                 view! { <time class="hover-time" datetime=datetime>{time}</time> }.into_any()
             }}
-            <MessageText text />
+            {quote.map(|quote| view! { <QuoteOf channel quote /> })}
+            {body}
             {edited.map(|at| view! {
                 <span class="edited" title=format!("Edited at {at}")>"(edited)"</span>
             })}
+            {chips}
+            {actions}
             {match delivery {
                 Delivery::Stored => None,
                 Delivery::Sending => Some(view! { <span class="delivery">"Sending…"</span> }.into_any()),
@@ -119,5 +145,37 @@ fn MessageText(text: String) -> impl IntoView {
                 })
                 .collect_view()}
         </p>
+    }
+}
+
+/// What a reply shows of the message it answers: its author and first line,
+/// as a link to it. Without JavaScript the link opens the page of history
+/// that ends with it; in the list, it scrolls to the message when it is
+/// held, and otherwise loads that page the same way.
+#[component]
+fn QuoteOf(channel: ChannelId, quote: Quote) -> impl IntoView {
+    let Quote {
+        seq,
+        sender_name,
+        excerpt,
+        deleted,
+        ..
+    } = quote;
+    let href = format!("/c/{channel}?before={}#m{}", seq.0 + 1, seq.0);
+    let jump = move |event: leptos::ev::MouseEvent| {
+        if super::scroll::highlight(seq) {
+            event.prevent_default();
+        }
+    };
+    view! {
+        <a class="quote" href=href on:click=jump>
+            <span class="visually-hidden">"Jump to the message from " {sender_name.clone()}</span>
+            <span class="quote-author" aria-hidden="true">{sender_name}</span>
+            {if deleted {
+                view! { <span class="quote-text deleted">"Original message deleted"</span> }.into_any()
+            } else {
+                view! { <span class="quote-text" dir="auto">{excerpt}</span> }.into_any()
+            }}
+        </a>
     }
 }

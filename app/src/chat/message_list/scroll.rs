@@ -8,7 +8,7 @@ use super::List;
 use crate::{
     chat::{rows::Row, window::Window},
     model::{ChannelId, UserId},
-    protocol::ClientId,
+    protocol::{ClientId, Seq},
 };
 
 /// How close to the bottom still counts as "at the bottom", in pixels.
@@ -195,4 +195,35 @@ fn after_render(f: impl FnOnce() + 'static) {
     request_animation_frame(f);
     #[cfg(not(feature = "hydrate"))]
     drop(f);
+}
+
+/// Scrolls the message with `seq` to the middle of the view and marks it
+/// for a moment, if it is rendered. Returns whether it was.
+pub(super) fn highlight(seq: Seq) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let id = format!("m{}", seq.0);
+        let Some(message) = document().get_element_by_id(&id) else {
+            return false;
+        };
+        if let Ok(Some(scroller)) = message.closest(".message-scroller") {
+            let offset = message.get_bounding_client_rect().top()
+                - scroller.get_bounding_client_rect().top();
+            let middle = (scroller.client_height() as f64 - message.client_height() as f64) / 2.0;
+            scroller.set_scroll_top(scroller.scroll_top() + (offset - middle).round() as i32);
+        }
+        let _ = message.set_attribute("data-highlight", "");
+        set_timeout(
+            move || {
+                let _ = message.remove_attribute("data-highlight");
+            },
+            std::time::Duration::from_millis(2000),
+        );
+        true
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = seq;
+        false
+    }
 }

@@ -191,6 +191,16 @@ impl ChannelState {
         })
     }
 
+    /// The latest of `me`'s stored messages held, not deleted: the one the
+    /// up arrow edits.
+    pub fn last_of(&self, me: UserId) -> Option<&Message> {
+        self.entries
+            .iter()
+            .rev()
+            .filter_map(Entry::stored)
+            .find(|m| m.sender == me && !m.deleted)
+    }
+
     /// Records that the user has read up to `seq`.
     pub fn mark_read(&mut self, seq: Seq) {
         if seq >= self.last_read {

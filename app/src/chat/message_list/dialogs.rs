@@ -1,0 +1,125 @@
+//! The dialogs a message's actions open, once for the whole list: which
+//! message each is for lives in [`MessageDialogs`], which the rows set. Also
+//! the line that says why a reaction or a delete was refused.
+//!
+//! Each dialog's code is fetched when it is first opened ([`crate::split`]).
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::picker::ReactionPicker;
+use crate::{
+    chat::{dialogs::modal::Modal, link::Link},
+    model::ChannelId,
+    protocol::MessageId,
+    split::Deferred,
+};
+
+/// Which message each dialog is open for, and the last refusal to show.
+#[derive(Clone, Copy)]
+pub(super) struct MessageDialogs {
+    pub channel: Memo<ChannelId>,
+    pub deleting: RwSignal<Option<MessageId>>,
+    pub reacting: RwSignal<Option<MessageId>>,
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl MessageDialogs {
+    /// Makes the list's dialogs' state, for its rows to reach as context.
+    pub fn provide(channel: Memo<ChannelId>) -> Self {
+        let dialogs = Self {
+            channel,
+            deleting: RwSignal::new(None),
+            reacting: RwSignal::new(None),
+            notice: RwSignal::new(None),
+        };
+        provide_context(dialogs);
+        dialogs
+    }
+}
+
+/// A modal that is open while `target` holds a message.
+pub(super) fn open_while(target: RwSignal<Option<MessageId>>) -> RwSignal<bool> {
+    let open = RwSignal::new(false);
+    // Each is set only when it differs, or the two would wake each other
+    // for ever.
+    Effect::new(move || {
+        let wanted = target.with(Option::is_some);
+        if open.get_untracked() != wanted {
+            open.set(wanted);
+        }
+    });
+    Effect::new(move || {
+        if !open.get() && target.with_untracked(Option::is_some) {
+            target.set(None);
+        }
+    });
+    open
+}
+
+/// The dialogs, and the refusal line, of the list.
+#[component]
+pub(super) fn ListDialogs() -> impl IntoView {
+    let dialogs = expect_context::<MessageDialogs>();
+    view! {
+        <Deferred when=move || dialogs.deleting.with(Option::is_some) view=delete_dialog
+            preload=delete_dialog::preload />
+        <Deferred when=move || dialogs.reacting.with(Option::is_some) view=reaction_picker
+            preload=reaction_picker::preload />
+        {move || dialogs.notice.get().map(|notice| view! {
+            <p class="form-error list-notice" role="alert">
+                {notice}
+                <button type="button" class="button subtle small"
+                    on:click=move |_| dialogs.notice.set(None)>"Dismiss"</button>
+            </p>
+        })}
+    }
+}
+
+crate::split_view!(
+    fn delete_dialog() {
+        view! { <DeleteDialog /> }.into_any()
+    }
+);
+
+crate::split_view!(
+    fn reaction_picker() {
+        view! { <ReactionPicker /> }.into_any()
+    }
+);
+
+/// "Delete message?": deleting takes the text out of the database, so it is
+/// asked once more.
+#[component]
+fn DeleteDialog() -> impl IntoView {
+    let dialogs = expect_context::<MessageDialogs>();
+    let link = expect_context::<Link>();
+    let open = open_while(dialogs.deleting);
+    let error = RwSignal::new(None::<String>);
+    let delete = move |_| {
+        let Some(message) = dialogs.deleting.get_untracked() else {
+            return;
+        };
+        let (link, channel) = (link.clone(), dialogs.channel.get_untracked());
+        spawn_local(async move {
+            match link.delete_message(channel, message).await {
+                Ok(()) => {
+                    error.set(None);
+                    open.set(false);
+                }
+                Err(refused) => error.set(Some(refused.to_string())),
+            }
+        });
+    };
+    view! {
+        <Modal open title="Delete message?">
+            <p>"The message will be removed for everyone. This cannot be undone."</p>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <div class="dialog-actions">
+                <button type="button" class="button subtle" on:click=move |_| open.set(false)>
+                    "Cancel"
+                </button>
+                <button type="button" class="button danger" on:click=delete>"Delete"</button>
+            </div>
+        </Modal>
+    }
+}
