@@ -1,7 +1,9 @@
 import { test, expect, BanterServer, chatter, live, messages, signUp, uniqueName, say } from "./fixtures";
 
 test("10,000 messages: back to the first and forward again, with a bounded page", async ({ browser }) => {
-  test.setTimeout(240_000);
+  // About a minute alone; two workers on two cores, each rendering pages of
+  // rows with their action bars, can take four times that.
+  test.setTimeout(480_000);
   const server = await BanterServer.start();
   try {
     const context = await browser.newContext({ baseURL: server.url });
