@@ -2,14 +2,15 @@
 //! not with the page: dialogs and other rarely opened parts, which would
 //! otherwise make every visitor wait for WebAssembly most never run.
 //!
-//! [`split_view!`] declares an `async fn` that returns a view. In the release
-//! WebAssembly (built with `--cfg banter_split` and `cargo leptos --split`,
-//! see `scripts/wasm-toolchain.sh`) it is a Leptos `#[lazy]` function: its
-//! code, and whatever only it uses, goes into a chunk of its own that is
-//! fetched on its first call. Everywhere else (the server, debug builds and
-//! `cargo leptos watch`) it is a plain `async fn`, so nothing else needs the
-//! splitting tools. [`Deferred`] shows such a view from the first time it is
-//! wanted on.
+//! [`split_view!`] declares a function that returns a view to come
+//! ([`SplitView`]). In the release WebAssembly (built with
+//! `--cfg banter_split` and `cargo leptos --split`, see
+//! `scripts/wasm-toolchain.sh`) its body is a Leptos `#[lazy]` function: its
+//! code, and whatever only it uses, goes into a chunk of its own, fetched on
+//! the first call or ahead by `preload`. Everywhere else (the server, debug
+//! builds and `cargo leptos watch`) it is a plain `async` block, so nothing
+//! else needs the splitting tools. [`Deferred`] shows such a view from the
+//! first time it is wanted on, and preloads it once the browser is idle.
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
