@@ -163,14 +163,17 @@ pub async fn read(
                 stats.acknowledged(m.channel.0, micros(sent_at(&m.text).0))
             }
             ServerMsg::Ok {
-                reply: Reply::Done, ..
+                reply: Reply::Revised { .. } | Reply::Done,
+                ..
             } => stats.changes_acked += 1,
-            ServerMsg::Changed { change } => {
-                let latency = match &change.what {
-                    ChangeKind::Edited { text, .. } => micros(sent_at(text).0),
-                    _ => None,
-                };
-                stats.change(change.channel.0, change.rev.0, latency);
+            ServerMsg::Changed { changes } => {
+                for change in changes {
+                    let latency = match &change.what {
+                        ChangeKind::Edited { text, .. } => micros(sent_at(text).0),
+                        _ => None,
+                    };
+                    stats.change(change.channel.0, change.rev.0, latency);
+                }
             }
             ServerMsg::Error { .. } => stats.refused += 1,
             _ => {}

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use app::{
     model::{ChannelId, UserId},
-    protocol::ServerMsg,
+    protocol::{Change, ServerMsg},
 };
 use tower_sessions::session::Id as SessionId;
 
@@ -34,6 +34,9 @@ use crate::{
 pub enum Event {
     /// A frame for every connection listening to a channel.
     ToChannel { channel: ChannelId, frame: Frame },
+    /// A change to a message, for every connection listening to its
+    /// channel: each hub batches a channel's changes into frames.
+    Changed(Box<Change>),
     /// A frame for every connection of a user.
     ToUser { user: UserId, frame: Frame },
     /// The user joined a channel: their connections start listening to it.
@@ -50,22 +53,18 @@ impl Event {
     /// A new message or a change, for every member's connections: the one
     /// place where what the store made becomes an event.
     pub fn news(news: &News<'_>) -> Option<Event> {
-        let (channel, message) = match *news {
-            News::Message(message) => (
-                message.channel,
-                ServerMsg::Message {
+        match *news {
+            News::Message(message) => {
+                let frame = encode(&ServerMsg::Message {
                     message: message.clone(),
-                },
-            ),
-            News::Change(change) => (
-                change.channel,
-                ServerMsg::Changed {
-                    change: change.clone(),
-                },
-            ),
-        };
-        let frame = encode(&message)?;
-        Some(Event::ToChannel { channel, frame })
+                })?;
+                Some(Event::ToChannel {
+                    channel: message.channel,
+                    frame,
+                })
+            }
+            News::Change(change) => Some(Event::Changed(Box::new(change.clone()))),
+        }
     }
 }
 

@@ -8,8 +8,13 @@
 //! reconnects and catches up from the database (it is never silently
 //! skipped). Empty channel entries are removed as their last listener goes.
 //!
-//! The parts: [`outlet`] is the hub's end of one connection, [`watch`] who
-//! follows whose presence, [`versions`] which presence news is late.
+//! Changes to messages (edits, deletes, reactions) go out in [`batches`],
+//! a few frames a second per channel at most, so that a burst of them does
+//! not hold up a big room's messages.
+//!
+//! The parts: [`outlet`] is the hub's end of one connection, [`batches`] a
+//! channel's changes on their way, [`watch`] who follows whose presence,
+//! [`versions`] which presence news is late.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -17,18 +22,21 @@ use std::{
         atomic::{AtomicU64, Ordering},
         Arc, RwLock, RwLockReadGuard, RwLockWriteGuard,
     },
+    time::Instant,
 };
 
 use app::model::{ChannelId, UserId};
 use tokio::sync::mpsc;
 use tower_sessions::session::Id as SessionId;
 
+mod batches;
 mod outlet;
 mod versions;
 mod watch;
 
 pub use outlet::{CloseReason, CloseSignal};
 
+use batches::Batches;
 use outlet::Outlet;
 use versions::NewestVersions;
 
@@ -89,6 +97,7 @@ struct Inner {
     /// disconnecting and membership changes take it exclusively, briefly.
     state: RwLock<State>,
     versions: NewestVersions,
+    batches: Batches,
 }
 
 impl Hub {
@@ -197,8 +206,20 @@ impl Hub {
         }
     }
 
-    /// Sends `frame` to every connection listening to `channel`.
+    /// Sends `frame` to every connection listening to `channel`, after the
+    /// changes it holds for that channel.
     pub fn to_channel(&self, channel: ChannelId, frame: &Frame) {
+        let mut batches = self.inner.batches.lock();
+        if let Some(held) = batches.take(channel, Instant::now()) {
+            self.fan_out(channel, &held);
+        }
+        self.fan_out(channel, frame);
+    }
+
+    /// Pushes `frame` to every connection listening to `channel`; the
+    /// caller holds the batches' lock, which keeps a channel's frames in
+    /// order.
+    fn fan_out(&self, channel: ChannelId, frame: &Frame) {
         let state = self.read();
         let listeners = state.channels.get(&channel);
         for outlet in listeners.into_iter().flat_map(HashMap::values) {
@@ -272,6 +293,7 @@ impl Receiver for Hub {
     fn receive(&self, event: Event) {
         match event {
             Event::ToChannel { channel, frame } => self.to_channel(channel, &frame),
+            Event::Changed(change) => self.change(*change),
             Event::ToUser { user, frame } => self.to_user(user, &frame),
             Event::Subscribe { user, channel } => self.subscribe(user, channel),
             Event::Unsubscribe { user, channel } => self.unsubscribe(user, channel),
@@ -298,6 +320,9 @@ fn remove_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Listeners>, key: &K
 
 #[cfg(test)]
 mod tests {
+    use app::protocol::Change;
+    use tokio_util::sync::CancellationToken;
+
     use super::*;
 
     const ALICE: UserId = UserId(1);
@@ -365,6 +390,58 @@ mod tests {
         }
         assert_eq!(slow.close.closed().await, CloseReason::Lagging);
         assert!(fast.close.reason.get().is_none());
+    }
+
+    fn change(rev: i64) -> Change {
+        Change {
+            channel: GENERAL,
+            message: app::protocol::MessageId(1),
+            rev: app::protocol::Rev(rev),
+            what: app::protocol::ChangeKind::Deleted,
+        }
+    }
+
+    fn revs(frame: &Frame) -> Vec<i64> {
+        match serde_json::from_str(frame.as_str()) {
+            Ok(app::protocol::ServerMsg::Changed { changes }) => {
+                changes.iter().map(|c| c.rev.0).collect()
+            }
+            other => panic!("not a batch of changes: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn held_changes_go_out_before_the_channel_s_next_frame() {
+        let hub = Hub::default();
+        let mut a = hub.register(ALICE, None, &[GENERAL]);
+        hub.change(change(1));
+        hub.change(change(2));
+        hub.change(change(3));
+        assert_eq!(
+            revs(&a.frames.try_recv().unwrap()),
+            [1],
+            "the first at once"
+        );
+        assert!(a.frames.try_recv().is_err(), "the others are held");
+
+        hub.to_channel(GENERAL, &frame("message"));
+        assert_eq!(revs(&a.frames.try_recv().unwrap()), [2, 3]);
+        assert_eq!(a.frames.try_recv().unwrap().as_str(), "message");
+    }
+
+    #[tokio::test]
+    async fn held_changes_go_out_together_when_the_window_ends() {
+        let hub = Hub::default();
+        let shutdown = CancellationToken::new();
+        let sender = tokio::spawn(hub.clone().send_held_changes(shutdown.clone()));
+        let mut a = hub.register(ALICE, None, &[GENERAL]);
+        for rev in 1..=5 {
+            hub.change(change(rev));
+        }
+        assert_eq!(revs(&a.frames.recv().await.unwrap()), [1]);
+        assert_eq!(revs(&a.frames.recv().await.unwrap()), [2, 3, 4, 5]);
+        shutdown.cancel();
+        sender.await.unwrap();
     }
 
     #[tokio::test]

@@ -176,6 +176,7 @@ impl AppState {
     pub async fn open(config: Config, leptos: LeptosOptions) -> Result<Self, StartError> {
         let hub = Hub::default();
         let shutdown = CancellationToken::new();
+        tokio::spawn(hub.clone().send_held_changes(shutdown.clone()));
         let Database {
             store,
             sessions,

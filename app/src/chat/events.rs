@@ -28,10 +28,19 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
                 channel.merge(message, me);
             });
         }
-        ServerMsg::Changed { change } => update_channel(chat, change.channel, |channel| {
-            channel.heard(change.rev);
-            channel.apply_change(&change, me);
-        }),
+        ServerMsg::Changed { changes } => {
+            // A batch holds one channel's changes; each run of one channel
+            // is applied in one update, which its readers hear once.
+            for run in changes.chunk_by(|a, b| a.channel == b.channel) {
+                let Some(first) = run.first() else { continue };
+                update_channel(chat, first.channel, |channel| {
+                    for change in run {
+                        channel.heard(change.rev);
+                        channel.apply_change(change, me);
+                    }
+                });
+            }
+        }
         ServerMsg::ChannelAdded { channel } => add_or_refresh(chat, channel),
         ServerMsg::ChannelRemoved { channel } => {
             chat.channels().write().retain(|c| c.id != channel);

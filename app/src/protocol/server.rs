@@ -60,6 +60,11 @@ pub enum Reply {
     Presence {
         online: Vec<UserId>,
     },
+    /// The change asked for was made, and took this revision of its
+    /// channel (a change that was made already answers `Done`).
+    Revised {
+        rev: Rev,
+    },
     Done,
     Pong,
 }
@@ -101,9 +106,11 @@ pub enum ServerMsg {
     Message {
         message: Message,
     },
-    /// A message of one of your channels was edited, deleted or reacted to.
+    /// Messages of one of your channels were edited, deleted or reacted
+    /// to: one change, or several of one channel in revision order (a busy
+    /// channel's changes are sent together, a few times a second).
     Changed {
-        change: Change,
+        changes: Vec<Change>,
     },
     /// You are now in this channel (you joined or created it, or someone
     /// opened a conversation with you).

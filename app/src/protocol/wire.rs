@@ -54,7 +54,7 @@ twins!(ServerMsg <=> ServerWire {
     Ok { req: ReqId, reply: Reply },
     Error { req: Option<ReqId>, error: ProtocolError },
     Message { message: Message },
-    Changed { change: Change },
+    Changed { changes: Vec<Change> },
     ChannelAdded { channel: ChannelSummary },
     ChannelRemoved { channel: ChannelId },
     ReadMarker { channel: ChannelId, seq: Seq },
@@ -72,6 +72,7 @@ twins!(Reply <=> ReplyWire {
     Users { users: Vec<User> },
     Members { channel: ChannelId, members: Vec<Member>, total: u32, online: u32 },
     Presence { online: Vec<UserId> },
+    Revised { rev: Rev },
     Done,
     Pong,
 });

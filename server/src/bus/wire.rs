@@ -1,7 +1,10 @@
 //! Events as they travel between nodes: JSON, one self-describing object per
 //! event, frames carried as the text every client receives.
 
-use app::model::{ChannelId, UserId};
+use app::{
+    model::{ChannelId, UserId},
+    protocol::Change,
+};
 use serde::{Deserialize, Serialize};
 use tower_sessions::session::Id as SessionId;
 
@@ -19,6 +22,11 @@ pub(crate) enum WireEvent {
     ToUser {
         user: UserId,
         frame: String,
+    },
+    /// A change to a message: each node batches a channel's changes for its
+    /// own connections.
+    Changed {
+        change: Change,
     },
     Subscribe {
         user: UserId,
@@ -55,6 +63,9 @@ impl From<&Event> for WireEvent {
                 user: *user,
                 frame: frame.as_str().to_owned(),
             },
+            Event::Changed(change) => WireEvent::Changed {
+                change: Change::clone(change),
+            },
             Event::Subscribe { user, channel } => WireEvent::Subscribe {
                 user: *user,
                 channel: *channel,
@@ -89,6 +100,7 @@ impl WireEvent {
                 user,
                 frame: Frame::from(frame),
             },
+            WireEvent::Changed { change } => Event::Changed(Box::new(change)),
             WireEvent::Subscribe { user, channel } => Event::Subscribe { user, channel },
             WireEvent::Unsubscribe { user, channel } => Event::Unsubscribe { user, channel },
             WireEvent::EndSession { session } => Event::EndSession {
@@ -142,6 +154,15 @@ mod tests {
                 user: UserId(4),
                 frame: Frame::from("{}"),
             },
+            Event::Changed(Box::new(Change {
+                channel: ChannelId(3),
+                message: app::protocol::MessageId(8),
+                rev: app::protocol::Rev(12),
+                what: app::protocol::ChangeKind::Edited {
+                    text: "Привет, 日本語 👋".into(),
+                    at: app::protocol::Millis(1),
+                },
+            })),
             Event::Subscribe {
                 user: UserId(1),
                 channel: ChannelId(2),

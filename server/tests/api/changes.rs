@@ -72,15 +72,21 @@ async fn reply_to(
     .await
 }
 
-/// The next change heard, skipping other events.
+/// The next change heard, skipping other events. Changes may arrive
+/// several to a frame: the rest of the frame is heard next.
 pub(crate) async fn next_change(live: &mut Live) -> Change {
-    match live
+    let ServerMsg::Changed { mut changes } = live
         .event_where(|e| matches!(e, ServerMsg::Changed { .. }))
         .await
-    {
-        ServerMsg::Changed { change } => change,
-        _ => unreachable!(),
+    else {
+        unreachable!()
+    };
+    assert!(!changes.is_empty(), "a frame of no changes");
+    let first = changes.remove(0);
+    if !changes.is_empty() {
+        live.hear_first(ServerMsg::Changed { changes });
     }
+    first
 }
 
 /// What `live` missed in General after `rev`.
@@ -103,12 +109,18 @@ async fn edits_deletes_and_reactions_reach_every_member_live_in_revision_order()
     let sent = alice.say(GENERAL, "typo'd secret").await;
     assert_eq!(bob.next_message().await.rev, sent.rev);
 
-    assert_eq!(react(&mut bob, &sent, "👍", true).await, Ok(Reply::Done));
+    // Each answer names the revision its change took.
+    let revised = |n: i64| {
+        Ok(Reply::Revised {
+            rev: Rev(sent.rev.0 + n),
+        })
+    };
+    assert_eq!(react(&mut bob, &sent, "👍", true).await, revised(1));
     assert_eq!(
         edit(&mut alice, &sent, "Привет, 日本語 and العربية 🦀").await,
-        Ok(Reply::Done)
+        revised(2)
     );
-    assert_eq!(delete(&mut alice, &sent).await, Ok(Reply::Done));
+    assert_eq!(delete(&mut alice, &sent).await, revised(3));
 
     for live in [&mut alice, &mut bob] {
         let reacted = next_change(live).await;

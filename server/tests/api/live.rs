@@ -142,6 +142,11 @@ impl Live {
         self.recv().await
     }
 
+    /// Puts an event back, to be the next one heard.
+    pub fn hear_first(&mut self, event: ServerMsg) {
+        self.events.push_front(event);
+    }
+
     /// Skips events until one matches, and returns it.
     pub async fn event_where(&mut self, wanted: impl Fn(&ServerMsg) -> bool) -> ServerMsg {
         loop {
