@@ -12,12 +12,12 @@ mod me;
 mod refused;
 mod signup;
 
-pub use login::{LogIn, LoginPage};
+pub use login::{LogIn, LoginPage, LoginRoute};
 pub use logout::{LogOut, LogoutButton};
 #[cfg(feature = "hydrate")]
 pub use me::signed_out;
 pub use me::{current_user, CurrentUser};
-pub use signup::{SignUp, SignupPage};
+pub use signup::{SignUp, SignupPage, SignupRoute};
 // The account forms' card and refusals, which other plain-form pages share.
 pub use fields::{AuthCard, FormError};
 #[cfg(feature = "ssr")]

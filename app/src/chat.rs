@@ -35,6 +35,6 @@ pub mod time;
 pub mod window;
 
 pub use composer::{post_message, PostMessage};
-pub use delete_page::{delete_message, DeleteMessage, DeletePage};
+pub use delete_page::{delete_message, DeleteMessage, DeletePage, DeleteRoute};
 pub use page::{ChannelRoute, ChatShell};
 pub use snapshot::{load_chat, ChatSnapshot, LoadChat, OpenChannel};

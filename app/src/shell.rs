@@ -8,12 +8,12 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 use crate::{
-    auth::{LoginPage, SignupPage},
-    chat::{ChannelRoute, ChatShell, DeletePage},
+    auth::{LoginRoute, SignupRoute},
+    chat::{ChannelRoute, ChatShell, DeleteRoute},
     not_found::NotFound,
     theme::provide_theme,
 };
@@ -67,9 +67,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=ChannelRoute ssr=SsrMode::Async />
                     <Route path=path!("c/:id") view=ChannelRoute ssr=SsrMode::Async />
                 </ParentRoute>
-                <Route path=path!("c/:id/delete/:message") view=DeletePage ssr=SsrMode::Async />
-                <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
-                <Route path=path!("signup") view=SignupPage ssr=SsrMode::Async />
+                // Pages the chat never shows: their code loads when they
+                // are visited (app/src/split.rs).
+                <Route path=path!("c/:id/delete/:message") view={Lazy::<DeleteRoute>::new()}
+                    ssr=SsrMode::Async />
+                <Route path=path!("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />
 
             </Routes>
         </Router>

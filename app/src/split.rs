@@ -10,7 +10,8 @@
 //! the first call or ahead by `preload`. Everywhere else (the server, debug
 //! builds and `cargo leptos watch`) it is a plain `async` block, so nothing
 //! else needs the splitting tools. [`Deferred`] shows such a view from the
-//! first time it is wanted on, and preloads it once the browser is idle.
+//! first time it is wanted on, and preloads it once the browser is idle;
+//! [`split_route!`] makes one a whole page, a lazy route.
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
@@ -55,6 +56,37 @@ macro_rules! split_view {
             #[cfg(not(all(feature = "hydrate", banter_split)))]
             pub fn preload() -> $crate::split::Preload {
                 ::std::boxed::Box::pin(async {})
+            }
+        }
+    };
+}
+
+/// `split_route!(pub Name, load => Page)` declares `Name`, a route view for
+/// `<Route view={Lazy::<Name>::new()}>` that shows the component `Page`
+/// from a chunk of its own: for pages the chat never shows (signing in, the
+/// plain-form pages), whose code would otherwise load with every page.
+/// `load` names the [`split_view!`] function that holds it.
+#[macro_export]
+macro_rules! split_route {
+    ($(#[$meta:meta])* $vis:vis $route:ident, $load:ident => $page:ident) => {
+        $crate::split_view!(fn $load() {
+            ::leptos::prelude::IntoAny::into_any($page())
+        });
+
+        $(#[$meta])*
+        $vis struct $route;
+
+        impl ::leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_: Self) -> impl ::std::future::Future<Output = ::leptos::prelude::AnyView> {
+                $load()
+            }
+
+            fn preload() -> impl ::std::future::Future<Output = ()> {
+                $load::preload()
             }
         }
     };

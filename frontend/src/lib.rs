@@ -13,5 +13,7 @@ pub fn hydrate() {
     // scripts/wasm-toolchain.sh), so a hook there would be dead weight.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazily: some routes' code loads when they are visited (app/src/split.rs),
+    // and hydrating one waits for it.
+    leptos::mount::hydrate_lazy(app::App);
 }

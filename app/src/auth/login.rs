@@ -64,3 +64,8 @@ pub fn LoginPage() -> impl IntoView {
         </AuthCard>
     }
 }
+
+crate::split_route!(
+    /// The route of [`LoginPage`], whose code loads when it is visited.
+    pub LoginRoute, login_page => LoginPage
+);

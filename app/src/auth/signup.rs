@@ -73,3 +73,8 @@ pub fn SignupPage() -> impl IntoView {
         </AuthCard>
     }
 }
+
+crate::split_route!(
+    /// The route of [`SignupPage`], whose code loads when it is visited.
+    pub SignupRoute, signup_page => SignupPage
+);

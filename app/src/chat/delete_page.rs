@@ -56,3 +56,8 @@ pub fn DeletePage() -> impl IntoView {
         </AuthCard>
     }
 }
+
+crate::split_route!(
+    /// The route of [`DeletePage`], whose code loads when it is visited.
+    pub DeleteRoute, delete_page => DeletePage
+);
