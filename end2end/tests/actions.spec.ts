@@ -1,12 +1,5 @@
-import type { Locator, Page } from "@playwright/test";
-import { test, expect, chatter, say, messages, signUp, uniqueName } from "./fixtures";
-
-/** The row of the newest message whose own text holds `text` (a reply's
- * quote of it does not count). */
-function row(page: Page, text: string): Locator {
-  const own = page.locator(".message-text", { hasText: text });
-  return messages(page).locator(".message", { has: own }).last();
-}
+import type { Page } from "@playwright/test";
+import { test, expect, chatter, say, messages, row, signUp, uniqueName } from "./fixtures";
 
 /** Points at a message so that its actions show, and presses one. */
 async function act(page: Page, text: string, action: string): Promise<void> {
@@ -137,6 +130,53 @@ test("react from the picker, toggle with the chips, see who reacted", async ({ b
   // The server's page shows the same.
   await bob.page.reload();
   await expect(chip(bob.page, 1)).toHaveAttribute("aria-pressed", "true");
+});
+
+test("edits and reactions made offline show at once, wait, and go out once when back", async ({
+  browser,
+  baseURL,
+}) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  const stamp = Date.now().toString(36);
+  const typo = `Offline typo ${stamp}`;
+  const fixed = `Fixed offline: 日本語 Привет العربية 🦀 ${stamp}`;
+  await say(alice.page, typo);
+  await expect(row(bob.page, typo)).toBeVisible();
+  await act(bob.page, typo, "Add reaction");
+  await bob.page.getByRole("button", { name: "thumbs up" }).click();
+  const chip = (page: Page, text: string, count: number) =>
+    row(page, text).getByRole("button", { name: new RegExp(`^👍 ${count}\\b`) });
+  await expect(chip(alice.page, typo, 1)).toBeVisible();
+
+  await alice.context.setOffline(true);
+  await expect(alice.page.locator("html")).not.toHaveAttribute("data-link", "online");
+  await act(alice.page, typo, "Edit message");
+  const box = alice.page.getByRole("textbox", { name: "Edit message" });
+  await box.fill(fixed);
+  await box.press("Enter");
+  // Shown at once, and said to be waiting.
+  await expect(row(alice.page, fixed)).toBeVisible();
+  await chip(alice.page, fixed, 1).click();
+  await expect(chip(alice.page, fixed, 2)).toHaveAttribute("aria-pressed", "true");
+  await expect(row(alice.page, fixed).getByText("Changes not sent yet")).toBeVisible();
+  await alice.page.screenshot({ path: test.info().outputPath("actions-offline.png") });
+  // Nobody else has them yet.
+  await expect(row(bob.page, typo)).toBeVisible();
+  await expect(chip(bob.page, typo, 1)).toBeVisible();
+
+  await alice.context.setOffline(false);
+  await expect(alice.page.locator("html")).toHaveAttribute("data-link", "online");
+  await expect(row(bob.page, fixed)).toBeVisible();
+  await expect(chip(bob.page, fixed, 2)).toHaveAttribute("aria-pressed", "true");
+  await expect(row(alice.page, fixed).getByText("Changes not sent yet")).toHaveCount(0);
+  await expect(chip(alice.page, fixed, 2)).toHaveAttribute("aria-pressed", "true");
+
+  // Made once: the server's page shows one edit and two reactions.
+  await bob.page.reload();
+  await expect(row(bob.page, fixed).getByText("(edited)")).toBeVisible();
+  await expect(chip(bob.page, fixed, 2)).toHaveAccessibleName(`👍 2 ${bob.name}, ${alice.name}`);
+  await expect(messages(bob.page).getByText(typo)).toHaveCount(0);
 });
 
 test("reply to a message: a banner, then a quote that jumps to the original", async ({ browser, baseURL }) => {

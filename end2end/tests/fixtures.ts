@@ -1,4 +1,4 @@
-import { test as base, expect, Browser, Page } from "@playwright/test";
+import { test as base, expect, Browser, Locator, Page } from "@playwright/test";
 import { spawn, ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -226,4 +226,11 @@ export async function say(page: Page, text: string): Promise<void> {
 /** The messages log of the open channel. */
 export function messages(page: Page) {
   return page.getByRole("log", { name: "Messages" });
+}
+
+/** The row of the newest message whose own text holds `text` (a reply's
+ * quote of it does not count). */
+export function row(page: Page, text: string): Locator {
+  const own = page.locator(".message-text", { hasText: text });
+  return messages(page).locator(".message", { has: own }).last();
 }

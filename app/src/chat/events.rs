@@ -38,6 +38,7 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
                         channel.heard(change.rev);
                         channel.apply_change(change, me);
                     }
+                    channel.forget_heard();
                 });
             }
         }
@@ -111,7 +112,7 @@ pub fn apply_sync(
 /// to a page older than changes heard of meanwhile: they were dropped with
 /// what it held, and a catch-up from the page's revision is owed.
 pub fn catch_up_channel(channel: &mut ChannelState, missed: CatchUp, me: UserId) -> bool {
-    if missed.reset {
+    let owed = if missed.reset {
         channel.load_latest(missed.messages, true, missed.rev, me)
     } else {
         for message in missed.messages {
@@ -119,7 +120,9 @@ pub fn catch_up_channel(channel: &mut ChannelState, missed: CatchUp, me: UserId)
         }
         channel.rev = channel.rev.max(missed.rev);
         false
-    }
+    };
+    channel.forget_heard();
+    owed
 }
 
 /// Changes one channel, if the user is in it; only that channel's readers

@@ -82,15 +82,20 @@ impl List {
         });
         let rows = Memo::new(move |_| {
             let me = chat.me().read();
-            let viewer = Viewer {
-                me: &me,
-                offset: zone.0.get(),
-                now: now(),
-                unread_after: unread_after.get(),
-            };
+            let outgoing = chat.channels().at_key(channel.get()).outgoing();
             let (range, _) = span.get();
-            entries()
-                .try_with(|entries| rows(entries, range, viewer))
+            outgoing
+                .try_with(|outgoing| {
+                    let viewer = Viewer {
+                        me: &me,
+                        offset: zone.0.get(),
+                        now: now(),
+                        unread_after: unread_after.get(),
+                        outgoing,
+                    };
+                    entries().try_with(|entries| rows(entries, range, viewer))
+                })
+                .flatten()
                 .unwrap_or_default()
         });
         let first_held = Memo::new(move |_| entries().try_with(|e| oldest_stored(e)).flatten());

@@ -3,6 +3,14 @@
 //! Retry) when refused. Pending messages whose link dropped stay pending and
 //! are sent again, in order and with their original client ids, once the link
 //! is back; the server stores a resent id only once.
+//!
+//! Edits and reactions go the same way ([`changes`]).
+
+mod changes;
+
+pub use changes::{edit, react};
+
+use std::future::Future;
 
 use leptos::prelude::*;
 use reactive_stores::Store;
@@ -19,7 +27,8 @@ use crate::{
     protocol::{ClientId, ProtocolError, Quote},
 };
 
-/// How often a send refused for speed is tried again before giving up.
+/// How often a send, an edit or a reaction refused for speed is tried again
+/// before giving up.
 const RATE_RETRIES: u32 = 5;
 
 /// Writes a message to `channel` (answering `reply_to`) and sends it.
@@ -50,8 +59,8 @@ pub fn retry(chat: Store<Chat>, link: &Link, channel: ChannelId, client_id: Clie
     }
 }
 
-/// Sends every pending message again, in the order they were written (after
-/// a reconnection).
+/// Sends every pending message again, in the order they were written, then
+/// every edit and reaction not made yet (after a reconnection).
 pub fn flush(chat: Store<Chat>, link: &Link) {
     let mut pending: Vec<Pending> = chat
         .channels()
@@ -60,49 +69,61 @@ pub fn flush(chat: Store<Chat>, link: &Link) {
         .flat_map(|c| c.pending().cloned())
         .collect();
     pending.sort_by_key(|p| p.written);
-    let link = link.clone();
+    let sends: Vec<_> = pending
+        .into_iter()
+        .map(|p| deliver(chat, link.clone(), p))
+        .collect();
+    let changes = changes::unsent(chat, link);
     // One task, so that the requests leave in this order.
     leptos::task::spawn_local(async move {
-        futures::future::join_all(pending.into_iter().map(|p| deliver(chat, link.clone(), p)))
-            .await;
+        futures::future::join(
+            futures::future::join_all(sends),
+            futures::future::join_all(changes),
+        )
+        .await;
     });
 }
 
 async fn deliver(chat: Store<Chat>, link: Link, pending: Pending) {
     let me = chat.me().read_untracked().id;
-    for _ in 0..=RATE_RETRIES {
-        let Pending {
-            channel,
-            client_id,
-            ref text,
-            ref reply_to,
-            ..
-        } = pending;
-        let (text, reply_to) = (text.clone(), reply_to.as_ref().map(|quote| quote.id));
-        match link.send_message(channel, client_id, text, reply_to).await {
-            Ok(message) => {
-                update_channel(chat, message.channel, |c| {
-                    c.merge(message, me);
-                });
-                return;
+    let Pending {
+        channel,
+        client_id,
+        ref text,
+        ref reply_to,
+        ..
+    } = pending;
+    let reply_to = reply_to.as_ref().map(|quote| quote.id);
+    let sent = patiently(|| link.send_message(channel, client_id, text.clone(), reply_to)).await;
+    match sent {
+        Ok(message) => update_channel(chat, message.channel, |c| {
+            c.merge(message, me);
+        }),
+        // Still pending: the outbox is flushed when the link is back.
+        Err(LinkError::Offline) => {}
+        Err(LinkError::Refused(error)) => fail(chat, &pending, error.to_string()),
+        Err(LinkError::Unexpected) => fail(chat, &pending, ProtocolError::Internal.to_string()),
+    }
+}
+
+/// Makes a request, waiting and trying again (up to [`RATE_RETRIES`] times)
+/// while the server answers that this user is going too fast.
+async fn patiently<T, F>(mut request: impl FnMut() -> F) -> Result<T, LinkError>
+where
+    F: Future<Output = Result<T, LinkError>>,
+{
+    let mut tries = 0;
+    loop {
+        match request().await {
+            Err(LinkError::Refused(ProtocolError::RateLimited { retry_after_ms }))
+                if tries < RATE_RETRIES =>
+            {
+                tries += 1;
+                sleep(u32::try_from(retry_after_ms).unwrap_or(u32::MAX).max(50)).await;
             }
-            // Still pending: the outbox is flushed when the link is back.
-            Err(LinkError::Offline) => return,
-            Err(LinkError::Refused(ProtocolError::RateLimited { retry_after_ms })) => {
-                let wait = u32::try_from(retry_after_ms).unwrap_or(u32::MAX).max(50);
-                sleep(wait).await;
-            }
-            Err(LinkError::Refused(error)) => return fail(chat, &pending, error.to_string()),
-            Err(LinkError::Unexpected) => {
-                return fail(chat, &pending, ProtocolError::Internal.to_string())
-            }
+            answer => return answer,
         }
     }
-    fail(
-        chat,
-        &pending,
-        ProtocolError::RateLimited { retry_after_ms: 0 }.to_string(),
-    );
 }
 
 fn fail(chat: Store<Chat>, pending: &Pending, reason: String) {

@@ -15,7 +15,7 @@ use crate::{
 };
 
 use super::{
-    state::Entry,
+    state::{laid_over, Entry, Outgoing},
     time::{clock, day_label, day_of, iso, Day},
 };
 
@@ -26,6 +26,8 @@ const GROUP_GAP: i64 = 5 * 60 * 1000;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Delivery {
     Stored,
+    /// Stored, with an edit or a reaction made here not sent yet.
+    Changing,
     Sending,
     Failed(String),
 }
@@ -70,6 +72,9 @@ pub struct Viewer<'a> {
     pub now: Millis,
     /// Messages after this seq were unread when the channel was opened.
     pub unread_after: Option<Seq>,
+    /// The edits and reactions made here that the channel's messages do
+    /// not show yet.
+    pub outgoing: &'a [Outgoing],
 }
 
 /// The rows for `range` of a channel's entries.
@@ -79,6 +84,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
         offset,
         now,
         unread_after,
+        outgoing,
     } = viewer;
     let today = day_of(now, offset);
     let context = range.start.min(1);
@@ -90,18 +96,11 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
         .iter()
         .enumerate()
         .filter_map(|(at_index, entry)| {
-            let (sender, author, text, at, seq, delivery) = match entry {
-                // A deleted message keeps its place, showing nothing.
-                Entry::Stored(m) if m.deleted => return None,
-                Entry::Stored(m) => (
-                    m.sender,
-                    m.sender_name.clone(),
-                    m.text.clone(),
-                    m.at,
-                    Some(m.seq),
-                    Delivery::Stored,
-                ),
-                Entry::Pending(p) => (
+            // A stored message, with this tab's changes to it laid over.
+            let laid = entry.stored().map(|m| laid_over(m, outgoing, me));
+            let stored = laid.as_ref().map(|(m, _)| m.as_ref());
+            let (sender, author, text, at, seq, delivery) = match (entry, &laid) {
+                (Entry::Pending(p), _) => (
                     me.id,
                     me.username.clone(),
                     p.text.clone(),
@@ -109,7 +108,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                     None,
                     Delivery::Sending,
                 ),
-                Entry::Failed { pending: p, reason } => (
+                (Entry::Failed { pending: p, reason }, _) => (
                     me.id,
                     me.username.clone(),
                     p.text.clone(),
@@ -117,6 +116,20 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                     None,
                     Delivery::Failed(reason.clone()),
                 ),
+                (Entry::Stored(_), Some((m, changing))) if !m.deleted => (
+                    m.sender,
+                    m.sender_name.clone(),
+                    m.text.clone(),
+                    m.at,
+                    Some(m.seq),
+                    if *changing {
+                        Delivery::Changing
+                    } else {
+                        Delivery::Stored
+                    },
+                ),
+                // A deleted message keeps its place, showing nothing.
+                (Entry::Stored(_), _) => return None,
             };
             let day = day_of(at, offset);
             let new_day = previous.is_none_or(|(_, _, d, _)| d != day);
@@ -133,7 +146,6 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                 _ => false,
             };
             previous = Some((sender, at, day, seq));
-            let stored = entry.stored();
             let row = Row {
                 key: entry.key(),
                 id: stored.map(|m| m.id),
@@ -222,6 +234,7 @@ mod tests {
             offset: 0,
             now: Millis(now),
             unread_after: unread_after.map(Seq),
+            outgoing: &[],
         }
     }
 

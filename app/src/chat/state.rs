@@ -10,6 +10,9 @@
 
 mod changes;
 mod channel;
+mod outgoing;
+
+pub use outgoing::{laid_over, Outgoing, Wish};
 
 use reactive_stores::Store;
 use serde::{Deserialize, Serialize};
@@ -38,6 +41,8 @@ pub struct Chat {
     pub editing: Option<MessageId>,
     /// The message the composer's next message answers, if any.
     pub replying: Option<Quote>,
+    /// Why the last reaction, edit or delete was refused, until dismissed.
+    pub notice: Option<String>,
 }
 
 /// The channel's messages after `after` were unread when it was opened
@@ -81,6 +86,9 @@ pub struct ChannelState {
     /// A catch-up is owed or under way: events do not move `rev` until it
     /// is answered, since changes before them may be missing.
     pub behind: bool,
+    /// Edits and reactions made here that this tab has not heard back yet,
+    /// oldest first.
+    pub outgoing: Vec<Outgoing>,
 }
 
 /// A message on screen.
@@ -158,6 +166,7 @@ impl Chat {
             link: LinkStatus::Connecting,
             editing: None,
             replying: None,
+            notice: None,
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use app::{
     model::{ChannelId, User},
-    protocol::{MessageId, ProtocolError},
+    protocol::{MessageId, ProtocolError, Rev},
 };
 
 use super::messages::{message_text, refused};
@@ -23,7 +23,7 @@ impl AppState {
         channel: ChannelId,
         message: MessageId,
         text: &str,
-    ) -> Result<(), ProtocolError> {
+    ) -> Result<Option<Rev>, ProtocolError> {
         let edit = ChangeRequest::Edit(message_text(text)?.into_string());
         self.change(user, channel, message, edit).await
     }
@@ -34,7 +34,7 @@ impl AppState {
         user: &User,
         channel: ChannelId,
         message: MessageId,
-    ) -> Result<(), ProtocolError> {
+    ) -> Result<Option<Rev>, ProtocolError> {
         self.change(user, channel, message, ChangeRequest::Delete)
             .await
     }
@@ -47,7 +47,7 @@ impl AppState {
         message: MessageId,
         emoji: &str,
         add: bool,
-    ) -> Result<(), ProtocolError> {
+    ) -> Result<Option<Rev>, ProtocolError> {
         let emoji = emojis::get(emoji).ok_or(ProtocolError::InvalidEmoji)?;
         let react = ChangeRequest::React {
             emoji: emoji.as_str().to_owned(),
@@ -56,14 +56,15 @@ impl AppState {
         self.change(user, channel, message, react).await
     }
 
-    /// Makes a change. One that changes nothing (a resend) succeeds too.
+    /// Makes a change, and returns the revision it took. One that changes
+    /// nothing (a resend) succeeds too, taking none.
     async fn change(
         &self,
         user: &User,
         channel: ChannelId,
         message: MessageId,
         what: ChangeRequest,
-    ) -> Result<(), ProtocolError> {
+    ) -> Result<Option<Rev>, ProtocolError> {
         self.take_write(user)?;
         let change = NewChange {
             user: user.clone(),
@@ -72,7 +73,8 @@ impl AppState {
             what,
         };
         match self.pipeline.change(change).await.map_err(internal_ws)? {
-            Changed::Now(_) | Changed::Already => Ok(()),
+            Changed::Now(change) => Ok(Some(change.rev)),
+            Changed::Already => Ok(None),
             Changed::Refused(refusal) => Err(refused(refusal)),
         }
     }

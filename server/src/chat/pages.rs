@@ -73,6 +73,7 @@ impl AppState {
             .ok_or(AppError::NotSignedIn)?;
         self.delete_message(&me, channel, message)
             .await
+            .map(|_| ())
             .map_err(AppError::Chat)
     }
 }

@@ -4,7 +4,7 @@ use std::{collections::HashMap, time::Duration};
 
 use app::{
     model::{ChannelId, User},
-    protocol::{ClientMsg, ProtocolError, Reply, ServerMsg},
+    protocol::{ClientMsg, ProtocolError, Reply, Rev, ServerMsg},
 };
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -131,26 +131,21 @@ async fn run(
             message,
             text,
             ..
-        } => {
-            state.edit_message(user, channel, message, &text).await?;
-            Ok(Reply::Done)
-        }
+        } => Ok(made(
+            state.edit_message(user, channel, message, &text).await?,
+        )),
         ClientMsg::Delete {
             channel, message, ..
-        } => {
-            state.delete_message(user, channel, message).await?;
-            Ok(Reply::Done)
-        }
+        } => Ok(made(state.delete_message(user, channel, message).await?)),
         ClientMsg::React {
             channel,
             message,
             emoji,
             add,
             ..
-        } => {
-            state.react(user, channel, message, &emoji, add).await?;
-            Ok(Reply::Done)
-        }
+        } => Ok(made(
+            state.react(user, channel, message, &emoji, add).await?,
+        )),
         ClientMsg::Sync { cursors, .. } => state.sync(user, &cursors).await,
         ClientMsg::MarkRead { channel, seq, .. } => {
             state.mark_read(user, channel, seq).await?;
@@ -193,6 +188,12 @@ async fn run(
         }
         ClientMsg::Ping { .. } => Ok(Reply::Pong),
     }
+}
+
+/// The answer to a change to a message: the revision it took, if it
+/// changed anything.
+fn made(rev: Option<Rev>) -> Reply {
+    rev.map_or(Reply::Done, |rev| Reply::Revised { rev })
 }
 
 fn check_query(query: &str) -> Result<(), ProtocolError> {

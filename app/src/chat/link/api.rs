@@ -26,6 +26,16 @@ fn done(reply: Reply) -> Option<()> {
     matches!(reply, Reply::Done).then_some(())
 }
 
+/// The answer to a change to a message: the revision it took, or `None`
+/// when it changed nothing.
+fn revised(reply: Reply) -> Option<Option<Rev>> {
+    match reply {
+        Reply::Revised { rev } => Some(Some(rev)),
+        Reply::Done => Some(None),
+        _ => None,
+    }
+}
+
 /// The channel the user is now in.
 fn channel(reply: Reply) -> Option<ChannelSummary> {
     match reply {
@@ -57,20 +67,21 @@ impl Link {
         .await
     }
 
-    /// Replaces the text of one's own message.
+    /// Replaces the text of one's own message; the revision that took, if
+    /// it changed anything.
     pub async fn edit_message(
         &self,
         channel: ChannelId,
         message: MessageId,
         text: String,
-    ) -> Result<(), LinkError> {
+    ) -> Result<Option<Rev>, LinkError> {
         let build = move |req| ClientMsg::Edit {
             req,
             channel,
             message,
             text,
         };
-        self.call(build, done).await
+        self.call(build, revised).await
     }
 
     /// Deletes one's own message.
@@ -78,13 +89,13 @@ impl Link {
         &self,
         channel: ChannelId,
         message: MessageId,
-    ) -> Result<(), LinkError> {
+    ) -> Result<Option<Rev>, LinkError> {
         let build = move |req| ClientMsg::Delete {
             req,
             channel,
             message,
         };
-        self.call(build, done).await
+        self.call(build, revised).await
     }
 
     /// Adds (or takes back, `add: false`) one's reaction to a message.
@@ -94,7 +105,7 @@ impl Link {
         message: MessageId,
         emoji: String,
         add: bool,
-    ) -> Result<(), LinkError> {
+    ) -> Result<Option<Rev>, LinkError> {
         let build = move |req| ClientMsg::React {
             req,
             channel,
@@ -102,7 +113,7 @@ impl Link {
             emoji,
             add,
         };
-        self.call(build, done).await
+        self.call(build, revised).await
     }
 
     /// Up to `limit` messages of `channel` before `before` (the latest if

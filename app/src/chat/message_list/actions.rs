@@ -8,13 +8,14 @@
 //! they are for. Without JavaScript, "Delete message" is a plain form that
 //! goes to the confirmation page.
 
-use leptos::{ev, html, prelude::*, task::spawn_local};
+use leptos::{ev, html, prelude::*};
 use reactive_stores::Store;
 
 use super::dialogs::MessageDialogs;
 use crate::{
     chat::{
         link::Link,
+        outbox,
         state::{Chat, ChatStoreFields},
     },
     model::{ChannelId, MessageText, MessageTextError},
@@ -78,14 +79,15 @@ pub(super) fn ActionBar(
 }
 
 /// The text of one's own message, being edited in place: Enter saves,
-/// Escape cancels, and either way the composer gets the focus back.
+/// Escape cancels, and either way the composer gets the focus back. The
+/// new text shows at once; the edit goes out through the outbox, and waits
+/// there while the link is down.
 #[component]
 pub(super) fn EditBox(channel: ChannelId, id: MessageId, text: String) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
     let link = expect_context::<Link>();
     let input = NodeRef::<html::Textarea>::new();
     let error = RwSignal::new(None::<String>);
-    let saving = RwSignal::new(false);
     let field = format!("edit-{id}");
     let original = text.clone();
 
@@ -110,15 +112,8 @@ pub(super) fn EditBox(channel: ChannelId, id: MessageId, text: String) -> impl I
         }
         match MessageText::parse(&new) {
             Ok(text) => {
-                let link = link.clone();
-                saving.set(true);
-                spawn_local(async move {
-                    match link.edit_message(channel, id, text.into_string()).await {
-                        Ok(()) => done(),
-                        Err(refused) => error.set(Some(refused.to_string())),
-                    }
-                    saving.set(false);
-                });
+                outbox::edit(chat, &link, channel, id, text);
+                done();
             }
             Err(MessageTextError::Empty) => {
                 error.set(Some("To remove a message, delete it.".to_owned()))
@@ -152,8 +147,7 @@ pub(super) fn EditBox(channel: ChannelId, id: MessageId, text: String) -> impl I
                 <button type="button" class="button subtle small" on:click=move |_| done()>
                     "Cancel"
                 </button>
-                <button type="button" class="button primary small" disabled=saving
-                    on:click=move |_| save()>
+                <button type="button" class="button primary small" on:click=move |_| save()>
                     "Save"
                 </button>
             </div>
@@ -172,22 +166,15 @@ pub(super) fn ReactionChips(
     id: MessageId,
     reactions: Vec<Reaction>,
 ) -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
     let link = expect_context::<Link>();
-    let dialogs = expect_context::<MessageDialogs>();
     let chips = reactions
         .into_iter()
         .map(|Reaction { emoji, count, me, names }| {
             let who = reactors(&names, count);
             let label = format!("{emoji} {count}");
             let link = link.clone();
-            let toggle = move |_| {
-                let (link, emoji) = (link.clone(), emoji.clone());
-                spawn_local(async move {
-                    if let Err(refused) = link.react(channel, id, emoji, !me).await {
-                        dialogs.notice.set(Some(refused.to_string()));
-                    }
-                });
-            };
+            let toggle = move |_| outbox::react(chat, &link, channel, id, emoji.clone(), !me);
             view! {
                 <button type="button" class="reaction" aria-pressed=me.to_string() on:click=toggle>
                     <span>{label}</span>

@@ -1,26 +1,30 @@
 //! The dialogs a message's actions open, once for the whole list: which
 //! message each is for lives in [`MessageDialogs`], which the rows set. Also
-//! the line that says why a reaction or a delete was refused.
+//! the line that says why a reaction, an edit or a delete was refused.
 //!
 //! Each dialog's code is fetched when it is first opened ([`crate::split`]).
 
 use leptos::{prelude::*, task::spawn_local};
+use reactive_stores::Store;
 
 use super::picker::ReactionPicker;
 use crate::{
-    chat::{dialogs::modal::Modal, link::Link},
+    chat::{
+        dialogs::modal::Modal,
+        link::Link,
+        state::{Chat, ChatStoreFields},
+    },
     model::ChannelId,
     protocol::MessageId,
     split::Deferred,
 };
 
-/// Which message each dialog is open for, and the last refusal to show.
+/// Which message each dialog is open for.
 #[derive(Clone, Copy)]
 pub(super) struct MessageDialogs {
     pub channel: Memo<ChannelId>,
     pub deleting: RwSignal<Option<MessageId>>,
     pub reacting: RwSignal<Option<MessageId>>,
-    pub notice: RwSignal<Option<String>>,
 }
 
 impl MessageDialogs {
@@ -30,7 +34,6 @@ impl MessageDialogs {
             channel,
             deleting: RwSignal::new(None),
             reacting: RwSignal::new(None),
-            notice: RwSignal::new(None),
         };
         provide_context(dialogs);
         dialogs
@@ -60,16 +63,17 @@ pub(super) fn open_while(target: RwSignal<Option<MessageId>>) -> RwSignal<bool> 
 #[component]
 pub(super) fn ListDialogs() -> impl IntoView {
     let dialogs = expect_context::<MessageDialogs>();
+    let notice = expect_context::<Store<Chat>>().notice();
     view! {
         <Deferred when=move || dialogs.deleting.with(Option::is_some) view=delete_dialog
             preload=delete_dialog::preload />
         <Deferred when=move || dialogs.reacting.with(Option::is_some) view=reaction_picker
             preload=reaction_picker::preload />
-        {move || dialogs.notice.get().map(|notice| view! {
+        {move || notice.get().map(|text| view! {
             <p class="form-error list-notice" role="alert">
-                {notice}
+                {text}
                 <button type="button" class="button subtle small"
-                    on:click=move |_| dialogs.notice.set(None)>"Dismiss"</button>
+                    on:click=move |_| notice.set(None)>"Dismiss"</button>
             </p>
         })}
     }
@@ -102,7 +106,7 @@ fn DeleteDialog() -> impl IntoView {
         let (link, channel) = (link.clone(), dialogs.channel.get_untracked());
         spawn_local(async move {
             match link.delete_message(channel, message).await {
-                Ok(()) => {
+                Ok(_) => {
                     error.set(None);
                     open.set(false);
                 }

@@ -4,12 +4,15 @@
 //! the same emoji data the server checks reactions against.
 
 use leptos::{prelude::*, task::spawn_local};
+use reactive_stores::Store;
 
 use super::dialogs::{open_while, MessageDialogs};
 use crate::{
     chat::{
         dialogs::{modal::Modal, search::SearchField},
         link::Link,
+        outbox,
+        state::Chat,
     },
     protocol::EMOJI_PATH,
 };
@@ -33,6 +36,7 @@ struct Named {
 #[component]
 pub(super) fn ReactionPicker() -> impl IntoView {
     let dialogs = expect_context::<MessageDialogs>();
+    let chat = expect_context::<Store<Chat>>();
     let link = expect_context::<Link>();
     let open = open_while(dialogs.reacting);
     let all = RwSignal::new(Vec::<Named>::new());
@@ -51,13 +55,9 @@ pub(super) fn ReactionPicker() -> impl IntoView {
         let Some(message) = dialogs.reacting.get_untracked() else {
             return;
         };
-        let (link, channel) = (link.clone(), dialogs.channel.get_untracked());
         open.set(false);
-        spawn_local(async move {
-            if let Err(refused) = link.react(channel, message, emoji, true).await {
-                dialogs.notice.set(Some(refused.to_string()));
-            }
-        });
+        let channel = dialogs.channel.get_untracked();
+        outbox::react(chat, &link, channel, message, emoji, true);
     };
     let shown = move || {
         all.with(|all| {

@@ -112,6 +112,11 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
             {match delivery {
                 Delivery::Stored => None,
                 Delivery::Sending => Some(view! { <span class="delivery">"Sending…"</span> }.into_any()),
+                // Shown only if it lasts (the link is down): CSS fades it in
+                // after a moment.
+                Delivery::Changing => Some(
+                    view! { <span class="delivery changing">"Changes not sent yet"</span> }.into_any(),
+                ),
                 Delivery::Failed(reason) => Some(
                     view! {
                         <span class="delivery failed">"Not sent: " {reason}</span>

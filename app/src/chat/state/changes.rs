@@ -103,7 +103,13 @@ impl ChannelState {
 }
 
 /// Adds or takes away one reactor of `emoji`.
-fn react(reactions: &mut Vec<Reaction>, emoji: &str, name: &str, added: bool, mine: bool) {
+pub(super) fn react(
+    reactions: &mut Vec<Reaction>,
+    emoji: &str,
+    name: &str,
+    added: bool,
+    mine: bool,
+) {
     let at = reactions.iter().position(|r| r.emoji == emoji);
     match (at, added) {
         (Some(at), true) => {

@@ -23,6 +23,7 @@ impl ChannelState {
             rev: Rev(0),
             seen_rev: Rev(0),
             behind: false,
+            outgoing: Vec::new(),
         }
     }
 
