@@ -5,9 +5,16 @@
 //! frame to every listener. In a room of thousands, a burst of reactions
 //! multiplied its frames until messages queued behind them for seconds
 //! (docs/performance.md, "Changes in the big room"). So each channel's
-//! changes go out at most once every [`WINDOW`]: the first change after a
-//! quiet spell goes out at once, alone, and those that follow it within the
-//! window are held and go out together when it ends, as one frame.
+//! changes go out at most once a window: the first change after a quiet
+//! spell goes out at once, alone, and those that follow it within the
+//! window are held and go out together when it ends, as one frame, or
+//! sooner, just before the channel's next message.
+//!
+//! The window grows with the room ([`window`]): 200 ms in a small one, up
+//! to a second in one of a thousand connections or more, where each frame
+//! costs a thousand writes and a change's few hundred milliseconds more go
+//! unnoticed. In a busy room its changes then ride along with its messages,
+//! in the same writes.
 //!
 //! Clients move their revision cursor with every event they hear, so a
 //! channel's events must reach them in revision order: its held changes go
@@ -32,9 +39,20 @@ use tokio_util::sync::CancellationToken;
 use super::Hub;
 use crate::frame::{encode, Frame};
 
-/// The longest a change waits, and the shortest time between two frames of
-/// changes to one channel (unless a message comes between them).
+/// The shortest window, for rooms of up to 200 connections on this node.
 pub const WINDOW: Duration = Duration::from_millis(200);
+
+/// The longest, for rooms of 1,000 connections or more.
+pub const MAX_WINDOW: Duration = Duration::from_secs(1);
+
+/// The longest a change waits in a room of `listeners` connections on this
+/// node, and the shortest time between two frames of its changes (unless a
+/// message comes between them): a millisecond per connection, from
+/// [`WINDOW`] to [`MAX_WINDOW`].
+pub fn window(listeners: usize) -> Duration {
+    let millis = u64::try_from(listeners).unwrap_or(u64::MAX);
+    Duration::from_millis(millis).clamp(WINDOW, MAX_WINDOW)
+}
 
 impl Hub {
     /// Sends a change to every connection listening to its channel: now, if
@@ -43,7 +61,8 @@ impl Hub {
     pub fn change(&self, change: Change) {
         let channel = change.channel;
         let mut batches = self.inner.batches.lock();
-        match batches.hold(change, Instant::now()) {
+        let listeners = self.read().channels.get(&channel).map_or(0, HashMap::len);
+        match batches.hold(change, window(listeners), Instant::now()) {
             Taken::Send(frame) => self.fan_out(channel, &frame),
             Taken::HeldFirst => self.inner.batches.wake.notify_one(),
             Taken::Held => {}
@@ -110,6 +129,8 @@ pub(super) struct Held {
 struct Channel {
     /// When the channel's changes last went out.
     sent: Instant,
+    /// Its window, as its size was at its latest change.
+    window: Duration,
     /// Changes waiting for the window to end, in revision order.
     changes: Vec<Change>,
 }
@@ -127,18 +148,20 @@ pub(super) enum Taken {
 
 impl Held {
     /// Takes a change for its channel's listeners.
-    pub(super) fn hold(&mut self, change: Change, now: Instant) -> Taken {
+    pub(super) fn hold(&mut self, change: Change, window: Duration, now: Instant) -> Taken {
         let Some(channel) = self.channels.get_mut(&change.channel) else {
             self.channels.insert(
                 change.channel,
                 Channel {
                     sent: now,
+                    window,
                     changes: Vec::new(),
                 },
             );
             return send(vec![change]);
         };
-        if channel.changes.is_empty() && now.duration_since(channel.sent) >= WINDOW {
+        channel.window = window;
+        if channel.changes.is_empty() && now.duration_since(channel.sent) >= window {
             channel.sent = now;
             return send(vec![change]);
         }
@@ -167,7 +190,7 @@ impl Held {
         let mut frames = Vec::new();
         let mut next: Option<Instant> = None;
         self.channels.retain(|&id, channel| {
-            let ends = channel.sent + WINDOW;
+            let ends = channel.sent + channel.window;
             if channel.changes.is_empty() {
                 return ends > now;
             }
@@ -228,13 +251,13 @@ mod tests {
     #[test]
     fn the_first_change_after_a_quiet_spell_goes_out_at_once() {
         let (mut held, start) = (Held::default(), Instant::now());
-        let Taken::Send(frame) = held.hold(change(GENERAL, 1), start) else {
+        let Taken::Send(frame) = held.hold(change(GENERAL, 1), WINDOW, start) else {
             panic!("held the first change");
         };
         assert_eq!(revs(&frame), [1]);
         // A window later, the channel is quiet again.
         assert!(matches!(
-            held.hold(change(GENERAL, 2), after(start, 200)),
+            held.hold(change(GENERAL, 2), WINDOW, after(start, 200)),
             Taken::Send(_)
         ));
     }
@@ -242,13 +265,13 @@ mod tests {
     #[test]
     fn changes_within_the_window_go_out_together_when_it_ends() {
         let (mut held, start) = (Held::default(), Instant::now());
-        held.hold(change(GENERAL, 1), start);
+        held.hold(change(GENERAL, 1), WINDOW, start);
         assert!(matches!(
-            held.hold(change(GENERAL, 2), after(start, 10)),
+            held.hold(change(GENERAL, 2), WINDOW, after(start, 10)),
             Taken::HeldFirst
         ));
         assert!(matches!(
-            held.hold(change(GENERAL, 3), after(start, 20)),
+            held.hold(change(GENERAL, 3), WINDOW, after(start, 20)),
             Taken::Held
         ));
         let (frames, next) = held.due(after(start, 199));
@@ -262,7 +285,7 @@ mod tests {
         assert_eq!(next, None, "nothing is held any more");
         // The batch that just went out starts a window of its own.
         assert!(matches!(
-            held.hold(change(GENERAL, 4), after(start, 300)),
+            held.hold(change(GENERAL, 4), WINDOW, after(start, 300)),
             Taken::HeldFirst
         ));
     }
@@ -270,10 +293,10 @@ mod tests {
     #[test]
     fn a_channel_s_held_changes_can_be_taken_early_and_others_wait() {
         let (mut held, start) = (Held::default(), Instant::now());
-        held.hold(change(GENERAL, 1), start);
-        held.hold(change(RUST, 1), start);
-        held.hold(change(GENERAL, 2), after(start, 50));
-        held.hold(change(RUST, 2), after(start, 60));
+        held.hold(change(GENERAL, 1), WINDOW, start);
+        held.hold(change(RUST, 1), WINDOW, start);
+        held.hold(change(GENERAL, 2), WINDOW, after(start, 50));
+        held.hold(change(RUST, 2), WINDOW, after(start, 60));
 
         let frame = held.take(GENERAL, after(start, 70)).expect("held");
         assert_eq!(revs(&frame), [2]);
@@ -286,10 +309,23 @@ mod tests {
     }
 
     #[test]
+    fn the_window_grows_with_the_room() {
+        assert_eq!(window(2), WINDOW);
+        assert_eq!(window(500), Duration::from_millis(500));
+        assert_eq!(window(5_000), MAX_WINDOW);
+        let (mut held, start) = (Held::default(), Instant::now());
+        held.hold(change(GENERAL, 1), window(5_000), start);
+        held.hold(change(GENERAL, 2), window(5_000), after(start, 10));
+        let (frames, next) = held.due(after(start, 500));
+        assert!(frames.is_empty());
+        assert_eq!(next, Some(after(start, 1_000)));
+    }
+
+    #[test]
     fn quiet_channels_are_forgotten() {
         let (mut held, start) = (Held::default(), Instant::now());
-        held.hold(change(GENERAL, 1), start);
-        held.hold(change(RUST, 1), after(start, 100));
+        held.hold(change(GENERAL, 1), WINDOW, start);
+        held.hold(change(RUST, 1), WINDOW, after(start, 100));
         held.due(after(start, 250));
         assert_eq!(held.channels.len(), 1, "GENERAL was quiet for a window");
         held.due(after(start, 300));
