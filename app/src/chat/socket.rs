@@ -59,6 +59,9 @@ enum Ended {
     Outdated,
     /// The server is restarting: reconnect now (another node may answer).
     Restarting,
+    /// The network came back while an attempt was still waiting for its
+    /// welcome: try again now rather than wait for that one to time out.
+    NetworkBack,
     /// The link was lost; `was_online` if it had got as far as syncing.
     Lost { was_online: bool },
 }
@@ -83,7 +86,7 @@ async fn run(
         let at_once = match connect(chat, people, &link, &mut commands, &mut network).await {
             Ended::SignedOut => return go_to("/login"),
             Ended::Outdated => return reload(),
-            Ended::Restarting => true,
+            Ended::Restarting | Ended::NetworkBack => true,
             Ended::Lost { was_online } => {
                 if was_online {
                     attempt = 0;
@@ -114,7 +117,7 @@ async fn connect(
     commands: &mut mpsc::UnboundedReceiver<Command>,
     network: &mut mpsc::UnboundedReceiver<Network>,
 ) -> Ended {
-    let (mut sink, mut stream) = match open().await {
+    let (mut sink, mut stream) = match open(network).await {
         Ok(socket) => socket.split(),
         Err(ended) => return ended,
     };
@@ -166,15 +169,23 @@ async fn connect(
     ended
 }
 
-/// Opens a socket and waits for its welcome.
-async fn open() -> Result<WebSocket, Ended> {
+/// Opens a socket and waits for its welcome. An attempt made while the
+/// network was down may hang until its timeout: it is dropped as soon as
+/// the network is back.
+async fn open(network: &mut mpsc::UnboundedReceiver<Network>) -> Result<WebSocket, Ended> {
     let Ok(mut socket) = WebSocket::open(&socket_url()) else {
         return Err(Ended::Lost { was_online: false });
     };
-    let welcome = futures::select! {
-        frame = socket.next().fuse() => frame,
-        () = TimeoutFuture::new(millis(OPEN_TIMEOUT)).fuse() => {
-            return Err(Ended::Lost { was_online: false });
+    let mut timer = TimeoutFuture::new(millis(OPEN_TIMEOUT)).fuse();
+    let welcome = loop {
+        futures::select! {
+            frame = socket.next().fuse() => break frame,
+            () = timer => return Err(Ended::Lost { was_online: false }),
+            event = network.next() => {
+                if let Some(Network::Online) = event {
+                    return Err(Ended::NetworkBack);
+                }
+            }
         }
     };
     match welcome.map(|frame| frame.map(parse)) {
