@@ -3,7 +3,7 @@
 
 use app::{
     model::ChannelId,
-    protocol::{ChangeKind, ClientId, ClientMsg, Reply, ServerMsg},
+    protocol::{ClientId, ClientMsg, Reply, ServerMsg},
 };
 use std::{
     net::{IpAddr, Ipv4Addr, SocketAddr},
@@ -143,6 +143,16 @@ pub async fn read(
     };
     while let Ok(Some(Ok(frame))) = tokio::time::timeout_at(until, stream.next()).await {
         let Message::Text(text) = frame else { continue };
+        if let Some(changes) = changes::batch(&text) {
+            for change in changes {
+                let latency = match change.what {
+                    changes::What::Edited(text, _) => micros(sent_at(&text).0),
+                    _ => None,
+                };
+                stats.change(change.channel, change.rev, latency);
+            }
+            continue;
+        }
         let Ok(frame) = serde_json::from_str::<ServerMsg>(&text) else {
             continue;
         };
@@ -166,15 +176,6 @@ pub async fn read(
                 reply: Reply::Revised { .. } | Reply::Done,
                 ..
             } => stats.changes_acked += 1,
-            ServerMsg::Changed { changes } => {
-                for change in changes {
-                    let latency = match &change.what {
-                        ChangeKind::Edited { text, .. } => micros(sent_at(text).0),
-                        _ => None,
-                    };
-                    stats.change(change.channel.0, change.rev.0, latency);
-                }
-            }
             ServerMsg::Error { .. } => stats.refused += 1,
             _ => {}
         }
