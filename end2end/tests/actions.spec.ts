@@ -155,11 +155,13 @@ test("edits and reactions made offline show at once, wait, and go out once when 
   const box = alice.page.getByRole("textbox", { name: "Edit message" });
   await box.fill(fixed);
   await box.press("Enter");
-  // Shown at once, and said to be waiting.
+  // Shown at once, edited, and said to be waiting.
   await expect(row(alice.page, fixed)).toBeVisible();
+  await expect(row(alice.page, fixed).getByText("(edited)")).toBeVisible();
   await chip(alice.page, fixed, 1).click();
   await expect(chip(alice.page, fixed, 2)).toHaveAttribute("aria-pressed", "true");
   await expect(row(alice.page, fixed).getByText("Changes not sent yet")).toBeVisible();
+  await alice.page.mouse.move(0, 0);
   await alice.page.screenshot({ path: test.info().outputPath("actions-offline.png") });
   // Nobody else has them yet.
   await expect(row(bob.page, typo)).toBeVisible();

@@ -73,15 +73,12 @@ pub fn flush(chat: Store<Chat>, link: &Link) {
         .into_iter()
         .map(|p| deliver(chat, link.clone(), p))
         .collect();
-    let changes = changes::unsent(chat, link);
-    // One task, so that the requests leave in this order.
+    // One task, so that the requests leave in this order; the changes'
+    // tasks start after it.
     leptos::task::spawn_local(async move {
-        futures::future::join(
-            futures::future::join_all(sends),
-            futures::future::join_all(changes),
-        )
-        .await;
+        futures::future::join_all(sends).await;
     });
+    changes::resume(chat, link);
 }
 
 async fn deliver(chat: Store<Chat>, link: Link, pending: Pending) {

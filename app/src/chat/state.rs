@@ -12,7 +12,7 @@ mod changes;
 mod channel;
 mod outgoing;
 
-pub use outgoing::{laid_over, Outgoing, Wish};
+pub use outgoing::{laid_over, Outgoing, Progress, Wish};
 
 use reactive_stores::Store;
 use serde::{Deserialize, Serialize};

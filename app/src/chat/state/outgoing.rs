@@ -7,16 +7,23 @@
 //! list shows is that version with the outgoing changes laid over it. One
 //! leaves when the server refuses it, when the server answers that it
 //! changed nothing, or once the message held is as new as the revision the
-//! server says it took. While the link is down they wait, and go out again
-//! in order once it is back; the server makes each only once (an edit to the
-//! same text, or a reaction already there, changes nothing).
+//! server says it took.
+//!
+//! A channel's changes go out one at a time, oldest first: the next leaves
+//! once the one on its way is answered. A reaction added and taken back
+//! must reach the server in that order, and a change waiting to be tried
+//! again (the server said "too fast") must not be overtaken, nor sent a
+//! second time when the link comes back in the meantime. While the link is
+//! down they wait, and go out again in order once it is back; the server
+//! makes each only once (an edit to the same text, or a reaction already
+//! there, changes nothing).
 
 use std::borrow::Cow;
 
 use super::{changes::react, ChannelState, Entry};
 use crate::{
     model::User,
-    protocol::{ClientId, Message, MessageId, Rev},
+    protocol::{ClientId, Message, MessageId, Millis, Rev},
 };
 
 /// A change to a message, made in this tab.
@@ -26,21 +33,65 @@ pub struct Outgoing {
     pub id: ClientId,
     pub message: MessageId,
     pub what: Wish,
-    /// Once the server has made it: the revision it took.
-    pub made: Option<Rev>,
+    pub progress: Progress,
+}
+
+/// How far a change has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Waiting for its turn, or for the link.
+    Unsent,
+    /// Sent, its answer awaited (at most one per channel).
+    OnItsWay,
+    /// The server made it, and it took this revision.
+    Made(Rev),
 }
 
 /// What the change does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Wish {
-    Edit(String),
-    React { emoji: String, add: bool },
+    /// New text, written at `at`.
+    Edit {
+        text: String,
+        at: Millis,
+    },
+    React {
+        emoji: String,
+        add: bool,
+    },
 }
 
 impl ChannelState {
-    /// Lays `outgoing` over what is shown from now on.
+    /// Lays `outgoing` over what is shown from now on; it goes out in its
+    /// turn ([`ChannelState::next_to_send`]).
     pub fn add_outgoing(&mut self, outgoing: Outgoing) {
         self.outgoing.push(outgoing);
+    }
+
+    /// The oldest change not sent yet, now on its way; `None` while another
+    /// is on its way (or none is waiting).
+    pub fn next_to_send(&mut self) -> Option<Outgoing> {
+        if self
+            .outgoing
+            .iter()
+            .any(|o| o.progress == Progress::OnItsWay)
+        {
+            return None;
+        }
+        let next = self
+            .outgoing
+            .iter_mut()
+            .find(|o| o.progress == Progress::Unsent)?;
+        next.progress = Progress::OnItsWay;
+        Some(next.clone())
+    }
+
+    /// Change `id` got no answer (the link dropped): it waits to be sent
+    /// again, in its turn.
+    pub fn unanswered(&mut self, id: ClientId) {
+        if let Some(outgoing) = self.outgoing.iter_mut().find(|o| o.id == id) {
+            outgoing.progress = Progress::Unsent;
+        }
     }
 
     /// The server made change `id`, which took `rev` (`None`: it changed
@@ -49,7 +100,7 @@ impl ChannelState {
         match rev {
             Some(rev) => {
                 if let Some(outgoing) = self.outgoing.iter_mut().find(|o| o.id == id) {
-                    outgoing.made = Some(rev);
+                    outgoing.progress = Progress::Made(rev);
                 }
                 self.forget_heard();
             }
@@ -67,16 +118,21 @@ impl ChannelState {
     /// themselves now.
     pub fn forget_heard(&mut self) {
         let entries = &self.entries;
-        self.outgoing.retain(|o| match o.made {
-            None => true,
-            Some(rev) => held(entries, o.message).is_some_and(|m| m.rev < rev),
+        self.outgoing.retain(|o| match o.progress {
+            Progress::Made(rev) => held(entries, o.message).is_some_and(|m| m.rev < rev),
+            Progress::Unsent | Progress::OnItsWay => true,
         });
     }
+}
 
-    /// The changes the server has not made yet, oldest first: to send again
-    /// once the link is back.
-    pub fn unsent(&self) -> impl Iterator<Item = &Outgoing> {
-        self.outgoing.iter().filter(|o| o.made.is_none())
+impl Progress {
+    /// Whether a change so far along still shows over `message` (the
+    /// server's version, which reached its revision once it is heard).
+    fn over(self, message: &Message) -> bool {
+        match self {
+            Self::Made(rev) => message.rev < rev,
+            Self::Unsent | Self::OnItsWay => true,
+        }
     }
 }
 
@@ -96,16 +152,19 @@ pub fn laid_over<'a>(
 ) -> (Cow<'a, Message>, bool) {
     let mut over = outgoing
         .iter()
-        .filter(|o| o.message == message.id && o.made.is_none_or(|rev| message.rev < rev))
+        .filter(|o| o.message == message.id && o.progress.over(message))
         .peekable();
     if over.peek().is_none() {
         return (Cow::Borrowed(message), false);
     }
     let (mut shown, mut waiting) = (message.clone(), false);
     for outgoing in over {
-        waiting |= outgoing.made.is_none();
+        waiting |= !matches!(outgoing.progress, Progress::Made(_));
         match &outgoing.what {
-            Wish::Edit(text) => shown.text.clone_from(text),
+            Wish::Edit { text, at } => {
+                shown.text.clone_from(text);
+                shown.edited = Some(*at);
+            }
             Wish::React { emoji, add } => {
                 let mine = shown.reactions.iter().any(|r| r.emoji == *emoji && r.me);
                 if mine != *add {
@@ -140,7 +199,7 @@ mod tests {
             id: ClientId(uuid::Uuid::from_u128(n)),
             message: MessageId(1),
             what,
-            made: None,
+            progress: Progress::Unsent,
         }
     }
 
@@ -164,10 +223,17 @@ mod tests {
         let mut c = channel();
         c.merge(message(1, ME, 1), ME);
         let rev = held(&c.entries, MessageId(1)).unwrap().rev;
-        let edit = outgoing(7, Wish::Edit("Привет, 日本語 🦀".into()));
+        let edit = outgoing(
+            7,
+            Wish::Edit {
+                text: "Привет, 日本語 🦀".into(),
+                at: Millis(9),
+            },
+        );
         c.add_outgoing(edit.clone());
         let (shown, waiting) = shown_of(&c).unwrap();
         assert_eq!(shown.text, "Привет, 日本語 🦀");
+        assert_eq!(shown.edited, Some(Millis(9)), "shown as edited at once");
         assert!(waiting);
         assert_eq!(held(&c.entries, MessageId(1)).unwrap().text, "m1");
 
@@ -219,7 +285,27 @@ mod tests {
         assert_eq!(shown_of(&c).unwrap().0.reactions[0].count, 1);
         c.add_outgoing(outgoing(3, thumbs(false)));
         assert!(shown_of(&c).unwrap().0.reactions.is_empty());
-        assert_eq!(c.unsent().count(), 3);
+    }
+
+    #[test]
+    fn a_channel_s_changes_go_out_one_at_a_time_in_order() {
+        let mut c = channel();
+        c.merge(message(1, BOB, 1), ME);
+        let (add, take_back) = (outgoing(1, thumbs(true)), outgoing(2, thumbs(false)));
+        c.add_outgoing(add.clone());
+        c.add_outgoing(take_back.clone());
+
+        assert_eq!(c.next_to_send().map(|o| o.id), Some(add.id));
+        assert_eq!(c.next_to_send(), None, "one on its way at a time");
+
+        // The link dropped before the answer: the first goes again, first.
+        c.unanswered(add.id);
+        assert_eq!(c.next_to_send().map(|o| o.id), Some(add.id));
+        c.made(add.id, Some(Rev(5)));
+        assert_eq!(c.next_to_send().map(|o| o.id), Some(take_back.id));
+        c.drop_outgoing(take_back.id);
+        assert_eq!(c.next_to_send(), None, "nothing left to send");
+        assert_eq!(c.outgoing.len(), 1, "the made one shows until heard");
     }
 
     #[test]
