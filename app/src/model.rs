@@ -7,6 +7,7 @@
 //! valid everywhere else.
 
 use serde::{Deserialize, Serialize};
+use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 use crate::text::{is_bidi_control, is_forbidden_control, is_invisible, normalise_newlines};
 
@@ -69,8 +70,10 @@ impl ChannelId {
     pub const GENERAL: ChannelId = ChannelId(1);
 }
 
-/// A signed-in user, as the rest of the app sees them.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A signed-in user, as the rest of the app sees them. Travels as an
+/// array, `[id, "username"]`, like the protocol's other structs: it rides
+/// on every reaction and typing event to a room.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize_tuple, Deserialize_tuple)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct User {
     pub id: UserId,
