@@ -30,7 +30,7 @@ mod wire;
 
 pub use client::ClientMsg;
 pub use error::ProtocolError;
-pub use server::{CatchUp, Reply, ServerMsg};
+pub use server::{read_frame, CatchUp, Reply, ServerMsg};
 pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses

@@ -20,7 +20,7 @@ use std::{
 
 use app::{
     model::ChannelId,
-    protocol::{ClientMsg, MessageId},
+    protocol::{read_frame, ClientMsg, MessageId, ServerMsg},
 };
 use futures::SinkExt;
 use serde::{de::IgnoredAny, Deserialize};
@@ -121,17 +121,22 @@ pub async fn send(sink: &mut Sink, request: &ClientMsg) -> bool {
     }
 }
 
-/// A frame of changes, as far as the load generator reads it: for each
-/// change its channel and revision, and an edit's text (which carries its
-/// send time). `None` for any other frame.
-pub fn batch(frame: &str) -> Option<Vec<Heard<'_>>> {
-    if !frame.starts_with(r#"{"changed""#) {
-        return None;
+/// A frame, as far as the load generator reads it: the changes it holds
+/// (for each its channel and revision, and an edit's text, which carries
+/// its send time), borrowed, and its other messages, built. A frame is one
+/// message, or several in an array: a channel's held changes, then its
+/// next event.
+pub fn read(frame: &str) -> (Vec<Heard<'_>>, Vec<ServerMsg>) {
+    if frame.starts_with(r#"{"changed""#) {
+        if let Ok(Batch::Changed(changes)) = serde_json::from_str(frame) {
+            return (changes, Vec::new());
+        }
+    } else if frame.starts_with(r#"[{"changed""#) {
+        if let Ok((Batch::Changed(changes), then)) = serde_json::from_str(frame) {
+            return (changes, vec![then]);
+        }
     }
-    match serde_json::from_str(frame) {
-        Ok(Batch::Changed(changes)) => Some(changes),
-        Err(_) => None,
-    }
+    (Vec::new(), read_frame(frame.as_bytes()).unwrap_or_default())
 }
 
 /// `ServerMsg::Changed` on the wire: `{"changed":[[channel, message, rev,
@@ -165,7 +170,7 @@ pub enum What<'a> {
 mod tests {
     use app::{
         model::User,
-        protocol::{Change, ChangeKind, Millis, Rev, ServerMsg},
+        protocol::{Change, ChangeKind, Millis, Rev},
     };
 
     use super::*;
@@ -202,16 +207,31 @@ mod tests {
             ],
         })
         .unwrap();
-        let heard = batch(&frame).expect("a batch");
-        let read: Vec<(i64, i64)> = heard.iter().map(|h| (h.channel, h.rev)).collect();
-        assert_eq!(read, [(3, 1), (3, 2), (3, 3)]);
+        let (heard, rest) = read(&frame);
+        assert!(rest.is_empty());
+        let read_back: Vec<(i64, i64)> = heard.iter().map(|h| (h.channel, h.rev)).collect();
+        assert_eq!(read_back, [(3, 1), (3, 2), (3, 3)]);
         assert!(
             matches!(&heard[0].what, What::Edited(text, _) if text == "123 0 edited \"日本語\" 🦀")
         );
         assert!(matches!(heard[1].what, What::Deleted));
         assert!(matches!(heard[2].what, What::Reacted(..)));
 
-        let message = r#"{"message":[1,3,1,2,"x","00000000-0000-0000-0000-000000000000","hi",0,1,null,false,null,[]]}"#;
-        assert!(batch(message).is_none());
+        // Joined with the channel's next event: both read, in order.
+        let next = serde_json::to_string(&ServerMsg::MemberCount {
+            channel: ChannelId(3),
+            count: 7,
+        })
+        .unwrap();
+        let joined = format!("[{frame},{next}]");
+        let (heard, rest) = read(&joined);
+        assert_eq!(heard.len(), 3);
+        assert!(matches!(
+            rest[..],
+            [ServerMsg::MemberCount { count: 7, .. }]
+        ));
+        let (heard, rest) = read(&next);
+        assert!(heard.is_empty());
+        assert_eq!(rest.len(), 1);
     }
 }

@@ -143,41 +143,43 @@ pub async fn read(
     };
     while let Ok(Some(Ok(frame))) = tokio::time::timeout_at(until, stream.next()).await {
         let Message::Text(text) = frame else { continue };
-        if let Some(changes) = changes::batch(&text) {
-            for change in changes {
-                let latency = match change.what {
-                    changes::What::Edited(text, _) => micros(sent_at(&text).0),
-                    _ => None,
-                };
-                stats.change(change.channel, change.rev, latency);
-            }
-            continue;
+        let (changes, messages) = changes::read(&text);
+        for change in changes {
+            let latency = match change.what {
+                changes::What::Edited(text, _) => micros(sent_at(&text).0),
+                _ => None,
+            };
+            stats.change(change.channel, change.rev, latency);
         }
-        let Ok(frame) = serde_json::from_str::<ServerMsg>(&text) else {
-            continue;
-        };
-        match frame {
-            ServerMsg::Message { message: m } => {
-                newest.saw(m.id.0);
-                let (at, from) = sent_at(&m.text);
-                let cross_node = from.is_some_and(|from| from != node);
-                stats.message(m.channel.0, m.seq.0, micros(at), cross_node);
-            }
-            ServerMsg::Ok {
-                reply: Reply::Sent { message: m },
-                ..
-            } => {
-                if let Some(own) = &own {
-                    own.saw(m.id.0);
+        for frame in messages {
+            match frame {
+                ServerMsg::Message { message: m } => {
+                    newest.saw(m.id.0);
+                    let (at, from) = sent_at(&m.text);
+                    let cross_node = from.is_some_and(|from| from != node);
+                    stats.message(m.channel.0, m.seq.0, micros(at), cross_node);
                 }
-                stats.acknowledged(m.channel.0, micros(sent_at(&m.text).0))
+                ServerMsg::Ok {
+                    reply: Reply::Sent { message: m },
+                    ..
+                } => {
+                    if let Some(own) = &own {
+                        own.saw(m.id.0);
+                    }
+                    stats.acknowledged(m.channel.0, micros(sent_at(&m.text).0))
+                }
+                ServerMsg::Ok {
+                    reply: Reply::Revised { .. } | Reply::Done,
+                    ..
+                } => stats.changes_acked += 1,
+                ServerMsg::Changed { changes } => {
+                    for change in changes {
+                        stats.change(change.channel.0, change.rev.0, None);
+                    }
+                }
+                ServerMsg::Error { .. } => stats.refused += 1,
+                _ => {}
             }
-            ServerMsg::Ok {
-                reply: Reply::Revised { .. } | Reply::Done,
-                ..
-            } => stats.changes_acked += 1,
-            ServerMsg::Error { .. } => stats.refused += 1,
-            _ => {}
         }
     }
     stats

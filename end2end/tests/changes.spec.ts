@@ -101,3 +101,36 @@ test("an edit and a delete made elsewhere show live, and after the page was away
   await expect(bob.page.getByRole("heading", { level: 1, name: "General" })).toBeVisible();
   await expect(messages(bob.page).getByText(gone)).toHaveCount(0);
 });
+
+test("changes held for a moment reach the page in one frame with the channel's next message", async ({
+  browser,
+  baseURL,
+}) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  const frames: string[] = [];
+  bob.page.on("websocket", (ws) => ws.on("framereceived", (frame) => frames.push(String(frame.payload))));
+  await bob.page.reload();
+  await expect(bob.page.locator("html")).toHaveAttribute("data-link", "online");
+
+  const stamp = Date.now().toString(36);
+  const first = `React to me, 日本語 ${stamp}`;
+  const next = `Right after, Привет العربية 🦀 ${stamp}`;
+  await say(alice.page, first);
+  await expect(messages(bob.page).getByText(first)).toBeVisible();
+  const id = await idOf(alice.page, first);
+  // The first reaction goes out at once; the second is held for the
+  // channel's window, and goes out with the message that follows it.
+  await asAnotherClient(alice.page, [
+    `{"type":"react","req":$req,"channel":1,"message":${id},"emoji":"👍","add":true}`,
+    `{"type":"react","req":$req,"channel":1,"message":${id},"emoji":"🎉","add":true}`,
+    `{"type":"send","req":$req,"channel":1,"client_id":"${crypto.randomUUID()}","text":${JSON.stringify(next)}}`,
+  ]);
+  await expect(messages(bob.page).getByText(next)).toBeVisible();
+  const reacted = messages(bob.page).locator(".message", { hasText: first });
+  await expect(reacted.getByRole("button", { name: /^👍 1\b/ })).toBeVisible();
+  await expect(reacted.getByRole("button", { name: /^🎉 1\b/ })).toBeVisible();
+  const joined = frames.filter((frame) => frame.startsWith('[{"changed"'));
+  expect(joined.length, "a frame of held changes and the message").toBeGreaterThan(0);
+  expect(joined.some((frame) => frame.includes(JSON.stringify(next).slice(1, -1)))).toBe(true);
+});

@@ -43,6 +43,17 @@ impl Frame {
     pub fn made_at(&self) -> Instant {
         self.0.at
     }
+
+    /// One frame holding `first`'s message, then `then`'s: an array, which
+    /// clients read in order (`app::protocol::read_frame`). Made as early
+    /// as the earlier of the two.
+    pub fn joined(first: &Frame, then: &Frame) -> Frame {
+        let text = format!("[{},{}]", first.as_str(), then.as_str());
+        Self(Arc::new(Made {
+            text: Utf8Bytes::from(text),
+            at: first.made_at().min(then.made_at()),
+        }))
+    }
 }
 
 /// Frames are equal when their texts are.

@@ -207,13 +207,13 @@ impl Hub {
     }
 
     /// Sends `frame` to every connection listening to `channel`, after the
-    /// changes it holds for that channel.
+    /// changes it holds for that channel, in the same frame.
     pub fn to_channel(&self, channel: ChannelId, frame: &Frame) {
         let mut batches = self.inner.batches.lock();
-        if let Some(held) = batches.take(channel, Instant::now()) {
-            self.fan_out(channel, &held);
+        match batches.take(channel, Instant::now()) {
+            Some(held) => self.fan_out(channel, &Frame::joined(&held, frame)),
+            None => self.fan_out(channel, frame),
         }
-        self.fan_out(channel, frame);
     }
 
     /// Pushes `frame` to every connection listening to `channel`; the
@@ -424,9 +424,20 @@ mod tests {
         );
         assert!(a.frames.try_recv().is_err(), "the others are held");
 
-        hub.to_channel(GENERAL, &frame("message"));
-        assert_eq!(revs(&a.frames.try_recv().unwrap()), [2, 3]);
-        assert_eq!(a.frames.try_recv().unwrap().as_str(), "message");
+        hub.to_channel(GENERAL, &frame(r#"{"member_count":[1,2]}"#));
+        let joined = a.frames.try_recv().unwrap();
+        let [held, event] = app::protocol::read_frame(joined.as_str().as_bytes())
+            .unwrap()
+            .try_into()
+            .unwrap();
+        assert!(
+            matches!(held, app::protocol::ServerMsg::Changed { changes } if changes.len() == 2)
+        );
+        assert!(matches!(
+            event,
+            app::protocol::ServerMsg::MemberCount { count: 2, .. }
+        ));
+        assert!(a.frames.try_recv().is_err(), "one frame for both");
     }
 
     #[tokio::test]

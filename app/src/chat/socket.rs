@@ -27,8 +27,8 @@ use super::{
     state::{Chat, ChatStoreFields, LinkStatus},
 };
 use crate::protocol::{
-    ClientMsg, Cursor, ReqId, ServerMsg, CLOSE_RESTART, CLOSE_SESSION_ENDED, CLOSE_VERSION,
-    PROTOCOL_VERSION, WS_PATH,
+    read_frame, ClientMsg, Cursor, ReqId, ServerMsg, CLOSE_RESTART, CLOSE_SESSION_ENDED,
+    CLOSE_VERSION, PROTOCOL_VERSION, WS_PATH,
 };
 
 /// How often the client pings.
@@ -134,7 +134,7 @@ async fn connect(
             frame = stream.next().fuse() => {
                 heard = now();
                 match frame {
-                    Some(Ok(frame)) => parse(frame).and_then(|message| conn.receive(message)),
+                    Some(Ok(frame)) => parse(frame).into_iter().filter_map(|message| conn.receive(message)).last(),
                     Some(Err(error)) => break ended_by(Some(error), conn.lost()),
                     None => break conn.lost(),
                 }
@@ -188,7 +188,7 @@ async fn open(network: &mut mpsc::UnboundedReceiver<Network>) -> Result<WebSocke
             }
         }
     };
-    match welcome.map(|frame| frame.map(parse)) {
+    match welcome.map(|frame| frame.map(|frame| parse(frame).into_iter().next())) {
         Some(Ok(Some(ServerMsg::Welcome { version, .. }))) if version == PROTOCOL_VERSION => {
             Ok(socket)
         }
@@ -264,13 +264,14 @@ fn sync(chat: Store<Chat>, req: ReqId) -> Frame {
     encode(&ClientMsg::Sync { req, cursors })
 }
 
-fn parse(frame: Frame) -> Option<ServerMsg> {
+/// The messages of a frame, in order (none if it cannot be read).
+fn parse(frame: Frame) -> Vec<ServerMsg> {
     match frame {
-        // From bytes, as the server functions read their answers: the
-        // messages and channels in a frame share those decoders (the
-        // WebAssembly holds one per type and reader).
-        Frame::Text(text) => serde_json::from_slice(text.as_bytes()).ok(),
-        Frame::Bytes(_) => None,
+        // From bytes, as the page's snapshot is read: the messages and
+        // channels in a frame share those decoders (the WebAssembly holds
+        // one per type and reader).
+        Frame::Text(text) => read_frame(text.as_bytes()).unwrap_or_default(),
+        Frame::Bytes(_) => Vec::new(),
     }
 }
 

@@ -6,6 +6,11 @@
 //! the whole object first and compiles that buffering into the WebAssembly
 //! for every type (docs/performance.md has the bytes). Each variant's fields
 //! travel as an array, through the twins in `wire.rs`.
+//!
+//! A frame holds one server message, or several in an array, to apply in
+//! order ([`read_frame`]): a channel's changes held for its window go out
+//! in the same frame as the channel's next event, `[{"changed":…},
+//! {"message":…}]`, one frame and one write to each member rather than two.
 
 use serde::{Deserialize, Serialize};
 use serde_tuple::{Deserialize_tuple, Serialize_tuple};
@@ -142,4 +147,13 @@ pub enum ServerMsg {
         user: User,
         typing: bool,
     },
+}
+
+/// The server messages in one frame, in order: one, or several in an
+/// array.
+pub fn read_frame(text: &[u8]) -> Result<Vec<ServerMsg>, serde_json::Error> {
+    match text.first() {
+        Some(b'[') => serde_json::from_slice(text),
+        _ => serde_json::from_slice(text).map(|message| vec![message]),
+    }
 }

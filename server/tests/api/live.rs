@@ -27,6 +27,8 @@ pub struct Live {
     next_req: ReqId,
     /// Events that arrived while waiting for a reply, oldest first.
     events: std::collections::VecDeque<ServerMsg>,
+    /// The rest of a frame that held several messages.
+    unread: std::collections::VecDeque<ServerMsg>,
     pub user: app::model::User,
 }
 
@@ -46,6 +48,7 @@ impl Live {
             ws,
             next_req: 1,
             events: Default::default(),
+            unread: Default::default(),
             user: placeholder(),
         };
         match live.recv().await {
@@ -214,6 +217,9 @@ impl Live {
     }
 
     async fn recv(&mut self) -> ServerMsg {
+        if let Some(message) = self.unread.pop_front() {
+            return message;
+        }
         loop {
             let frame = tokio::time::timeout(PATIENCE, self.ws.next())
                 .await
@@ -222,8 +228,13 @@ impl Live {
                 .expect("a frame");
             match frame {
                 tungstenite::Message::Text(text) => {
-                    return serde_json::from_str(&text)
+                    let mut read = app::protocol::read_frame(text.as_bytes())
                         .unwrap_or_else(|e| panic!("bad frame {text}: {e}"))
+                        .into_iter();
+                    if let Some(first) = read.next() {
+                        self.unread.extend(read);
+                        return first;
+                    }
                 }
                 tungstenite::Message::Close(frame) => panic!("closed: {frame:?}"),
                 _ => continue,
