@@ -8,19 +8,19 @@
 //! changes go out at most once a window: the first change after a quiet
 //! spell goes out at once, alone, and those that follow it within the
 //! window are held and go out together when it ends, as one frame, or
-//! sooner, just before the channel's next message.
+//! sooner, with the channel's next event, in its frame.
 //!
 //! The window grows with the room ([`window`]): 200 ms in a small one, up
 //! to a second in one of a thousand connections or more, where each frame
 //! costs a thousand writes and a change's few hundred milliseconds more go
 //! unnoticed. In a busy room its changes then ride along with its messages,
-//! in the same writes.
+//! in the same frames.
 //!
 //! Clients move their revision cursor with every event they hear, so a
 //! channel's events must reach them in revision order: its held changes go
-//! out before any other frame of that channel, and every frame to a channel
-//! is pushed while [`Batches`] is locked, so the task that sends held
-//! changes and the bus never interleave theirs.
+//! out before any other event of that channel (in the same frame), and
+//! every frame to a channel is pushed while [`Batches`] is locked, so the
+//! task that sends held changes and the bus never interleave theirs.
 
 use std::{
     collections::HashMap,
