@@ -7,7 +7,7 @@
 //!   sending messages and read markers.
 //! - [`page`], [`sidebar`], [`channel_view`], [`message_list`], [`composer`],
 //!   [`dialogs`]: the components.
-//! - [`rows`], [`window`], [`time`], [`linkify`]: how messages are shown.
+//! - [`rows`], [`window`], [`time`]: how messages are shown.
 
 pub mod channel_view;
 pub mod composer;
@@ -16,7 +16,6 @@ pub mod dialogs;
 pub mod events;
 pub mod link;
 pub mod link_status;
-pub mod linkify;
 pub mod members;
 
 pub mod message_list;

@@ -6,6 +6,7 @@
 //! - [`model`]: users, channels, messages and their validation rules.
 //! - [`protocol`]: the WebSocket protocol, shared by both sides.
 //! - [`text`]: the character classes user text is checked against.
+//! - [`format`]: formatted messages (a safe Markdown subset).
 //! - [`error`]: [`AppError`](error::AppError), what the UI may be told went wrong.
 //! - [`auth`]: sign-up, log-in and log-out, each a page or button with its
 //!   server function.
@@ -27,6 +28,7 @@ pub mod chat;
 pub mod cookies;
 
 pub mod error;
+pub mod format;
 pub mod model;
 pub mod not_found;
 pub mod protocol;

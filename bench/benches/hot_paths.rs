@@ -28,6 +28,7 @@ fn message(seq: i64) -> Message {
         sender_name: "alice".into(),
         client_id: ClientId(uuid::Uuid::new_v4()),
         text: "A message of ordinary length, about as long as most chat lines are.".into(),
+        body: None,
         at: Millis(1_795_320_532_000),
         rev: Rev(0),
         edited: None,

@@ -161,7 +161,7 @@ pub struct Heard<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum What<'a> {
-    Edited(#[serde(borrow)] Cow<'a, str>, IgnoredAny),
+    Edited(#[serde(borrow)] Cow<'a, str>, IgnoredAny, IgnoredAny),
     Deleted,
     Reacted(IgnoredAny, IgnoredAny, IgnoredAny),
 }
@@ -189,6 +189,7 @@ mod tests {
                     1,
                     ChangeKind::Edited {
                         text: "123 0 edited \"日本語\" 🦀".into(),
+                        body: None,
                         at: Millis(5),
                     },
                 ),
@@ -212,7 +213,7 @@ mod tests {
         let read_back: Vec<(i64, i64)> = heard.iter().map(|h| (h.channel, h.rev)).collect();
         assert_eq!(read_back, [(3, 1), (3, 2), (3, 3)]);
         assert!(
-            matches!(&heard[0].what, What::Edited(text, _) if text == "123 0 edited \"日本語\" 🦀")
+            matches!(&heard[0].what, What::Edited(text, ..) if text == "123 0 edited \"日本語\" 🦀")
         );
         assert!(matches!(heard[1].what, What::Deleted));
         assert!(matches!(heard[2].what, What::Reacted(..)));

@@ -146,7 +146,7 @@ pub async fn read(
         let (changes, messages) = changes::read(&text);
         for change in changes {
             let latency = match change.what {
-                changes::What::Edited(text, _) => micros(sent_at(&text).0),
+                changes::What::Edited(text, ..) => micros(sent_at(&text).0),
                 _ => None,
             };
             stats.change(change.channel, change.rev, latency);

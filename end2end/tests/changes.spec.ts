@@ -6,12 +6,12 @@ import { test, expect, chatter, say, messages } from "./fixtures";
  * page's user of its own, as another client would, and returns the replies.
  * Fields travel as arrays: an answer is {"ok":[req, reply]}, a history
  * reply {"history":[channel, messages, has_older, rev]}, and a message
- * [id, channel, seq, sender, sender_name, client_id, text, at, rev, edited,
+ * [id, channel, seq, sender, sender_name, client_id, text, body, at, rev, edited,
  * deleted, reply_to, reactions].
  */
 async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[]> {
   return page.evaluate(async (requests) => {
-    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=6`);
+    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=7`);
     const frames: unknown[] = [];
     const waiting: ((frame: unknown) => void)[] = [];
     ws.onmessage = (event) => {

@@ -2,7 +2,7 @@
 //! put together are the text, and every link starts with its scheme.
 #![no_main]
 
-use app::chat::linkify::{segments, Segment};
+use app::format::linkify::{segments, Segment};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

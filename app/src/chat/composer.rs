@@ -1,5 +1,6 @@
-//! The message box. Enter sends, Shift+Enter starts a new line, and the box
-//! keeps focus after sending. Each channel keeps its own draft: what is
+//! The message box. Enter sends (except inside a code block whose fence is
+//! not closed yet), Shift+Enter starts a new line, and the box keeps focus
+//! after sending. Each channel keeps its own draft: what is
 //! typed is stored under the channel on screen at that keystroke, so a
 //! channel switch can never carry text into the wrong conversation.
 //!
@@ -23,6 +24,7 @@ use typing::Typing;
 
 use crate::{
     error::AppError,
+    format::in_open_fence,
     model::{ChannelId, MessageText, MessageTextError},
     protocol::ClientId,
 };
@@ -108,7 +110,13 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
         }
     };
     let on_keydown = move |event: ev::KeyboardEvent| match event.key().as_str() {
-        "Enter" if !event.shift_key() && !event.is_composing() => {
+        // Inside a code block being written, Enter is a new line, until
+        // its fence is closed.
+        "Enter"
+            if !event.shift_key()
+                && !event.is_composing()
+                && !in_open_fence(&drafts.get_untracked(channel.get_untracked())) =>
+        {
             event.prevent_default();
             send();
         }

@@ -14,7 +14,8 @@
 //! "Jump to latest" goes back to the newest.
 //!
 //! The parts: this file holds the list's shared state ([`List`]) and its
-//! view; [`row`] one message; [`actions`] what can be done to it, opening
+//! view; [`row`] one message, and [`text`] its text, as typed or formatted;
+//! [`actions`] what can be done to it, opening
 //! the list's [`dialogs`] (deleting, and the reaction [`picker`]);
 //! [`scroll`] following, moving the window and keeping the view in place;
 //! [`history`] loading older pages and the jump to the first unread message.
@@ -25,6 +26,7 @@ mod history;
 mod picker;
 mod row;
 mod scroll;
+mod text;
 
 use std::ops::Range;
 

@@ -10,6 +10,7 @@
 use std::ops::Range;
 
 use crate::{
+    format::Body,
     model::{User, UserId},
     protocol::{ClientId, MessageId, Millis, Quote, Reaction, Seq},
 };
@@ -44,6 +45,8 @@ pub struct Row {
     pub mine: bool,
     pub author: String,
     pub text: String,
+    /// Its formatting, once the server has parsed it.
+    pub body: Option<Body>,
     /// When it was last edited ("14:07"), if it was.
     pub edited: Option<String>,
     /// The message it answers.
@@ -99,11 +102,12 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
             // A stored message, with this tab's changes to it laid over.
             let laid = entry.stored().map(|m| laid_over(m, outgoing, me));
             let stored = laid.as_ref().map(|(m, _)| m.as_ref());
-            let (sender, author, text, at, seq, delivery) = match (entry, &laid) {
+            let (sender, author, text, body, at, seq, delivery) = match (entry, &laid) {
                 (Entry::Pending(p), _) => (
                     me.id,
                     me.username.clone(),
                     p.text.clone(),
+                    None,
                     p.written,
                     None,
                     Delivery::Sending,
@@ -112,6 +116,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                     me.id,
                     me.username.clone(),
                     p.text.clone(),
+                    None,
                     p.written,
                     None,
                     Delivery::Failed(reason.clone()),
@@ -120,6 +125,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                     m.sender,
                     m.sender_name.clone(),
                     m.text.clone(),
+                    m.body.clone(),
                     m.at,
                     Some(m.seq),
                     if *changing {
@@ -154,6 +160,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                 mine: sender == me.id,
                 author,
                 text,
+                body,
                 edited: stored.and_then(|m| m.edited).map(|at| clock(at, offset)),
                 quote: match entry {
                     Entry::Stored(m) => m.reply_to.clone(),
@@ -219,6 +226,7 @@ mod tests {
             sender_name: format!("user{sender}"),
             client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
             text: "hi".into(),
+            body: None,
             at: Millis(at),
             rev: Rev(0),
             edited: None,

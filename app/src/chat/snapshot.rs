@@ -97,6 +97,7 @@ mod tests {
             sender_name: me.username.clone(),
             client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
             text: text.into(),
+            body: None,
             at: Millis(1_795_341_600_000 + seq),
             rev: Rev(0),
             edited: None,

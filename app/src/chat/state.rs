@@ -202,6 +202,7 @@ mod tests {
             sender_name: "x".into(),
             client_id: ClientId(uuid::Uuid::from_u128(id)),
             text: format!("m{seq}"),
+            body: None,
             at: Millis(seq),
             rev: Rev(seq),
             edited: None,

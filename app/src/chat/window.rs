@@ -93,6 +93,7 @@ mod tests {
                 sender_name: "ann".into(),
                 client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
                 text: String::new(),
+                body: None,
                 at: Millis(0),
                 rev: Rev(0),
                 edited: None,

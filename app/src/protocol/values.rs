@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
-use crate::model::{ChannelId, User, UserId};
+use crate::{
+    format::Body,
+    model::{ChannelId, User, UserId},
+};
 
 /// Defines a position newtype: a counter that starts at 0 ("before the
 /// first") and is never negative on the wire.
@@ -93,6 +96,8 @@ pub struct Message {
     pub sender_name: String,
     pub client_id: ClientId,
     pub text: String,
+    /// The text's formatting; `None` when it is plain (see [`crate::format`]).
+    pub body: Option<Body>,
     pub at: Millis,
     pub rev: Rev,
     /// When the text was last edited.
@@ -156,6 +161,7 @@ pub struct Change {
 pub enum ChangeKind {
     Edited {
         text: String,
+        body: Option<Body>,
         at: Millis,
     },
     Deleted,

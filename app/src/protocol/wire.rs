@@ -15,6 +15,7 @@ use super::{
     CatchUp, Change, ChangeKind, ChannelKind, ChannelSummary, DirectoryEntry, Member, Message,
     Millis, ProtocolError, Reply, ReqId, Rev, Seq, ServerMsg,
 };
+use crate::format::Body;
 use crate::model::{ChannelId, ChannelNameError, MessageTextError, User, UserId};
 
 /// Declares `$wire`, the twin of the enum `$named` with named fields: the
@@ -101,7 +102,7 @@ twins!(
 );
 
 twins!(ChangeKind <=> ChangeKindWire {
-    Edited { text: String, at: Millis },
+    Edited { text: String, body: Option<Body>, at: Millis },
     Deleted,
     Reacted { emoji: String, user: User, added: bool },
 });

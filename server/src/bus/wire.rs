@@ -160,6 +160,7 @@ mod tests {
                 rev: app::protocol::Rev(12),
                 what: app::protocol::ChangeKind::Edited {
                     text: "Привет, 日本語 👋".into(),
+                    body: None,
                     at: app::protocol::Millis(1),
                 },
             })),

@@ -72,6 +72,7 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
                 .await?;
             ChangeKind::Edited {
                 text: text.clone(),
+                body: app::format::parse(text.as_str()),
                 at: Millis(at),
             }
         }

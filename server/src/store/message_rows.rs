@@ -74,6 +74,7 @@ impl MessageRow {
             sender: self.sender_id,
             sender_name: self.sender_name,
             client_id: self.client_id,
+            body: app::format::parse(&self.text),
             text: self.text,
             at: self.at,
             rev: self.rev,
@@ -85,7 +86,8 @@ impl MessageRow {
     }
 }
 
-/// What a reply shows of the message `id`.
+/// What a reply shows of the message `id`: the start of its first line,
+/// without its formatting.
 pub(crate) fn quote(
     id: MessageId,
     seq: Seq,
@@ -100,7 +102,8 @@ pub(crate) fn quote(
         excerpt: if deleted {
             String::new()
         } else {
-            excerpt(text, QUOTE_CHARS)
+            let plain = app::format::parse(text).map(|body| body.plain());
+            excerpt(plain.as_deref().unwrap_or(text), QUOTE_CHARS)
         },
         deleted,
     }

@@ -201,6 +201,7 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         sender_name: message.sender.username.clone(),
         client_id: message.client_id,
         text: message.text.clone(),
+        body: app::format::parse(&message.text),
         at: Millis(at),
         rev,
         edited: None,

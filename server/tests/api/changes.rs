@@ -56,7 +56,7 @@ pub(crate) async fn react(
     .await
 }
 
-async fn reply_to(
+pub(crate) async fn reply_to(
     live: &mut Live,
     original: MessageId,
     text: &str,

@@ -12,6 +12,7 @@ mod chaos;
 mod chat;
 mod common;
 mod drain;
+mod formatting;
 mod foundation;
 mod input;
 mod limits;

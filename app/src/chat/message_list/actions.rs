@@ -18,6 +18,7 @@ use crate::{
         outbox,
         state::{Chat, ChatStoreFields},
     },
+    format::in_open_fence,
     model::{ChannelId, MessageText, MessageTextError},
     protocol::{MessageId, Quote, Reaction, Seq, QUOTE_CHARS},
     text::excerpt,
@@ -124,7 +125,14 @@ pub(super) fn EditBox(channel: ChannelId, id: MessageId, text: String) -> impl I
     let on_keydown = {
         let save = save.clone();
         move |event: ev::KeyboardEvent| match event.key().as_str() {
-            "Enter" if !event.shift_key() && !event.is_composing() => {
+            // As in the composer: inside an open code block, a new line.
+            "Enter"
+                if !event.shift_key()
+                    && !event.is_composing()
+                    && !input
+                        .get_untracked()
+                        .is_some_and(|input| in_open_fence(&input.value())) =>
+            {
                 event.prevent_default();
                 save();
             }

@@ -1,5 +1,5 @@
 //! One message of the list: its dividers, its author and time (or only the
-//! time, inside a group), the message it answers, its text with links (or
+//! time, inside a group), the message it answers, its text (or
 //! the box editing it), whether it was edited, its reactions, its actions,
 //! and how its delivery goes.
 
@@ -9,16 +9,19 @@ use reactive_stores::Store;
 use crate::{
     chat::{
         link::Link,
-        linkify::{segments, Segment},
         outbox,
         rows::{colour, initials, Delivery, Row},
         state::{Chat, ChatStoreFields},
     },
+    format::Body,
     model::ChannelId,
     protocol::Quote,
 };
 
-use super::actions::{ActionBar, EditBox, ReactionChips};
+use super::{
+    actions::{ActionBar, EditBox, ReactionChips},
+    text::MessageText,
+};
 
 /// One message, with the day divider above it if it starts a day and the
 /// "New messages" divider if it is the first unread one.
@@ -33,6 +36,7 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
         mine,
         author,
         text,
+        body,
         edited,
         quote,
         reactions,
@@ -46,14 +50,16 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
     } = row;
     let editing = move || id.is_some() && chat.editing().get() == id;
     let actions = id.zip(seq).map(|(id, seq)| {
-        let (author, text) = (author.clone(), text.clone());
+        // A reply quotes the words, as the server's quote will.
+        let text = body.as_ref().map_or_else(|| text.clone(), Body::plain);
+        let author = author.clone();
         view! { <ActionBar channel id seq mine author text /> }
     });
-    let body = {
+    let shown = {
         let text = text.clone();
         move || match id {
             Some(id) if editing() => view! { <EditBox channel id text=text.clone() /> }.into_any(),
-            _ => view! { <MessageText text=text.clone() /> }.into_any(),
+            _ => view! { <MessageText text=text.clone() body=body.clone() /> }.into_any(),
         }
     };
     let chips = id
@@ -103,7 +109,7 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
                 view! { <time class="hover-time" datetime=datetime>{time}</time> }.into_any()
             }}
             {quote.map(|quote| view! { <QuoteOf channel quote /> })}
-            {body}
+            {shown}
             {edited.map(|at| view! {
                 <span class="edited" title=format!("Edited at {at}")>"(edited)"</span>
             })}
@@ -126,30 +132,6 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
                 ),
             }}
         </div>
-    }
-}
-
-/// A message's text, its links made links. `dir="auto"`: a message in Arabic
-/// or Hebrew reads right to left, whatever the page around it.
-#[component]
-fn MessageText(text: String) -> impl IntoView {
-    view! {
-        <p class="message-text" dir="auto">
-            {segments(&text)
-                .into_iter()
-                .map(|segment| match segment {
-                    Segment::Text(text) => text.to_owned().into_any(),
-                    Segment::Link(url) => {
-                        view! {
-                            <a href=url.to_owned() target="_blank" rel="noopener noreferrer">
-                                {url.to_owned()}
-                            </a>
-                        }
-                            .into_any()
-                    }
-                })
-                .collect_view()}
-        </p>
     }
 }
 

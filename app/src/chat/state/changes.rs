@@ -49,8 +49,9 @@ impl ChannelState {
         }
         held.rev = change.rev;
         match &change.what {
-            ChangeKind::Edited { text, at } => {
+            ChangeKind::Edited { text, body, at } => {
                 held.text.clone_from(text);
+                held.body.clone_from(body);
                 held.edited = Some(*at);
             }
             ChangeKind::Deleted => {
@@ -187,6 +188,7 @@ mod tests {
             5,
             ChangeKind::Edited {
                 text: "Привет, 日本語 🦀".into(),
+                body: None,
                 at: Millis(9),
             },
         );

@@ -162,7 +162,9 @@ pub fn laid_over<'a>(
         waiting |= !matches!(outgoing.progress, Progress::Made(_));
         match &outgoing.what {
             Wish::Edit { text, at } => {
+                // Formatted once the server has parsed it.
                 shown.text.clone_from(text);
+                shown.body = None;
                 shown.edited = Some(*at);
             }
             Wish::React { emoji, add } => {
@@ -250,6 +252,7 @@ mod tests {
             rev: Rev(rev.0 + 2),
             what: ChangeKind::Edited {
                 text: "bob?".into(),
+                body: None,
                 at: Millis(1),
             },
         };
@@ -261,6 +264,7 @@ mod tests {
             rev: made,
             what: ChangeKind::Edited {
                 text: "Привет, 日本語 🦀".into(),
+                body: None,
                 at: Millis(2),
             },
             ..bob

@@ -4,8 +4,8 @@
 //! `http://` or `https://` URLs become links; nothing else does, so a
 //! `javascript:` URL stays text.
 //!
-//! Every message passes through here, on the server while rendering a page
-//! and in every open tab when it arrives, so [`segments`] is total: it never
+//! Every message passes through here, on the server, when it is parsed
+//! (`super::parse`), so [`segments`] is total: it never
 //! indexes a string at a position that may fall inside a character, and its
 //! pieces put together are always exactly its input (a property test holds it
 //! to both, over arbitrary Unicode).
