@@ -7,7 +7,8 @@
 //! The load generator reads every batch of changes that reaches every
 //! member (some 600,000 changes a second at the load, on the one
 //! core it has), so it reads only what it counts ([`Batch`]), borrowed from
-//! the frame, rather than building each change's strings.
+//! the frame, rather than building each change's strings; and each
+//! distinct frame only once ([`crate::frames`]).
 
 use std::{
     borrow::Cow,

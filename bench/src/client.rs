@@ -24,6 +24,7 @@ use tokio_tungstenite::{
 
 use crate::{
     changes::{self, Newest, OwnNewest},
+    frames::Memo,
     stats::ClientStats,
 };
 
@@ -125,9 +126,11 @@ fn sent_at(text: &str) -> (Option<u64>, Option<usize>) {
 }
 
 /// Reads frames until `until`, counting messages, changes and
-/// acknowledgements of this client's requests. `clock` is the time the run
-/// started; `node` the node this client is connected to. Every message id
-/// seen goes to `newest`, and those of this client's own sends to `own`.
+/// acknowledgements of this client's requests, through `memo`. `clock` is
+/// the time the run started; `node` the node this client is connected to.
+/// Every message id seen goes to `newest`, and those of this client's own
+/// sends to `own`.
+#[allow(clippy::too_many_arguments)]
 pub async fn read(
     mut stream: futures::stream::SplitStream<Socket>,
     node: usize,
@@ -135,6 +138,7 @@ pub async fn read(
     until: Instant,
     newest: Newest,
     own: Option<OwnNewest>,
+    memo: Memo,
 ) -> ClientStats {
     let mut stats = ClientStats::default();
     let micros = |sent: Option<u64>| {
@@ -143,16 +147,16 @@ pub async fn read(
     };
     while let Ok(Some(Ok(frame))) = tokio::time::timeout_at(until, stream.next()).await {
         let Message::Text(text) = frame else { continue };
-        let (changes, messages) = changes::read(&text);
-        for change in changes {
-            let latency = match change.what {
-                changes::What::Edited(text, ..) => micros(sent_at(&text).0),
-                _ => None,
-            };
+        let frame = memo.read(&text);
+        for change in &frame.changes {
+            let latency = change
+                .edited
+                .as_deref()
+                .and_then(|text| micros(sent_at(text).0));
             stats.change(change.channel, change.rev, latency);
         }
-        for frame in messages {
-            match frame {
+        for event in &frame.events {
+            match event {
                 ServerMsg::Message { message: m } => {
                     newest.saw(m.id.0);
                     let (at, from) = sent_at(&m.text);

@@ -6,6 +6,7 @@
 //! - [`cli`]: the scenarios and their options.
 //! - [`client`]: one WebSocket client: connect, send, receive and count.
 //! - [`changes`]: the reactions and edits of the changes scenario.
+//! - [`frames`]: reading each distinct frame once.
 //! - [`run`]: a scenario from start to report.
 //! - [`stats`]: delivery accounting and latency percentiles.
 //! - [`proc`]: the server process's memory and CPU, from `/proc`.
@@ -17,6 +18,7 @@
 mod changes;
 mod cli;
 mod client;
+mod frames;
 mod proc;
 mod report;
 mod run;

@@ -21,7 +21,7 @@ use crate::{
     changes,
     cli::{Cli, Plan},
     client::{self, Session},
-    proc,
+    frames, proc,
     report::{Report, Samples, Tally},
     stats::Percentiles,
 };
@@ -100,6 +100,7 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
     let edit_every = per_second(plan.senders, plan.edit_rate);
     let react_every = per_second(plan.reactors, plan.reaction_rate);
     let newest = changes::Newest::default();
+    let memo = frames::Memo::default();
     let mut readers = Vec::with_capacity(clients.len());
     let mut senders = Vec::new();
     let mut reactors = Vec::new();
@@ -118,6 +119,7 @@ pub async fn run(cli: Cli) -> Result<Report, String> {
             stop_reading,
             newest.clone(),
             edits.as_ref().map(|e| e.own.clone()),
+            memo.clone(),
         )));
         if index < plan.senders {
             let channel = if plan.general {
