@@ -5,14 +5,20 @@
 //! task takes whatever is waiting (up to [`MAX_BATCH`]) and stores it in one
 //! transaction: one disk flush for the whole batch, which is what lets
 //! SQLite acknowledge thousands of messages a second without weakening
-//! durability. The bus hears of what was made inside that transaction and
-//! again after it commits, and announces it so that every client receives a
-//! channel's changes in revision order (see [`crate::bus`]); then each
-//! writer gets its answer.
+//! durability. A batch of changes alone waits a moment for more while the
+//! pipeline is busy ([`GATHER_CHANGES`]), so that a stream of reactions
+//! makes a few transactions rather than one each, and a message does not
+//! queue behind their flushes. The bus hears of what was made inside that
+//! transaction and again after it commits, and announces it so that every
+//! client receives a channel's changes in revision order (see
+//! [`crate::bus`]); then each writer gets its answer.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::{
+    sync::{mpsc, oneshot},
+    time::Instant,
+};
 use tracing::Instrument;
 
 use crate::{
@@ -23,6 +29,18 @@ use crate::{
 
 /// The most writes stored in one transaction.
 pub const MAX_BATCH: usize = 256;
+
+/// How long a batch of changes alone (no message in it) waits for more
+/// writes to join it, when the pipeline committed a moment ago. A change
+/// reaches a busy room with the room's next message or at the end of its
+/// window anyway (`hub/batches.rs`), so these milliseconds go unseen; each
+/// transaction they save is a disk flush that a message no longer waits
+/// behind. A message joining the batch ends the wait.
+const GATHER_CHANGES: Duration = Duration::from_millis(20);
+
+/// The pipeline is busy if it committed this recently: only then do changes
+/// wait for company (an idle server stores a lone reaction at once).
+const BUSY: Duration = Duration::from_millis(100);
 
 /// How many sends may wait for the pipeline before senders wait too.
 const QUEUE: usize = 4096;
@@ -81,11 +99,29 @@ impl Pipeline {
 
 async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn Bus>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
+    let mut committed: Option<Instant> = None;
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        if committed.is_some_and(|at| at.elapsed() < BUSY) {
+            gather_changes(&mut queue, &mut jobs).await;
+        }
         let span = tracing::debug_span!("pipeline", batch = jobs.len());
         store_batch(&mut jobs, store.as_ref(), bus.as_ref())
             .instrument(span)
             .await;
+        committed = Some(Instant::now());
+    }
+}
+
+/// While `jobs` holds only changes, takes more writes for up to
+/// [`GATHER_CHANGES`], until a message comes or the batch is full.
+async fn gather_changes(queue: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>) {
+    let until = Instant::now() + GATHER_CHANGES;
+    while jobs.len() < MAX_BATCH && jobs.iter().all(|job| matches!(job.write, Write::Change(_))) {
+        let room = MAX_BATCH - jobs.len();
+        match tokio::time::timeout_at(until, queue.recv_many(jobs, room)).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
     }
 }
 
