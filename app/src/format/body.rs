@@ -130,12 +130,7 @@ pub enum Node {
 
 /// Whether `href` is an address a message may link to.
 pub fn is_safe_link(href: &str) -> bool {
-    ["http://", "https://", "mailto:"].iter().any(|scheme| {
-        href.len() > scheme.len()
-            && href
-                .get(..scheme.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
-    })
+    super::linkify::has_scheme(href, &["http://", "https://", "mailto:"])
 }
 
 impl Body {

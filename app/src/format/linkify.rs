@@ -56,13 +56,18 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
 /// whitespace and punctuation.
 fn link_in(word: &str) -> Option<&str> {
     let url = word.trim_end().trim_end_matches(TRAILING);
-    let is_link = SCHEMES.iter().any(|scheme| {
+    has_scheme(url, &SCHEMES).then_some(url)
+}
+
+/// Whether `url` starts with one of `schemes` (in any case) and goes on
+/// past it.
+pub fn has_scheme(url: &str, schemes: &[&str]) -> bool {
+    schemes.iter().any(|scheme| {
         url.len() > scheme.len()
             && url
                 .get(..scheme.len())
                 .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
-    });
-    is_link.then_some(url)
+    })
 }
 
 fn push_text<'a>(segments: &mut Vec<Segment<'a>>, text: Option<&'a str>) {
