@@ -3,8 +3,12 @@ import path from "node:path";
 import { Locator, Page } from "@playwright/test";
 import { test, expect, BanterServer, chatter, live, messages, say, signUp, uniqueName, PASSWORD } from "./fixtures";
 
-/** Fails with the list of serious or critical accessibility violations. */
+/** Fails with the list of serious or critical accessibility violations, of
+ * the page as it settles once hydrated (a lazy route's title is put back
+ * when its chunk has come, and axe once caught the moment between). */
 async function expectAccessible(page: Page, what: string): Promise<void> {
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
