@@ -12,7 +12,7 @@ use http::request::Parts;
 use leptos::prelude::use_context;
 
 use crate::{
-    chat::ChatSnapshot,
+    chat::{ChatSnapshot, MentionPage},
     error::AppError,
     model::{ChannelId, Password, User, Username},
     protocol::{ClientId, MessageId, Seq},
@@ -61,6 +61,14 @@ pub trait Backend: Send + Sync + 'static {
         client_id: ClientId,
         text: String,
     ) -> Result<(), AppError>;
+
+    /// A page of the messages that mention the signed-in user, newest
+    /// first, before the message `before`.
+    async fn mentions(
+        &self,
+        request: &Parts,
+        before: Option<MessageId>,
+    ) -> Result<MentionPage, AppError>;
 
     /// Deletes the user's own message, from a plain form.
     async fn delete_message(

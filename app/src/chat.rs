@@ -17,6 +17,7 @@ pub mod events;
 pub mod link;
 pub mod link_status;
 pub mod members;
+pub mod mentions_page;
 
 pub mod message_list;
 pub mod outbox;
@@ -35,5 +36,6 @@ pub mod window;
 
 pub use composer::{post_message, PostMessage};
 pub use delete_page::{delete_message, DeleteMessage, DeletePage, DeleteRoute};
+pub use mentions_page::{MentionPage, MentionsRoute};
 pub use page::{ChannelRoute, ChatShell};
 pub use snapshot::{load_chat, ChatSnapshot, LoadChat, OpenChannel};

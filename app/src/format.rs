@@ -10,16 +10,19 @@
 //!
 //! - `body`: the marks, the tree they describe and their plain text.
 //! - `fence`: whether text being typed is inside a code block.
+//! - `mention`: `@name` and `@here`, in text sent and text being typed.
 //! - [`linkify`]: the web addresses in plain text, which become links.
 //! - `parse` (server side): Markdown to marks, with pulldown-cmark.
 
 mod body;
 mod fence;
 pub mod linkify;
+mod mention;
 #[cfg(feature = "markdown")]
 mod parse;
 
 pub use body::{is_safe_link, Body, Element, Mark, Node, MAX_DEPTH};
 pub use fence::in_open_fence;
+pub use mention::{pieces, typed_mention, Mentioned, Piece, RESERVED};
 #[cfg(feature = "markdown")]
 pub use parse::parse;

@@ -94,6 +94,8 @@ pub enum UsernameError {
     TooLong,
     #[error("username may only contain letters, digits, _, - and .")]
     BadCharacter,
+    #[error("that name is kept for mentions (@here); choose another")]
+    Reserved,
 }
 
 impl Username {
@@ -110,6 +112,11 @@ impl Username {
             Err(UsernameError::TooShort)
         } else if name.len() > Self::MAX {
             Err(UsernameError::TooLong)
+        } else if crate::format::RESERVED
+            .iter()
+            .any(|kept| kept.eq_ignore_ascii_case(name))
+        {
+            Err(UsernameError::Reserved)
         } else {
             Ok(Self(name.to_owned()))
         }
@@ -274,6 +281,7 @@ mod tests {
         );
         assert_eq!(Username::parse("al ice"), Err(UsernameError::BadCharacter));
         assert_eq!(Username::parse("<b>"), Err(UsernameError::BadCharacter));
+        assert_eq!(Username::parse("Here"), Err(UsernameError::Reserved));
         assert_eq!(Username::parse("zoë"), Err(UsernameError::BadCharacter));
     }
 

@@ -35,7 +35,7 @@ pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 7;
+pub const PROTOCOL_VERSION: u32 = 8;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -184,6 +184,7 @@ mod tests {
             last_seq: Seq(5),
             last_read: Seq(3),
             unread: 2,
+            mentions: 1,
             members: 4,
         };
         let json = serde_json::to_value(&summary).unwrap();

@@ -13,7 +13,7 @@ use leptos_router::{
 
 use crate::{
     auth::{LoginRoute, SignupRoute},
-    chat::{ChannelRoute, ChatShell, DeleteRoute},
+    chat::{ChannelRoute, ChatShell, DeleteRoute, MentionsRoute},
     not_found::NotFound,
     theme::provide_theme,
 };
@@ -66,6 +66,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ChatShell ssr=SsrMode::Async>
                     <Route path=path!("") view=ChannelRoute ssr=SsrMode::Async />
                     <Route path=path!("c/:id") view=ChannelRoute ssr=SsrMode::Async />
+                    <Route path=path!("mentions") view={Lazy::<MentionsRoute>::new()}
+                        ssr=SsrMode::Async />
                 </ParentRoute>
                 // Pages the chat never shows: their code loads when they
                 // are visited (app/src/split.rs).

@@ -45,7 +45,9 @@ macro_rules! split_view {
             #[::leptos::lazy($name)]
             pub fn load($($arg: $ty),*) -> ::leptos::prelude::AnyView $body
 
+            // Not every split view is fetched ahead.
             #[cfg(all(feature = "hydrate", banter_split))]
+            #[allow(dead_code)]
             pub fn preload() -> $crate::split::Preload {
                 ::std::boxed::Box::pin(__preload_load())
             }
@@ -54,6 +56,7 @@ macro_rules! split_view {
             pub async fn load($($arg: $ty),*) -> ::leptos::prelude::AnyView $body
 
             #[cfg(not(all(feature = "hydrate", banter_split)))]
+            #[allow(dead_code)]
             pub fn preload() -> $crate::split::Preload {
                 ::std::boxed::Box::pin(async {})
             }

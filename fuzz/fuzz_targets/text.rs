@@ -1,10 +1,11 @@
 //! Arbitrary text through every parser of names and messages, and the text
-//! helpers that measure or cut it: none panics, and what a parser accepts
-//! parses again to itself.
+//! helpers that measure, cut or read mentions in it: none panics, and what
+//! a parser accepts parses again to itself.
 #![no_main]
 
 use app::{
     chat::{people::typing_line, rows::initials},
+    format::{pieces, typed_mention, Piece},
     model::{ChannelName, MessageText, Password, Username},
     text::{excerpt, is_forbidden_control, normalise_newlines},
 };
@@ -30,4 +31,20 @@ fuzz_target!(|raw: &str| {
     assert!(initials(raw).chars().count() <= 6);
     let names: Vec<String> = raw.split(',').map(str::to_owned).take(5).collect();
     let _ = typing_line(&names);
+    // Mentions: the pieces are the text (`@HERE` read as `@here`), and the
+    // mention being typed at any caret lies inside it.
+    let joined: String = pieces(raw)
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => (*text).to_owned(),
+            Piece::Mention(who) => who.typed(),
+        })
+        .collect();
+    assert_eq!(joined.to_lowercase(), raw.to_lowercase());
+    for caret in [0, raw.len() / 2, raw.len()] {
+        if let Some((at, query)) = typed_mention(raw, caret) {
+            assert_eq!(raw.get(at..at + 1), Some("@"));
+            assert_eq!(raw.get(at + 1..caret), Some(query));
+        }
+    }
 });

@@ -3,7 +3,7 @@
 
 use app::{
     backend::Backend,
-    chat::ChatSnapshot,
+    chat::{ChatSnapshot, MentionPage},
     error::AppError,
     model::{ChannelId, Password, User, Username},
     protocol::{ClientId, MessageId, Seq},
@@ -58,6 +58,21 @@ impl Backend for AppState {
         text: String,
     ) -> Result<(), AppError> {
         AppState::post_message(self, request, channel, client_id, text).await
+    }
+
+    async fn mentions(
+        &self,
+        request: &Parts,
+        before: Option<MessageId>,
+    ) -> Result<MentionPage, AppError> {
+        let me = self
+            .current_user(request)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
+        let (messages, has_more) = AppState::mentions(self, &me, before)
+            .await
+            .map_err(AppError::Chat)?;
+        Ok(MentionPage { messages, has_more })
     }
 
     async fn delete_message(

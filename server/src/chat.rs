@@ -5,6 +5,7 @@
 mod catch_up;
 mod changes;
 mod channels;
+mod mentions;
 mod messages;
 mod pages;
 mod people;
@@ -12,4 +13,5 @@ mod people;
 mod pipeline;
 
 pub use catch_up::CATCH_UP_LIMIT;
+pub use mentions::MENTIONS_PAGE;
 pub use pipeline::Pipeline;

@@ -151,6 +151,7 @@ pub fn request_kind(message: &ClientMsg) -> &'static str {
         ClientMsg::OpenDirect { .. } => "open_direct",
         ClientMsg::Ping { .. } => "ping",
         ClientMsg::Members { .. } => "members",
+        ClientMsg::Mentions { .. } => "mentions",
         ClientMsg::Watch { .. } => "watch",
         ClientMsg::Typing { .. } => "typing",
     }
@@ -172,6 +173,7 @@ fn error_kind(error: &ProtocolError) -> &'static str {
         ProtocolError::NotYourMessage => "not_your_message",
         ProtocolError::InvalidEmoji => "invalid_emoji",
         ProtocolError::TooManyReactions { .. } => "too_many_reactions",
+        ProtocolError::HereTooSoon => "here_too_soon",
         ProtocolError::UserNotFound => "user_not_found",
         ProtocolError::CannotMessageYourself => "cannot_message_yourself",
         ProtocolError::Internal => "internal",

@@ -12,6 +12,7 @@ mod changes;
 mod channels;
 pub mod db;
 pub mod dialect;
+mod mentions;
 mod message_rows;
 mod messages;
 mod model;
@@ -30,7 +31,7 @@ pub use sql::SqlStore;
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
-    protocol::{ChannelSummary, DirectoryEntry, Message, Rev, Seq},
+    protocol::{ChannelSummary, DirectoryEntry, Message, MessageId, Rev, Seq},
 };
 
 /// Why a storage operation failed.
@@ -214,6 +215,20 @@ pub trait MessageStore: Send + Sync {
     async fn channel_rev(&self, channel: ChannelId) -> Result<Rev, StoreError>;
 }
 
+/// Mentions of a member.
+#[async_trait::async_trait]
+pub trait MentionStore: Send + Sync {
+    /// Up to `limit` messages that mention `user`, in the channels they are
+    /// in, newest first, before the message `before` (from the newest if
+    /// `None`).
+    async fn mentions_of(
+        &self,
+        user: UserId,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
+}
+
 /// Who is connected where: a row per user and node while the user has a
 /// connection on that node, and a heartbeat per node. A user is online while
 /// any row of theirs exists.
@@ -267,7 +282,7 @@ pub trait PresenceStore: Send + Sync {
 /// Everything Banter stores.
 #[async_trait::async_trait]
 pub trait Store:
-    UserStore + ChannelStore + MessageStore + PresenceStore + Send + Sync + 'static
+    UserStore + ChannelStore + MessageStore + MentionStore + PresenceStore + Send + Sync + 'static
 {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

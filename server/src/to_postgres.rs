@@ -114,6 +114,7 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     copy::memberships(&sqlite, &mut tx).await?;
     copy::messages(&sqlite, &mut tx).await?;
     copy::reactions(&sqlite, &mut tx).await?;
+    copy::mentions(&sqlite, &mut tx).await?;
     copy::sessions(&sqlite, &mut tx).await?;
     for table in ["users", "channels", "messages"] {
         // The next id made on PostgreSQL follows the largest copied.
@@ -143,6 +144,7 @@ async fn ensure_empty(postgres: &PgPool) -> Result<(), MoveError> {
         ("memberships", 0),
         ("messages", 0),
         ("reactions", 0),
+        ("mentions", 0),
         ("tower_sessions", 0),
     ] {
         let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
@@ -189,6 +191,8 @@ const CHECKS: &[(&str, &str)] = &[
         "SELECT COUNT(edited_at) + COUNT(deleted_at) + COUNT(reply_to) FROM messages",
     ),
     ("reactions", "SELECT COUNT(*) FROM reactions"),
+    ("mentions", "SELECT COUNT(*) FROM mentions"),
+    ("mention seqs", "SELECT COALESCE(SUM(seq), 0) FROM mentions"),
     (
         "message characters",
         "SELECT COALESCE(SUM(LENGTH(body)), 0) FROM messages",

@@ -4,11 +4,16 @@
 //! typed is stored under the channel on screen at that keystroke, so a
 //! channel switch can never carry text into the wrong conversation.
 //!
+//! Typing `@` offers the channel's members to mention (`mention_list`,
+//! fetched the first time; `mentions`: its rules).
+//!
 //! Underneath it is a plain form that posts to [`post_message`], so a reader
 //! without JavaScript can write too; once hydrated, sending goes through the
 //! outbox and the WebSocket instead.
 
 mod drafts;
+mod mention_list;
+mod mentions;
 mod typing;
 
 use leptos::{ev, html, prelude::*, server_fn::ServerFn};
@@ -20,6 +25,7 @@ use super::{
     state::{Chat, ChatStoreFields},
 };
 use drafts::Drafts;
+
 use typing::Typing;
 
 use crate::{
@@ -27,6 +33,7 @@ use crate::{
     format::in_open_fence,
     model::{ChannelId, MessageText, MessageTextError},
     protocol::ClientId,
+    split::Deferred,
 };
 
 /// Posts a message from a plain form (no JavaScript), then goes back to the
@@ -78,10 +85,16 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
     };
 
     let typing = Typing::new(link.clone());
+    // The mention list is fetched, and then follows the box, from the
+    // first `@` on.
+    let mentioning = RwSignal::new(false);
     let on_input = move |event: ev::Event| {
         let value = event_target_value(&event);
         let id = channel.get_untracked();
         typing.changed(id, value.trim().is_empty());
+        if value.contains('@') && !mentioning.get_untracked() {
+            mentioning.set(true);
+        }
         drafts.set(id, value);
     };
 
@@ -162,6 +175,7 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
                 id="composer"
                 name="text"
                 aria-label="Message"
+                aria-autocomplete="list"
                 rows="1"
                 placeholder=placeholder
                 node_ref=input
@@ -169,6 +183,8 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
                 on:input=on_input
                 on:keydown=on_keydown
             ></textarea>
+            <Deferred when=mentioning view=move || mention_list::list(channel)
+                preload=mention_list::list::preload />
             <button type="submit" class="button primary">"Send"</button>
         </form>
         {move || shown_error().map(|e| view! { <p class="form-error composer-error" role="alert">{e}</p> })}

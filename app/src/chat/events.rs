@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::{
     people::People,
-    state::{ChannelState, Chat, ChatStoreFields},
+    state::{ChannelState, Chat, ChatStoreFields, HEARD_MENTIONS},
     time::now,
 };
 use crate::{
@@ -17,14 +17,26 @@ use crate::{
 /// Applies one pushed event. `viewing` is the channel the reader is looking
 /// at (open, in a visible tab).
 pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Option<ChannelId>) {
-    let me = chat.me().read_untracked().id;
+    let user = chat.me().read_untracked().clone();
+    let me = user.id;
     match event {
         ServerMsg::Message { message } => {
             let viewing = viewing == Some(message.channel);
             people.typing_stopped(message.channel, message.sender);
+            let calls = message
+                .body
+                .as_ref()
+                .is_some_and(|b| b.calls(&user.username));
+            if calls && message.sender != me {
+                chat.mentioned().update(|heard| {
+                    heard.push(message.clone());
+                    let over = heard.len().saturating_sub(HEARD_MENTIONS);
+                    heard.drain(..over);
+                });
+            }
             update_channel(chat, message.channel, |channel| {
                 channel.heard(message.rev);
-                channel.count_unread(&message, me, viewing);
+                channel.count_unread(&message, &user, viewing);
                 channel.merge(message, me);
             });
         }

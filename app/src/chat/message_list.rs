@@ -28,6 +28,8 @@ mod row;
 mod scroll;
 mod text;
 
+pub(crate) use text::MessageText;
+
 use std::ops::Range;
 
 use leptos::{ev, html, prelude::*};

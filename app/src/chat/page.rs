@@ -12,11 +12,13 @@ use leptos_router::{
     hooks::{use_location, use_params_map},
 };
 use reactive_stores::Store;
+use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 use super::{
     channel_view::ChannelView,
     link::Link,
     link_status::LinkBanner,
+    mentions_page::{FirstMentions, MENTIONS_PATH},
     people::People,
     sidebar::{Drawer, Sidebar},
     snapshot::SnapshotCodec,
@@ -36,8 +38,10 @@ pub fn ChatShell() -> impl IntoView {
     // The first channel comes from the address the page was loaded at; later
     // switches happen in the browser.
     let location = use_location();
+    let path = location.pathname.get_untracked();
+    let mentions = path == MENTIONS_PATH;
     let (channel, before) = (
-        channel_in(&location.pathname.get_untracked()),
+        channel_in(&path),
         location
             .query
             .get_untracked()
@@ -45,25 +49,44 @@ pub fn ChatShell() -> impl IntoView {
             .and_then(|s| s.parse().ok())
             .map(Seq),
     );
-    let snapshot: Resource<_, SnapshotCodec> =
-        Resource::new_with_options(|| (), move |()| snapshot(channel, before), false);
+    let snapshot: Resource<_, SnapshotCodec> = Resource::new_with_options(
+        || (),
+        move |()| async move {
+            snapshot(channel, before, mentions)
+                .await
+                .map_err(Unavailable::from)
+        },
+        false,
+    );
 
     view! {
         <Suspense fallback=|| view! { <div class="chat-layout"></div> }>
             {move || Suspend::new(async move {
                 match snapshot.await {
                     Ok(snapshot) => Either::Left(view! { <ChatLoaded snapshot /> }),
-                    Err(error) => Either::Right(view! { <ChatUnavailable error /> }),
+                    Err(why) => Either::Right(view! { <ChatUnavailable why /> }),
                 }
             })}
         </Suspense>
     }
 }
 
-/// The shell's data, read on the server while it renders the page.
+/// The shell's data, read on the server while it renders the page: on
+/// `/mentions`, with their first page (those before the message `before`).
 #[cfg(feature = "ssr")]
-async fn snapshot(channel: ChannelId, before: Option<Seq>) -> Result<ChatSnapshot, AppError> {
-    super::load_chat(channel, before).await
+async fn snapshot(
+    channel: ChannelId,
+    before: Option<Seq>,
+    mentions: bool,
+) -> Result<ChatSnapshot, AppError> {
+    if !mentions {
+        return super::load_chat(channel, before).await;
+    }
+    let mut snapshot = super::load_chat(channel, None).await?;
+    let (backend, request) = crate::backend::request_context()?;
+    let before = before.map(|Seq(id)| crate::protocol::MessageId(id));
+    snapshot.mentions = Some(backend.mentions(&request, before).await?);
+    Ok(snapshot)
 }
 
 /// In the browser the shell's data always comes with the page it hydrates,
@@ -72,17 +95,25 @@ async fn snapshot(channel: ChannelId, before: Option<Seq>) -> Result<ChatSnapsho
 /// Fetching the data here instead would take a second decoder of it, and the
 /// server function's client, into the WebAssembly.
 #[cfg(not(feature = "ssr"))]
-async fn snapshot(channel: ChannelId, before: Option<Seq>) -> Result<ChatSnapshot, AppError> {
+async fn snapshot(
+    channel: ChannelId,
+    before: Option<Seq>,
+    mentions: bool,
+) -> Result<ChatSnapshot, AppError> {
     #[cfg(feature = "hydrate")]
     {
+        let path = match mentions {
+            true => MENTIONS_PATH.to_owned(),
+            false => format!("/c/{channel}"),
+        };
         let page = match before {
-            Some(Seq(before)) => format!("/c/{channel}?before={before}"),
-            None => format!("/c/{channel}"),
+            Some(Seq(before)) => format!("{path}?before={before}"),
+            None => path,
         };
         let _ = window().location().set_href(&page);
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (channel, before);
+    let _ = (channel, before, mentions);
     std::future::pending().await
 }
 
@@ -103,7 +134,12 @@ pub fn ChannelRoute() -> impl IntoView {
 
 #[component]
 fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
-    let ChatSnapshot { me, channels, open } = snapshot;
+    let ChatSnapshot {
+        me,
+        channels,
+        open,
+        mentions,
+    } = snapshot;
     let me_id = me.id;
     let mut state = Chat::new(me, channels);
     if let Some(open) = open {
@@ -116,13 +152,14 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     provide_context(chat);
     let people = People::new();
     provide_context(people);
-    #[cfg(feature = "hydrate")]
-    super::outbox::persist::keep(chat);
     let link = start_link(chat, people);
+    #[cfg(feature = "hydrate")]
+    super::outbox::persist::keep(chat, link.clone());
     follow_presence(chat, people, link.clone());
     expire_typing(people);
     provide_context(link);
     provide_context(Drawer::default());
+    provide_context(FirstMentions(StoredValue::new(mentions)));
     provide_time_zone();
 
     // Read by the server once more after the render (for the `<html>` tag),
@@ -143,18 +180,36 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     }
 }
 
+/// Why the chat could not load, as the page says it. The page carries this
+/// rather than the [`AppError`] itself, whose decoder (with those of every
+/// error it may hold) the browser would otherwise carry for this alone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
+pub struct Unavailable {
+    pub signed_out: bool,
+    pub reason: String,
+}
+
+impl From<AppError> for Unavailable {
+    fn from(error: AppError) -> Self {
+        Self {
+            signed_out: error == AppError::NotSignedIn,
+            reason: error.to_string(),
+        }
+    }
+}
+
 /// The page could not load its data.
 #[component]
-fn ChatUnavailable(error: AppError) -> impl IntoView {
+fn ChatUnavailable(why: Unavailable) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    if error == AppError::NotSignedIn {
+    if why.signed_out {
         let _ = window().location().set_href("/login");
     }
     view! {
         <Title text="Unavailable" />
         <main class="not-found">
             <h1>"Banter is unavailable"</h1>
-            <p role="alert">{error.to_string()}</p>
+            <p role="alert">{why.reason}</p>
             <a href="/">"Try again"</a>
         </main>
     }

@@ -47,6 +47,8 @@ pub struct Row {
     pub text: String,
     /// Its formatting, once the server has parsed it.
     pub body: Option<Body>,
+    /// Someone else wrote it, calling the reader by name or with `@here`.
+    pub mentions_me: bool,
     /// When it was last edited ("14:07"), if it was.
     pub edited: Option<String>,
     /// The message it answers.
@@ -160,6 +162,8 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                 mine: sender == me.id,
                 author,
                 text,
+                mentions_me: sender != me.id
+                    && body.as_ref().is_some_and(|b| b.calls(&me.username)),
                 body,
                 edited: stored.and_then(|m| m.edited).map(|at| clock(at, offset)),
                 quote: match entry {

@@ -119,6 +119,14 @@ pub fn Sidebar() -> impl IntoView {
                     <span class="visually-hidden">"Close menu"</span>
                 </a>
             </header>
+            <ul class="sidebar-list sidebar-top">
+                <li class="sidebar-item" on:click=move |_| drawer.0.set(false)>
+                    <A href="/mentions" attr:class="sidebar-link">
+                        <span class="sidebar-icon" aria-hidden="true">"@"</span>
+                        "Mentions"
+                    </A>
+                </li>
+            </ul>
             <nav class="sidebar-section" aria-label="Channels">
                 <div class="sidebar-heading-row">
                     <h2 class="sidebar-heading">"Channels"</h2>
@@ -187,6 +195,7 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
             .unwrap_or_default()
     });
     let unread = Memo::new(move |_| chat.channels().at_key(id).unread().try_get().unwrap_or(0));
+    let mentions = Memo::new(move |_| chat.channels().at_key(id).mentions().try_get().unwrap_or(0));
     let current = move || chat.open().get() == Some(id);
     let peer = Memo::new(move |_| {
         chat.channels()
@@ -213,23 +222,35 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
             </A>
             {move || {
                 let count = unread.get();
-                // Counts stop at MAX_UNREAD, so that many means "or more".
-                let (shown, label) = if count >= MAX_UNREAD {
-                    (format!("{}+", MAX_UNREAD - 1), format!("more than {} unread", MAX_UNREAD - 1))
-                } else {
-                    (count.to_string(), format!("{count} unread"))
+                let called = mentions.get();
+                let (shown, label) = counted(count, "unread", "unread");
+                // Mentions stand out: the badge counts them instead (the
+                // channel's name is bold for the rest), and says both.
+                let (shown, label) = match counted(called, "mention", "mentions") {
+                    _ if called == 0 => (shown, label),
+                    (_, called_label) if peer.get().is_some() => (shown, format!("{called_label}, {label}")),
+                    (called_shown, called_label) => (format!("@{called_shown}"), format!("{called_label}, {label}")),
                 };
-                (count > 0)
-                    .then(|| {
-                        view! {
-                            <span class="unread-badge" role="img" aria-label=label>
-                                {shown}
-                            </span>
-                        }
-                    })
-
+                (count > 0).then(|| view! {
+                    <span class="unread-badge" class:calls={called > 0} role="img" aria-label=label>
+                        {shown}
+                    </span>
+                })
             }}
         </li>
+    }
+}
+
+/// A count as a badge shows it and as it is read out: "3", "3 mentions".
+/// Counts stop at [`MAX_UNREAD`], so that many means "or more".
+fn counted(count: u32, one: &str, many: &str) -> (String, String) {
+    match count {
+        1 => ("1".to_owned(), format!("1 {one}")),
+        _ if count >= MAX_UNREAD => (
+            format!("{}+", MAX_UNREAD - 1),
+            format!("more than {} {many}", MAX_UNREAD - 1),
+        ),
+        _ => (count.to_string(), format!("{count} {many}")),
     }
 }
 

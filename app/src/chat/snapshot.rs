@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
+use super::MentionPage;
 use crate::{
     error::AppError,
     model::{ChannelId, User},
@@ -22,6 +23,8 @@ pub struct ChatSnapshot {
     pub channels: Vec<ChannelSummary>,
     /// The channel asked for, unless it does not exist or the user is not in it.
     pub open: Option<OpenChannel>,
+    /// On `/mentions`, its first page.
+    pub mentions: Option<MentionPage>,
 }
 
 /// The open channel's page of messages.
@@ -118,6 +121,7 @@ mod tests {
                 has_older: true,
                 rev: Rev(3),
             }),
+            mentions: None,
         });
         let json = SnapshotCodec::encode(&snapshot).unwrap();
         let read: Result<ChatSnapshot, AppError> = SnapshotCodec::decode(&json).unwrap();

@@ -15,7 +15,7 @@ mod outgoing;
 pub use outgoing::{laid_over, Outgoing, Progress, Wish};
 
 use reactive_stores::Store;
-use serde::{Deserialize, Serialize};
+use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 use crate::{
     model::{ChannelId, User, UserId},
@@ -43,7 +43,14 @@ pub struct Chat {
     pub replying: Option<Quote>,
     /// Why the last reaction, edit or delete was refused, until dismissed.
     pub notice: Option<String>,
+    /// The latest messages heard that call the reader by name or with
+    /// `@here` (at most [`HEARD_MENTIONS`]), oldest first: `/mentions` shows
+    /// them as they come.
+    pub mentioned: Vec<Message>,
 }
+
+/// The most mentions heard that the store keeps.
+pub const HEARD_MENTIONS: usize = 50;
 
 /// The channel's messages after `after` were unread when it was opened
 /// (`None`: it was all read).
@@ -72,6 +79,8 @@ pub struct ChannelState {
     pub last_seq: Seq,
     pub last_read: Seq,
     pub unread: u32,
+    /// Unread messages that call the reader.
+    pub mentions: u32,
     /// Whether `entries` holds the channel's latest messages (it was opened,
     /// or it came with the page).
     pub loaded: bool,
@@ -104,8 +113,9 @@ pub enum Entry {
     },
 }
 
-/// A message this tab has written but the server has not stored yet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A message this tab has written but the server has not stored yet. Kept
+/// in storage until then as an array of its fields (`outbox/persist.rs`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
 pub struct Pending {
     pub channel: ChannelId,
     pub client_id: ClientId,
@@ -113,7 +123,6 @@ pub struct Pending {
     /// When it was written, by this browser's clock.
     pub written: Millis,
     /// The message it answers.
-    #[serde(default)]
     pub reply_to: Option<Quote>,
 }
 
@@ -167,6 +176,7 @@ impl Chat {
             editing: None,
             replying: None,
             notice: None,
+            mentioned: Vec::new(),
         }
     }
 }
@@ -187,6 +197,7 @@ mod tests {
             last_seq: Seq(0),
             last_read: Seq(0),
             unread: 0,
+            mentions: 0,
             members: 2,
         });
         channel.loaded = true;
@@ -294,13 +305,24 @@ mod tests {
     #[test]
     fn unread_counts_others_messages_when_not_viewing() {
         let mut c = channel();
-        c.count_unread(&message(1, BOB, 1), ME, false);
-        c.count_unread(&message(2, ME, 2), ME, false);
-        c.count_unread(&message(3, BOB, 3), ME, true);
-        assert_eq!(c.unread, 1);
-        c.last_seq = Seq(3);
-        c.mark_read(Seq(3));
-        assert_eq!(c.unread, 0);
+        let me = User {
+            id: ME,
+            username: "sakura".into(),
+        };
+        c.count_unread(&message(1, BOB, 1), &me, false);
+        c.count_unread(&message(2, ME, 2), &me, false);
+        c.count_unread(&message(3, BOB, 3), &me, true);
+        assert_eq!((c.unread, c.mentions), (1, 0));
+        // A message that calls the reader is a mention too.
+        let mut calling = message(4, BOB, 4);
+        calling.body = Some(crate::format::Body(vec![crate::format::Mark::Mention(
+            crate::format::Mentioned::User("Sakura".into()),
+        )]));
+        c.count_unread(&calling, &me, false);
+        assert_eq!((c.unread, c.mentions), (2, 1));
+        c.last_seq = Seq(4);
+        c.mark_read(Seq(4));
+        assert_eq!((c.unread, c.mentions), (0, 0));
     }
 
     #[test]
@@ -313,6 +335,7 @@ mod tests {
             last_seq: Seq(5),
             last_read: Seq(last_read),
             unread,
+            mentions: 0,
             members: 2,
         };
         let mut c = channel();

@@ -10,6 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::mention::Mentioned;
+
 /// The deepest elements nest (a list in a quote in a list item …); deeper
 /// ones are flattened into their parent.
 pub const MAX_DEPTH: usize = 8;
@@ -30,6 +32,8 @@ pub enum Mark {
     Code(String),
     /// A line break.
     Break,
+    /// `@name` or `@here` (see [`super::mention`]).
+    Mention(Mentioned),
     Open(Element),
     /// Closes the innermost open element.
     Close,
@@ -72,6 +76,8 @@ impl From<Mark> for String {
             Mark::Text(text) => ('t', text),
             Mark::Code(code) => ('c', code),
             Mark::Break => ('b', String::new()),
+            Mark::Mention(Mentioned::User(name)) => ('m', name),
+            Mark::Mention(Mentioned::Here) => ('h', String::new()),
             Mark::Close => ('/', String::new()),
             Mark::Open(element) => match element {
                 Element::Paragraph => ('p', String::new()),
@@ -103,6 +109,8 @@ impl From<&str> for Mark {
         match kind {
             Some('c') => Mark::Code(text),
             Some('b') => Mark::Break,
+            Some('m') => Mark::Mention(Mentioned::User(text)),
+            Some('h') => Mark::Mention(Mentioned::Here),
             Some('/') => Mark::Close,
             Some('p') => open(Element::Paragraph),
             Some('s') => open(Element::Strong),
@@ -125,6 +133,7 @@ pub enum Node {
     Text(String),
     Code(String),
     Break,
+    Mention(Mentioned),
     Element(Element, Vec<Node>),
 }
 
@@ -160,6 +169,7 @@ impl Body {
                 Mark::Text(text) => push(&mut levels, Node::Text(text.clone())),
                 Mark::Code(code) => push(&mut levels, Node::Code(code.clone())),
                 Mark::Break => push(&mut levels, Node::Break),
+                Mark::Mention(who) => push(&mut levels, Node::Mention(who.clone())),
             }
         }
         while levels.len() > 1 {
@@ -176,6 +186,7 @@ impl Body {
             match mark {
                 Mark::Text(text) | Mark::Code(text) => plain.push_str(text),
                 Mark::Break => plain.push('\n'),
+                Mark::Mention(who) => plain.push_str(&who.typed()),
                 Mark::Open(
                     Element::Paragraph | Element::Item | Element::Quote | Element::CodeBlock(_),
                 ) if !plain.is_empty() && !plain.ends_with('\n') => plain.push('\n'),
@@ -183,6 +194,20 @@ impl Body {
             }
         }
         plain.trim_end().to_owned()
+    }
+
+    /// Whether it calls `username` by name (letter case aside) or with
+    /// `@here`.
+    pub fn calls(&self, username: &str) -> bool {
+        self.mentions().any(|who| who.calls(username))
+    }
+
+    /// Who it mentions, in order, as often as mentioned.
+    pub fn mentions(&self) -> impl Iterator<Item = &Mentioned> {
+        self.0.iter().filter_map(|mark| match mark {
+            Mark::Mention(who) => Some(who),
+            _ => None,
+        })
     }
 }
 
@@ -223,6 +248,8 @@ mod tests {
             text("Привет"),
             Close,
             Code("x < y".into()),
+            Mention(Mentioned::User("alice".into())),
+            Mention(Mentioned::Here),
             Close,
             Open(Numbered(3)),
             Open(Item),
@@ -233,7 +260,7 @@ mod tests {
         let json = serde_json::to_string(&body).unwrap();
         assert_eq!(
             json,
-            r#"["p","s","t日本語","/","b","ahttps://example.com","tПривет","/","cx < y","/","o3","i","t🦀","/","/"]"#
+            r#"["p","s","t日本語","/","b","ahttps://example.com","tПривет","/","cx < y","malice","h","/","o3","i","t🦀","/","/"]"#
         );
         assert_eq!(serde_json::from_str::<Body>(&json).unwrap(), body);
         // A kind this side does not know shows its text.
@@ -323,6 +350,8 @@ mod tests {
             Close,
             text(" and "),
             Code("code".into()),
+            text(" "),
+            Mention(Mentioned::User("sakura".into())),
             Close,
             Open(Bullets),
             Open(Item),
@@ -333,7 +362,7 @@ mod tests {
             Close,
             Close,
         ]);
-        assert_eq!(body.plain(), "العربية and code\none\ntwo");
+        assert_eq!(body.plain(), "العربية and code @sakura\none\ntwo");
     }
 
     fn any_mark() -> impl Strategy<Value = Mark> {
@@ -359,6 +388,7 @@ mod tests {
                     match node {
                         Node::Text(t) | Node::Code(t) => text.push_str(t),
                         Node::Break => {}
+                        Node::Mention(who) => text.push_str(&who.typed()),
                         Node::Element(_, children) => {
                             deepest = deepest.max(walk(children, depth + 1, text));
                         }
@@ -369,7 +399,8 @@ mod tests {
             let mut shown = String::new();
             prop_assert!(walk(&tree, 0, &mut shown) <= MAX_DEPTH);
             let all: String = body.0.iter().filter_map(|m| match m {
-                Text(t) | Code(t) => Some(t.as_str()),
+                Text(t) | Code(t) => Some(t.clone()),
+                Mention(who) => Some(who.typed()),
                 _ => None,
             }).collect();
             prop_assert_eq!(shown, all);

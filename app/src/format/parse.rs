@@ -8,7 +8,8 @@
 //! the text that was typed, taken from the source by the range the parser
 //! gives, so nothing typed ever disappears and no HTML is ever made. Bare
 //! web addresses in text (outside links and code) become links too
-//! ([`super::linkify`]).
+//! ([`super::linkify`]), and `@name` and `@here` mentions
+//! ([`super::mention`]).
 
 use std::ops::Range;
 
@@ -17,6 +18,7 @@ use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag};
 use super::{
     body::{is_safe_link, Body, Element, Mark, MAX_DEPTH},
     linkify::{segments, Segment},
+    mention::{pieces, Piece},
 };
 
 /// The longest code block language kept.
@@ -177,7 +179,13 @@ impl Marks {
         }
         for segment in segments(&pending) {
             match segment {
-                Segment::Text(text) => self.marks.push(Mark::Text(text.to_owned())),
+                Segment::Text(text) => {
+                    self.marks
+                        .extend(pieces(text).into_iter().map(|piece| match piece {
+                            Piece::Text(text) => Mark::Text(text.to_owned()),
+                            Piece::Mention(who) => Mark::Mention(who),
+                        }))
+                }
                 Segment::Link(url) => self.marks.extend([
                     Mark::Open(Element::Link(url.to_owned())),
                     Mark::Text(url.to_owned()),
@@ -244,6 +252,7 @@ mod tests {
                     Node::Text(t) => out.push_str(t),
                     Node::Code(c) => out.push_str(&format!("<code>{c}</code>")),
                     Node::Break => out.push_str("<br>"),
+                    Node::Mention(who) => out.push_str(&format!("<m>{}</m>", who.typed())),
                     Node::Element(element, children) => {
                         let tag = match element {
                             Element::Paragraph => "p".to_owned(),
@@ -331,6 +340,14 @@ mod tests {
             (
                 "```\nhttps://d.example\n```",
                 "<pre >https://d.example\n</pre>",
+            ),
+            (
+                "@alice, 日本語 @here",
+                "<p><m>@alice</m>, 日本語 <m>@here</m></p>",
+            ),
+            (
+                "`@alice` [@bob](https://b.example) me@example.com",
+                "<p><code>@alice</code> <a https://b.example>@bob</a> me@example.com</p>",
             ),
             (
                 "# see https://e.example",

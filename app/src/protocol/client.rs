@@ -86,6 +86,12 @@ pub enum ClientMsg {
         req: ReqId,
         user: UserId,
     },
+    /// The messages that mention the user, newest first, before the
+    /// message `before` (from the newest if `None`).
+    Mentions {
+        req: ReqId,
+        before: Option<MessageId>,
+    },
     /// Keeps the link alive and measures it.
     Ping {
         req: ReqId,
@@ -128,6 +134,7 @@ impl ClientMsg {
             | ClientMsg::FindUsers { req, .. }
             | ClientMsg::OpenDirect { req, .. }
             | ClientMsg::Members { req, .. }
+            | ClientMsg::Mentions { req, .. }
             | ClientMsg::Watch { req, .. }
             | ClientMsg::Typing { req, .. }
             | ClientMsg::Ping { req } => *req,

@@ -41,6 +41,8 @@ pub enum ProtocolError {
     InvalidEmoji,
     #[error("a message can have at most {max} different reactions")]
     TooManyReactions { max: u32 },
+    #[error("@here was used in this channel less than a minute ago; wait, or write without it")]
+    HereTooSoon,
     #[error("something went wrong on the server; try again")]
     Internal,
 }

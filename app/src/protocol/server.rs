@@ -61,6 +61,12 @@ pub enum Reply {
         total: u32,
         online: u32,
     },
+    /// Messages that mention the user, newest first.
+    Mentions {
+        messages: Vec<Message>,
+        /// Whether older ones exist.
+        has_more: bool,
+    },
     /// Which of the watched users are online now.
     Presence {
         online: Vec<UserId>,

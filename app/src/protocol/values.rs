@@ -196,6 +196,9 @@ pub struct ChannelSummary {
     pub last_read: Seq,
     /// Messages from others after the read marker (at most [`MAX_UNREAD`]).
     pub unread: u32,
+    /// Of those, the ones that call this member (by name or `@here`; in a
+    /// conversation, all of them), at most [`MAX_UNREAD`].
+    pub mentions: u32,
     pub members: u32,
 }
 

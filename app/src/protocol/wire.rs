@@ -72,6 +72,7 @@ twins!(Reply <=> ReplyWire {
     Directory { channels: Vec<DirectoryEntry> },
     Users { users: Vec<User> },
     Members { channel: ChannelId, members: Vec<Member>, total: u32, online: u32 },
+    Mentions { messages: Vec<Message>, has_more: bool },
     Presence { online: Vec<UserId> },
     Revised { rev: Rev },
     Done,
@@ -97,6 +98,7 @@ twins!(
         NotYourMessage,
         InvalidEmoji,
         TooManyReactions { max: u32 },
+        HereTooSoon,
         Internal,
     }
 );

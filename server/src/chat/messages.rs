@@ -120,5 +120,6 @@ pub(super) fn refused(refusal: Refusal) -> ProtocolError {
         Refusal::TooManyReactions => ProtocolError::TooManyReactions {
             max: app::protocol::MAX_REACTIONS as u32,
         },
+        Refusal::HereTooSoon => ProtocolError::HereTooSoon,
     }
 }

@@ -39,7 +39,12 @@ impl AppState {
             }
             false => None,
         };
-        Ok(ChatSnapshot { me, channels, open })
+        Ok(ChatSnapshot {
+            me,
+            channels,
+            open,
+            mentions: None,
+        })
     }
 
     /// Sends a message posted by a form (a reader without JavaScript).

@@ -10,10 +10,14 @@
 
 use app::{
     model::UserId,
-    protocol::{Change, ChangeKind, Millis, Rev, MAX_REACTIONS},
+    protocol::{Change, ChangeKind, Millis, Rev, Seq, MAX_REACTIONS},
 };
 
-use super::{db::Tx, now_millis, ChangeRequest, Changed, NewChange, Refusal, StoreError};
+use super::{
+    db::Tx,
+    mentions::{self, Calling},
+    now_millis, ChangeRequest, Changed, NewChange, Refusal, StoreError,
+};
 
 /// Makes one change inside the batch's transaction.
 pub(crate) async fn change_one(tx: &mut Tx<'_>, change: &NewChange) -> Result<Changed, StoreError> {
@@ -43,13 +47,16 @@ pub(crate) async fn change_one(tx: &mut Tx<'_>, change: &NewChange) -> Result<Ch
 
 /// Checks and makes `change` as revision `rev`.
 async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed, StoreError> {
-    let target: Option<(UserId, String, Option<i64>)> = tx
-        .sql("SELECT sender_id, body, deleted_at FROM messages WHERE id = $1 AND channel_id = $2")
+    let target: Option<(UserId, String, Option<i64>, Seq)> = tx
+        .sql(
+            "SELECT sender_id, body, deleted_at, seq FROM messages
+             WHERE id = $1 AND channel_id = $2",
+        )
         .bind(change.message)
         .bind(change.channel)
         .fetch_optional()
         .await?;
-    let Some((author, body, deleted_at)) = target else {
+    let Some((author, body, deleted_at, seq)) = target else {
         return Ok(Changed::Refused(Refusal::NoSuchMessage));
     };
     let deleted = deleted_at.is_some();
@@ -70,9 +77,22 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
                 .bind(change.message)
                 .execute()
                 .await?;
+            let body = app::format::parse(text.as_str());
+            if let Some(body) = &body {
+                // Names added are called now; `@here` is not: it calls
+                // only as the message is sent.
+                let calling = Calling {
+                    message: change.message,
+                    channel: change.channel,
+                    seq,
+                    sender: author,
+                    body,
+                };
+                mentions::record(tx, &calling, false).await?;
+            }
             ChangeKind::Edited {
                 text: text.clone(),
-                body: app::format::parse(text.as_str()),
+                body,
                 at: Millis(at),
             }
         }
@@ -92,6 +112,7 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
                 .bind(change.message)
                 .execute()
                 .await?;
+            mentions::forget(tx, change.message).await?;
             ChangeKind::Deleted
         }
         ChangeRequest::React { emoji, add } => {

@@ -11,13 +11,18 @@ use super::{
 };
 
 /// A channel as one member sees it. Unread counts only others' messages,
-/// and stops at `MAX_UNREAD` so that a huge backlog costs no more than that.
+/// and stops at `MAX_UNREAD` so that a huge backlog costs no more than that;
+/// so do unread mentions.
 const SUMMARY: &str = "
     SELECT c.id, c.kind, c.name, c.last_seq, m.last_read_seq,
            (SELECT COUNT(*) FROM (
                 SELECT 1 FROM messages x
                 WHERE x.channel_id = c.id AND x.seq > m.last_read_seq AND x.sender_id <> m.user_id
                 LIMIT $2) AS recent) AS unread,
+           (SELECT COUNT(*) FROM (
+                SELECT 1 FROM mentions n
+                WHERE n.user_id = m.user_id AND n.channel_id = c.id AND n.seq > m.last_read_seq
+                LIMIT $2) AS called) AS mentions,
            (SELECT COUNT(*) FROM memberships mm WHERE mm.channel_id = c.id) AS members,
            p.id AS peer_id, p.username AS peer_name
     FROM memberships m

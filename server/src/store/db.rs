@@ -213,6 +213,19 @@ impl<'q> Query<'_, 'q> {
         }
     }
 
+    /// Binds the next `$n` to a list of names in lower case, for
+    /// [`Dialect::in_names`]: a JSON array on SQLite, an array on
+    /// PostgreSQL.
+    pub fn bind_names(self, names: Vec<String>) -> Self {
+        match self {
+            Query::Sqlite(on, query) => {
+                let json = serde_json::to_string(&names).unwrap_or_else(|_| "[]".to_owned());
+                Query::Sqlite(on, query.bind(json))
+            }
+            Query::Postgres(on, query) => Query::Postgres(on, query.bind(names)),
+        }
+    }
+
     /// Runs the query; how many rows it changed.
     pub async fn execute(self) -> Result<u64, sqlx::Error> {
         Ok(match self {

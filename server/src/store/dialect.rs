@@ -2,8 +2,8 @@
 //!
 //! Every query is written once (see [`super::db`]); the few pieces that
 //! cannot be are made here: matching names without regard to letter case,
-//! the larger and smaller of two values, a list of ids as one argument, and
-//! whether a transaction must lock the rows it reads.
+//! the larger and smaller of two values, a list of ids or names as one
+//! argument, and whether a transaction must lock the rows it reads.
 
 /// Which SQL a database speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +61,16 @@ impl Dialect {
         match self {
             Dialect::Sqlite => format!("{column} IN (SELECT value FROM json_each({param}))"),
             Dialect::Postgres => format!("{column} = ANY({param})"),
+        }
+    }
+
+    /// `column` is, without regard to letter case, one of the lower-case
+    /// names bound to `param` (with `Query::bind_names`). On SQLite the
+    /// column's `NOCASE` folds case.
+    pub fn in_names(self, column: &str, param: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("{column} IN (SELECT value FROM json_each({param}))"),
+            Dialect::Postgres => format!("lower({column}) = ANY({param})"),
         }
     }
 

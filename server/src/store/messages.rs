@@ -29,6 +29,7 @@ use app::{
 use super::{
     changes::change_one,
     db::Tx,
+    mentions::{self, Calling},
     message_rows::{quote, read_messages, select_messages, MessageRow},
     now_millis, Announce, Inserted, Isolation, MessageStore, NewMessage, News, Refusal, SqlStore,
     StoreError, Stored, Write, Written,
@@ -151,6 +152,13 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
     let Some((seq, rev)) = counters else {
         return refused(tx, message, Refusal::NotMember).await;
     };
+    let at = now_millis();
+    let body = app::format::parse(&message.text);
+    let here = body.as_ref().is_some_and(mentions::calls_here);
+    if here && !mentions::take_here(tx, message.channel, at).await? {
+        give_back(tx, message.channel).await?;
+        return refused(tx, message, Refusal::HereTooSoon).await;
+    }
     let quote = match message.reply_to {
         None => None,
         Some(original) => match quote_of(tx, message.channel, original).await? {
@@ -163,7 +171,6 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
             }
         },
     };
-    let at = now_millis();
     let id: Option<MessageId> = tx
         .sql(
             "INSERT INTO messages (channel_id, seq, sender_id, client_id, body, created_at, rev,
@@ -193,6 +200,16 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
             None => Err(StoreError::NotFound),
         };
     };
+    if let Some(body) = &body {
+        let calling = Calling {
+            message: id,
+            channel: message.channel,
+            seq,
+            sender: message.sender.id,
+            body,
+        };
+        mentions::record(tx, &calling, here).await?;
+    }
     Ok(Stored::New(Message {
         id,
         channel: message.channel,
@@ -201,7 +218,7 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         sender_name: message.sender.username.clone(),
         client_id: message.client_id,
         text: message.text.clone(),
-        body: app::format::parse(&message.text),
+        body,
         at: Millis(at),
         rev,
         edited: None,

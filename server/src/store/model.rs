@@ -94,6 +94,8 @@ pub enum Refusal {
     ///
     /// [`MAX_REACTIONS`]: app::protocol::MAX_REACTIONS
     TooManyReactions,
+    /// `@here` in a channel that heard one less than a minute ago.
+    HereTooSoon,
 }
 
 /// What storing one write did.

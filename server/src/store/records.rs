@@ -58,6 +58,7 @@ pub(crate) struct SummaryRow {
     last_seq: Seq,
     last_read_seq: Seq,
     unread: i64,
+    mentions: i64,
     members: i64,
     peer_id: Option<UserId>,
     peer_name: Option<String>,
@@ -77,12 +78,19 @@ impl SummaryRow {
                 return None;
             }
         };
+        let unread = u32::try_from(self.unread).unwrap_or(MAX_UNREAD);
+        // In a conversation every message is for the reader.
+        let mentions = match kind {
+            ChannelKind::Direct { .. } => unread,
+            ChannelKind::Public { .. } => u32::try_from(self.mentions).unwrap_or(MAX_UNREAD),
+        };
         Some(ChannelSummary {
             id: self.id,
             kind,
             last_seq: self.last_seq,
             last_read: self.last_read_seq,
-            unread: u32::try_from(self.unread).unwrap_or(MAX_UNREAD),
+            unread,
+            mentions,
             members: count(self.members),
         })
     }

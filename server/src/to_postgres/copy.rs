@@ -34,6 +34,7 @@ type Message = (
     Option<i64>,
 );
 type Reaction = (i64, String, i64, i64);
+type Mention = (i64, i64, i64, i64);
 type Session = (String, Vec<u8>, String);
 
 /// Users, with their ids (PostgreSQL makes its own unless told otherwise).
@@ -286,6 +287,48 @@ pub async fn reactions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result
             sqlx::query(
                 "INSERT INTO reactions (message_id, emoji, user_id, created_at)
                  SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
+            .bind(c.3)
+            .execute(&mut *to)
+            .await
+            .map(drop)
+        },
+    )
+    .await
+}
+
+/// Mentions. (When `@here` was last used is not copied: it only spaces
+/// out the next one.)
+pub async fn mentions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
+    paged(
+        (i64::MIN, i64::MIN),
+        |row: &Mention| (row.0, row.1),
+        async |after| {
+            sqlx::query_as(
+                "SELECT user_id, message_id, channel_id, seq FROM mentions
+                 WHERE (user_id, message_id) > ($1, $2)
+                 ORDER BY user_id, message_id LIMIT $3",
+            )
+            .bind(after.0)
+            .bind(after.1)
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (vec![], vec![], vec![], vec![]);
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+                c.3.push(row.3);
+            }
+            sqlx::query(
+                "INSERT INTO mentions (user_id, message_id, channel_id, seq)
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])",
             )
             .bind(c.0)
             .bind(c.1)

@@ -177,6 +177,10 @@ async fn run(
             channel: state.open_direct(user, other).await?,
         }),
         ClientMsg::Members { channel, .. } => state.members(user, channel).await,
+        ClientMsg::Mentions { before, .. } => {
+            let (messages, has_more) = state.mentions(user, before).await?;
+            Ok(Reply::Mentions { messages, has_more })
+        }
         ClientMsg::Watch { users, .. } => Ok(Reply::Presence {
             online: state.watch(user, caller.conn, &users).await?,
         }),

@@ -50,7 +50,7 @@ impl Kind {
             ClientMsg::CreateChannel { .. } => Kind::CreateChannel,
             ClientMsg::OpenDirect { .. } => Kind::OpenDirect,
             ClientMsg::JoinChannel { .. } | ClientMsg::LeaveChannel { .. } => Kind::JoinLeave,
-            ClientMsg::History { .. } => Kind::History,
+            ClientMsg::History { .. } | ClientMsg::Mentions { .. } => Kind::History,
             ClientMsg::Members { .. } => Kind::Members,
             ClientMsg::BrowseChannels { .. } => Kind::Browse,
             ClientMsg::FindUsers { .. } => Kind::FindUsers,

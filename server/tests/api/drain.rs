@@ -6,13 +6,15 @@ use std::sync::Arc;
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
-    protocol::{ChannelSummary, ClientMsg, DirectoryEntry, Message, Reply, Rev, Seq, ServerMsg},
+    protocol::{
+        ChannelSummary, ClientMsg, DirectoryEntry, Message, MessageId, Reply, Rev, Seq, ServerMsg,
+    },
 };
 use server::{
     hub::QUEUE_FRAMES,
     store::{
-        Announce, ChannelStore, Inserted, Isolation, MemberPage, MessageStore, PasswordHash,
-        PresenceChange, PresenceStore, Store, StoreError, UserStore, Write,
+        Announce, ChannelStore, Inserted, Isolation, MemberPage, MentionStore, MessageStore,
+        PasswordHash, PresenceChange, PresenceStore, Store, StoreError, UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -71,6 +73,18 @@ impl MessageStore for SlowHistory {
 
     async fn channel_rev(&self, channel: ChannelId) -> Result<Rev, StoreError> {
         self.inner.channel_rev(channel).await
+    }
+}
+
+#[async_trait::async_trait]
+impl MentionStore for SlowHistory {
+    async fn mentions_of(
+        &self,
+        user: UserId,
+        before: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
+        self.inner.mentions_of(user, before, limit).await
     }
 }
 

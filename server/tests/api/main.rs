@@ -17,6 +17,7 @@ mod foundation;
 mod input;
 mod limits;
 mod live;
+mod mentions;
 mod migrate;
 mod nodes;
 mod observe;

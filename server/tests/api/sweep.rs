@@ -34,6 +34,7 @@ fn templates() -> Vec<Value> {
         json!({"type": "open_direct", "req": 1, "user": 2}),
         json!({"type": "ping", "req": 1}),
         json!({"type": "members", "req": 1, "channel": 1}),
+        json!({"type": "mentions", "req": 1, "before": 5}),
         json!({"type": "watch", "req": 1, "users": [2]}),
         json!({"type": "typing", "req": 1, "channel": 1, "typing": true}),
     ]

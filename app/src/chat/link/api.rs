@@ -3,7 +3,7 @@
 
 use super::{Link, LinkError};
 use crate::{
-    chat::people::MemberList,
+    chat::{mentions_page::MentionPage, people::MemberList},
     model::{ChannelId, User, UserId},
     protocol::{
         CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, MessageId,
@@ -45,6 +45,17 @@ fn channel(reply: Reply) -> Option<ChannelSummary> {
 }
 
 impl Link {
+    /// A page of the messages that mention the user, newest first, before
+    /// the message `before`.
+    pub async fn mentions(&self, before: Option<MessageId>) -> Result<MentionPage, LinkError> {
+        let build = move |req| ClientMsg::Mentions { req, before };
+        self.call(build, |reply| match reply {
+            Reply::Mentions { messages, has_more } => Some(MentionPage { messages, has_more }),
+            _ => None,
+        })
+        .await
+    }
+
     /// Sends a message; the stored message (the first one, for a resend).
     pub async fn send_message(
         &self,

@@ -37,6 +37,7 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
         author,
         text,
         body,
+        mentions_me,
         edited,
         quote,
         reactions,
@@ -91,6 +92,7 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
             id=seq.map(|seq| format!("m{}", seq.0))
             data-seq=seq.map(|seq| seq.0.to_string())
             class:continued=!starts_group
+            class:mentions-me=mentions_me
             class:sending=sending
             class:failed=failed
         >

@@ -5,21 +5,31 @@
 //! piece is a view node, never HTML.
 
 use leptos::prelude::*;
+use reactive_stores::Store;
 
-use crate::format::{Body, Element, Node};
+use crate::{
+    chat::state::{Chat, ChatStoreFields},
+    format::{Body, Element, Mentioned, Node},
+};
 
 /// A message's text. `dir="auto"`: a message in Arabic or Hebrew reads
 /// right to left, whatever the page around it.
 #[component]
-pub(super) fn MessageText(text: String, body: Option<Body>) -> impl IntoView {
+pub(crate) fn MessageText(text: String, body: Option<Body>) -> impl IntoView {
     match body {
         None => view! { <p class="message-text" dir="auto">{text}</p> }.into_any(),
-        Some(body) => view! {
-            <div class="message-text formatted" dir="auto">
-                {body.tree().into_iter().map(node_view).collect_view()}
-            </div>
+        Some(body) => {
+            // Mentions of the reader stand out from the others.
+            let me = use_context::<Store<Chat>>()
+                .map(|chat| chat.me().read_untracked().username.clone())
+                .unwrap_or_default();
+            view! {
+                <div class="message-text formatted" dir="auto">
+                    {body.tree().into_iter().map(|node| node_view(node, &me)).collect_view()}
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 
@@ -52,10 +62,11 @@ fn element(tag: &'static str, attributes: Attributes, children: AnyView) -> AnyV
         .into_any()
 }
 
-/// One node of a formatted message.
-fn node_view(node: Node) -> AnyView {
+/// One node of a formatted message, read by `me`.
+fn node_view(node: Node, me: &str) -> AnyView {
     let (element_of, children) = match node {
         Node::Text(text) => return text.into_any(),
+        Node::Mention(who) => return mention(who, me),
         Node::Code(code) => return element("code", Attributes::default(), code.into_any()),
         Node::Break => return view! { <br /> }.into_any(),
         Node::Element(Element::CodeBlock(language), children) => {
@@ -100,10 +111,17 @@ fn node_view(node: Node) -> AnyView {
     };
     let children = children
         .into_iter()
-        .map(node_view)
+        .map(|node| node_view(node, me))
         .collect_view()
         .into_any();
     element(tag, attributes, children)
+}
+
+/// A mention, as typed: a `<mark>` when it calls the reader, else a
+/// `<span>` (a formatted message has no other spans).
+fn mention(who: Mentioned, me: &str) -> AnyView {
+    let tag = if who.calls(me) { "mark" } else { "span" };
+    element(tag, Attributes::default(), who.typed().into_any())
 }
 
 /// All the text under `nodes`, as one string (a code block's content).
@@ -113,6 +131,7 @@ fn text_of(nodes: &[Node]) -> String {
         match node {
             Node::Text(t) | Node::Code(t) => text.push_str(t),
             Node::Break => text.push('\n'),
+            Node::Mention(who) => text.push_str(&who.typed()),
             Node::Element(_, children) => text.push_str(&text_of(children)),
         }
     }

@@ -4,7 +4,8 @@
 
 use super::{ChannelState, Entry, Pending};
 use crate::{
-    model::UserId,
+    format::Body,
+    model::{User, UserId},
     protocol::{ChannelKind, ChannelSummary, ClientId, Message, Rev, Seq, MAX_UNREAD},
 };
 
@@ -17,6 +18,7 @@ impl ChannelState {
             last_seq: summary.last_seq,
             last_read: summary.last_read,
             unread: summary.unread,
+            mentions: summary.mentions,
             loaded: false,
             has_older: false,
             entries: Vec::new(),
@@ -36,11 +38,11 @@ impl ChannelState {
         self.last_seq = self.last_seq.max(summary.last_seq);
         let unheard = (summary.last_read < self.last_read).then_some(self.last_read);
         self.last_read = self.last_read.max(summary.last_read);
-        self.unread = match unheard {
+        (self.unread, self.mentions) = match unheard {
             // The server counts from its older marker; this tab knows better
             // when it has read everything.
-            Some(_) if self.last_read >= self.last_seq => 0,
-            _ => summary.unread,
+            Some(_) if self.last_read >= self.last_seq => (0, 0),
+            _ => (summary.unread, summary.mentions),
         };
         unheard
     }
@@ -105,10 +107,15 @@ impl ChannelState {
     }
 
     /// Counts a new message from someone else as unread, unless the reader
-    /// is looking at the channel.
-    pub fn count_unread(&mut self, message: &Message, me: UserId, viewing: bool) {
-        if message.sender != me && !viewing && message.seq > self.last_read {
+    /// is looking at the channel; and as a mention if it calls them, as the
+    /// server counts (every message of a conversation does).
+    pub fn count_unread(&mut self, message: &Message, me: &User, viewing: bool) {
+        if message.sender != me.id && !viewing && message.seq > self.last_read {
             self.unread = (self.unread + 1).min(MAX_UNREAD);
+            let calls = |body: &Body| body.calls(&me.username);
+            if self.is_direct() || message.body.as_ref().is_some_and(calls) {
+                self.mentions = (self.mentions + 1).min(MAX_UNREAD);
+            }
         }
     }
 
@@ -209,6 +216,7 @@ impl ChannelState {
         }
         if self.last_read >= self.last_seq {
             self.unread = 0;
+            self.mentions = 0;
         }
     }
 }
