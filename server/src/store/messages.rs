@@ -152,13 +152,6 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
     let Some((seq, rev)) = counters else {
         return refused(tx, message, Refusal::NotMember).await;
     };
-    let at = now_millis();
-    let body = app::format::parse(&message.text);
-    let here = body.as_ref().is_some_and(mentions::calls_here);
-    if here && !mentions::take_here(tx, message.channel, at).await? {
-        give_back(tx, message.channel).await?;
-        return refused(tx, message, Refusal::HereTooSoon).await;
-    }
     let quote = match message.reply_to {
         None => None,
         Some(original) => match quote_of(tx, message.channel, original).await? {
@@ -171,6 +164,14 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
             }
         },
     };
+    // `@here` is taken last, once nothing else can refuse the message.
+    let at = now_millis();
+    let body = app::format::parse(&message.text);
+    let here = body.as_ref().is_some_and(mentions::calls_here);
+    if here && !mentions::take_here(tx, message.channel, at).await? {
+        give_back(tx, message.channel).await?;
+        return refused(tx, message, Refusal::HereTooSoon).await;
+    }
     let id: Option<MessageId> = tx
         .sql(
             "INSERT INTO messages (channel_id, seq, sender_id, client_id, body, created_at, rev,

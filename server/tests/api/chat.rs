@@ -22,7 +22,7 @@ pub(crate) async fn user(server: &TestServer, name: &str) -> (Browser, Live) {
     (browser, live)
 }
 
-async fn create(live: &mut Live, name: &str) -> ChannelId {
+pub(crate) async fn create(live: &mut Live, name: &str) -> ChannelId {
     match live
         .request(|req| ClientMsg::CreateChannel {
             req,

@@ -15,7 +15,7 @@ use app::{
 use crate::{
     browser::Browser,
     changes::{delete, edit},
-    chat::user,
+    chat::{create, user},
     common::TestServer,
     live::Live,
 };
@@ -199,16 +199,7 @@ async fn here_calls_the_members_online_once_a_minute_per_channel() {
     assert!(mentions(&mut dave).await.is_empty());
 
     // Another channel has its own minute.
-    let rust = match alice
-        .request(|req| ClientMsg::CreateChannel {
-            req,
-            name: "rust".into(),
-        })
-        .await
-    {
-        Ok(Reply::Channel { channel }) => channel.id,
-        other => panic!("{other:?}"),
-    };
+    let rust = create(&mut alice, "rust").await;
     alice.say(rust, "@here in rust").await;
 }
 
