@@ -15,7 +15,7 @@ use crate::{
     chat::{ChatSnapshot, MentionPage},
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::{ClientId, MessageId, Seq},
+    protocol::{ClientId, MessageId, NotifyLevel, Seq},
 };
 
 /// The server's operations, as the UI's server functions use them. Each takes
@@ -69,6 +69,15 @@ pub trait Backend: Send + Sync + 'static {
         request: &Parts,
         before: Option<MessageId>,
     ) -> Result<MentionPage, AppError>;
+
+    /// Sets the user's notification setting for a channel, from a plain
+    /// form.
+    async fn set_notify(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        notify: NotifyLevel,
+    ) -> Result<(), AppError>;
 
     /// Deletes the user's own message, from a plain form.
     async fn delete_message(

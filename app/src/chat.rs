@@ -6,26 +6,31 @@
 //!   [`read_marker`]: talking to the server, applying what it pushes, and
 //!   sending messages and read markers.
 //! - [`page`], [`sidebar`], [`channel_view`], [`message_list`], [`composer`],
-//!   [`dialogs`]: the components.
+//!   [`dialogs`], `notify_setting`: the components.
 //! - [`rows`], [`window`], [`time`]: how messages are shown.
 
+mod attention;
 pub mod channel_view;
 pub mod composer;
 mod delete_page;
+pub mod desktop;
 pub mod dialogs;
 pub mod events;
+mod extras;
 pub mod link;
 pub mod link_status;
 pub mod members;
 pub mod mentions_page;
 
 pub mod message_list;
+mod notify_setting;
 pub mod outbox;
 pub mod page;
 pub mod people;
 
 pub mod read_marker;
 pub mod rows;
+mod settings_page;
 pub mod sidebar;
 mod snapshot;
 #[cfg(feature = "hydrate")]
@@ -37,5 +42,7 @@ pub mod window;
 pub use composer::{post_message, PostMessage};
 pub use delete_page::{delete_message, DeleteMessage, DeletePage, DeleteRoute};
 pub use mentions_page::{MentionPage, MentionsRoute};
+pub use notify_setting::{set_notify, SetNotify};
 pub use page::{ChannelRoute, ChatShell};
+pub use settings_page::SettingsRoute;
 pub use snapshot::{load_chat, ChatSnapshot, LoadChat, OpenChannel};

@@ -24,18 +24,20 @@
 
 mod client;
 mod error;
+mod notify;
 mod server;
 mod values;
 mod wire;
 
 pub use client::ClientMsg;
 pub use error::ProtocolError;
+pub use notify::{NotifyLevel, BUSY_CHANNEL};
 pub use server::{read_frame, CatchUp, Reply, ServerMsg};
 pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 8;
+pub const PROTOCOL_VERSION: u32 = 9;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -186,6 +188,7 @@ mod tests {
             unread: 2,
             mentions: 1,
             members: 4,
+            notify: crate::protocol::NotifyLevel::All,
         };
         let json = serde_json::to_value(&summary).unwrap();
         assert_eq!(json[1]["public"], "rust");

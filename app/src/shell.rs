@@ -13,7 +13,7 @@ use leptos_router::{
 
 use crate::{
     auth::{LoginRoute, SignupRoute},
-    chat::{ChannelRoute, ChatShell, DeleteRoute, MentionsRoute},
+    chat::{ChannelRoute, ChatShell, DeleteRoute, MentionsRoute, SettingsRoute},
     not_found::NotFound,
     theme::provide_theme,
 };
@@ -40,6 +40,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document's title for a page called `page`: "General · Banter".
+pub fn page_title(page: String) -> String {
+    match page.is_empty() {
+        true => "Banter".to_owned(),
+        false => format!("{page} · Banter"),
+    }
+}
+
 /// The application: everything inside `<body>`.
 #[component]
 pub fn App() -> impl IntoView {
@@ -58,15 +66,15 @@ pub fn App() -> impl IntoView {
             data-hydrated=move || hydrated.get().then_some("true")
         />
 
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Banter".to_owned() } else { format!("{page} · Banter") }
-        } />
+        <Title formatter=page_title />
         <Router>
             <Routes fallback=NotFound>
                 <ParentRoute path=path!("") view=ChatShell ssr=SsrMode::Async>
                     <Route path=path!("") view=ChannelRoute ssr=SsrMode::Async />
                     <Route path=path!("c/:id") view=ChannelRoute ssr=SsrMode::Async />
                     <Route path=path!("mentions") view={Lazy::<MentionsRoute>::new()}
+                        ssr=SsrMode::Async />
+                    <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()}
                         ssr=SsrMode::Async />
                 </ParentRoute>
                 // Pages the chat never shows: their code loads when they

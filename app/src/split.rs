@@ -140,3 +140,13 @@ fn deferred(
         </Suspense>
     }
 }
+
+/// Shows a split view at once, once its chunk is there (nothing until
+/// then). This is [`Deferred`] wanted from the start, which compiles to
+/// the same code; `preload` is as for it.
+pub fn shown(
+    view: impl Fn() -> SplitView + Send + Sync + 'static,
+    preload: fn() -> Preload,
+) -> impl IntoView {
+    deferred(Signal::from(true), Arc::new(view), preload)
+}

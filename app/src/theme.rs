@@ -53,6 +53,11 @@ impl ThemeState {
         self.chosen.get()
     }
 
+    /// The explicit choice, if any, without tracking it.
+    pub fn chosen_untracked(&self) -> Option<Theme> {
+        self.chosen.get_untracked()
+    }
+
     /// The theme actually on screen.
     pub fn effective(&self) -> Theme {
         match self.chosen.get() {
@@ -68,9 +73,15 @@ impl ThemeState {
             Theme::Light => Theme::Dark,
             Theme::Dark => Theme::Light,
         };
-        self.chosen.set(Some(next));
+        self.choose(Some(next));
+    }
+
+    /// Switches to `theme` (`None`: the system's) and remembers the choice.
+    pub fn choose(&self, theme: Option<Theme>) {
+        self.chosen.set(theme);
+        // Any other value reads as "follow the system".
         #[cfg(feature = "hydrate")]
-        crate::cookies::set_cookie(COOKIE, next.as_str());
+        crate::cookies::set_cookie(COOKIE, theme.map_or("system", Theme::as_str));
     }
 }
 

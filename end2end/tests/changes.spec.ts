@@ -11,7 +11,7 @@ import { test, expect, chatter, say, messages } from "./fixtures";
  */
 async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[]> {
   return page.evaluate(async (requests) => {
-    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=8`);
+    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=9`);
     const frames: unknown[] = [];
     const waiting: ((frame: unknown) => void)[] = [];
     ws.onmessage = (event) => {

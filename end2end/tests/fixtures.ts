@@ -234,3 +234,12 @@ export function row(page: Page, text: string): Locator {
   const own = page.locator(".message-text", { hasText: text });
   return messages(page).locator(".message", { has: own }).last();
 }
+
+/** The page is no wider than the window: nothing makes it scroll sideways. */
+export async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    view: document.documentElement.clientWidth,
+  }));
+  expect(widths.page).toBeLessThanOrEqual(widths.view);
+}

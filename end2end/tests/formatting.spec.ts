@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { test, expect, chatter, say, messages, row, live } from "./fixtures";
+import { test, expect, chatter, say, messages, row, live, expectNoSidewaysScroll } from "./fixtures";
 
 /** Types into the composer key by key, Enter included, as a person would. */
 async function typeInComposer(page: Page, lines: string[]): Promise<void> {
@@ -110,11 +110,7 @@ test("a long code line scrolls within its block on a phone; screenshots, light a
   const block = messages(small).locator("pre", { hasText: tag });
   await expect(block).toBeVisible();
   // The block scrolls; the page does not.
-  const widths = await small.evaluate(() => ({
-    page: document.documentElement.scrollWidth,
-    view: document.documentElement.clientWidth,
-  }));
-  expect(widths.page).toBeLessThanOrEqual(widths.view);
+  await expectNoSidewaysScroll(small);
   expect(await block.evaluate((pre) => pre.scrollWidth > pre.clientWidth)).toBe(true);
 
   await alice.page.mouse.move(0, 0);

@@ -1,4 +1,4 @@
-import { test, expect, chatter, live, messages, row } from "./fixtures";
+import { test, expect, chatter, live, messages, row, expectNoSidewaysScroll } from "./fixtures";
 
 test("@ offers the channel's members; a mention is marked, counted and listed live", async ({ browser, baseURL }) => {
   const alice = await chatter(browser, baseURL, "alice");
@@ -92,11 +92,7 @@ test("the mention list and a mention, on a phone and a desktop, light and dark",
     await page.keyboard.type(`@${sakura.name.slice(0, 3)}`);
     await expect(page.getByRole("listbox", { name: "Mention someone" })).toBeVisible();
     // The page never scrolls sideways for it.
-    const widths = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth,
-      view: document.documentElement.clientWidth,
-    }));
-    expect(widths.page).toBeLessThanOrEqual(widths.view);
+    await expectNoSidewaysScroll(page);
     for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: test.info().outputPath(`mention-list-${name}-${scheme}.png`) });

@@ -6,7 +6,7 @@ use app::{
     chat::{ChatSnapshot, MentionPage},
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::{ClientId, MessageId, Seq},
+    protocol::{ClientId, MessageId, NotifyLevel, Seq},
 };
 
 use http::request::Parts;
@@ -65,14 +65,20 @@ impl Backend for AppState {
         request: &Parts,
         before: Option<MessageId>,
     ) -> Result<MentionPage, AppError> {
-        let me = self
-            .current_user(request)
-            .await?
-            .ok_or(AppError::NotSignedIn)?;
+        let me = self.signed_in(request).await?;
         let (messages, has_more) = AppState::mentions(self, &me, before)
             .await
             .map_err(AppError::Chat)?;
         Ok(MentionPage { messages, has_more })
+    }
+
+    async fn set_notify(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        notify: NotifyLevel,
+    ) -> Result<(), AppError> {
+        AppState::notify_from_page(self, request, channel, notify).await
     }
 
     async fn delete_message(

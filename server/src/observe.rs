@@ -143,6 +143,7 @@ pub fn request_kind(message: &ClientMsg) -> &'static str {
         ClientMsg::History { .. } => "history",
         ClientMsg::Sync { .. } => "sync",
         ClientMsg::MarkRead { .. } => "mark_read",
+        ClientMsg::SetNotify { .. } => "set_notify",
         ClientMsg::CreateChannel { .. } => "create_channel",
         ClientMsg::JoinChannel { .. } => "join_channel",
         ClientMsg::LeaveChannel { .. } => "leave_channel",

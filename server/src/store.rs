@@ -31,7 +31,7 @@ pub use sql::SqlStore;
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
-    protocol::{ChannelSummary, DirectoryEntry, Message, MessageId, Rev, Seq},
+    protocol::{ChannelSummary, DirectoryEntry, Message, MessageId, NotifyLevel, Rev, Seq},
 };
 
 /// Why a storage operation failed.
@@ -152,6 +152,15 @@ pub trait ChannelStore: Send + Sync {
         channel: ChannelId,
         seq: Seq,
     ) -> Result<Option<Seq>, StoreError>;
+
+    /// Sets `user`'s notification setting for `channel`; `Ok(false)` if
+    /// they are not in it.
+    async fn set_notify(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+        notify: NotifyLevel,
+    ) -> Result<bool, StoreError>;
 
     /// How many members `channel` has.
     async fn member_count(&self, channel: ChannelId) -> Result<u32, StoreError>;

@@ -172,6 +172,10 @@ const CHECKS: &[(&str, &str)] = &[
         "read markers",
         "SELECT COALESCE(SUM(last_read_seq), 0) FROM memberships",
     ),
+    (
+        "notification settings",
+        "SELECT COUNT(notify) FROM memberships",
+    ),
     ("messages", "SELECT COUNT(*) FROM messages"),
     (
         "largest message id",

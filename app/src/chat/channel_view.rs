@@ -7,7 +7,6 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 use reactive_stores::Store;
 
 use super::{
@@ -16,6 +15,8 @@ use super::{
     link::Link,
     members::{load_members, members_panel, online_count, TypingLine},
     message_list::MessageList,
+    notify_setting::NotifySetting,
+    page::go_to,
     people::People,
     read_marker::ReadMarkers,
     sidebar::MenuButton,
@@ -96,19 +97,11 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
     let members = move || state().members().try_get().unwrap_or(0);
     let direct = move || state().try_read().is_some_and(|c| c.is_direct());
     let leavable = move || channel.get() != ChannelId::GENERAL && !direct();
-    let leave_error = RwSignal::new(None::<String>);
-    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
     let leave = move |_| {
-        let id = channel.get_untracked();
-        let (link, navigate) = (link.clone(), navigate.clone());
+        let leaving = leave_channel(chat, link.clone(), channel.get_untracked(), error);
         leptos::task::spawn_local(async move {
-            match link.leave_channel(id).await {
-                Ok(_) => {
-                    chat.channels().write().retain(|c| c.id != id);
-                    navigate(&format!("/c/{}", ChannelId::GENERAL), Default::default());
-                }
-                Err(error) => leave_error.set(Some(error.to_string())),
-            }
+            leaving.await;
         });
     };
 
@@ -126,6 +119,7 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
                 {move || online().map(|n| format!(" · {n} online"))}
             </span>
             <span class="spacer"></span>
+            <NotifySetting channel />
             <button
                 type="button"
                 class="button subtle small"
@@ -140,10 +134,38 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
                     "Leave channel"
                 </button>
             </Show>
-            {move || leave_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </header>
     }
 }
+
+/// Fetches the chunks the view uses only later ("Leave channel"), so that
+/// they are there even if the network is not by then.
+pub async fn preload() {
+    leave_channel::preload().await;
+}
+
+crate::split_view!(
+    /// Takes the user out of `channel` and opens General; refused, says why
+    /// in `error`. A chunk of its own: few ever leave a channel.
+    fn leave_channel(
+        chat: Store<Chat>,
+        link: Link,
+        channel: ChannelId,
+        error: RwSignal<Option<String>>,
+    ) {
+        leptos::task::spawn_local(async move {
+            match link.leave_channel(channel).await {
+                Ok(_) => {
+                    chat.channels().write().retain(|c| c.id != channel);
+                    go_to(&format!("/c/{}", ChannelId::GENERAL));
+                }
+                Err(refused) => error.set(Some(refused.to_string())),
+            }
+        });
+        ().into_any()
+    }
+);
 
 /// A channel that does not exist, or that the user is not in.
 #[component]

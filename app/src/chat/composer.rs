@@ -59,6 +59,25 @@ pub async fn post_message(
     )
 }
 
+crate::split_view!(
+    /// "Replying to …", above the message box while a reply is being
+    /// written, with a button to cancel it: a chunk of its own, fetched
+    /// when the first reply is started (or ahead, once the page is idle).
+    fn replying_bar() {
+        let chat = expect_context::<Store<Chat>>();
+        let bar = move |quote: crate::protocol::Quote| {
+            view! {
+                <div class="replying">
+                    <span>"Replying to " <strong>{quote.sender_name}</strong></span>
+                    <button type="button" class="button subtle small"
+                        on:click=move |_| chat.replying().set(None)>"Cancel reply"</button>
+                </div>
+            }
+        };
+        (move || chat.replying().get().map(bar)).into_any()
+    }
+);
+
 #[component]
 pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
@@ -161,13 +180,8 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
     });
 
     view! {
-        {move || chat.replying().get().map(|quote| view! {
-            <div class="replying">
-                <span>"Replying to " <strong>{quote.sender_name}</strong></span>
-                <button type="button" class="button subtle small"
-                    on:click=move |_| chat.replying().set(None)>"Cancel reply"</button>
-            </div>
-        })}
+        <Deferred when=move || chat.replying().with(Option::is_some) view=replying_bar
+            preload=replying_bar::preload />
         <form class="composer" method="post" action=PostMessage::url() on:submit=on_submit>
             <input type="hidden" name="channel" value=move || channel.get().0.to_string() />
             <input type="hidden" name="client_id" value=outbox::new_client_id().0.to_string() />

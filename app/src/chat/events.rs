@@ -6,12 +6,12 @@ use leptos::prelude::*;
 
 use super::{
     people::People,
-    state::{ChannelState, Chat, ChatStoreFields, HEARD_MENTIONS},
+    state::{ChannelState, Chat, ChatStoreFields, HEARD_ALERTS, HEARD_MENTIONS},
     time::now,
 };
 use crate::{
     model::{ChannelId, UserId},
-    protocol::{CatchUp, ChannelSummary, Seq, ServerMsg},
+    protocol::{CatchUp, ChannelSummary, Message, Seq, ServerMsg},
 };
 
 /// Applies one pushed event. `viewing` is the channel the reader is looking
@@ -28,17 +28,21 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
                 .as_ref()
                 .is_some_and(|b| b.calls(&user.username));
             if calls && message.sender != me {
-                chat.mentioned().update(|heard| {
-                    heard.push(message.clone());
-                    let over = heard.len().saturating_sub(HEARD_MENTIONS);
-                    heard.drain(..over);
-                });
+                chat.mentioned()
+                    .update(|heard| keep_latest(heard, message.clone(), HEARD_MENTIONS));
             }
+            let mut needs_me = None;
             update_channel(chat, message.channel, |channel| {
                 channel.heard(message.rev);
-                channel.count_unread(&message, &user, viewing);
+                if channel.count_unread(&message, me, calls, viewing) {
+                    needs_me = Some(message.clone());
+                }
                 channel.merge(message, me);
             });
+            if let Some(message) = needs_me {
+                chat.alerts()
+                    .update(|heard| keep_latest(heard, message, HEARD_ALERTS));
+            }
         }
         ServerMsg::Changed { changes } => {
             // A batch holds one channel's changes; each run of one channel
@@ -61,6 +65,9 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
         ServerMsg::ReadMarker { channel, seq } => {
             update_channel(chat, channel, |c| c.mark_read(seq))
         }
+        ServerMsg::Notify { channel, notify } => {
+            update_channel(chat, channel, |c| c.notify = notify)
+        }
         ServerMsg::MemberCount { channel, count } => {
             update_channel(chat, channel, |c| c.members = count)
         }
@@ -76,6 +83,13 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
         },
         ServerMsg::Welcome { .. } | ServerMsg::Ok { .. } | ServerMsg::Error { .. } => {}
     }
+}
+
+/// Adds `message` to a list of the latest heard, keeping at most `max`.
+fn keep_latest(heard: &mut Vec<Message>, message: Message, max: usize) {
+    heard.push(message);
+    let over = heard.len().saturating_sub(max);
+    heard.drain(..over);
 }
 
 /// What applying a sync leaves to do.

@@ -18,6 +18,7 @@ use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 use super::{
     link::Link,
     message_list::MessageText,
+    page::message_href,
     sidebar::MenuButton,
     state::{Chat, ChatStoreFields},
     time::{clock, day_label, day_of, iso, now, TimeZone},
@@ -143,11 +144,7 @@ fn MentionItem(message: Message) -> impl IntoView {
             clock(at, offset)
         )
     };
-    let href = format!(
-        "/c/{channel}?before={}#m{}",
-        message.seq.0 + 1,
-        message.seq.0
-    );
+    let href = message_href(&message);
     let label = format!("{} in {place}", message.sender_name);
     view! {
         <li class="mention-item">

@@ -181,6 +181,12 @@ impl List {
     }
 }
 
+/// Fetches the chunks the list shows only later (the edit box), so that
+/// they are there even if the network is not by then.
+pub async fn preload() {
+    actions::edit_box::preload().await;
+}
+
 #[component]
 pub fn MessageList(
     channel: Memo<ChannelId>,

@@ -16,6 +16,7 @@ use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 use super::{
     channel_view::ChannelView,
+    extras::extras,
     link::Link,
     link_status::LinkBanner,
     mentions_page::{FirstMentions, MENTIONS_PATH},
@@ -30,6 +31,7 @@ use crate::{
     error::AppError,
     model::{ChannelId, UserId},
     protocol::{ChannelKind, Seq},
+    split::Deferred,
 };
 
 /// `/` and `/c/:id`: the shell around the open channel.
@@ -117,6 +119,36 @@ async fn snapshot(
     std::future::pending().await
 }
 
+/// The address of `message` in its channel: the page of history that ends
+/// with it, scrolled to it.
+pub fn message_href(message: &crate::protocol::Message) -> String {
+    let seq = message.seq.0;
+    format!("/c/{}?before={}#m{seq}", message.channel, seq + 1)
+}
+
+/// Goes to `href` in the app as a click on a link to it would: the router
+/// takes the click, and the page is not loaded again. For what is not a
+/// link (a notification, the end of a request), without bringing the
+/// router's own navigation code into every chunk that needs it.
+pub fn go_to(href: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let Ok(link) = document().create_element("a") else {
+            return;
+        };
+        let _ = link.set_attribute("href", href);
+        if let (Some(body), Ok(link)) = (document().body(), link.dyn_into::<web_sys::HtmlElement>())
+        {
+            let _ = body.append_child(&link);
+            link.click();
+            link.remove();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
+}
+
 /// The open channel of a `/c/:id` (or `/`) route.
 #[component]
 pub fn ChannelRoute() -> impl IntoView {
@@ -158,7 +190,8 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     follow_presence(chat, people, link.clone());
     expire_typing(people);
     provide_context(link);
-    provide_context(Drawer::default());
+    let drawer = Drawer::default();
+    provide_context(drawer);
     provide_context(FirstMentions(StoredValue::new(mentions)));
     provide_time_zone();
 
@@ -172,6 +205,7 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
 
     view! {
         <Html {..} data-link=link_state />
+        <Deferred when=true view=move || extras(chat, drawer) preload=extras::preload />
         <div class="chat-layout">
             <Sidebar />
             <Outlet />

@@ -19,7 +19,7 @@ use super::{
 use crate::{
     auth::LogoutButton,
     model::ChannelId,
-    protocol::{ChannelKind, MAX_UNREAD},
+    protocol::{ChannelKind, NotifyLevel, MAX_UNREAD},
     split::Deferred,
     theme::ThemeToggle,
 };
@@ -94,7 +94,6 @@ pub fn Sidebar() -> impl IntoView {
         }
         open
     });
-    keyboard_shortcuts(chat, drawer);
     let status = move || match chat.link().get() {
         LinkStatus::Online => "online",
         LinkStatus::Connecting | LinkStatus::Reconnecting => "connecting",
@@ -166,6 +165,11 @@ pub fn Sidebar() -> impl IntoView {
                     aria-label=status
                 ></span>
                 <span class="me">{move || chat.me().read().username.clone()}</span>
+                // (A plain link: the router takes its clicks all the same.)
+                <a href="/settings" class="icon-button settings-link" title="Settings">
+                    <span class="gear" aria-hidden="true">"\u{2699}\u{FE0E}"</span>
+                    <span class="visually-hidden">"Settings"</span>
+                </a>
                 <ThemeToggle />
                 <LogoutButton />
             </footer>
@@ -194,25 +198,39 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
             .map(|c| c.name().to_owned())
             .unwrap_or_default()
     });
-    let unread = Memo::new(move |_| chat.channels().at_key(id).unread().try_get().unwrap_or(0));
-    let mentions = Memo::new(move |_| chat.channels().at_key(id).mentions().try_get().unwrap_or(0));
+    let state = move || chat.channels().at_key(id);
     let current = move || chat.open().get() == Some(id);
     let peer = Memo::new(move |_| {
-        chat.channels()
-            .at_key(id)
-            .try_read()
-            .and_then(|c| match &c.kind {
-                ChannelKind::Direct { peer } => Some(peer.id),
-                ChannelKind::Public { .. } => None,
-            })
+        state().try_read().and_then(|c| match &c.kind {
+            ChannelKind::Direct { peer } => Some(peer.id),
+            ChannelKind::Public { .. } => None,
+        })
     });
+    let unread = Memo::new(move |_| state().unread().try_get().unwrap_or(0));
+    let mentions = Memo::new(move |_| state().mentions().try_get().unwrap_or(0));
+    let notify = move || state().notify().try_get().unwrap_or_default();
+    // What the badge counts, by the reader's setting: unread messages
+    // (none while muted) and, apart, those that call the reader.
+    let counts = move || {
+        let notify = notify();
+        let called = notify.alerts(peer.get().is_some(), true);
+        (
+            if notify.shows_unread() {
+                unread.get()
+            } else {
+                0
+            },
+            if called { mentions.get() } else { 0 },
+        )
+    };
 
     view! {
         // Choosing a channel, even the open one, closes the drawer.
         <li
             class="sidebar-item"
             class:current=current
-            class:has-unread=move || { unread.get() > 0 }
+            class:has-unread=move || counts() != (0, 0)
+            class:muted=move || notify() == NotifyLevel::Nothing
             on:click=move |_| drawer.0.set(false)
         >
 
@@ -221,17 +239,21 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
                 {name}
             </A>
             {move || {
-                let count = unread.get();
-                let called = mentions.get();
-                let (shown, label) = counted(count, "unread", "unread");
-                // Mentions stand out: the badge counts them instead (the
-                // channel's name is bold for the rest), and says both.
-                let (shown, label) = match counted(called, "mention", "mentions") {
-                    _ if called == 0 => (shown, label),
-                    (_, called_label) if peer.get().is_some() => (shown, format!("{called_label}, {label}")),
-                    (called_shown, called_label) => (format!("@{called_shown}"), format!("{called_label}, {label}")),
-                };
-                (count > 0).then(|| view! {
+                let (count, called) = counts();
+                let (mut shown, mut label) = counted(count, "unread", "unread");
+                // Mentions stand out: a channel's badge counts them instead
+                // (its name is bold for the rest), and says both.
+                if called > 0 {
+                    let (called_shown, called_label) = counted(called, "mention", "mentions");
+                    label = match count {
+                        0 => called_label,
+                        _ => format!("{called_label}, {label}"),
+                    };
+                    if peer.get().is_none() {
+                        shown = format!("@{called_shown}");
+                    }
+                }
+                (count > 0 || called > 0).then(|| view! {
                     <span class="unread-badge" class:calls={called > 0} role="img" aria-label=label>
                         {shown}
                     </span>
@@ -256,10 +278,9 @@ fn counted(count: u32, one: &str, many: &str) -> (String, String) {
 
 /// Alt+Up / Alt+Down: the channel or conversation above or below the open
 /// one, in the sidebar's order. Escape: closes the drawer.
-fn keyboard_shortcuts(chat: Store<Chat>, drawer: Drawer) {
+pub fn keyboard_shortcuts(chat: Store<Chat>, drawer: Drawer) {
     #[cfg(feature = "hydrate")]
     {
-        let navigate = leptos_router::hooks::use_navigate();
         let handle = window_event_listener(leptos::ev::keydown, move |event| {
             if event.key() == "Escape" && drawer.0.get_untracked() {
                 drawer.set(false);
@@ -286,7 +307,7 @@ fn keyboard_shortcuts(chat: Store<Chat>, drawer: Drawer) {
             let next = current.saturating_add_signed(step).min(order.len() - 1);
             event.prevent_default();
             if next != current {
-                navigate(&format!("/c/{}", order[next]), Default::default());
+                super::page::go_to(&format!("/c/{}", order[next]));
             }
         });
         on_cleanup(move || handle.remove());

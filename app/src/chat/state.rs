@@ -20,7 +20,8 @@ use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 use crate::{
     model::{ChannelId, User, UserId},
     protocol::{
-        ChannelKind, ChannelSummary, ClientId, Message, MessageId, Millis, Quote, Rev, Seq,
+        ChannelKind, ChannelSummary, ClientId, Message, MessageId, Millis, NotifyLevel, Quote, Rev,
+        Seq,
     },
 };
 
@@ -41,16 +42,24 @@ pub struct Chat {
     pub editing: Option<MessageId>,
     /// The message the composer's next message answers, if any.
     pub replying: Option<Quote>,
-    /// Why the last reaction, edit or delete was refused, until dismissed.
+    /// Why the last reaction, edit, delete or notification setting was
+    /// refused, until dismissed.
     pub notice: Option<String>,
     /// The latest messages heard that call the reader by name or with
     /// `@here` (at most [`HEARD_MENTIONS`]), oldest first: `/mentions` shows
     /// them as they come.
     pub mentioned: Vec<Message>,
+    /// New messages heard that need the reader (by their setting for the
+    /// channel), oldest first, at most [`HEARD_ALERTS`]: desktop
+    /// notifications take them from here.
+    pub alerts: Vec<Message>,
 }
 
 /// The most mentions heard that the store keeps.
 pub const HEARD_MENTIONS: usize = 50;
+
+/// The most messages needing the reader that wait for desktop notifications.
+pub const HEARD_ALERTS: usize = 10;
 
 /// The channel's messages after `after` were unread when it was opened
 /// (`None`: it was all read).
@@ -81,6 +90,8 @@ pub struct ChannelState {
     pub unread: u32,
     /// Unread messages that call the reader.
     pub mentions: u32,
+    /// The reader's notification setting for it.
+    pub notify: NotifyLevel,
     /// Whether `entries` holds the channel's latest messages (it was opened,
     /// or it came with the page).
     pub loaded: bool,
@@ -177,6 +188,7 @@ impl Chat {
             replying: None,
             notice: None,
             mentioned: Vec::new(),
+            alerts: Vec::new(),
         }
     }
 }
@@ -199,6 +211,7 @@ mod tests {
             unread: 0,
             mentions: 0,
             members: 2,
+            notify: crate::protocol::NotifyLevel::All,
         });
         channel.loaded = true;
         channel
@@ -305,23 +318,19 @@ mod tests {
     #[test]
     fn unread_counts_others_messages_when_not_viewing() {
         let mut c = channel();
-        let me = User {
-            id: ME,
-            username: "sakura".into(),
-        };
-        c.count_unread(&message(1, BOB, 1), &me, false);
-        c.count_unread(&message(2, ME, 2), &me, false);
-        c.count_unread(&message(3, BOB, 3), &me, true);
+        assert!(c.count_unread(&message(1, BOB, 1), ME, false, false));
+        assert!(!c.count_unread(&message(2, ME, 2), ME, false, false));
+        assert!(!c.count_unread(&message(3, BOB, 3), ME, false, true));
         assert_eq!((c.unread, c.mentions), (1, 0));
-        // A message that calls the reader is a mention too.
-        let mut calling = message(4, BOB, 4);
-        calling.body = Some(crate::format::Body(vec![crate::format::Mark::Mention(
-            crate::format::Mentioned::User("Sakura".into()),
-        )]));
-        c.count_unread(&calling, &me, false);
+        // A message that calls the reader is a mention too; with mentions
+        // only, it alone needs the reader.
+        c.notify = NotifyLevel::Mentions;
+        assert!(c.count_unread(&message(4, BOB, 4), ME, true, false));
         assert_eq!((c.unread, c.mentions), (2, 1));
-        c.last_seq = Seq(4);
-        c.mark_read(Seq(4));
+        assert!(!c.count_unread(&message(5, BOB, 5), ME, false, false));
+        assert_eq!((c.unread, c.mentions), (3, 1));
+        c.last_seq = Seq(5);
+        c.mark_read(Seq(5));
         assert_eq!((c.unread, c.mentions), (0, 0));
     }
 
@@ -337,6 +346,7 @@ mod tests {
             unread,
             mentions: 0,
             members: 2,
+            notify: crate::protocol::NotifyLevel::All,
         };
         let mut c = channel();
         c.last_seq = Seq(5);

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientId, Cursor, MessageId, ReqId, Seq};
+use super::{ClientId, Cursor, MessageId, NotifyLevel, ReqId, Seq};
 use crate::model::{ChannelId, UserId};
 
 /// What a client sends.
@@ -58,6 +58,12 @@ pub enum ClientMsg {
         req: ReqId,
         channel: ChannelId,
         seq: Seq,
+    },
+    /// Sets this user's notification setting for a channel, in every tab.
+    SetNotify {
+        req: ReqId,
+        channel: ChannelId,
+        notify: NotifyLevel,
     },
     CreateChannel {
         req: ReqId,
@@ -127,6 +133,7 @@ impl ClientMsg {
             | ClientMsg::History { req, .. }
             | ClientMsg::Sync { req, .. }
             | ClientMsg::MarkRead { req, .. }
+            | ClientMsg::SetNotify { req, .. }
             | ClientMsg::CreateChannel { req, .. }
             | ClientMsg::JoinChannel { req, .. }
             | ClientMsg::LeaveChannel { req, .. }

@@ -17,7 +17,8 @@ use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 use super::{
     wire::{ReplyWire, ServerWire},
-    Change, ChannelSummary, DirectoryEntry, Member, Message, ProtocolError, ReqId, Rev, Seq,
+    Change, ChannelSummary, DirectoryEntry, Member, Message, NotifyLevel, ProtocolError, ReqId,
+    Rev, Seq,
 };
 use crate::model::{ChannelId, User, UserId};
 
@@ -136,6 +137,12 @@ pub enum ServerMsg {
     ReadMarker {
         channel: ChannelId,
         seq: Seq,
+    },
+    /// Your notification setting for a channel changed (on another tab,
+    /// perhaps).
+    Notify {
+        channel: ChannelId,
+        notify: NotifyLevel,
     },
     /// The number of members of one of your channels changed.
     MemberCount {

@@ -200,6 +200,9 @@ pub struct ChannelSummary {
     /// conversation, all of them), at most [`MAX_UNREAD`].
     pub mentions: u32,
     pub members: u32,
+    /// This member's notification setting (the default, if they never
+    /// chose one).
+    pub notify: super::NotifyLevel,
 }
 
 /// Unread counts stop at this (shown as "99+").

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     CatchUp, Change, ChangeKind, ChannelKind, ChannelSummary, DirectoryEntry, Member, Message,
-    Millis, ProtocolError, Reply, ReqId, Rev, Seq, ServerMsg,
+    Millis, NotifyLevel, ProtocolError, Reply, ReqId, Rev, Seq, ServerMsg,
 };
 use crate::format::Body;
 use crate::model::{ChannelId, ChannelNameError, MessageTextError, User, UserId};
@@ -59,6 +59,7 @@ twins!(ServerMsg <=> ServerWire {
     ChannelAdded { channel: ChannelSummary },
     ChannelRemoved { channel: ChannelId },
     ReadMarker { channel: ChannelId, seq: Seq },
+    Notify { channel: ChannelId, notify: NotifyLevel },
     MemberCount { channel: ChannelId, count: u32 },
     Presence { user: UserId, online: bool },
     Typing { channel: ChannelId, user: User, typing: bool },

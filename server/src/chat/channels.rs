@@ -1,10 +1,12 @@
-//! Channels and conversations: creating, joining, leaving, finding, and read
-//! markers. Each change is published so that every tab of everyone concerned
+//! Channels and conversations: creating, joining, leaving, finding, read
+//! markers and notification settings. Each change is published so that every tab of everyone concerned
 //! sees it at once.
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId},
-    protocol::{ChannelKind, ChannelSummary, DirectoryEntry, ProtocolError, Seq, ServerMsg},
+    protocol::{
+        ChannelKind, ChannelSummary, DirectoryEntry, NotifyLevel, ProtocolError, Seq, ServerMsg,
+    },
 };
 
 use crate::{bus::Event, error::internal_ws, state::AppState, store::StoreError};
@@ -151,6 +153,27 @@ impl AppState {
             },
         );
         Ok(marker)
+    }
+
+    /// Sets `user`'s notification setting for `channel` and tells their
+    /// other tabs.
+    pub async fn set_notify(
+        &self,
+        user: &User,
+        channel: ChannelId,
+        notify: NotifyLevel,
+    ) -> Result<(), ProtocolError> {
+        let member = self
+            .store
+            .set_notify(user.id, channel, notify)
+            .await
+            .map_err(internal_ws)?;
+        if !member {
+            return Err(ProtocolError::NotMember);
+        }
+        self.bus
+            .to_user(user.id, &ServerMsg::Notify { channel, notify });
+        Ok(())
     }
 
     /// `channel` as `user` sees it, if they are in it.

@@ -1,17 +1,24 @@
 //! What the chat page needs without a WebSocket: its first paint, and
-//! posting and deleting from plain forms.
+//! posting, deleting and settings from plain forms.
 
 use app::{
     chat::{ChatSnapshot, OpenChannel},
     error::AppError,
-    model::ChannelId,
-    protocol::{ClientId, MessageId, Seq, FIRST_PAGE},
+    model::{ChannelId, User},
+    protocol::{ClientId, MessageId, NotifyLevel, Seq, FIRST_PAGE},
 };
 use http::request::Parts;
 
 use crate::{error::internal, state::AppState};
 
 impl AppState {
+    /// The user of the request's session; refused if there is none.
+    pub async fn signed_in(&self, request: &Parts) -> Result<User, AppError> {
+        self.current_user(request)
+            .await?
+            .ok_or(AppError::NotSignedIn)
+    }
+
     /// The signed-in user's sidebar and the open channel's page of messages.
     pub async fn chat_snapshot(
         &self,
@@ -19,10 +26,7 @@ impl AppState {
         channel: ChannelId,
         before: Option<Seq>,
     ) -> Result<ChatSnapshot, AppError> {
-        let me = self
-            .current_user(request)
-            .await?
-            .ok_or(AppError::NotSignedIn)?;
+        let me = self.signed_in(request).await?;
         let channels = self.store.channels_of(me.id).await.map_err(internal)?;
         let open = match channels.iter().any(|c| c.id == channel) {
             true => {
@@ -55,14 +59,24 @@ impl AppState {
         client_id: ClientId,
         text: String,
     ) -> Result<(), AppError> {
-        let me = self
-            .current_user(request)
-            .await?
-            .ok_or(AppError::NotSignedIn)?;
+        let me = self.signed_in(request).await?;
         self.send_message(&me, channel, client_id, &text, None)
             .await
             .map_err(AppError::Chat)?;
         Ok(())
+    }
+
+    /// Sets a notification setting from the channel header's plain form.
+    pub async fn notify_from_page(
+        &self,
+        request: &Parts,
+        channel: ChannelId,
+        notify: NotifyLevel,
+    ) -> Result<(), AppError> {
+        let me = self.signed_in(request).await?;
+        self.set_notify(&me, channel, notify)
+            .await
+            .map_err(AppError::Chat)
     }
 
     /// Deletes the user's own message from the confirmation page's form.
@@ -72,10 +86,7 @@ impl AppState {
         channel: ChannelId,
         message: MessageId,
     ) -> Result<(), AppError> {
-        let me = self
-            .current_user(request)
-            .await?
-            .ok_or(AppError::NotSignedIn)?;
+        let me = self.signed_in(request).await?;
         self.delete_message(&me, channel, message)
             .await
             .map(|_| ())

@@ -2,7 +2,7 @@
 
 use app::{
     model::{ChannelId, ChannelName, UserId},
-    protocol::{ChannelSummary, DirectoryEntry, Seq, MAX_UNREAD},
+    protocol::{ChannelSummary, DirectoryEntry, NotifyLevel, Seq, MAX_UNREAD},
 };
 
 use super::{
@@ -24,6 +24,7 @@ const SUMMARY: &str = "
                 WHERE n.user_id = m.user_id AND n.channel_id = c.id AND n.seq > m.last_read_seq
                 LIMIT $2) AS called) AS mentions,
            (SELECT COUNT(*) FROM memberships mm WHERE mm.channel_id = c.id) AS members,
+           m.notify,
            p.id AS peer_id, p.username AS peer_name
     FROM memberships m
     JOIN channels c ON c.id = m.channel_id
@@ -260,6 +261,23 @@ impl ChannelStore for SqlStore {
             .scalar_optional()
             .await?;
         Ok(marker)
+    }
+
+    async fn set_notify(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+        notify: NotifyLevel,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .db
+            .sql("UPDATE memberships SET notify = $1 WHERE user_id = $2 AND channel_id = $3")
+            .bind(notify.as_str())
+            .bind(user)
+            .bind(channel)
+            .execute()
+            .await?;
+        Ok(changed > 0)
     }
 
     async fn member_count(&self, channel: ChannelId) -> Result<u32, StoreError> {

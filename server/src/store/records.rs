@@ -4,7 +4,7 @@
 
 use app::{
     model::{ChannelId, User, UserId},
-    protocol::{ChannelKind, ChannelSummary, DirectoryEntry, Member, Seq, MAX_UNREAD},
+    protocol::{ChannelKind, ChannelSummary, DirectoryEntry, Member, NotifyLevel, Seq, MAX_UNREAD},
 };
 
 use super::MemberPage;
@@ -60,6 +60,7 @@ pub(crate) struct SummaryRow {
     unread: i64,
     mentions: i64,
     members: i64,
+    notify: Option<String>,
     peer_id: Option<UserId>,
     peer_name: Option<String>,
 }
@@ -84,6 +85,16 @@ impl SummaryRow {
             ChannelKind::Direct { .. } => unread,
             ChannelKind::Public { .. } => u32::try_from(self.mentions).unwrap_or(MAX_UNREAD),
         };
+        let members = count(self.members);
+        let direct = matches!(kind, ChannelKind::Direct { .. });
+        let notify = match self.notify.as_deref().map(NotifyLevel::parse) {
+            Some(Some(chosen)) => chosen,
+            Some(None) => {
+                tracing::error!(channel = %self.id, "a membership has an unknown notification setting");
+                NotifyLevel::default_for(direct, members)
+            }
+            None => NotifyLevel::default_for(direct, members),
+        };
         Some(ChannelSummary {
             id: self.id,
             kind,
@@ -91,7 +102,8 @@ impl SummaryRow {
             last_read: self.last_read_seq,
             unread,
             mentions,
-            members: count(self.members),
+            members,
+            notify,
         })
     }
 

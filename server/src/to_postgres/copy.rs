@@ -19,7 +19,7 @@ type Channel = (
     Option<i64>,
     i64,
 );
-type Membership = (i64, i64, i64, i64);
+type Membership = (i64, i64, i64, i64, Option<String>);
 type Message = (
     i64,
     i64,
@@ -147,14 +147,14 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
     .await
 }
 
-/// Memberships, with their read markers.
+/// Memberships, with their read markers and notification settings.
 pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
     paged(
         (i64::MIN, i64::MIN),
         |row: &Membership| (row.0, row.1),
         async |after| {
             sqlx::query_as(
-                "SELECT user_id, channel_id, joined_at, last_read_seq FROM memberships
+                "SELECT user_id, channel_id, joined_at, last_read_seq, notify FROM memberships
                  WHERE (user_id, channel_id) > ($1, $2) ORDER BY user_id, channel_id LIMIT $3",
             )
             .bind(after.0)
@@ -164,21 +164,24 @@ pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Resu
             .await
         },
         async |page| {
-            let mut c = (vec![], vec![], vec![], vec![]);
+            let mut c = (vec![], vec![], vec![], vec![], vec![]);
             for row in page {
                 c.0.push(row.0);
                 c.1.push(row.1);
                 c.2.push(row.2);
                 c.3.push(row.3);
+                c.4.push(row.4);
             }
             sqlx::query(
-                "INSERT INTO memberships (user_id, channel_id, joined_at, last_read_seq)
-                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])",
+                "INSERT INTO memberships (user_id, channel_id, joined_at, last_read_seq, notify)
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
+                                      $5::text[])",
             )
             .bind(c.0)
             .bind(c.1)
             .bind(c.2)
             .bind(c.3)
+            .bind(c.4)
             .execute(&mut *to)
             .await
             .map(drop)

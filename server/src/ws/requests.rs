@@ -151,6 +151,12 @@ async fn run(
             state.mark_read(user, channel, seq).await?;
             Ok(Reply::Done)
         }
+        ClientMsg::SetNotify {
+            channel, notify, ..
+        } => {
+            state.set_notify(user, channel, notify).await?;
+            Ok(Reply::Done)
+        }
         ClientMsg::CreateChannel { name, .. } => Ok(Reply::Channel {
             channel: state.create_channel(user, &name).await?,
         }),

@@ -49,7 +49,11 @@ impl Kind {
         Some(match request {
             ClientMsg::CreateChannel { .. } => Kind::CreateChannel,
             ClientMsg::OpenDirect { .. } => Kind::OpenDirect,
-            ClientMsg::JoinChannel { .. } | ClientMsg::LeaveChannel { .. } => Kind::JoinLeave,
+            // Changes to one's memberships: each is written and told to
+            // every tab of the user.
+            ClientMsg::JoinChannel { .. }
+            | ClientMsg::LeaveChannel { .. }
+            | ClientMsg::SetNotify { .. } => Kind::JoinLeave,
             ClientMsg::History { .. } | ClientMsg::Mentions { .. } => Kind::History,
             ClientMsg::Members { .. } => Kind::Members,
             ClientMsg::BrowseChannels { .. } => Kind::Browse,

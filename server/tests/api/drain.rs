@@ -180,6 +180,15 @@ impl ChannelStore for SlowHistory {
         self.inner.mark_read(user, channel, seq).await
     }
 
+    async fn set_notify(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+        notify: app::protocol::NotifyLevel,
+    ) -> Result<bool, StoreError> {
+        self.inner.set_notify(user, channel, notify).await
+    }
+
     async fn member_count(&self, channel: ChannelId) -> Result<u32, StoreError> {
         self.inner.member_count(channel).await
     }

@@ -20,6 +20,7 @@ mod live;
 mod mentions;
 mod migrate;
 mod nodes;
+mod notify;
 mod observe;
 mod pages;
 mod presence;

@@ -7,7 +7,7 @@ use crate::{
     model::{ChannelId, User, UserId},
     protocol::{
         CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, MessageId,
-        Reply, Rev, Seq,
+        NotifyLevel, Reply, Rev, Seq,
     },
 };
 
@@ -179,6 +179,23 @@ impl Link {
     pub async fn mark_read(&self, channel: ChannelId, seq: Seq) -> Result<(), LinkError> {
         self.call(move |req| ClientMsg::MarkRead { req, channel, seq }, done)
             .await
+    }
+
+    /// Sets the user's notification setting for `channel`, in every tab.
+    pub async fn set_notify(
+        &self,
+        channel: ChannelId,
+        notify: NotifyLevel,
+    ) -> Result<(), LinkError> {
+        self.call(
+            move |req| ClientMsg::SetNotify {
+                req,
+                channel,
+                notify,
+            },
+            done,
+        )
+        .await
     }
 
     /// Creates a public channel named `name`, with the user in it.

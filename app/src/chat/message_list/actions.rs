@@ -79,12 +79,20 @@ pub(super) fn ActionBar(
     }
 }
 
+crate::split_view!(
+    /// [`EditBox`], a chunk of its own: fetched when a message is first
+    /// edited (or ahead, once the page is idle).
+    pub(super) fn edit_box(channel: ChannelId, id: MessageId, text: String) {
+        view! { <EditBox channel id text /> }.into_any()
+    }
+);
+
 /// The text of one's own message, being edited in place: Enter saves,
 /// Escape cancels, and either way the composer gets the focus back. The
 /// new text shows at once; the edit goes out through the outbox, and waits
 /// there while the link is down.
 #[component]
-pub(super) fn EditBox(channel: ChannelId, id: MessageId, text: String) -> impl IntoView {
+fn EditBox(channel: ChannelId, id: MessageId, text: String) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
     let link = expect_context::<Link>();
     let input = NodeRef::<html::Textarea>::new();
@@ -92,11 +100,14 @@ pub(super) fn EditBox(channel: ChannelId, id: MessageId, text: String) -> impl I
     let field = format!("edit-{id}");
     let original = text.clone();
 
+    // Once it is on the page (it may be built before it is put there).
     Effect::new(move || {
         if let Some(input) = input.get() {
-            let _ = input.focus();
-            let end = input.value().encode_utf16().count() as u32;
-            let _ = input.set_selection_range(end, end);
+            request_animation_frame(move || {
+                let _ = input.focus();
+                let end = input.value().encode_utf16().count() as u32;
+                let _ = input.set_selection_range(end, end);
+            });
         }
     });
     let done = move || {

@@ -16,10 +16,11 @@ use crate::{
     format::Body,
     model::ChannelId,
     protocol::Quote,
+    split::shown,
 };
 
 use super::{
-    actions::{ActionBar, EditBox, ReactionChips},
+    actions::{edit_box, ActionBar, ReactionChips},
     text::MessageText,
 };
 
@@ -59,7 +60,14 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
     let shown = {
         let text = text.clone();
         move || match id {
-            Some(id) if editing() => view! { <EditBox channel id text=text.clone() /> }.into_any(),
+            Some(id) if editing() => {
+                let text = text.clone();
+                shown(
+                    move || edit_box(channel, id, text.clone()),
+                    edit_box::preload,
+                )
+                .into_any()
+            }
             _ => view! { <MessageText text=text.clone() body=body.clone() /> }.into_any(),
         }
     };

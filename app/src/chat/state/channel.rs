@@ -4,8 +4,7 @@
 
 use super::{ChannelState, Entry, Pending};
 use crate::{
-    format::Body,
-    model::{User, UserId},
+    model::UserId,
     protocol::{ChannelKind, ChannelSummary, ClientId, Message, Rev, Seq, MAX_UNREAD},
 };
 
@@ -19,6 +18,7 @@ impl ChannelState {
             last_read: summary.last_read,
             unread: summary.unread,
             mentions: summary.mentions,
+            notify: summary.notify,
             loaded: false,
             has_older: false,
             entries: Vec::new(),
@@ -35,6 +35,7 @@ impl ChannelState {
     pub fn refresh(&mut self, summary: ChannelSummary) -> Option<Seq> {
         self.kind = summary.kind;
         self.members = summary.members;
+        self.notify = summary.notify;
         self.last_seq = self.last_seq.max(summary.last_seq);
         let unheard = (summary.last_read < self.last_read).then_some(self.last_read);
         self.last_read = self.last_read.max(summary.last_read);
@@ -107,16 +108,25 @@ impl ChannelState {
     }
 
     /// Counts a new message from someone else as unread, unless the reader
-    /// is looking at the channel; and as a mention if it calls them, as the
-    /// server counts (every message of a conversation does).
-    pub fn count_unread(&mut self, message: &Message, me: &User, viewing: bool) {
-        if message.sender != me.id && !viewing && message.seq > self.last_read {
-            self.unread = (self.unread + 1).min(MAX_UNREAD);
-            let calls = |body: &Body| body.calls(&me.username);
-            if self.is_direct() || message.body.as_ref().is_some_and(calls) {
-                self.mentions = (self.mentions + 1).min(MAX_UNREAD);
-            }
+    /// is looking at the channel; and as a mention if it `calls` them, as the
+    /// server counts (every message of a conversation does). Returns whether
+    /// it was counted and needs the reader, by their setting for the
+    /// channel: the tab's title counts it and it may be notified.
+    pub fn count_unread(
+        &mut self,
+        message: &Message,
+        me: UserId,
+        calls: bool,
+        viewing: bool,
+    ) -> bool {
+        if message.sender == me || viewing || message.seq <= self.last_read {
+            return false;
         }
+        self.unread = (self.unread + 1).min(MAX_UNREAD);
+        if self.is_direct() || calls {
+            self.mentions = (self.mentions + 1).min(MAX_UNREAD);
+        }
+        self.notify.alerts(self.is_direct(), calls)
     }
 
     /// Sets the channel's messages to a page of the latest ones as of

@@ -1,0 +1,174 @@
+//! Showing desktop notifications, a chunk of its own: loaded only once the
+//! reader has allowed them.
+//!
+//! Every tab hears every message, so the tabs of a browser agree on who
+//! notifies: one tab at a time holds a Web Lock, `banter.alerts`, for as
+//! long as it lives, and only that tab notifies (when it closes or crashes
+//! the browser hands the lock to another tab). Before notifying it asks the
+//! others, over a BroadcastChannel, whether one of them is on screen; a
+//! visible tab answers at once, and then the reader sees the message there
+//! and no notification is shown. So five tabs show one notification, and a
+//! tab on screen shows none. A browser without Web Locks lets every tab
+//! notify; the notification's tag (the message) makes the browser show one.
+
+use std::{cell::RefCell, collections::HashSet, rc::Rc};
+
+use leptos::{
+    prelude::*,
+    wasm_bindgen::{closure::Closure, JsCast, JsValue},
+};
+use reactive_stores::Store;
+use web_sys::{BroadcastChannel, MessageEvent, Notification, NotificationOptions, VisibilityState};
+
+use crate::{
+    chat::{
+        page::{go_to, message_href},
+        state::{Chat, ChatStoreFields},
+    },
+    protocol::{Message, MessageId},
+    text::excerpt,
+};
+
+/// How long the notifying tab waits for a visible tab to answer.
+const ASK_MS: u32 = 300;
+
+/// The longest excerpt of a message a notification shows, in characters.
+const EXCERPT_CHARS: usize = 140;
+
+/// The name of the lock and of the channel the tabs share.
+const NAME: &str = "banter.alerts";
+
+crate::split_view!(
+    /// Notifies of each message that needs the reader from now on.
+    pub(super) fn watch(chat: Store<Chat>) {
+        if let Ok(tabs) = BroadcastChannel::new(NAME) {
+            let leader = Rc::new(std::cell::Cell::new(false));
+            lead(leader.clone());
+            let seen = Rc::new(RefCell::new(HashSet::<i64>::new()));
+            answer(&tabs, seen.clone());
+            Effect::new(move || {
+                chat.alerts().track();
+                let heard = std::mem::take(&mut *chat.alerts().write_untracked());
+                if !leader.get() || visible() {
+                    return;
+                }
+                for message in heard {
+                    let (tabs, seen) = (tabs.clone(), seen.clone());
+                    leptos::task::spawn_local(async move {
+                        let id = message.id.0;
+                        let _ = tabs.post_message(&ask(id));
+                        gloo_timers::future::TimeoutFuture::new(ASK_MS).await;
+                        if !seen.borrow_mut().remove(&id) {
+                            show(chat, message);
+                        }
+                    });
+                }
+            });
+        }
+        ().into_any()
+    }
+);
+
+/// Whether this tab is on screen.
+fn visible() -> bool {
+    document().visibility_state() == VisibilityState::Visible
+}
+
+/// The question "is any tab on screen?" about message `id`, and its answer
+/// "this one is": `[kind, id]`.
+fn ask(id: i64) -> JsValue {
+    js_sys::Array::of2(&JsValue::from_str("ask"), &JsValue::from_f64(id as f64)).into()
+}
+
+/// Answers the other tabs' questions while this tab is visible, and notes
+/// the answers to this tab's.
+fn answer(tabs: &BroadcastChannel, seen: Rc<RefCell<HashSet<i64>>>) {
+    let reply = tabs.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = js_sys::Array::from(&event.data());
+        let (kind, id) = (data.get(0).as_string(), data.get(1).as_f64());
+        let Some(id) = id.map(|id| id as i64) else {
+            return;
+        };
+        match kind.as_deref() {
+            Some("ask") if visible() => {
+                let seen =
+                    js_sys::Array::of2(&JsValue::from_str("seen"), &JsValue::from_f64(id as f64));
+                let _ = reply.post_message(&seen);
+            }
+            Some("seen") => {
+                seen.borrow_mut().insert(id);
+            }
+            _ => {}
+        }
+    });
+    tabs.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The tab keeps listening for as long as it lives.
+    on_message.forget();
+}
+
+/// Makes this tab the notifying one once it holds the lock, which it then
+/// keeps for as long as it lives. Without Web Locks, every tab notifies.
+fn lead(leader: Rc<std::cell::Cell<bool>>) {
+    let locks = js_sys::Reflect::get(&window().navigator(), &JsValue::from_str("locks"))
+        .ok()
+        .filter(|locks| !locks.is_undefined());
+    let request = locks.as_ref().and_then(|locks| {
+        js_sys::Reflect::get(locks, &JsValue::from_str("request"))
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        leader.set(true);
+        return;
+    };
+    let held = Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock| {
+        leader.set(true);
+        // Never settles: the lock is held until the tab goes away.
+        js_sys::Promise::new(&mut |_, _| {})
+    });
+    let _ = request.call2(&locks, &JsValue::from_str(NAME), held.as_ref());
+    held.forget();
+}
+
+/// Shows the notification of `message`; clicking it brings this tab
+/// forward, open at the message.
+fn show(chat: Store<Chat>, message: Message) {
+    let place = chat
+        .channels()
+        .read_untracked()
+        .iter()
+        .find(|c| c.id == message.channel)
+        .map(|c| (c.is_direct(), c.name().to_owned()));
+    let title = match place {
+        Some((false, channel)) => format!("{} in #{channel}", message.sender_name),
+        _ => message.sender_name.clone(),
+    };
+    let text = match &message.body {
+        Some(body) => body.plain(),
+        None => message.text.clone(),
+    };
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let options = NotificationOptions::new();
+    options.set_body(&excerpt(&words, EXCERPT_CHARS));
+    options.set_tag(&tag(message.id));
+    options.set_icon("/favicon.svg");
+    let Ok(notification) = Notification::new_with_options(&title, &options) else {
+        return;
+    };
+    let href = message_href(&message);
+    let shown = notification.clone();
+    let on_click = Closure::once_into_js(move || {
+        let _ = window().focus();
+        go_to(&href);
+        shown.close();
+    });
+    notification.set_onclick(Some(on_click.unchecked_ref()));
+}
+
+/// The tag of a message's notification: the same in every tab, so a browser
+/// shows one however many tabs make it.
+fn tag(id: MessageId) -> String {
+    format!("banter-m{}", id.0)
+}

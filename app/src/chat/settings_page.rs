@@ -1,0 +1,125 @@
+//! `/settings`, reached from the sidebar's footer: desktop notifications
+//! and the theme. (Each channel's notification setting is in its header.)
+//!
+//! The browser alone knows whether it may notify, so the server renders
+//! the notification section as for a browser not asked yet, and the page
+//! says what it really is once hydrated. The theme's choices are disabled
+//! until then: the choice is kept by the browser.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use reactive_stores::Store;
+
+use super::{
+    desktop::{self, Permission},
+    sidebar::MenuButton,
+    state::{Chat, ChatStoreFields},
+};
+use crate::{
+    protocol::{NotifyLevel, BUSY_CHANNEL},
+    theme::{Theme, ThemeState},
+};
+
+crate::split_route!(
+    /// The route of [`SettingsPage`], whose code loads when it is visited.
+    pub SettingsRoute, settings_page => SettingsPage
+);
+
+/// The page.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    // No channel is open here: messages arriving anywhere count as unread.
+    Effect::new(move || chat.open().set(None));
+    view! {
+        <Title text="Settings" />
+        <main class="channel-view settings-view" id="main">
+            <header class="channel-header">
+                <MenuButton />
+                <h1>"Settings"</h1>
+            </header>
+            <div class="settings">
+                <section class="settings-section" aria-labelledby="settings-notifications">
+                    <h2 id="settings-notifications">"Notifications"</h2>
+                    <DesktopNotifications />
+                    <p class="settings-note">
+                        "Each channel's header sets what it notifies you of: "
+                        {NotifyLevel::ALL.map(|n| n.label()).join(", ")}
+                        ". Public channels with more than " {BUSY_CHANNEL}
+                        " members start at " {NotifyLevel::Mentions.label()} "."
+                    </p>
+                </section>
+                <ThemeChoice />
+            </div>
+        </main>
+    }
+}
+
+/// Whether this browser shows desktop notifications, and the button that
+/// asks it to.
+#[component]
+fn DesktopNotifications() -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    // `None` until hydrated (and on the server): shown as not asked yet.
+    let state = RwSignal::new(None::<Permission>);
+    Effect::new(move || state.set(Some(desktop::permission())));
+    let enable = move |_| {
+        leptos::task::spawn_local(async move {
+            state.set(Some(desktop::enable(chat).await));
+        });
+    };
+    move || {
+        match state.get() {
+        None | Some(Permission::Ask) => view! {
+            <p>"Get a notification when someone writes to you or mentions you while Banter is in the background."</p>
+            <button type="button" class="button primary" on:click=enable>
+                "Enable desktop notifications"
+            </button>
+        }
+        .into_any(),
+        Some(Permission::Granted) => view! {
+            <p role="status">"Desktop notifications are on in this browser."</p>
+        }
+        .into_any(),
+        Some(Permission::Denied) => view! {
+            <p role="status">
+                "This browser blocks notifications from Banter. Allow them in its settings for this site, then reload."
+            </p>
+        }
+        .into_any(),
+        Some(Permission::Unsupported) => view! {
+            <p role="status">"This browser cannot show notifications from Banter."</p>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// The theme: the system's, light or dark.
+#[component]
+fn ThemeChoice() -> impl IntoView {
+    let theme = expect_context::<ThemeState>();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move || hydrated.set(true));
+    let choices = [
+        (None, "Match the system"),
+        (Some(Theme::Light), "Light"),
+        (Some(Theme::Dark), "Dark"),
+    ];
+    view! {
+        <fieldset class="settings-section theme-choice" disabled=move || !hydrated.get()>
+            <legend>"Theme"</legend>
+            {choices
+                .map(|(choice, label)| view! {
+                    <label class="choice">
+                        <input type="radio" name="theme"
+                            prop:checked=move || theme.chosen() == choice
+                            checked=theme.chosen_untracked() == choice
+                            on:change=move |_| theme.choose(choice) />
+                        {label}
+                    </label>
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
