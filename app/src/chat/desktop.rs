@@ -5,9 +5,9 @@
 //!
 //! The browser asks for permission only when the reader presses "Enable
 //! desktop notifications" (on `/settings`), never on its own. Once it is
-//! granted, the work is done by a chunk of its own (`alerts.rs`), fetched
-//! when the page is idle; a visitor who never enabled them never downloads
-//! it. This part only knows whether to start it.
+//! granted, the work is done by a chunk of its own (`alerts.rs`), which the
+//! chat's extras start once the page is up; a visitor who never enabled
+//! them never downloads it. This part only knows whether to start it.
 
 #[cfg(feature = "hydrate")]
 mod alerts;

@@ -11,7 +11,7 @@
 //! tab on screen shows none. A browser without Web Locks lets every tab
 //! notify; the notification's tag (the message) makes the browser show one.
 
-use std::{cell::RefCell, collections::HashSet, rc::Rc};
+use std::{cell::RefCell, collections::HashMap, rc::Rc};
 
 use leptos::{
     prelude::*,
@@ -44,8 +44,10 @@ crate::split_view!(
         if let Ok(tabs) = BroadcastChannel::new(NAME) {
             let leader = Rc::new(std::cell::Cell::new(false));
             lead(leader.clone());
-            let seen = Rc::new(RefCell::new(HashSet::<i64>::new()));
-            answer(&tabs, seen.clone());
+            // The questions this tab is waiting on: whether a tab on
+            // screen has answered each.
+            let asked = Rc::new(RefCell::new(HashMap::<i64, bool>::new()));
+            answer(&tabs, asked.clone());
             Effect::new(move || {
                 chat.alerts().track();
                 let heard = std::mem::take(&mut *chat.alerts().write_untracked());
@@ -53,12 +55,13 @@ crate::split_view!(
                     return;
                 }
                 for message in heard {
-                    let (tabs, seen) = (tabs.clone(), seen.clone());
+                    let (tabs, asked) = (tabs.clone(), asked.clone());
                     leptos::task::spawn_local(async move {
                         let id = message.id.0;
-                        let _ = tabs.post_message(&ask(id));
+                        asked.borrow_mut().insert(id, false);
+                        let _ = tabs.post_message(&pair("ask", id));
                         gloo_timers::future::TimeoutFuture::new(ASK_MS).await;
-                        if !seen.borrow_mut().remove(&id) {
+                        if asked.borrow_mut().remove(&id) == Some(false) {
                             show(chat, message);
                         }
                     });
@@ -74,15 +77,16 @@ fn visible() -> bool {
     document().visibility_state() == VisibilityState::Visible
 }
 
-/// The question "is any tab on screen?" about message `id`, and its answer
-/// "this one is": `[kind, id]`.
-fn ask(id: i64) -> JsValue {
-    js_sys::Array::of2(&JsValue::from_str("ask"), &JsValue::from_f64(id as f64)).into()
+/// A message between the tabs, `[kind, id]`: the question "is any tab on
+/// screen?" about message `id` (`ask`), or the answer "this one is"
+/// (`seen`).
+fn pair(kind: &str, id: i64) -> JsValue {
+    js_sys::Array::of2(&JsValue::from_str(kind), &JsValue::from_f64(id as f64)).into()
 }
 
 /// Answers the other tabs' questions while this tab is visible, and notes
-/// the answers to this tab's.
-fn answer(tabs: &BroadcastChannel, seen: Rc<RefCell<HashSet<i64>>>) {
+/// the answers to this tab's own.
+fn answer(tabs: &BroadcastChannel, asked: Rc<RefCell<HashMap<i64, bool>>>) {
     let reply = tabs.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let data = js_sys::Array::from(&event.data());
@@ -92,12 +96,12 @@ fn answer(tabs: &BroadcastChannel, seen: Rc<RefCell<HashSet<i64>>>) {
         };
         match kind.as_deref() {
             Some("ask") if visible() => {
-                let seen =
-                    js_sys::Array::of2(&JsValue::from_str("seen"), &JsValue::from_f64(id as f64));
-                let _ = reply.post_message(&seen);
+                let _ = reply.post_message(&pair("seen", id));
             }
             Some("seen") => {
-                seen.borrow_mut().insert(id);
+                if let Some(answered) = asked.borrow_mut().get_mut(&id) {
+                    *answered = true;
+                }
             }
             _ => {}
         }
