@@ -1,6 +1,6 @@
 //! Channels and conversations: creating, joining, leaving, finding, read
-//! markers and notification settings. Each change is published so that every tab of everyone concerned
-//! sees it at once.
+//! markers and notification settings. Each change is published so that
+//! every tab of everyone concerned sees it at once.
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId},

@@ -176,7 +176,13 @@ async fn a_user_stays_online_while_a_tab_on_either_node_is_open() {
     );
 
     drop(alice_on_b);
-    assert_eq!(bob_on_b.presence_event().await, (alice_id, false));
+    // Under load, the announcement of her coming online through node A may
+    // reach bob only now; what matters is that he hears her go offline.
+    bob_on_b
+        .event_where(
+            |e| matches!(e, ServerMsg::Presence { user, online: false } if *user == alice_id),
+        )
+        .await;
 }
 
 #[tokio::test]
