@@ -1,4 +1,4 @@
-import { test as base, expect, Browser, Locator, Page } from "@playwright/test";
+import { test as base, expect, Browser, BrowserContext, Locator, Page } from "@playwright/test";
 import { spawn, ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -154,6 +154,11 @@ export function watchForCrashes(page: Page): void {
   });
 }
 
+/** The browser contexts `chatter` opened in the running test: closed when
+ * it ends, so that their pages (each a live chat with its socket) do not
+ * go on using the machine through the rest of the run. */
+const chatters: BrowserContext[] = [];
+
 /** `test` with a Banter server per worker and `baseURL` pointing at it. */
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   failOnPanic: [
@@ -161,6 +166,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       crashes.length = 0;
       watchForCrashes(page);
       await use();
+      await Promise.all(chatters.splice(0).map((context) => context.close()));
       expect(crashes, "uncaught errors or panics in the page").toEqual([]);
     },
     { auto: true },
@@ -202,6 +208,7 @@ export async function signUp(page: Page, name: string): Promise<void> {
 export async function chatter(browser: Browser, baseURL: string | undefined, prefix: string) {
   // (Explicitly with JavaScript: a test may turn it off for its own page.)
   const context = await browser.newContext({ baseURL, javaScriptEnabled: true });
+  chatters.push(context);
   context.on("page", watchForCrashes);
   const page = await context.newPage();
   const name = uniqueName(prefix);
