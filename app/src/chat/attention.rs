@@ -32,8 +32,12 @@ pub fn AttentionTitle(needing: Memo<u32>) -> impl IntoView {
             0 => "/favicon.svg",
             _ => "/favicon-dot.svg",
         };
+        // Set only when it changes: every setting makes the browser fetch
+        // the icon again, and the count changes with every message.
         if let Ok(Some(icon)) = document().query_selector("link[rel=icon]") {
-            let _ = icon.set_attribute("href", href);
+            if icon.get_attribute("href").as_deref() != Some(href) {
+                let _ = icon.set_attribute("href", href);
+            }
         }
     });
     view! {
