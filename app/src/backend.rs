@@ -12,7 +12,7 @@ use http::request::Parts;
 use leptos::prelude::use_context;
 
 use crate::{
-    chat::{ChatSnapshot, MentionPage},
+    chat::{ChatSnapshot, MentionPage, SessionInfo},
     error::AppError,
     model::{ChannelId, Password, User, Username},
     protocol::{ClientId, MessageId, NotifyLevel, Seq},
@@ -40,6 +40,13 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Ends this session only; the user's other sessions stay signed in.
     async fn log_out(&self, request: &Parts) -> Result<(), AppError>;
+
+    /// The signed-in user's sessions, newest first (this one among them).
+    async fn sessions(&self, request: &Parts) -> Result<Vec<SessionInfo>, AppError>;
+
+    /// Signs out the user's session `session` (as [`SessionInfo::id`]
+    /// names it), wherever it is.
+    async fn end_session(&self, request: &Parts, session: i64) -> Result<(), AppError>;
 
     /// The user of this request's session, if any.
     async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError>;

@@ -30,6 +30,7 @@ pub mod people;
 
 pub mod read_marker;
 pub mod rows;
+mod sessions_list;
 mod settings_page;
 pub mod sidebar;
 mod snapshot;
@@ -44,5 +45,6 @@ pub use delete_page::{delete_message, DeleteMessage, DeletePage, DeleteRoute};
 pub use mentions_page::{MentionPage, MentionsRoute};
 pub use notify_setting::{set_notify, SetNotify};
 pub use page::{ChannelRoute, ChatShell};
+pub use sessions_list::{end_session, my_sessions, EndSession, MySessions, SessionInfo};
 pub use settings_page::SettingsRoute;
 pub use snapshot::{load_chat, ChatSnapshot, LoadChat, OpenChannel};

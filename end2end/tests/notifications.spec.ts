@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "@playwright/test";
-import { test, expect, chatter, live, say, expectNoSidewaysScroll } from "./fixtures";
+import { test, expect, chatter, live, say, row, expectNoSidewaysScroll, PASSWORD } from "./fixtures";
 
 /** The page's title and favicon say whether anything needs the reader. */
 async function expectNeeding(page: Page, count: number) {
@@ -235,5 +235,103 @@ test("the settings page and the Notifications control, on a phone and a desktop,
       }
     }
   }
+  await phone.close();
+});
+
+test("with notifications allowed, the page registers the service worker, which shows a push and opens its message", async ({
+  browser,
+  baseURL,
+}) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  const tag = Date.now().toString(36);
+  await say(bob.page, `Привет ${tag}`);
+  const sent = row(bob.page, tag);
+  await expect(sent).toHaveAttribute("id", /^m\d+$/);
+  const anchor = await sent.getAttribute("id");
+  const seq = Number(anchor?.replace(/^m/, ""));
+  expect(seq).toBeGreaterThan(0);
+
+  // Allowed: the page registers Banter's worker (the WebAssembly does, once
+  // it knows notifications are on).
+  await alice.context.grantPermissions(["notifications"], { origin: baseURL });
+  await alice.page.reload();
+  await live(alice.page);
+  const script = await alice.page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return registration.active?.scriptURL ?? "";
+  });
+  expect(script).toBe(new URL("/sw.js", baseURL).href);
+
+  // A push, as the server sends it (the browser's push service, which
+  // decrypts it, is out of reach here: DevTools hands the worker the
+  // payload instead), shows one notification.
+  const devtools = await alice.context.newCDPSession(alice.page);
+  const registered = new Promise<string>((resolve) =>
+    devtools.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+      const ours = registrations.find((r: any) => r.scopeURL === new URL("/", baseURL).href && !r.isDeleted);
+      if (ours) resolve(ours.registrationId);
+    }),
+  );
+  await devtools.send("ServiceWorker.enable");
+  const registrationId = await registered;
+  const notice = {
+    title: `${bob.name} in #General`,
+    body: `Привет ${tag}`,
+    tag: `banter-m${tag}`,
+    url: `/c/1?before=${seq + 1}#m${seq}`,
+  };
+  await devtools.send("ServiceWorker.deliverPushMessage", {
+    origin: new URL(baseURL!).origin,
+    registrationId,
+    data: JSON.stringify(notice),
+  });
+  await expect
+    .poll(() =>
+      alice.page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.ready;
+        const shown = await registration.getNotifications();
+        return shown.map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
+      }),
+    )
+    .toEqual([{ title: notice.title, body: notice.body, tag: notice.tag }]);
+  await devtools.detach();
+});
+
+test("the settings page lists every session; one signs another out, and the list survives hydration", async ({
+  browser,
+  baseURL,
+}) => {
+  const maya = await chatter(browser, baseURL, "maya");
+  const phone = await browser.newContext({ baseURL, viewport: { width: 375, height: 740 } });
+  const other = await phone.newPage();
+  await other.goto("/login");
+  await other.getByLabel("Username").fill(maya.name);
+  await other.getByLabel("Password").fill(PASSWORD);
+  await other.getByRole("button", { name: "Log in" }).click();
+  await live(other);
+
+  await maya.page.getByRole("link", { name: "Settings" }).click();
+  await expect(maya.page).toHaveURL(/\/settings$/);
+  await live(maya.page);
+  // Hydrated (the theme's choices are enabled), the server's list is there.
+  await expect(maya.page.getByRole("radio", { name: "Dark" })).toBeEnabled();
+  const sessions = maya.page.getByRole("region", { name: "Sessions" }).getByRole("listitem");
+  await expect(sessions).toHaveCount(2);
+  await expect(sessions.nth(1)).toContainText("This browser");
+  await expect(sessions.nth(0)).toContainText(/Signed in Today at \d\d:\d\d/);
+  await expect(sessions.nth(1).getByRole("button", { name: "Sign out" })).toHaveCount(0);
+  for (const scheme of ["light", "dark"] as const) {
+    await maya.page.emulateMedia({ colorScheme: scheme });
+    await maya.page.screenshot({ path: test.info().outputPath(`sessions-desktop-${scheme}.png`) });
+  }
+
+  await sessions.nth(0).getByRole("button", { name: "Sign out" }).click();
+  await expect(maya.page).toHaveURL(/\/settings$/);
+  await expect(sessions).toHaveCount(1);
+  await expect(sessions).toContainText("This browser");
+  // The phone's tab is closed out; reloading it asks to log in.
+  await other.reload();
+  await expect(other).toHaveURL(/\/login/);
   await phone.close();
 });

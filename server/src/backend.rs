@@ -3,7 +3,7 @@
 
 use app::{
     backend::Backend,
-    chat::{ChatSnapshot, MentionPage},
+    chat::{ChatSnapshot, MentionPage, SessionInfo},
     error::AppError,
     model::{ChannelId, Password, User, Username},
     protocol::{ClientId, MessageId, NotifyLevel, Seq},
@@ -39,6 +39,14 @@ impl Backend for AppState {
 
     async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError> {
         AppState::current_user(self, request).await
+    }
+
+    async fn sessions(&self, request: &Parts) -> Result<Vec<SessionInfo>, AppError> {
+        AppState::sessions(self, request).await
+    }
+
+    async fn end_session(&self, request: &Parts, session: i64) -> Result<(), AppError> {
+        AppState::end_session(self, request, session).await
     }
 
     async fn chat_snapshot(

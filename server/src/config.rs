@@ -196,6 +196,17 @@ pub struct Config {
     #[arg(long, env = "BANTER_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
 
+    /// Who the push services may contact about Banter's pushes: a
+    /// `mailto:` or `https:` URL, sent in every push's signature. Defaults
+    /// to the public URL.
+    #[arg(long, env = "BANTER_PUSH_CONTACT")]
+    pub push_contact: Option<String>,
+
+    /// Accept Web Push endpoints over plain `http` (for a local push
+    /// service in tests; real push services are all `https`).
+    #[arg(long, env = "BANTER_PUSH_ALLOW_HTTP")]
+    pub push_allow_http: bool,
+
     /// How log lines are written: `text` for people, `json` for log
     /// shippers (one object per line). `RUST_LOG` picks what is logged.
     #[arg(long, env = "BANTER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -216,6 +227,15 @@ impl Config {
         self.public_url
             .as_ref()
             .map(|url| url.origin().ascii_serialization())
+    }
+
+    /// The contact put in every push's VAPID signature.
+    pub fn push_contact(&self) -> String {
+        match (&self.push_contact, &self.public_url) {
+            (Some(contact), _) => contact.clone(),
+            (None, Some(url)) => url.origin().ascii_serialization(),
+            (None, None) => "mailto:admin@localhost".to_owned(),
+        }
     }
 
     /// Whether Banter is served over HTTPS (so cookies must be `Secure`).

@@ -30,6 +30,8 @@ pub enum StartError {
     Leptos(String),
     #[error("cannot lock the database: {0}")]
     Lock(#[from] crate::backup::BackupError),
+    #[error("cannot read or make the Web Push key {path:?}: {reason}")]
+    PushKey { path: PathBuf, reason: String },
     #[error("cannot record metrics: {0}")]
     Metrics(String),
     #[error("cannot listen on {addr}: {source}")]

@@ -17,6 +17,7 @@
 //! - [`hub`]: this node's connections and what each listens to.
 //! - [`presence`]: who is online, with a grace delay, across nodes.
 //! - [`bus`]: how events reach every node's hub.
+//! - [`push`]: Web Push to readers with no tab open, and the service worker.
 //! - [`frame`]: server messages serialised once for every connection.
 //! - [`limits`]: in-memory rate limits.
 //! - [`seed`]: `banter seed`, users and sessions for load tests.
@@ -50,6 +51,7 @@ pub mod hub;
 pub mod limits;
 pub mod observe;
 pub mod presence;
+pub mod push;
 pub mod security;
 pub mod seed;
 pub mod shutdown;
@@ -100,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         })
         .route_layer(from_fn_with_state(state.clone(), auth::guard::pages))
         .route(app::protocol::WS_PATH, get(ws::upgrade))
+        .merge(push::session_routes())
         .layer(from_fn_with_state(
             state.clone(),
             auth::origin::same_site_writes,
@@ -112,7 +115,8 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route(app::protocol::EMOJI_PATH, get(assets::emoji_list));
+        .route(app::protocol::EMOJI_PATH, get(assets::emoji_list))
+        .route(push::WORKER_PATH, get(push::worker));
     if state.config.metrics {
         router = router.route("/metrics", get(observe::exporter::metrics));
     }
@@ -194,6 +198,8 @@ impl AppState {
             true => Some(observe::exporter::install(&shutdown)?),
             false => None,
         };
+        let push_keys = Arc::new(push::VapidKeys::load_or_create(&config.data_dir)?);
+        let pusher = push::Pusher::start(store.clone(), push_keys.clone(), config.push_contact());
         let dev_reload_origin = std::env::var_os("LEPTOS_WATCH").map(|_| {
             let host = leptos.site_addr.ip();
             Arc::from(format!("ws://{host}:{}", leptos.reload_port))
@@ -208,7 +214,8 @@ impl AppState {
             )),
             config: Arc::new(config),
             leptos,
-            pipeline: Pipeline::start(store.clone(), bus.clone()),
+            pipeline: Pipeline::start(store.clone(), bus.clone(), pusher),
+            push_keys,
             presence,
             store,
             sessions,
@@ -229,11 +236,31 @@ impl AppState {
         }
     }
 
-    /// Deletes the sessions whose expiry has passed.
+    /// Deletes the sessions whose expiry has passed, and what belonged to
+    /// them (their listing, their push subscriptions).
     pub async fn delete_expired_sessions(
         &self,
     ) -> Result<(), tower_sessions::session_store::Error> {
-        self.sessions.delete_expired().await
+        self.sessions.delete_expired().await?;
+        match self.store.forget_ended_sessions().await {
+            Ok(0) => {}
+            Ok(rows) => tracing::info!(rows, "forgot what belonged to expired sessions"),
+            Err(error) => {
+                tracing::error!(%error, "cannot forget what belonged to expired sessions")
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes expired sessions every `every`, for good.
+    async fn sweep_sessions(self, every: Duration) {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = self.delete_expired_sessions().await {
+                tracing::error!(%error, "cannot delete expired sessions");
+            }
+        }
     }
 }
 
@@ -261,12 +288,7 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
         observe::exporter::serve_apart(metrics_addr, state.clone()).await?;
     }
 
-    let sweeper = tokio::spawn(
-        state
-            .sessions
-            .clone()
-            .continuously_delete_expired(SESSION_SWEEP),
-    );
+    let sweeper = tokio::spawn(state.clone().sweep_sessions(SESSION_SWEEP));
 
     tracing::info!("Banter is listening on http://{addr}");
     // WebSockets never end by themselves: the shutdown token closes them so

@@ -42,7 +42,11 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
 
     let headers = response.headers_mut();
     if let Ok(policy) = HeaderValue::from_str(&policy) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        // A handler may have set a policy of its own (the service worker's,
+        // which may fetch); pages always get theirs.
+        if is_html || !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -80,6 +84,7 @@ fn page_policy(nonce: &Nonce, dev_reload: Option<&str>) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+         worker-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
@@ -107,6 +112,7 @@ mod tests {
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(!policy.contains("unsafe-inline"));
         assert!(policy.contains("connect-src 'self';"));
+        assert!(policy.contains("worker-src 'self';"), "the service worker");
     }
 
     #[test]

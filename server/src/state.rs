@@ -16,6 +16,7 @@ use crate::{
     hub::Hub,
     limits::TokenBuckets,
     presence::Presence,
+    push::VapidKeys,
     store::Store,
     ws::{throttle::Throttle, Admission},
 };
@@ -37,6 +38,8 @@ pub struct AppState {
     pub bus: Arc<dyn Bus>,
     /// Stores and announces messages, in order.
     pub pipeline: Pipeline,
+    /// The key pair that signs Web Pushes.
+    pub push_keys: Arc<VapidKeys>,
     /// Who is online, on this node and (through the database) on others.
     pub presence: Presence,
     /// Message sends per user.

@@ -2,8 +2,9 @@
 //! server, implemented once ([`SqlStore`]) over SQLite or PostgreSQL.
 //!
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
-//! [`MessageStore`], [`PresenceStore`]), each implemented in a file of its
-//! own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and never
+//! [`MessageStore`], [`PresenceStore`], [`PushStore`],
+//! [`SessionListStore`]), each implemented in a file of its own; [`Store`]
+//! is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
 //! each once for both databases; [`dialect`] holds what differs.
 
@@ -17,7 +18,9 @@ mod message_rows;
 mod messages;
 mod model;
 mod presence;
+pub mod push;
 pub(crate) mod records;
+pub mod sessions;
 mod sql;
 mod users;
 
@@ -288,10 +291,62 @@ pub trait PresenceStore: Send + Sync {
     ) -> Result<MemberPage, StoreError>;
 }
 
+/// Web Push subscriptions (see [`push`]).
+#[async_trait::async_trait]
+pub trait PushStore: Send + Sync {
+    /// Saves a subscription, or moves the one with its endpoint to this
+    /// user and session; a user's oldest past [`push::MAX_PER_USER`] go.
+    async fn save_subscription(&self, new: &push::NewSubscription) -> Result<(), StoreError>;
+
+    /// Forgets one subscription (its push service said it is gone).
+    async fn forget_subscription(&self, id: i64) -> Result<(), StoreError>;
+
+    /// The pushes `messages` (just stored) call for, by message.
+    async fn push_targets(
+        &self,
+        messages: &[MessageId],
+    ) -> Result<Vec<push::PushTarget>, StoreError>;
+}
+
+/// Each user's sessions, listed (see [`sessions`]).
+#[async_trait::async_trait]
+pub trait SessionListStore: Send + Sync {
+    /// Lists `session` (a tower-sessions id) as `user`'s, signed in from
+    /// `agent` (a User-Agent); a session listed already stays as it was.
+    async fn list_session(
+        &self,
+        user: UserId,
+        session: &str,
+        agent: &str,
+    ) -> Result<(), StoreError>;
+
+    /// `user`'s sessions that still exist, newest first.
+    async fn sessions_of(&self, user: UserId) -> Result<Vec<sessions::ListedSession>, StoreError>;
+
+    /// The tower-sessions id of `user`'s listed session `id`, if it is theirs.
+    async fn listed_session(&self, user: UserId, id: i64) -> Result<Option<String>, StoreError>;
+
+    /// Forgets a session that ended: its listing and push subscriptions.
+    async fn forget_session(&self, session: &str) -> Result<(), StoreError>;
+
+    /// Forgets what belonged to sessions that no longer exist (expired);
+    /// how many rows.
+    async fn forget_ended_sessions(&self) -> Result<u64, StoreError>;
+}
+
 /// Everything Banter stores.
 #[async_trait::async_trait]
 pub trait Store:
-    UserStore + ChannelStore + MessageStore + MentionStore + PresenceStore + Send + Sync + 'static
+    UserStore
+    + ChannelStore
+    + MessageStore
+    + MentionStore
+    + PresenceStore
+    + PushStore
+    + SessionListStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

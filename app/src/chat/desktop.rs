@@ -7,14 +7,43 @@
 //! desktop notifications" (on `/settings`), never on its own. Once it is
 //! granted, the work is done by a chunk of its own (`alerts.rs`), which the
 //! chat's extras start once the page is up; a visitor who never enabled
-//! them never downloads it. This part only knows whether to start it.
+//! them never downloads it. The same chunk subscribes the browser to Web
+//! Push (`worker.rs`), for when every tab is closed. This part only knows
+//! whether to start it, and what a notification says (which the server's
+//! pushes say too).
 
 #[cfg(feature = "hydrate")]
 mod alerts;
+#[cfg(feature = "hydrate")]
+mod worker;
 
 use reactive_stores::Store;
 
 use super::state::Chat;
+use crate::{format::Body, text::excerpt};
+
+/// The longest excerpt of a message a notification shows, in characters.
+pub const EXCERPT_CHARS: usize = 140;
+
+/// A notification's title: who wrote, and where, unless it is a
+/// conversation (`channel` is `None`). The server's pushes read the same.
+pub fn notice_title(sender: &str, channel: Option<&str>) -> String {
+    match channel {
+        Some(channel) => format!("{sender} in #{channel}"),
+        None => sender.to_owned(),
+    }
+}
+
+/// A notification's text: the message as plain text (its formatting
+/// dropped) on one line, cut to [`EXCERPT_CHARS`].
+pub fn notice_text(body: Option<&Body>, text: &str) -> String {
+    let plain = match body {
+        Some(body) => body.plain(),
+        None => text.to_owned(),
+    };
+    let words = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    excerpt(&words, EXCERPT_CHARS)
+}
 
 /// Where the browser stands on notifications from Banter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

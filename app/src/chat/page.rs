@@ -14,12 +14,14 @@ use leptos_router::{
 use reactive_stores::Store;
 use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
+#[cfg(feature = "ssr")]
+use super::sessions_list::FirstSessions;
 use super::{
     channel_view::ChannelView,
     extras::extras,
     link::Link,
     link_status::LinkBanner,
-    mentions_page::{FirstMentions, MENTIONS_PATH},
+    mentions_page::FirstMentions,
     people::People,
     sidebar::{Drawer, Sidebar},
     snapshot::SnapshotCodec,
@@ -41,7 +43,6 @@ pub fn ChatShell() -> impl IntoView {
     // switches happen in the browser.
     let location = use_location();
     let path = location.pathname.get_untracked();
-    let mentions = path == MENTIONS_PATH;
     let (channel, before) = (
         channel_in(&path),
         location
@@ -53,10 +54,13 @@ pub fn ChatShell() -> impl IntoView {
     );
     let snapshot: Resource<_, SnapshotCodec> = Resource::new_with_options(
         || (),
-        move |()| async move {
-            snapshot(channel, before, mentions)
-                .await
-                .map_err(Unavailable::from)
+        move |()| {
+            let path = path.clone();
+            async move {
+                snapshot(channel, before, path)
+                    .await
+                    .map_err(Unavailable::from)
+            }
         },
         false,
     );
@@ -73,21 +77,28 @@ pub fn ChatShell() -> impl IntoView {
     }
 }
 
-/// The shell's data, read on the server while it renders the page: on
-/// `/mentions`, with their first page (those before the message `before`).
+/// The shell's data, read on the server while it renders the page at
+/// `path`: on `/mentions`, with their first page (those before the message
+/// `before`); on `/settings`, with the user's sessions.
 #[cfg(feature = "ssr")]
 async fn snapshot(
     channel: ChannelId,
     before: Option<Seq>,
-    mentions: bool,
+    path: String,
 ) -> Result<ChatSnapshot, AppError> {
-    if !mentions {
+    use super::{mentions_page::MENTIONS_PATH, sessions_list::SETTINGS_PATH};
+    if path != MENTIONS_PATH && path != SETTINGS_PATH {
         return super::load_chat(channel, before).await;
     }
     let mut snapshot = super::load_chat(channel, None).await?;
     let (backend, request) = crate::backend::request_context()?;
-    let before = before.map(|Seq(id)| crate::protocol::MessageId(id));
-    snapshot.mentions = Some(backend.mentions(&request, before).await?);
+    if path == SETTINGS_PATH {
+        let sessions = backend.sessions(&request).await?;
+        snapshot.sessions = Some(serde_json::to_string(&sessions).map_err(|_| AppError::Internal)?);
+    } else {
+        let before = before.map(|Seq(id)| crate::protocol::MessageId(id));
+        snapshot.mentions = Some(backend.mentions(&request, before).await?);
+    }
     Ok(snapshot)
 }
 
@@ -100,14 +111,12 @@ async fn snapshot(
 async fn snapshot(
     channel: ChannelId,
     before: Option<Seq>,
-    mentions: bool,
+    path: String,
 ) -> Result<ChatSnapshot, AppError> {
+    // The address alone says which page to load.
+    let _ = channel;
     #[cfg(feature = "hydrate")]
     {
-        let path = match mentions {
-            true => MENTIONS_PATH.to_owned(),
-            false => format!("/c/{channel}"),
-        };
         let page = match before {
             Some(Seq(before)) => format!("{path}?before={before}"),
             None => path,
@@ -115,15 +124,20 @@ async fn snapshot(
         let _ = window().location().set_href(&page);
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (channel, before, mentions);
+    let _ = (before, path);
     std::future::pending().await
 }
 
 /// The address of `message` in its channel: the page of history that ends
 /// with it, scrolled to it.
 pub fn message_href(message: &crate::protocol::Message) -> String {
-    let seq = message.seq.0;
-    format!("/c/{}?before={}#m{seq}", message.channel, seq + 1)
+    message_href_at(message.channel, message.seq)
+}
+
+/// The address of the message at `seq` in `channel` (see [`message_href`]).
+pub fn message_href_at(channel: crate::model::ChannelId, seq: crate::protocol::Seq) -> String {
+    let seq = seq.0;
+    format!("/c/{channel}?before={}#m{seq}", seq + 1)
 }
 
 /// Goes to `href` in the app as a click on a link to it would: the router
@@ -171,6 +185,7 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
         channels,
         open,
         mentions,
+        sessions,
     } = snapshot;
     let me_id = me.id;
     let mut state = Chat::new(me, channels);
@@ -193,6 +208,10 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     let drawer = Drawer::default();
     provide_context(drawer);
     provide_context(FirstMentions(StoredValue::new(mentions)));
+    #[cfg(feature = "ssr")]
+    provide_context(FirstSessions(sessions));
+    #[cfg(not(feature = "ssr"))]
+    let _ = sessions;
     provide_time_zone();
 
     // Read by the server once more after the render (for the `<html>` tag),

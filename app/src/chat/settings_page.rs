@@ -1,5 +1,6 @@
-//! `/settings`, reached from the sidebar's footer: desktop notifications
-//! and the theme. (Each channel's notification setting is in its header.)
+//! `/settings`, reached from the sidebar's footer: desktop notifications,
+//! the theme, and the sessions signed in (`sessions_list.rs`). (Each
+//! channel's notification setting is in its header.)
 //!
 //! The browser alone knows whether it may notify, so the server renders
 //! the notification section as for a browser not asked yet, and the page
@@ -12,6 +13,7 @@ use reactive_stores::Store;
 
 use super::{
     desktop::{self, Permission},
+    sessions_list::SessionList,
     sidebar::MenuButton,
     state::{Chat, ChatStoreFields},
 };
@@ -50,6 +52,7 @@ pub fn SettingsPage() -> impl IntoView {
                     </p>
                 </section>
                 <ThemeChoice />
+                <SessionList />
             </div>
         </main>
     }
@@ -71,7 +74,7 @@ fn DesktopNotifications() -> impl IntoView {
     move || {
         match state.get() {
         None | Some(Permission::Ask) => view! {
-            <p>"Get a notification when someone writes to you or mentions you while Banter is in the background."</p>
+            <p>"Get a notification when someone writes to you or mentions you while Banter is in the background, or closed."</p>
             <button type="button" class="button primary" on:click=enable>
                 "Enable desktop notifications"
             </button>

@@ -14,6 +14,7 @@ use reactive_stores::Store;
 use super::{
     dialogs::{browse_channels_dialog, new_channel_dialog, new_message_dialog},
     members::PresenceDot,
+    sessions_list::SETTINGS_PATH,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
 };
 use crate::{
@@ -165,8 +166,10 @@ pub fn Sidebar() -> impl IntoView {
                     aria-label=status
                 ></span>
                 <span class="me">{move || chat.me().read().username.clone()}</span>
-                // (A plain link: the router takes its clicks all the same.)
-                <a href="/settings" class="icon-button settings-link" title="Settings">
+                // Loaded from the server, not routed in the page: the page
+                // comes with its data (the sessions), and the browser needs
+                // no client of its own to ask for them.
+                <a href=SETTINGS_PATH rel="external" class="icon-button settings-link" title="Settings">
                     <span class="gear" aria-hidden="true">"\u{2699}\u{FE0E}"</span>
                     <span class="visually-hidden">"Settings"</span>
                 </a>

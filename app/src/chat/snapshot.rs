@@ -25,6 +25,11 @@ pub struct ChatSnapshot {
     pub open: Option<OpenChannel>,
     /// On `/mentions`, its first page.
     pub mentions: Option<MentionPage>,
+    /// On `/settings`, the user's sessions: the JSON of a
+    /// `Vec<SessionInfo>`, which only the server's render reads (the
+    /// browser keeps the list as rendered, `sessions_list.rs`), carried as
+    /// text so that the page's decoder need not know them.
+    pub sessions: Option<String>,
 }
 
 /// The open channel's page of messages.
@@ -122,6 +127,7 @@ mod tests {
                 rev: Rev(3),
             }),
             mentions: None,
+            sessions: None,
         });
         let json = SnapshotCodec::encode(&snapshot).unwrap();
         let read: Result<ChatSnapshot, AppError> = SnapshotCodec::decode(&json).unwrap();

@@ -152,8 +152,12 @@ impl AppState {
     async fn sign_in(&self, request: &Parts, user: UserId) -> Result<(), AppError> {
         let session = request_session(request)?;
         let old = session.id();
-        session::sign_in(session, user).await.map_err(internal)?;
+        let new = session::sign_in(session, user).await.map_err(internal)?;
+        if let Some(new) = new {
+            self.list_session(request, user, &new).await;
+        }
         if let Some(session) = old {
+            self.session_ended(&session).await;
             self.bus.publish(Event::EndSession { session });
         }
         Ok(())
@@ -165,6 +169,7 @@ impl AppState {
         let id = session.id();
         session::end(session).await.map_err(internal)?;
         if let Some(session) = id {
+            self.session_ended(&session).await;
             // This browser's other tabs share the session: close their sockets.
             self.bus.publish(Event::EndSession { session });
         }

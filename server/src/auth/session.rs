@@ -52,14 +52,17 @@ pub async fn user_id(session: &Session) -> Result<Option<UserId>, tower_sessions
     Ok(user)
 }
 
-/// Signs `user` in under a fresh session id.
+/// Signs `user` in under a fresh session id, saved at once so that the
+/// id is known (and the session can be listed); returns it.
 pub async fn sign_in(
     session: &Session,
     user: UserId,
-) -> Result<(), tower_sessions::session::Error> {
+) -> Result<Option<Id>, tower_sessions::session::Error> {
     session.cycle_id().await?;
     session.insert(USER_KEY, user).await?;
-    session.insert(RENEWED_KEY, today()).await
+    session.insert(RENEWED_KEY, today()).await?;
+    session.save().await?;
+    Ok(session.id())
 }
 
 /// Whether a session last renewed on day `renewed` should be renewed on day

@@ -48,6 +48,7 @@ impl AppState {
             channels,
             open,
             mentions: None,
+            sessions: None,
         })
     }
 

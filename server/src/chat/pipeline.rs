@@ -11,7 +11,8 @@
 //! queue behind their flushes. The bus hears of what was made inside that
 //! transaction and again after it commits, and announces it so that every
 //! client receives a channel's changes in revision order (see
-//! [`crate::bus`]); then each writer gets its answer.
+//! [`crate::bus`]); then each writer gets its answer, and the new messages
+//! go on to [`crate::push`].
 
 use std::{sync::Arc, time::Duration};
 
@@ -24,7 +25,8 @@ use tracing::Instrument;
 use crate::{
     bus::Bus,
     observe,
-    store::{Changed, NewChange, NewMessage, Store, Stored, Write, Written},
+    push::Pusher,
+    store::{Changed, NewChange, NewMessage, News, Store, Stored, Write, Written},
 };
 
 /// The most writes stored in one transaction.
@@ -63,9 +65,10 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Starts the pipeline task. It runs until every handle is dropped.
-    pub fn start(store: Arc<dyn Store>, bus: Arc<dyn Bus>) -> Self {
+    /// New messages go on to `pusher` once announced.
+    pub fn start(store: Arc<dyn Store>, bus: Arc<dyn Bus>, pusher: Pusher) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(run(queue, store, bus));
+        tokio::spawn(run(queue, store, bus, pusher));
         Self { jobs }
     }
 
@@ -97,7 +100,12 @@ impl Pipeline {
     }
 }
 
-async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn Bus>) {
+async fn run(
+    mut queue: mpsc::Receiver<Job>,
+    store: Arc<dyn Store>,
+    bus: Arc<dyn Bus>,
+    pusher: Pusher,
+) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     let mut committed: Option<Instant> = None;
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
@@ -105,7 +113,7 @@ async fn run(mut queue: mpsc::Receiver<Job>, store: Arc<dyn Store>, bus: Arc<dyn
             gather_changes(&mut queue, &mut jobs).await;
         }
         let span = tracing::debug_span!("pipeline", batch = jobs.len());
-        store_batch(&mut jobs, store.as_ref(), bus.as_ref())
+        store_batch(&mut jobs, store.as_ref(), bus.as_ref(), &pusher)
             .instrument(span)
             .await;
         committed = Some(Instant::now());
@@ -126,7 +134,7 @@ async fn gather_changes(queue: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>) {
 }
 
 /// Stores one batch, announces what it made, and answers each writer.
-async fn store_batch(jobs: &mut Vec<Job>, store: &dyn Store, bus: &dyn Bus) {
+async fn store_batch(jobs: &mut Vec<Job>, store: &dyn Store, bus: &dyn Bus, pusher: &Pusher) {
     let (writes, replies): (Vec<_>, Vec<_>) =
         jobs.drain(..).map(|job| (job.write, job.reply)).unzip();
     match store.write(&writes, bus).await {
@@ -138,6 +146,14 @@ async fn store_batch(jobs: &mut Vec<Job>, store: &dyn Store, bus: &dyn Bus) {
             observe::batch_stored(writes.len(), &news);
             tracing::debug!(made = news.len(), "stored and committed");
             bus.committed(&news);
+            pusher.stored(
+                news.iter()
+                    .filter_map(|news| match news {
+                        News::Message(message) => Some(message.id),
+                        News::Change(_) => None,
+                    })
+                    .collect(),
+            );
             for (result, reply) in results.into_iter().zip(replies) {
                 // A sender that went away no longer needs the answer.
                 // (The store logged why a refused message failed.)

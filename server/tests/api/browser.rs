@@ -15,8 +15,17 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(base: &str) -> Self {
+        Self::build(base, reqwest::Client::builder())
+    }
+
+    /// A browser that names itself `agent` (its User-Agent).
+    pub fn with_agent(base: &str, agent: &str) -> Self {
+        Self::build(base, reqwest::Client::builder().user_agent(agent))
+    }
+
+    fn build(base: &str, builder: reqwest::ClientBuilder) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
-        let http = reqwest::Client::builder()
+        let http = builder
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()

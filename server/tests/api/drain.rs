@@ -13,8 +13,11 @@ use app::{
 use server::{
     hub::QUEUE_FRAMES,
     store::{
+        push::{NewSubscription, PushTarget},
+        sessions::ListedSession,
         Announce, ChannelStore, Inserted, Isolation, MemberPage, MentionStore, MessageStore,
-        PasswordHash, PresenceChange, PresenceStore, Store, StoreError, UserStore, Write,
+        PasswordHash, PresenceChange, PresenceStore, PushStore, SessionListStore, Store,
+        StoreError, UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -238,6 +241,49 @@ impl PresenceStore for SlowHistory {
         limit: u32,
     ) -> Result<MemberPage, StoreError> {
         self.inner.channel_members(channel, limit).await
+    }
+}
+
+#[async_trait::async_trait]
+impl PushStore for SlowHistory {
+    async fn save_subscription(&self, new: &NewSubscription) -> Result<(), StoreError> {
+        self.inner.save_subscription(new).await
+    }
+
+    async fn forget_subscription(&self, id: i64) -> Result<(), StoreError> {
+        self.inner.forget_subscription(id).await
+    }
+
+    async fn push_targets(&self, messages: &[MessageId]) -> Result<Vec<PushTarget>, StoreError> {
+        self.inner.push_targets(messages).await
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionListStore for SlowHistory {
+    async fn list_session(
+        &self,
+        user: UserId,
+        session: &str,
+        agent: &str,
+    ) -> Result<(), StoreError> {
+        self.inner.list_session(user, session, agent).await
+    }
+
+    async fn sessions_of(&self, user: UserId) -> Result<Vec<ListedSession>, StoreError> {
+        self.inner.sessions_of(user).await
+    }
+
+    async fn listed_session(&self, user: UserId, id: i64) -> Result<Option<String>, StoreError> {
+        self.inner.listed_session(user, id).await
+    }
+
+    async fn forget_session(&self, session: &str) -> Result<(), StoreError> {
+        self.inner.forget_session(session).await
+    }
+
+    async fn forget_ended_sessions(&self) -> Result<u64, StoreError> {
+        self.inner.forget_ended_sessions().await
     }
 }
 

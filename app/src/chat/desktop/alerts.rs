@@ -26,21 +26,21 @@ use crate::{
         state::{Chat, ChatStoreFields},
     },
     protocol::{Message, MessageId},
-    text::excerpt,
 };
+
+use super::{notice_text, notice_title};
 
 /// How long the notifying tab waits for a visible tab to answer.
 const ASK_MS: u32 = 300;
-
-/// The longest excerpt of a message a notification shows, in characters.
-const EXCERPT_CHARS: usize = 140;
 
 /// The name of the lock and of the channel the tabs share.
 const NAME: &str = "banter.alerts";
 
 crate::split_view!(
-    /// Notifies of each message that needs the reader from now on.
+    /// Notifies of each message that needs the reader from now on (and has
+    /// pushes sent while no tab is open).
     pub(super) fn watch(chat: Store<Chat>) {
+        crate::chat::desktop::worker::subscribe();
         if let Ok(tabs) = BroadcastChannel::new(NAME) {
             let leader = Rc::new(std::cell::Cell::new(false));
             lead(leader.clone());
@@ -144,18 +144,10 @@ fn show(chat: Store<Chat>, message: Message) {
         .read_untracked()
         .iter()
         .find(|c| c.id == message.channel)
-        .map(|c| (c.is_direct(), c.name().to_owned()));
-    let title = match place {
-        Some((false, channel)) => format!("{} in #{channel}", message.sender_name),
-        _ => message.sender_name.clone(),
-    };
-    let text = match &message.body {
-        Some(body) => body.plain(),
-        None => message.text.clone(),
-    };
-    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        .and_then(|c| (!c.is_direct()).then(|| c.name().to_owned()));
+    let title = notice_title(&message.sender_name, place.as_deref());
     let options = NotificationOptions::new();
-    options.set_body(&excerpt(&words, EXCERPT_CHARS));
+    options.set_body(&notice_text(message.body.as_ref(), &message.text));
     options.set_tag(&tag(message.id));
     options.set_icon("/favicon.svg");
     let Ok(notification) = Notification::new_with_options(&title, &options) else {
