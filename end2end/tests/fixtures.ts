@@ -67,16 +67,17 @@ export class BanterServer {
 
   /**
    * Stops the server, runs `banter seed` on its database (users named
-   * `<prefix>-<n>`, and `messages` messages in General from them), and
-   * starts it again.
+   * `<prefix>-<n>`, and `messages` messages in General from them, plain
+   * or `formatted`), and starts it again.
    */
-  async seed(prefix: string, users: number, messages: number): Promise<void> {
+  async seed(prefix: string, users: number, messages: number, formatted = false): Promise<void> {
     await this.stop();
     const seeder = spawn(
       this.binary(),
       [
         "seed",
         ...["--prefix", prefix, "--users", `${users}`, "--messages", `${messages}`],
+        ...(formatted ? ["--formatted"] : []),
         ...["--out", path.join(this.dataDir, `${prefix}.txt`)],
       ],
       { cwd: root, env: this.environment(), stdio: ["ignore", "pipe", "pipe"] },

@@ -68,6 +68,10 @@ pub struct SeedArgs {
     /// How many messages to write to General.
     #[arg(long, default_value_t = 0)]
     pub messages: u32,
+    /// Write the messages formatted as people write them (emphasis, code,
+    /// links, quotes, lists and code blocks), not as plain text.
+    #[arg(long)]
+    pub formatted: bool,
 }
 
 /// How a Banter server runs.

@@ -102,15 +102,33 @@ pub async fn seed(config: Config, args: &SeedArgs) -> Result<(), SeedError> {
         path: args.out.clone(),
         source,
     })?;
-    seed_history(&state, &users, args.messages).await?;
+    seed_history(&state, &users, args.messages, args.formatted).await?;
     state.shutdown.cancel();
     state.presence.stop().await;
     tracing::info!(users = args.users, channels = args.channels, messages = args.messages, elapsed = ?started.elapsed(), out = ?args.out, "seeded");
     Ok(())
 }
 
+/// The `n`th message of a formatted history: every kind of formatting, in
+/// four scripts, in turn.
+fn formatted_text(n: u32) -> String {
+    match n % 4 {
+        0 => format!(
+            "message {n}: **bold**, *emphasis*, ~~struck~~ and `code`, see https://example.com/{n}"
+        ),
+        1 => format!("message {n}\n\n> a quote\n\n- one\n- two, [a link](https://example.com/{n})"),
+        2 => format!("message {n}:\n```rust\nfn main() {{\n    println!(\"{n}\");\n}}\n```"),
+        _ => format!("message {n}: 日本語 **Привет** *العربية* 🦀"),
+    }
+}
+
 /// Writes `count` messages to General from `users` in turn, in batches.
-async fn seed_history(state: &AppState, users: &[User], count: u32) -> Result<(), SeedError> {
+async fn seed_history(
+    state: &AppState,
+    users: &[User],
+    count: u32,
+    formatted: bool,
+) -> Result<(), SeedError> {
     if count > 0 && users.is_empty() {
         return Err(SeedError::NoSenders);
     }
@@ -122,7 +140,10 @@ async fn seed_history(state: &AppState, users: &[User], count: u32) -> Result<()
                     sender: users[n as usize % users.len()].clone(),
                     channel: ChannelId::GENERAL,
                     client_id: ClientId(uuid::Uuid::new_v4()),
-                    text: format!("message {}", n + 1),
+                    text: match formatted {
+                        true => formatted_text(n + 1),
+                        false => format!("message {}", n + 1),
+                    },
                     reply_to: None,
                 })
             })
