@@ -238,7 +238,7 @@ test("the settings page and the Notifications control, on a phone and a desktop,
   await phone.close();
 });
 
-test("with notifications allowed, the page registers the service worker, which shows a push and opens its message", async ({
+test("with notifications allowed, the page registers the service worker, which shows what is pushed", async ({
   browser,
   baseURL,
 }) => {

@@ -14,6 +14,7 @@
 //! serving `banter` holds. The target must hold no Banter data yet.
 
 mod copy;
+mod copy_sessions;
 
 use std::time::{Duration, Instant};
 
@@ -116,7 +117,15 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     copy::reactions(&sqlite, &mut tx).await?;
     copy::mentions(&sqlite, &mut tx).await?;
     copy::sessions(&sqlite, &mut tx).await?;
-    for table in ["users", "channels", "messages"] {
+    copy_sessions::user_sessions(&sqlite, &mut tx).await?;
+    copy_sessions::push_subscriptions(&sqlite, &mut tx).await?;
+    for table in [
+        "users",
+        "channels",
+        "messages",
+        "user_sessions",
+        "push_subscriptions",
+    ] {
         // The next id made on PostgreSQL follows the largest copied.
         sqlx::query(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
@@ -146,6 +155,8 @@ async fn ensure_empty(postgres: &PgPool) -> Result<(), MoveError> {
         ("reactions", 0),
         ("mentions", 0),
         ("tower_sessions", 0),
+        ("user_sessions", 0),
+        ("push_subscriptions", 0),
     ] {
         let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(postgres)
@@ -202,6 +213,19 @@ const CHECKS: &[(&str, &str)] = &[
         "SELECT COALESCE(SUM(LENGTH(body)), 0) FROM messages",
     ),
     ("sessions", "SELECT COUNT(*) FROM tower_sessions"),
+    ("listed sessions", "SELECT COUNT(*) FROM user_sessions"),
+    (
+        "largest listed session id",
+        "SELECT COALESCE(MAX(id), 0) FROM user_sessions",
+    ),
+    (
+        "push subscriptions",
+        "SELECT COUNT(*) FROM push_subscriptions",
+    ),
+    (
+        "push endpoints",
+        "SELECT COALESCE(SUM(LENGTH(endpoint)), 0) FROM push_subscriptions",
+    ),
 ];
 
 /// Asks both databases every check; the tables' row counts if all agree.

@@ -386,7 +386,7 @@ pub async fn sessions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
 
 /// Copies a table a page at a time: `read` gives the rows after a key, in
 /// key order (none once done), `key` is a row's key, `write` stores a page.
-async fn paged<K, R>(
+pub(super) async fn paged<K, R>(
     first: K,
     key: impl Fn(&R) -> K,
     mut read: impl AsyncFnMut(&K) -> sqlx::Result<Vec<R>>,

@@ -74,6 +74,22 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
         written.push(alice_live.say(GENERAL, text).await);
         written.push(alice_live.say(room, text).await);
     }
+    // Alice's browser takes pushes, and her sessions are listed.
+    let subscription = serde_json::json!({
+        "endpoint": "https://push.example/alice/日本語",
+        "keys": {
+            "p256dh": "BLn9b-VR0ca83knDNZ32dCHGyjJp-1riX9ZTN40MqV8K_LpQmLqxC_DoHvqvFXO_nGdAB4W9dogZb_sM-uV4JbY",
+            "auth": "_ordMnz7uTCmrpBTeUV4Bw",
+        },
+    });
+    let subscribed = alice
+        .http
+        .post(alice.url("/push/subscriptions"))
+        .json(&subscription)
+        .send()
+        .await
+        .expect("subscribe");
+    assert_eq!(subscribed.status(), reqwest::StatusCode::NO_CONTENT);
     let target = PgDatabase::create().await;
     let url = target.url();
 
@@ -115,6 +131,14 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
     let node = Process::start(pg_data.path(), &env).await;
     alice.rebase(&node.base);
     assert_eq!(alice.me().await.expect("still signed in").username, "alice");
+    let listed: Vec<app::chat::SessionInfo> = alice.call("sessions", &[]).await.expect("sessions");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert!(listed[0].current, "her session, listed as it was");
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM push_subscriptions").await,
+        1,
+        "her push subscription, with her session"
+    );
     let bob = Browser::new(&node.base);
     bob.log_in("bob", PASSWORD)
         .await
