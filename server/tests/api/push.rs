@@ -224,6 +224,13 @@ async fn server_key(browser: &Browser) -> String {
     key
 }
 
+/// Waits until `watcher` sees `user` online (their presence row written).
+async fn online(watcher: &mut crate::live::Live, user: app::model::UserId) {
+    while watcher.watch(vec![user]).await != vec![user] {
+        watcher.presence_event().await;
+    }
+}
+
 fn push_config(config: &mut server::Config) {
     config.push_allow_http = true;
     config.presence_grace_ms = 0;
@@ -236,17 +243,17 @@ async fn a_dm_and_a_mention_reach_a_reader_with_no_tab_open() {
     let (alice_browser, alice) = user(&server, "alice").await;
     let (_, mut bob) = user(&server, "bob").await;
     let alice_id = alice_browser.me().await.expect("alice").id;
-    drop(alice);
     let subscription = Subscription::new(&service, "alice");
     assert_eq!(
         subscribe(&alice_browser, &subscription.json()).await,
         StatusCode::NO_CONTENT
     );
     let key = server_key(&alice_browser).await;
-    // Alice's socket closed: she is offline once bob sees her go.
-    if bob.watch(vec![alice_id]).await.contains(&alice_id) {
-        while bob.presence_event().await != (alice_id, false) {}
-    }
+    // Alice closes her tab: she is offline once bob sees her go (after he
+    // saw her online, so that her coming is not still on its way).
+    online(&mut bob, alice_id).await;
+    drop(alice);
+    while bob.presence_event().await != (alice_id, false) {}
 
     let direct = match bob
         .request(|req| ClientMsg::OpenDirect {
@@ -284,7 +291,9 @@ async fn a_reader_online_is_not_pushed_and_a_gone_subscription_is_forgotten() {
     let server = TestServer::start_with(push_config).await;
     let (alice_browser, alice) = user(&server, "alice").await;
     let (_, mut bob) = user(&server, "bob").await;
+    let (carol_browser, carol) = user(&server, "carol").await;
     let alice_id = alice_browser.me().await.expect("alice").id;
+    let carol_id = carol_browser.me().await.expect("carol").id;
     let subscription = Subscription::new(&service, "alice");
     assert_eq!(
         subscribe(&alice_browser, &subscription.json()).await,
@@ -297,24 +306,44 @@ async fn a_reader_online_is_not_pushed_and_a_gone_subscription_is_forgotten() {
     );
     assert_eq!(server.count("push_subscriptions").await, 1);
     let key = server_key(&alice_browser).await;
+    // Carol is away, and takes pushes: hers mark how far the pusher got.
+    let carols = Subscription::new(&service, "carol");
+    assert_eq!(
+        subscribe(&carol_browser, &carols.json()).await,
+        StatusCode::NO_CONTENT
+    );
+    online(&mut bob, carol_id).await;
+    drop(carol);
+    while bob.presence_event().await != (carol_id, false) {}
 
+    // Online (her presence row written, as bob's watch reads it), alice is
+    // not pushed. The pusher looks at each batch in turn: once carol's push
+    // for a later message arrives, alice's message was passed over.
+    online(&mut bob, alice_id).await;
     bob.say(GENERAL, "@alice while you are here").await;
-    assert_eq!(bob.watch(vec![alice_id]).await, vec![alice_id], "online");
+    bob.say(GENERAL, "@carol a marker").await;
+    let marker = service.next().await;
+    assert_eq!(marker.path, "/push/carol", "alice was online");
+    assert_eq!(open_push(&marker, &carols, &key)["body"], "@carol a marker");
+
     drop(alice);
     while bob.presence_event().await != (alice_id, false) {}
     service.status.store(410, Ordering::SeqCst);
     bob.say(GENERAL, "@alice now you are away").await;
-    let notice = open_push(&service.next().await, &subscription, &key);
-    assert_eq!(
-        notice["body"], "@alice now you are away",
-        "the first was not pushed"
-    );
+    let push = service.next().await;
+    assert_eq!(push.path, "/push/alice");
+    let notice = open_push(&push, &subscription, &key);
+    assert_eq!(notice["body"], "@alice now you are away");
 
-    // 410: the subscription is forgotten as the push service answers.
+    // 410: the subscription is forgotten as the push service answers;
+    // carol's stays.
     let db = server.db().await;
-    while db.scalar("SELECT COUNT(*) FROM push_subscriptions").await > 0 {
+    let alices = "SELECT COUNT(*) FROM push_subscriptions s
+                  JOIN users u ON u.id = s.user_id WHERE u.username = 'alice'";
+    while db.scalar(alices).await > 0 {
         tokio::task::yield_now().await;
     }
+    assert_eq!(server.count("push_subscriptions").await, 1);
 }
 
 #[tokio::test]
