@@ -298,6 +298,9 @@ pub trait PushStore: Send + Sync {
     /// user and session; a user's oldest past [`push::MAX_PER_USER`] go.
     async fn save_subscription(&self, new: &push::NewSubscription) -> Result<(), StoreError>;
 
+    /// Whether anyone has subscribed at all.
+    async fn any_subscriptions(&self) -> Result<bool, StoreError>;
+
     /// Forgets one subscription (its push service said it is gone).
     async fn forget_subscription(&self, id: i64) -> Result<(), StoreError>;
 

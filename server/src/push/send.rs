@@ -7,10 +7,16 @@
 //! hands over the ids and moves on, and when pushes back up (a slow push
 //! service) the newest batches are dropped and counted, not waited for. A
 //! push is a courtesy on top of what is stored: one lost to a crash is not
-//! a lost message, and the reader sees it when they next open Banter. A
-//! subscription the push service says is gone (404 or 410) is forgotten.
+//! a lost message, and the reader sees it when they next open Banter.
+//! Whether the reader is online is read as the pusher looks at the batch, a
+//! moment after the commit (within the presence grace, a tab just closed
+//! still counts). A subscription the push service says is gone (404 or 410)
+//! is forgotten.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use app::{
     chat::{
@@ -37,6 +43,11 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a push service keeps a push for a browser that is offline: a
 /// day-old mention is still worth seeing.
 const TTL: Duration = Duration::from_secs(24 * 60 * 60);
+/// How long the answer to "has anyone subscribed at all?" is trusted: a
+/// server nobody takes pushes from asks that once a second, not whom each
+/// batch calls. (Someone subscribing has a page open, so needs no push for
+/// that second.)
+const RECHECK: Duration = Duration::from_secs(1);
 
 /// The handle the message pipeline hands new messages to; cheap to clone.
 #[derive(Clone)]
@@ -115,7 +126,19 @@ impl Pusher {
 
 async fn run(mut batches: mpsc::Receiver<Vec<MessageId>>, sender: Arc<Sender>) {
     let in_flight = Arc::new(Semaphore::new(IN_FLIGHT));
+    let mut known: Option<(Instant, bool)> = None;
     while let Some(messages) = batches.recv().await {
+        let anyone = match known {
+            Some((at, anyone)) if at.elapsed() < RECHECK => anyone,
+            _ => {
+                let anyone = sender.store.any_subscriptions().await.unwrap_or(true);
+                known = Some((Instant::now(), anyone));
+                anyone
+            }
+        };
+        if !anyone {
+            continue;
+        }
         let targets = match sender.store.push_targets(&messages).await {
             Ok(targets) => targets,
             Err(error) => {

@@ -145,6 +145,15 @@ impl PushStore for SqlStore {
         Ok(())
     }
 
+    async fn any_subscriptions(&self) -> Result<bool, StoreError> {
+        let any: Option<i64> = self
+            .db
+            .sql("SELECT id FROM push_subscriptions LIMIT 1")
+            .scalar_optional()
+            .await?;
+        Ok(any.is_some())
+    }
+
     async fn forget_subscription(&self, id: i64) -> Result<(), StoreError> {
         self.db
             .sql("DELETE FROM push_subscriptions WHERE id = $1")

@@ -250,6 +250,10 @@ impl PushStore for SlowHistory {
         self.inner.save_subscription(new).await
     }
 
+    async fn any_subscriptions(&self) -> Result<bool, StoreError> {
+        self.inner.any_subscriptions().await
+    }
+
     async fn forget_subscription(&self, id: i64) -> Result<(), StoreError> {
         self.inner.forget_subscription(id).await
     }
