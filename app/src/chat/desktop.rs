@@ -34,6 +34,12 @@ pub fn notice_title(sender: &str, channel: Option<&str>) -> String {
     }
 }
 
+/// The tag of a message's notification: the same in every tab, and in
+/// the server's push, so a browser shows one however many make it.
+pub fn notice_tag(id: crate::protocol::MessageId) -> String {
+    format!("banter-m{}", id.0)
+}
+
 /// A notification's text: the message as plain text (its formatting
 /// dropped) on one line, cut to [`EXCERPT_CHARS`].
 pub fn notice_text(body: Option<&Body>, text: &str) -> String {

@@ -20,7 +20,7 @@ use std::{
 
 use app::{
     chat::{
-        desktop::{notice_text, notice_title},
+        desktop::{notice_tag, notice_text, notice_title},
         page::message_href_at,
     },
     protocol::MessageId,
@@ -236,7 +236,7 @@ pub fn notice(target: &PushTarget) -> Notice {
     Notice {
         title: notice_title(&target.sender_name, target.channel_name.as_deref()),
         body: notice_text(body.as_ref(), &target.body),
-        tag: format!("banter-m{}", target.message.0),
+        tag: notice_tag(target.message),
         url: message_href_at(target.channel, target.seq),
     }
 }

@@ -65,10 +65,10 @@ fn targets_sql(dialect: Dialect) -> String {
                 u.username AS sender_name, c.name AS channel_name,
                 called.mention, m.notify
          FROM (
-             SELECT x.id AS message_id, m.user_id, 0 AS mention
+             SELECT x.id AS message_id, dm.user_id, 0 AS mention
              FROM messages x
              JOIN channels dc ON dc.id = x.channel_id AND dc.kind = 'direct'
-             JOIN memberships m ON m.channel_id = x.channel_id AND m.user_id <> x.sender_id
+             JOIN memberships dm ON dm.channel_id = x.channel_id AND dm.user_id <> x.sender_id
              WHERE {in_ids}
              UNION ALL
              SELECT n.message_id, n.user_id, 1

@@ -25,10 +25,10 @@ use crate::{
         page::{go_to, message_href},
         state::{Chat, ChatStoreFields},
     },
-    protocol::{Message, MessageId},
+    protocol::Message,
 };
 
-use super::{notice_text, notice_title};
+use super::{notice_tag, notice_text, notice_title};
 
 /// How long the notifying tab waits for a visible tab to answer.
 const ASK_MS: u32 = 300;
@@ -148,7 +148,7 @@ fn show(chat: Store<Chat>, message: Message) {
     let title = notice_title(&message.sender_name, place.as_deref());
     let options = NotificationOptions::new();
     options.set_body(&notice_text(message.body.as_ref(), &message.text));
-    options.set_tag(&tag(message.id));
+    options.set_tag(&notice_tag(message.id));
     options.set_icon("/favicon.svg");
     let Ok(notification) = Notification::new_with_options(&title, &options) else {
         return;
@@ -161,10 +161,4 @@ fn show(chat: Store<Chat>, message: Message) {
         shown.close();
     });
     notification.set_onclick(Some(on_click.unchecked_ref()));
-}
-
-/// The tag of a message's notification: the same in every tab, so a browser
-/// shows one however many tabs make it.
-fn tag(id: MessageId) -> String {
-    format!("banter-m{}", id.0)
 }
