@@ -236,6 +236,30 @@ export function messages(page: Page) {
   return page.getByRole("log", { name: "Messages" });
 }
 
+/** The seq of the first or last message row the open channel shows. */
+export async function shownSeq(page: Page, which: "first" | "last"): Promise<number> {
+  return Number(await messages(page).locator(".message[data-seq]")[which]().getAttribute("data-seq"));
+}
+
+/**
+ * Scrolls back to the channel's very first message, one page at a time,
+ * calling `step` after each. Each step keeps the view in place (so it is no
+ * longer at the top) before the next. One scroll to the top per step:
+ * scrolling there again before the view has moved would take a second step.
+ */
+export async function walkBackToFirst(page: Page, step: () => Promise<void> = async () => {}): Promise<void> {
+  const scroller = page.locator(".message-scroller");
+  const quick = { intervals: [50, 100, 250] };
+  let first = await shownSeq(page, "first");
+  while (first > 1) {
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(() => shownSeq(page, "first"), quick).toBeLessThan(first);
+    await expect.poll(() => scroller.evaluate((el) => el.scrollTop), quick).toBeGreaterThan(0);
+    first = await shownSeq(page, "first");
+    await step();
+  }
+}
+
 /** The row of the newest message whose own text holds `text` (a reply's
  * quote of it does not count). */
 export function row(page: Page, text: string): Locator {

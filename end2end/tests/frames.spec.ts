@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { test, expect, BanterServer, live, messages, signUp } from "./fixtures";
+import { test, expect, BanterServer, live, messages, signUp, shownSeq, walkBackToFirst } from "./fixtures";
 
 // Formatting must not slow the history down: the same walk back through
 // 10,000 seeded messages, plain and then formatted (emphasis, code, links,
@@ -22,10 +22,7 @@ for (const kind of ["plain", "formatted"] as const) {
       await live(page);
 
       const log = messages(page);
-      const scroller = page.locator(".message-scroller");
-      const seq = async (which: "first" | "last") =>
-        Number(await log.locator(".message[data-seq]")[which]().getAttribute("data-seq"));
-      await expect.poll(() => seq("last")).toBe(10_000);
+      await expect.poll(() => shownSeq(page, "last")).toBe(10_000);
       if (kind === "formatted") {
         // Formatted indeed: every kind of mark is on the page.
         for (const tag of ["strong", "em", "del", "code", "pre", "blockquote", "ul", "a"]) {
@@ -57,14 +54,7 @@ for (const kind of ["plain", "formatted"] as const) {
         requestAnimationFrame(tick);
       });
       const started = Date.now();
-      const quick = { intervals: [50, 100, 250] };
-      let first = await seq("first");
-      while (first > 1) {
-        await scroller.evaluate((el) => (el.scrollTop = 0));
-        await expect.poll(() => seq("first"), quick).toBeLessThan(first);
-        await expect.poll(() => scroller.evaluate((el) => el.scrollTop), quick).toBeGreaterThan(0);
-        first = await seq("first");
-      }
+      await walkBackToFirst(page);
       const [frames, long] = await page.evaluate(() => {
         const w = window as any;
         w.__recording = false;

@@ -1,4 +1,16 @@
-import { test, expect, BanterServer, chatter, live, messages, signUp, uniqueName, say } from "./fixtures";
+import {
+  test,
+  expect,
+  BanterServer,
+  chatter,
+  live,
+  messages,
+  signUp,
+  uniqueName,
+  say,
+  shownSeq,
+  walkBackToFirst,
+} from "./fixtures";
 
 test("10,000 messages: back to the first and forward again, with a bounded page", async ({ browser }) => {
   // About a minute alone; two workers on two cores, each rendering pages of
@@ -16,29 +28,20 @@ test("10,000 messages: back to the first and forward again, with a bounded page"
     const log = messages(page);
     const rendered = log.locator(".message");
     const scroller = page.locator(".message-scroller");
-    const seq = async (which: "first" | "last") =>
-      Number(await log.locator(".message[data-seq]")[which]().getAttribute("data-seq"));
+    const seq = (which: "first" | "last") => shownSeq(page, which);
     await expect(log.getByText("message 10000", { exact: true })).toBeInViewport();
 
-    // Back to the very first message, one step at a time. Each step keeps
-    // the view in place (so it is no longer at the top) before the next.
-    // One scroll to the top per step: scrolling there again before the view
-    // has moved would take a second step.
-    const quick = { intervals: [50, 100, 250] };
+    // Back to the very first message, one step at a time.
     let most = await rendered.count();
-    let first = await seq("first");
-    while (first > 1) {
-      await scroller.evaluate((el) => (el.scrollTop = 0));
-      await expect.poll(() => seq("first"), quick).toBeLessThan(first);
-      await expect.poll(() => scroller.evaluate((el) => el.scrollTop), quick).toBeGreaterThan(0);
-      first = await seq("first");
+    await walkBackToFirst(page, async () => {
       most = Math.max(most, await rendered.count());
-    }
+    });
     await expect(log.getByText("message 1", { exact: true })).toBeAttached();
     await expect(page.getByText("This is the beginning of the conversation.")).toBeVisible();
     expect(most).toBeLessThanOrEqual(150);
 
     // Forward again: the rows far above are dropped as new ones come below.
+    const quick = { intervals: [50, 100, 250] };
     let last = await seq("last");
     const fromBottom = () => scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
     for (let step = 0; step < 5; step++) {
