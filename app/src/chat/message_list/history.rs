@@ -74,8 +74,9 @@ impl List {
     }
 
     /// Loads pages until the first unread message is held, then shows it
-    /// with the "New messages" divider at the top of the view.
-    fn jump_to_unread(self) {
+    /// with the "New messages" divider at the top of the view (through
+    /// [`jump_to_unread`], its chunk).
+    fn jump(self) {
         let Some(after) = self.unread_above() else {
             return;
         };
@@ -130,7 +131,10 @@ impl List {
 pub(super) fn UnreadBar(list: List) -> impl IntoView {
     let on_unread = move |event: ev::MouseEvent| {
         event.prevent_default();
-        list.jump_to_unread();
+        let jumping = jump_to_unread(list);
+        leptos::task::spawn_local(async move {
+            jumping.await;
+        });
     };
     view! {
         <Show when=move || list.unread_above().is_some()>
@@ -150,6 +154,15 @@ pub(super) fn UnreadBar(list: List) -> impl IntoView {
         </Show>
     }
 }
+
+crate::split_view!(
+    /// [`List::jump`]. A chunk of its own, fetched on the first click: most
+    /// readers scroll instead.
+    fn jump_to_unread(list: List) {
+        list.jump();
+        ().into_any()
+    }
+);
 
 /// The page of `channel`'s messages before `before`, and whether there are
 /// more before it; `None` if the server could not be asked.
