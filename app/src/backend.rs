@@ -16,6 +16,7 @@ use crate::{
     error::AppError,
     model::{ChannelId, Password, User, Username},
     protocol::{ClientId, MessageId, NotifyLevel, Seq},
+    search::{SearchForm, SearchRefusal, SearchResults},
 };
 
 /// The server's operations, as the UI's server functions use them. Each takes
@@ -79,6 +80,15 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Sets the user's notification setting for a channel, from a plain
     /// form.
+    /// A page of what `form` finds, for a reader whose clock is `offset`
+    /// minutes east of UTC.
+    async fn search(
+        &self,
+        request: &Parts,
+        form: &SearchForm,
+        offset: i32,
+    ) -> Result<SearchResults, SearchRefusal>;
+
     async fn set_notify(
         &self,
         request: &Parts,

@@ -30,6 +30,9 @@ pub mod people;
 
 pub mod read_marker;
 pub mod rows;
+mod search_page;
+#[cfg(feature = "ssr")]
+pub mod search_results;
 mod sessions_list;
 mod settings_page;
 pub mod sidebar;
@@ -45,6 +48,7 @@ pub use delete_page::{delete_message, DeleteMessage, DeletePage, DeleteRoute};
 pub use mentions_page::{MentionPage, MentionsRoute};
 pub use notify_setting::{set_notify, SetNotify};
 pub use page::{ChannelRoute, ChatShell};
+pub use search_page::{SearchRoute, RESULTS_PATH, SEARCH_PATH};
 pub use sessions_list::{end_session, my_sessions, EndSession, MySessions, SessionInfo};
 pub use settings_page::SettingsRoute;
 pub use snapshot::{load_chat, ChatSnapshot, LoadChat, OpenChannel};

@@ -20,7 +20,7 @@ pub fn set_cookie(name: &str, value: &str) {
 }
 
 /// Finds `name` in a `Cookie` header value.
-fn find<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+pub fn find<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))

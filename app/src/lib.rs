@@ -7,6 +7,7 @@
 //! - [`protocol`]: the WebSocket protocol, shared by both sides.
 //! - [`text`]: the character classes user text is checked against.
 //! - [`format`]: formatted messages (a safe Markdown subset).
+//! - `search` (server side): search queries, and folding text to match them.
 //! - [`error`]: [`AppError`](error::AppError), what the UI may be told went wrong.
 //! - [`auth`]: sign-up, log-in and log-out, each a page or button with its
 //!   server function.
@@ -32,6 +33,8 @@ pub mod format;
 pub mod model;
 pub mod not_found;
 pub mod protocol;
+#[cfg(feature = "search")]
+pub mod search;
 pub mod shell;
 pub mod split;
 pub mod text;

@@ -13,7 +13,7 @@ use leptos_router::{
 
 use crate::{
     auth::{LoginRoute, SignupRoute},
-    chat::{ChannelRoute, ChatShell, DeleteRoute, MentionsRoute, SettingsRoute},
+    chat::{ChannelRoute, ChatShell, DeleteRoute, MentionsRoute, SearchRoute, SettingsRoute},
     not_found::NotFound,
     theme::provide_theme,
 };
@@ -75,6 +75,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("mentions") view={Lazy::<MentionsRoute>::new()}
                         ssr=SsrMode::Async />
                     <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()}
+                        ssr=SsrMode::Async />
+                    <Route path=path!("search") view={Lazy::<SearchRoute>::new()}
                         ssr=SsrMode::Async />
                 </ParentRoute>
                 // Pages the chat never shows: their code loads when they

@@ -7,6 +7,7 @@ use app::{
     error::AppError,
     model::{ChannelId, Password, User, Username},
     protocol::{ClientId, MessageId, NotifyLevel, Seq},
+    search::{SearchForm, SearchRefusal, SearchResults},
 };
 
 use http::request::Parts;
@@ -78,6 +79,19 @@ impl Backend for AppState {
             .await
             .map_err(AppError::Chat)?;
         Ok(MentionPage { messages, has_more })
+    }
+
+    async fn search(
+        &self,
+        request: &Parts,
+        form: &SearchForm,
+        offset: i32,
+    ) -> Result<SearchResults, SearchRefusal> {
+        let me = self
+            .signed_in(request)
+            .await
+            .map_err(|_| SearchRefusal::Unavailable)?;
+        AppState::search(self, &me, form, offset).await
     }
 
     async fn set_notify(

@@ -9,6 +9,7 @@ mod mentions;
 mod messages;
 mod pages;
 mod people;
+pub mod search;
 
 mod pipeline;
 

@@ -65,13 +65,18 @@ pub struct SeedArgs {
     /// Where to write the users and their session cookies.
     #[arg(long, default_value = "sessions.txt")]
     pub out: PathBuf,
-    /// How many messages to write to General.
+    /// How many messages to write (to General, unless `--varied`).
     #[arg(long, default_value_t = 0)]
     pub messages: u32,
     /// Write the messages formatted as people write them (emphasis, code,
     /// links, quotes, lists and code blocks), not as plain text.
     #[arg(long)]
     pub formatted: bool,
+    /// Write varied sentences instead, for the search benchmark: words of
+    /// four scripts, common and rare (by Zipf's law), a link now and then,
+    /// spread over General and the seeded channels.
+    #[arg(long, conflicts_with = "formatted")]
+    pub varied: bool,
 }
 
 /// How a Banter server runs.
@@ -150,6 +155,11 @@ pub struct Config {
     /// Searches of the channel directory a user may make.
     #[arg(long, env = "BANTER_RATE_BROWSE", default_value = "10/s")]
     pub rate_browse: Rate,
+
+    /// Message searches a user may make (`/search`, and each pause in
+    /// typing there).
+    #[arg(long, env = "BANTER_RATE_SEARCH", default_value = "5/s")]
+    pub rate_search: Rate,
 
     /// Searches for people a user may make.
     #[arg(long, env = "BANTER_RATE_FIND_USERS", default_value = "10/s")]

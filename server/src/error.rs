@@ -24,6 +24,8 @@ pub enum StartError {
     Migrate(sqlx::migrate::MigrateError),
     #[error("cannot give existing users their look-alike keys: {0}")]
     LookalikeKeys(String),
+    #[error("cannot index the stored messages for search: {0}")]
+    SearchIndex(String),
     #[error("cannot register this node's presence: {0}")]
     Presence(String),
     #[error("invalid Leptos configuration: {0}")]

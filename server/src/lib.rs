@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         })
         .route_layer(from_fn_with_state(state.clone(), auth::guard::pages))
         .route(app::protocol::WS_PATH, get(ws::upgrade))
+        .route(app::chat::RESULTS_PATH, get(chat::search::results))
         .merge(push::session_routes())
         .layer(from_fn_with_state(
             state.clone(),
@@ -189,6 +190,9 @@ impl AppState {
         auth::accounts::backfill_lookalike_keys(store.as_ref())
             .await
             .map_err(|error| StartError::LookalikeKeys(error.to_string()))?;
+        chat::search::index_backlog(store.as_ref())
+            .await
+            .map_err(|error| StartError::SearchIndex(error.to_string()))?;
         let presence = Presence::new(store.clone(), bus.clone(), config.presence_grace());
         presence
             .start(shutdown.clone())
@@ -207,6 +211,7 @@ impl AppState {
         Ok(Self {
             limits: Arc::new(AuthLimits::new(&config)),
             send_limits: Arc::new(TokenBuckets::new(config.send_rate, config.send_burst)),
+            search_limits: Arc::new(TokenBuckets::for_rate(config.rate_search)),
             throttle: Arc::new(Throttle::new(&config)),
             admission: Arc::new(Admission::new(
                 config.max_connections_per_user,

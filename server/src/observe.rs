@@ -54,6 +54,10 @@ pub const BUS_RECEIVED: &str = "banter_bus_notifications_received_total";
 pub const BUS_LAG_SECONDS: &str = "banter_bus_lag_seconds";
 pub const NODES: &str = "banter_nodes";
 
+// Search.
+pub const SEARCH_SECONDS: &str = "banter_search_seconds";
+pub const SEARCHES_TIMED_OUT_TOTAL: &str = "banter_searches_timed_out_total";
+
 /// Which limit refused something, for [`RATE_LIMITED`].
 #[derive(Clone, Copy, Debug)]
 pub enum Limit {
@@ -226,6 +230,8 @@ mod tests {
         BUS_RECEIVED,
         BUS_LAG_SECONDS,
         NODES,
+        SEARCH_SECONDS,
+        SEARCHES_TIMED_OUT_TOTAL,
     ];
 
     #[test]

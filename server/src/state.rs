@@ -44,6 +44,9 @@ pub struct AppState {
     pub presence: Presence,
     /// Message sends per user.
     pub send_limits: Arc<TokenBuckets<UserId>>,
+    /// Message searches per user.
+    #[from_ref(skip)]
+    pub search_limits: Arc<TokenBuckets<UserId>>,
     /// Every other costly request, per user (and typing per channel).
     pub throttle: Arc<Throttle>,
     /// The WebSockets open per user and per address.

@@ -2,7 +2,7 @@
 //! server, implemented once ([`SqlStore`]) over SQLite or PostgreSQL.
 //!
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
-//! [`MessageStore`], [`PresenceStore`], [`PushStore`],
+//! [`MessageStore`], [`SearchStore`], [`PresenceStore`], [`PushStore`],
 //! [`SessionListStore`]), each implemented in a file of its own; [`Store`]
 //! is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
@@ -20,6 +20,8 @@ mod model;
 mod presence;
 pub mod push;
 pub(crate) mod records;
+pub mod search;
+mod search_sql;
 pub mod sessions;
 mod sql;
 mod users;
@@ -52,6 +54,9 @@ pub enum StoreError {
     /// The channel or user named does not exist (or is not the right kind).
     #[error("not found")]
     NotFound,
+    /// A read ran out of the time it was given (a search).
+    #[error("took too long")]
+    TimedOut,
     /// Anything the database reported; logged, never shown to users.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -241,6 +246,27 @@ pub trait MentionStore: Send + Sync {
     ) -> Result<Vec<Message>, StoreError>;
 }
 
+/// Searching messages (see [`search`]).
+#[async_trait::async_trait]
+pub trait SearchStore: Send + Sync {
+    /// A page of the messages `search.viewer` may read that match
+    /// `search`; [`StoreError::TimedOut`] if finding them takes longer
+    /// than `within`.
+    async fn search(
+        &self,
+        search: &search::Search,
+        within: std::time::Duration,
+    ) -> Result<search::Found, StoreError>;
+
+    /// Indexes a batch of the messages stored before the index existed;
+    /// how many messages it went through (0: none are left).
+    async fn index_backlog(&self) -> Result<u64, StoreError>;
+
+    /// Puts every message in the backlog (after `migrate-to` copied them in
+    /// without their index).
+    async fn reindex(&self) -> Result<(), StoreError>;
+}
+
 /// Who is connected where: a row per user and node while the user has a
 /// connection on that node, and a heartbeat per node. A user is online while
 /// any row of theirs exists.
@@ -344,6 +370,7 @@ pub trait Store:
     + ChannelStore
     + MessageStore
     + MentionStore
+    + SearchStore
     + PresenceStore
     + PushStore
     + SessionListStore

@@ -25,7 +25,7 @@ use crate::{
     auth::session::SessionBackend,
     backup::{self, BackupError, DatabaseLock},
     config::Config,
-    store::{db::Db, SqlStore},
+    store::{db::Db, SearchStore, SqlStore, StoreError},
     StartError,
 };
 
@@ -95,7 +95,8 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     let Db::Sqlite(sqlite) = SqlStore::open(&config.database_url()).await?.db().clone() else {
         return Err(MoveError::Source(BackupError::NotSqlite));
     };
-    let Db::Postgres(postgres) = SqlStore::open(url).await?.db().clone() else {
+    let target = SqlStore::open(url).await?;
+    let Db::Postgres(postgres) = target.db().clone() else {
         return Err(MoveError::NotPostgres);
     };
     // The session tables too (made by their store on a server's start).
@@ -135,6 +136,12 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
         .await?;
     }
     tx.commit().await?;
+    // The search index is made from the copied messages, as a server would
+    // on its first start.
+    target.reindex().await.map_err(search_index)?;
+    crate::chat::search::index_backlog(&target)
+        .await
+        .map_err(search_index)?;
 
     let rows = verify(&sqlite, &postgres).await?;
     sqlite.close().await;
@@ -143,6 +150,10 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
         rows,
         took: started.elapsed(),
     })
+}
+
+fn search_index(error: StoreError) -> MoveError {
+    MoveError::Open(StartError::SearchIndex(error.to_string()))
 }
 
 /// Refuses a target that holds anything but the schema's General.

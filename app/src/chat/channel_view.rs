@@ -19,6 +19,7 @@ use super::{
     page::go_to,
     people::People,
     read_marker::ReadMarkers,
+    search_page::SEARCH_PATH,
     sidebar::MenuButton,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, Divider, LinkStatus},
 };
@@ -119,6 +120,11 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
                 {move || online().map(|n| format!(" · {n} online"))}
             </span>
             <span class="spacer"></span>
+            // A plain form (a GET to `/search`): it works before hydration
+            // and without JavaScript. Its placeholder is its visible label.
+            <form class="header-search" role="search" action=SEARCH_PATH>
+                <input type="search" name="q" placeholder="Search messages" aria-label="Search messages" />
+            </form>
             <NotifySetting channel />
             <button
                 type="button"

@@ -1,8 +1,9 @@
 //! The chat page's parts that can wait until it is up, fetched together as
 //! one chunk once it is: the keyboard shortcuts, saving the channel
 //! header's notification setting, the count of what needs the reader in
-//! the tab's title and favicon, and desktop notifications (when the reader
-//! has allowed them). None is needed to read or write,
+//! the tab's title and favicon, desktop notifications (when the reader
+//! has allowed them), and marking the message the address points at as
+//! current. None is needed to read or write,
 //! and the page is usable while they arrive. It also fetches the chunks
 //! that are only shown later, so that they are there even if the network
 //! is not by then.
@@ -27,6 +28,7 @@ crate::split_view!(
             channel_view::preload().await;
         });
         desktop::start(chat);
+        message_list::land_on_address();
         view! { <AttentionTitle needing=needing(chat) /> }.into_any()
     }
 );

@@ -28,6 +28,7 @@ mod row;
 mod scroll;
 mod text;
 
+pub use scroll::land_on_address;
 pub(crate) use text::MessageText;
 
 use std::ops::Range;

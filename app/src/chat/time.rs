@@ -137,10 +137,19 @@ pub fn provide_time_zone() -> TimeZone {
 }
 
 fn cookie_offset() -> Option<i32> {
-    crate::cookies::read_cookie(COOKIE)?
-        .parse()
-        .ok()
-        .filter(|m: &i32| m.abs() <= 18 * 60)
+    offset_of(&crate::cookies::read_cookie(COOKIE)?)
+}
+
+/// The reader's offset from UTC in a request's `Cookie` header (0 without
+/// one), for the server's responses that are not pages.
+pub fn offset_in(cookies: &str) -> i32 {
+    crate::cookies::find(cookies, COOKIE)
+        .and_then(offset_of)
+        .unwrap_or(0)
+}
+
+fn offset_of(value: &str) -> Option<i32> {
+    value.parse().ok().filter(|m: &i32| m.abs() <= 18 * 60)
 }
 
 /// Waits `millis` milliseconds (in the browser; at once on the server,

@@ -196,4 +196,13 @@ fn describe() {
         "From a notification's sending to its arrival here, by the senders' clocks (PostgreSQL)"
     );
     describe_gauge!(NODES, "Nodes sharing the database, by their heartbeats");
+    describe_histogram!(
+        SEARCH_SECONDS,
+        Unit::Seconds,
+        "Time to find a page of search results in the database"
+    );
+    describe_counter!(
+        SEARCHES_TIMED_OUT_TOTAL,
+        "Searches stopped for running past their time"
+    );
 }

@@ -16,7 +16,7 @@ use app::{
 use super::{
     db::Tx,
     mentions::{self, Calling},
-    now_millis, ChangeRequest, Changed, NewChange, Refusal, StoreError,
+    now_millis, search, ChangeRequest, Changed, NewChange, Refusal, StoreError,
 };
 
 /// Makes one change inside the batch's transaction.
@@ -78,6 +78,7 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
                 .execute()
                 .await?;
             let body = app::format::parse(text.as_str());
+            search::index(tx, change.message, text, body.as_ref(), true).await?;
             if let Some(body) = &body {
                 // Names added are called now; `@here` is not: it calls
                 // only as the message is sent.
@@ -113,6 +114,7 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
                 .execute()
                 .await?;
             mentions::forget(tx, change.message).await?;
+            search::unindex(tx, change.message).await?;
             ChangeKind::Deleted
         }
         ChangeRequest::React { emoji, add } => {

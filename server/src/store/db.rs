@@ -98,6 +98,75 @@ impl Db {
     }
 }
 
+/// A connection for reads that must not run long: a statement still
+/// running when the time is up fails (see [`Reader::timed_out`]).
+pub enum Reader {
+    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Db {
+    /// A connection whose statements are stopped after `limit` from now:
+    /// on SQLite by a progress handler (removed by [`Reader::finish`]), on
+    /// PostgreSQL by a read-only transaction's `statement_timeout`.
+    ///
+    /// Run the reads and the finish where a dropped request cannot stop them
+    /// halfway (a spawned task), so that a handler is never left on a
+    /// connection of the pool.
+    pub async fn read_within(&self, limit: std::time::Duration) -> Result<Reader, sqlx::Error> {
+        match self {
+            Db::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                let deadline = std::time::Instant::now() + limit;
+                conn.lock_handle()
+                    .await?
+                    .set_progress_handler(10_000, move || std::time::Instant::now() < deadline);
+                Ok(Reader::Sqlite(conn))
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let millis = limit.as_millis().max(1);
+                sqlx::query("SET TRANSACTION READ ONLY")
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&format!("SET LOCAL statement_timeout = {millis}"))
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(Reader::Postgres(tx))
+            }
+        }
+    }
+}
+
+impl Reader {
+    pub fn sql<'q>(&mut self, sql: &'q str) -> Query<'_, 'q> {
+        match self {
+            Reader::Sqlite(conn) => Query::Sqlite(On::Conn(conn), sqlx::query(sql)),
+            Reader::Postgres(tx) => Query::Postgres(On::Conn(tx), sqlx::query(sql)),
+        }
+    }
+
+    /// Gives the connection back as it was.
+    pub async fn finish(self) -> Result<(), sqlx::Error> {
+        match self {
+            Reader::Sqlite(mut conn) => {
+                conn.lock_handle().await?.remove_progress_handler();
+                Ok(())
+            }
+            Reader::Postgres(tx) => tx.rollback().await,
+        }
+    }
+
+    /// Whether `error` is a statement stopped for running out of time.
+    pub fn timed_out(error: &sqlx::Error) -> bool {
+        let Some(db) = error.as_database_error() else {
+            return false;
+        };
+        // SQLITE_INTERRUPT; PostgreSQL's query_canceled.
+        matches!(db.code().as_deref(), Some("9" | "57014"))
+    }
+}
+
 /// How many connections a pool holds, and how many of them wait idle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolState {

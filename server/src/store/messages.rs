@@ -201,6 +201,7 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
             None => Err(StoreError::NotFound),
         };
     };
+    super::search::index(tx, id, &message.text, body.as_ref(), false).await?;
     if let Some(body) = &body {
         let calling = Calling {
             message: id,

@@ -627,7 +627,10 @@ async fn concurrent_senders_are_delivered_in_seq_order_without_gaps() {
 }
 
 /// Opens (or finds) the conversation with `user`.
-async fn open(live: &mut Live, user: app::model::UserId) -> app::protocol::ChannelSummary {
+pub(crate) async fn open(
+    live: &mut Live,
+    user: app::model::UserId,
+) -> app::protocol::ChannelSummary {
     match live
         .request(|req| ClientMsg::OpenDirect { req, user })
         .await

@@ -2,7 +2,7 @@
 //! the store, the connection keeps writing what the hub sends it, and the
 //! replies still come in the order of the requests.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
@@ -14,10 +14,11 @@ use server::{
     hub::QUEUE_FRAMES,
     store::{
         push::{NewSubscription, PushTarget},
+        search::{Found, Search},
         sessions::ListedSession,
         Announce, ChannelStore, Inserted, Isolation, MemberPage, MentionStore, MessageStore,
-        PasswordHash, PresenceChange, PresenceStore, PushStore, SessionListStore, Store,
-        StoreError, UserStore, Write,
+        PasswordHash, PresenceChange, PresenceStore, PushStore, SearchStore, SessionListStore,
+        Store, StoreError, UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -260,6 +261,21 @@ impl PushStore for SlowHistory {
 
     async fn push_targets(&self, messages: &[MessageId]) -> Result<Vec<PushTarget>, StoreError> {
         self.inner.push_targets(messages).await
+    }
+}
+
+#[async_trait::async_trait]
+impl SearchStore for SlowHistory {
+    async fn search(&self, search: &Search, within: Duration) -> Result<Found, StoreError> {
+        self.inner.search(search, within).await
+    }
+
+    async fn index_backlog(&self) -> Result<u64, StoreError> {
+        self.inner.index_backlog().await
+    }
+
+    async fn reindex(&self) -> Result<(), StoreError> {
+        self.inner.reindex().await
     }
 }
 

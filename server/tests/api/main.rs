@@ -28,6 +28,7 @@ mod presence;
 mod process;
 mod push;
 mod restart;
+mod search;
 mod sessions;
 mod sweep;
 mod transport;

@@ -227,3 +227,22 @@ pub(super) fn highlight(seq: Seq) -> bool {
         false
     }
 }
+
+/// Marks the message the address points at (`#m<seq>`: a search result, a
+/// mention or a notification links to it) as the one landed on: current
+/// (`aria-current`), centred and highlighted a moment. (Without JavaScript
+/// the browser scrolls to it, and CSS highlights it as the target.)
+pub fn land_on_address() {
+    #[cfg(feature = "hydrate")]
+    {
+        let hash = window().location().hash().unwrap_or_default();
+        let Some(seq) = hash.strip_prefix("#m").and_then(|n| n.parse().ok()) else {
+            return;
+        };
+        if highlight(Seq(seq)) {
+            if let Some(message) = document().get_element_by_id(&format!("m{seq}")) {
+                let _ = message.set_attribute("aria-current", "true");
+            }
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! Searching messages: the index kept with every write, the backlog of
+//! messages stored before the index, and the search itself.
+//!
+//! The index (`message_search`, from the `*_search.sql` migrations) holds
+//! each standing message's [`Document`]: its shown text folded, and whether
+//! it has a link. It is written in the transaction that stores, edits or
+//! deletes the message ([`index`], [`unindex`]), so no stored message is
+//! ever missing from it. Matching is by substring on both databases (see
+//! `app::search`); how each finds them is in `search_sql.rs`.
+//!
+//! A search runs on a [`Reader`], which stops it after a time limit, in a
+//! task of its own, so that a request given up cannot leave the reader's
+//! limit on a connection of the pool.
+
+use std::time::Duration;
+
+use app::{
+    format::Body,
+    model::{ChannelId, UserId},
+    protocol::{Message, MessageId},
+    search::{Document, Place},
+};
+
+use super::{
+    db::{Reader, Tx},
+    dialect::Dialect,
+    message_rows::{read_messages, select_messages, MessageRow},
+    search_sql::{self, Arg},
+    SearchStore, SqlStore, StoreError,
+};
+
+/// What to search for, as the store takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Search {
+    /// Who searches: only what they may read is found.
+    pub viewer: UserId,
+    /// Folded words and phrases, all to occur.
+    pub terms: Vec<String>,
+    /// The sender's username (any case).
+    pub from: Option<String>,
+    pub place: Option<Place>,
+    /// Sent at or after this (Unix ms).
+    pub since: Option<i64>,
+    /// Sent before this (Unix ms).
+    pub until: Option<i64>,
+    pub has_link: bool,
+    pub order: Order,
+    pub limit: u32,
+}
+
+/// The order of results, and where this page starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Newest first, from before this message.
+    Newest { before: Option<MessageId> },
+    /// Best match first (newest first when only short words or filters are
+    /// given), past the first `skip`.
+    Relevance { skip: u32 },
+}
+
+/// A page of results.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    pub messages: Vec<Message>,
+    /// The channels the messages are in.
+    pub channels: Vec<FoundChannel>,
+    /// Whether more results follow.
+    pub more: bool,
+}
+
+/// A channel a result is in, as the searcher sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundChannel {
+    pub id: ChannelId,
+    /// The channel's name, or the other person's in a conversation.
+    pub name: String,
+    pub direct: bool,
+    /// Whether the searcher is in it (a public channel they have not
+    /// joined is found too).
+    pub member: bool,
+}
+
+/// A channel of the results: id, kind, name, the other person's name (in a
+/// conversation), and whether the searcher is in it.
+type ChannelRow = (ChannelId, String, Option<String>, Option<String>, bool);
+
+/// How many messages of the backlog one transaction indexes.
+const BACKLOG_BATCH: u32 = 2_000;
+
+/// Indexes a message just stored, or edited (its old row goes first).
+pub(crate) async fn index(
+    tx: &mut Tx<'_>,
+    message: MessageId,
+    text: &str,
+    body: Option<&Body>,
+    edited: bool,
+) -> Result<(), StoreError> {
+    if edited {
+        unindex(tx, message).await?;
+    }
+    let document = Document::new(text, body);
+    let sql = search_sql::insert(tx.dialect());
+    tx.sql(&sql)
+        .bind(message)
+        .bind(document.text)
+        .bind(document.has_link)
+        .execute()
+        .await?;
+    Ok(())
+}
+
+/// Takes a deleted message out of the index.
+pub(crate) async fn unindex(tx: &mut Tx<'_>, message: MessageId) -> Result<(), StoreError> {
+    let sql = search_sql::delete(tx.dialect());
+    tx.sql(&sql).bind(message).execute().await?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl SearchStore for SqlStore {
+    #[tracing::instrument(level = "debug", name = "store.search", skip_all)]
+    async fn search(&self, search: &Search, within: Duration) -> Result<Found, StoreError> {
+        let db = self.db.clone();
+        let search = search.clone();
+        // Spawned: the reader's limit comes off its connection even if the
+        // request is given up.
+        let ids = tokio::spawn(async move {
+            let mut reader = db.read_within(within).await?;
+            let found = find_ids(&mut reader, db.dialect(), &search).await;
+            reader.finish().await?;
+            found.map(|ids| (ids, search))
+        })
+        .await
+        .map_err(|_| StoreError::TimedOut)?;
+        let (mut ids, search) = ids.map_err(|error| match error {
+            sqlx::Error::Database(_) if Reader::timed_out(&error) => StoreError::TimedOut,
+            error => StoreError::Database(error),
+        })?;
+        let more = ids.len() > search.limit as usize;
+        ids.truncate(search.limit as usize);
+        let messages = self.messages_by_id(&ids, search.viewer).await?;
+        let channels = self.found_channels(&messages, search.viewer).await?;
+        Ok(Found {
+            messages,
+            channels,
+            more,
+        })
+    }
+
+    async fn index_backlog(&self) -> Result<u64, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let lock = if tx.dialect().locks_rows() {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let below: Option<MessageId> = tx
+            .sql(&format!(
+                "SELECT below FROM search_backlog WHERE id = 1{lock}"
+            ))
+            .scalar_optional()
+            .await?;
+        let Some(below) = below else {
+            return Ok(0);
+        };
+        let rows: Vec<(MessageId, String, Option<i64>)> = tx
+            .sql(
+                "SELECT id, body, deleted_at FROM messages WHERE id < $1 ORDER BY id DESC LIMIT $2",
+            )
+            .bind(below)
+            .bind(i64::from(BACKLOG_BATCH))
+            .fetch_all()
+            .await?;
+        let insert = search_sql::insert_missing(tx.dialect());
+        for (id, text, deleted) in &rows {
+            if deleted.is_some() {
+                continue;
+            }
+            let document = Document::new(text, app::format::parse(text).as_ref());
+            tx.sql(&insert)
+                .bind(*id)
+                .bind(document.text)
+                .bind(document.has_link)
+                .execute()
+                .await?;
+        }
+        match rows.last() {
+            Some((lowest, ..)) if rows.len() == BACKLOG_BATCH as usize => {
+                tx.sql("UPDATE search_backlog SET below = $1 WHERE id = 1")
+                    .bind(*lowest)
+                    .execute()
+                    .await?;
+            }
+            _ => {
+                tx.sql("DELETE FROM search_backlog").execute().await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
+    async fn reindex(&self) -> Result<(), StoreError> {
+        self.db
+            .sql(
+                "INSERT INTO search_backlog (id, below)
+                 SELECT 1, MAX(id) + 1 FROM messages HAVING COUNT(*) > 0
+                 ON CONFLICT (id) DO UPDATE SET below = EXCLUDED.below",
+            )
+            .execute()
+            .await?;
+        Ok(())
+    }
+}
+
+/// The ids of the messages found, in order, one more than a page when
+/// more follow.
+async fn find_ids(
+    reader: &mut Reader,
+    dialect: Dialect,
+    search: &Search,
+) -> Result<Vec<MessageId>, sqlx::Error> {
+    let (sql, args) = search_sql::find(dialect, search);
+    let mut query = reader.sql(&sql);
+    for arg in args {
+        query = match arg {
+            Arg::Int(value) => query.bind(value),
+            Arg::Text(value) => query.bind(value),
+            Arg::Bool(value) => query.bind(value),
+        };
+    }
+    query.scalars().await
+}
+
+impl SqlStore {
+    /// The messages `ids`, in that order.
+    async fn messages_by_id(
+        &self,
+        ids: &[MessageId],
+        viewer: UserId,
+    ) -> Result<Vec<Message>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "{} WHERE {}",
+            select_messages!(),
+            self.db.dialect().in_ids("m.id", "$1")
+        );
+        let rows: Vec<MessageRow> = self
+            .db
+            .sql(&sql)
+            .bind_ids(ids.iter().map(|id| id.0))
+            .fetch_all()
+            .await?;
+        let mut messages = read_messages(&self.db, rows, viewer).await?;
+        messages.sort_by_key(|m| ids.iter().position(|id| *id == m.id));
+        Ok(messages)
+    }
+
+    /// The channels of `messages`, as `viewer` sees them.
+    async fn found_channels(
+        &self,
+        messages: &[Message],
+        viewer: UserId,
+    ) -> Result<Vec<FoundChannel>, StoreError> {
+        let mut ids: Vec<i64> = messages.iter().map(|m| m.channel.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT c.id, c.kind, c.name, p.username,
+                    EXISTS (SELECT 1 FROM memberships mb
+                            WHERE mb.channel_id = c.id AND mb.user_id = $2) AS member
+             FROM channels c
+             LEFT JOIN users p
+               ON p.id = CASE WHEN c.direct_low = $2 THEN c.direct_high ELSE c.direct_low END
+             WHERE {}",
+            self.db.dialect().in_ids("c.id", "$1")
+        );
+        let rows: Vec<ChannelRow> = self
+            .db
+            .sql(&sql)
+            .bind_ids(ids)
+            .bind(viewer)
+            .fetch_all()
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, kind, name, peer, member)| {
+                let direct = kind == "direct";
+                FoundChannel {
+                    id,
+                    name: if direct { peer } else { name }.unwrap_or_default(),
+                    direct,
+                    member,
+                }
+            })
+            .collect())
+    }
+}
