@@ -58,6 +58,10 @@ pub struct Options {
     #[arg(long, default_value_t = 20)]
     pub source_ips: u8,
 
+    /// Search: how many times each query is timed.
+    #[arg(long, default_value_t = 200)]
+    pub rounds: usize,
+
     /// Where to write the report as JSON.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -84,6 +88,9 @@ pub enum Scenario {
     /// The big room with changes on top: reactions to the newest message
     /// by 50 members, and edits by the senders of their own.
     Reactions,
+    /// Typical searches over a seeded history (`banter seed --varied`),
+    /// one at a time: latency per query (no WebSockets).
+    Search,
 }
 
 /// A scenario's parameters, defaults filled in.
@@ -117,6 +124,7 @@ impl Options {
             Scenario::Storm => (5_000, 0, 0, 0, 0, true),
             Scenario::Crowd => (19_000, 1, 1, 5, 512, true),
             Scenario::Reactions => (5_000, 20, 20, 30, 512, true),
+            Scenario::Search => (0, 0, 0, 0, 0, true),
         };
         // Each member may make 10 changes a second (like sends): 50
         // reactors at 2 a second each.

@@ -8,6 +8,7 @@
 //! - [`changes`]: the reactions and edits of the changes scenario.
 //! - [`frames`]: reading each distinct frame once.
 //! - [`run`]: a scenario from start to report.
+//! - [`search`]: the search benchmark, over HTTP.
 //! - [`stats`]: delivery accounting and latency percentiles.
 //! - [`proc`]: the server process's memory and CPU, from `/proc`.
 //! - [`report`]: the table and the JSON.
@@ -22,6 +23,7 @@ mod frames;
 mod proc;
 mod report;
 mod run;
+mod search;
 mod stats;
 
 use clap::Parser;
@@ -29,6 +31,25 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
+    if cli.options.scenario == cli::Scenario::Search {
+        let rounds = cli.options.rounds;
+        return match search::run(&cli.options, rounds).await {
+            Ok(figures) => {
+                println!("{}", search::table(&figures));
+                if let Some(path) = &cli.options.json {
+                    let json = serde_json::to_string_pretty(&figures).unwrap_or_default();
+                    if let Err(error) = std::fs::write(path, json) {
+                        eprintln!("banter-load: cannot write {path:?}: {error}");
+                    }
+                }
+                std::process::ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("banter-load: {error}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     match run::run(cli).await {
         Ok(report) => {
             println!("{}", report.table());

@@ -13,7 +13,11 @@
 //! where the channel is the public channel the user was put in (General's id
 //! when none). Seeded users all have the password `load-test-password`.
 //! `--messages` then writes that many messages to General, `message 1` to
-//! `message <n>`, from the seeded users in turn.
+//! `message <n>`, from the seeded users in turn (`--formatted`: with every
+//! kind of formatting; `--varied`: varied sentences spread over every
+//! seeded channel, see `varied.rs`).
+
+mod varied;
 
 use std::{fmt::Write as _, path::PathBuf, time::Instant};
 
@@ -70,6 +74,8 @@ pub async fn seed(config: Config, args: &SeedArgs) -> Result<(), SeedError> {
     let mut lines = String::new();
     let mut users = Vec::new();
     let mut channel = ChannelId::GENERAL;
+    // Each seeded channel, with its members (indexes into `users`).
+    let mut rooms: Vec<(ChannelId, Vec<usize>)> = Vec::new();
     for n in 0..args.users {
         let name = format!("{}-{n}", args.prefix);
         let username = Username::parse(&name).map_err(|_| SeedError::Name(name.clone()))?;
@@ -82,8 +88,12 @@ pub async fn seed(config: Config, args: &SeedArgs) -> Result<(), SeedError> {
                 let name = format!("{}-room-{room}", args.prefix);
                 let name = ChannelName::parse(&name).map_err(|_| SeedError::Name(name.clone()))?;
                 channel = state.store.create_channel(user.id, &name).await?;
+                rooms.push((channel, vec![n as usize]));
             } else {
                 state.store.join_channel(user.id, channel).await?;
+                if let Some((_, members)) = rooms.last_mut() {
+                    members.push(n as usize);
+                }
             }
         } else {
             channel = ChannelId::GENERAL;
@@ -102,11 +112,30 @@ pub async fn seed(config: Config, args: &SeedArgs) -> Result<(), SeedError> {
         path: args.out.clone(),
         source,
     })?;
-    seed_history(&state, &users, args.messages, args.formatted).await?;
+    let history = match (args.formatted, args.varied) {
+        (true, _) => History::Formatted,
+        (false, true) => {
+            rooms.insert(0, (ChannelId::GENERAL, (0..users.len()).collect()));
+            History::Varied(rooms)
+        }
+        (false, false) => History::Plain,
+    };
+    seed_history(&state, &users, args.messages, &history).await?;
     state.shutdown.cancel();
     state.presence.stop().await;
     tracing::info!(users = args.users, channels = args.channels, messages = args.messages, elapsed = ?started.elapsed(), out = ?args.out, "seeded");
     Ok(())
+}
+
+/// What the seeded messages say, and where.
+enum History {
+    /// `message <n>`, in General.
+    Plain,
+    /// Every kind of formatting, in General.
+    Formatted,
+    /// Varied sentences, spread over these channels, each with the indexes
+    /// (into the seeded users) of its members.
+    Varied(Vec<(ChannelId, Vec<usize>)>),
 }
 
 /// The `n`th message of a formatted history: every kind of formatting, in
@@ -127,7 +156,7 @@ async fn seed_history(
     state: &AppState,
     users: &[User],
     count: u32,
-    formatted: bool,
+    history: &History,
 ) -> Result<(), SeedError> {
     if count > 0 && users.is_empty() {
         return Err(SeedError::NoSenders);
@@ -136,14 +165,22 @@ async fn seed_history(
     while written < count {
         let batch: Vec<Write> = (written..count.min(written + MESSAGE_BATCH))
             .map(|n| {
+                let (channel, sender, text) = match history {
+                    History::Plain => {
+                        (ChannelId::GENERAL, n as usize, format!("message {}", n + 1))
+                    }
+                    History::Formatted => (ChannelId::GENERAL, n as usize, formatted_text(n + 1)),
+                    History::Varied(rooms) => {
+                        let (channel, members) = &rooms[n as usize % rooms.len()];
+                        let turn = n as usize / rooms.len();
+                        (*channel, members[turn % members.len()], varied::text(n + 1))
+                    }
+                };
                 Write::Message(NewMessage {
-                    sender: users[n as usize % users.len()].clone(),
-                    channel: ChannelId::GENERAL,
+                    sender: users[sender % users.len()].clone(),
+                    channel,
                     client_id: ClientId(uuid::Uuid::new_v4()),
-                    text: match formatted {
-                        true => formatted_text(n + 1),
-                        false => format!("message {}", n + 1),
-                    },
+                    text,
                     reply_to: None,
                 })
             })
