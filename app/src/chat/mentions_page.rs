@@ -21,7 +21,7 @@ use super::{
     page::message_href,
     sidebar::MenuButton,
     state::{Chat, ChatStoreFields},
-    time::{clock, day_label, day_of, iso, now, TimeZone},
+    time::{iso, moment, TimeZone},
 };
 use crate::protocol::{Message, MessageId};
 
@@ -135,15 +135,7 @@ fn MentionItem(message: Message) -> impl IntoView {
         })
         .unwrap_or_default();
     let at = message.at;
-    let when = move || {
-        let offset = zone.0.get();
-        let today = day_of(now(), offset);
-        format!(
-            "{}, {}",
-            day_label(day_of(at, offset), today),
-            clock(at, offset)
-        )
-    };
+    let when = move || moment(at, zone.0.get());
     let href = message_href(&message);
     let label = format!("{} in {place}", message.sender_name);
     view! {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::{
     page::message_href_at,
-    time::{clock, day_label, day_of, iso, now},
+    time::{iso, moment},
 };
 use crate::search::{snippet, Hit, SearchForm, SearchRefusal, SearchResults, MAX_RELEVANCE_PAGES};
 
@@ -105,11 +105,7 @@ fn Result(hit: Hit, terms: Vec<String>, offset: i32) -> impl IntoView {
         false => format!("#{place}"),
     };
     let href = message_href_at(message.channel, message.seq);
-    let when = format!(
-        "{}, {}",
-        day_label(day_of(message.at, offset), day_of(now(), offset)),
-        clock(message.at, offset)
-    );
+    let when = moment(message.at, offset);
     let shown = match &message.body {
         Some(body) => body.plain(),
         None => message.text.clone(),

@@ -90,6 +90,13 @@ pub fn day_label(day: Day, today: Day) -> String {
     }
 }
 
+/// "Today, 14:05", "Monday 3 November, 09:30": when something happened, at
+/// `offset` minutes from UTC.
+pub fn moment(at: Millis, offset: i32) -> String {
+    let day = day_label(day_of(at, offset), day_of(now(), offset));
+    format!("{day}, {}", clock(at, offset))
+}
+
 /// An ISO 8601 timestamp in UTC, for `<time datetime>`.
 pub fn iso(at: Millis) -> String {
     let day = day_of(at, 0);
