@@ -134,3 +134,26 @@ test.describe("with its own server", () => {
     }
   });
 });
+
+test("code the page fetches later is fetched again when a download fails, and the page goes on", async ({ browser, baseURL }) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  // From now on every chunk of the page's code fails to download, as while
+  // the server restarts or the network drops: the parts fetched at once
+  // and those fetched ahead once the page is idle.
+  let failed = 0;
+  const chunk = /\/pkg\/(split_|chunk_)[^/]*\.wasm$/;
+  await alice.context.route(chunk, (route) => {
+    failed += 1;
+    return route.abort("connectionrefused");
+  });
+  await alice.page.reload();
+  await live(alice.page);
+  await expect.poll(() => failed, { message: "chunks the page asked for" }).toBeGreaterThan(2);
+
+  // The network is back: what was wanted arrives without a reload.
+  await alice.context.unroute(chunk);
+  await alice.page.getByRole("button", { name: "Members" }).click();
+  await expect(alice.page.getByRole("complementary", { name: "Members" })).toBeVisible();
+  await say(alice.page, "Привет, 日本語 and العربية after the outage 🎉");
+  await expect(messages(alice.page).getByText("after the outage")).toHaveCount(1);
+});
