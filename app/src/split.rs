@@ -10,8 +10,8 @@
 //! the first call or ahead by `preload`. A chunk that fails to download
 //! (the network drops, the server restarts) is fetched again until it
 //! arrives, and the view waits meanwhile: the loader cargo-leptos writes
-//! would make the page trap instead, and `scripts/mark-chunk-loader` marks
-//! it after every build. Everywhere else (the server, debug
+//! would make the page trap instead, and `scripts/finish-site` marks it
+//! after every build. Everywhere else (the server, debug
 //! builds and `cargo leptos watch`) it is a plain `async` block, so nothing
 //! else needs the splitting tools. [`Deferred`] shows such a view from the
 //! first time it is wanted on, and preloads it once the browser is idle;
