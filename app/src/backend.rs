@@ -15,7 +15,7 @@ use crate::{
     chat::{ChatSnapshot, MentionPage, SessionInfo},
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::{ClientId, MessageId, NotifyLevel, Seq},
+    protocol::{ClientId, MessageId, NotifyLevel, PageAt},
     search::{SearchForm, SearchRefusal, SearchResults},
 };
 
@@ -53,12 +53,12 @@ pub trait Backend: Send + Sync + 'static {
     async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError>;
 
     /// The signed-in user's channels, and a page of the open channel's
-    /// messages (the latest, or those before `before`).
+    /// messages (the latest, or those before or after a message).
     async fn chat_snapshot(
         &self,
         request: &Parts,
         channel: ChannelId,
-        before: Option<Seq>,
+        page: PageAt,
     ) -> Result<ChatSnapshot, AppError>;
 
     /// Sends a message from a plain form.

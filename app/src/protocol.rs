@@ -37,7 +37,7 @@ pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 9;
+pub const PROTOCOL_VERSION: u32 = 10;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -169,10 +169,11 @@ mod tests {
                     channel: ChannelId(1),
                     messages: Vec::new(),
                     has_older: false,
+                    has_newer: true,
                     rev: Rev(3),
                 },
             },
-            r#"{"ok":[5,{"history":[1,[],false,3]}]}"#,
+            r#"{"ok":[5,{"history":[1,[],false,true,3]}]}"#,
         );
     }
 

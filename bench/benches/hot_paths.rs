@@ -7,7 +7,7 @@ use std::{hint::black_box, sync::Arc};
 
 use app::{
     model::{ChannelId, User, UserId, Username},
-    protocol::{ClientId, Message, MessageId, Millis, Rev, Seq, ServerMsg},
+    protocol::{ClientId, Message, MessageId, Millis, PageAt, Rev, Seq, ServerMsg},
 };
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use server::{
@@ -87,7 +87,7 @@ fn new_message(sender: &User) -> Write {
 /// 500 changes to the latest messages: edits, and reactions added.
 async fn make_changes(store: &SqlStore, user: &User) {
     let latest = store
-        .history(ChannelId::GENERAL, None, 250, user.id)
+        .history(ChannelId::GENERAL, PageAt::Latest, 250, user.id)
         .await
         .expect("history");
     let emoji = ["👍", "🎉", "❤️", "😂", "🦀"];
@@ -143,8 +143,8 @@ fn storing(c: &mut Criterion) {
     group.finish();
 
     runtime.block_on(make_changes(&store, &user));
-    let last = runtime
-        .block_on(store.channel_rev(ChannelId::GENERAL))
+    let (last, _) = runtime
+        .block_on(store.channel_head(ChannelId::GENERAL))
         .expect("query");
     let viewer = user.id;
     c.bench_function("catch-up: the 500 changes after a cursor", |b| {

@@ -11,7 +11,7 @@ import { test, expect, chatter, say, messages } from "./fixtures";
  */
 async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[]> {
   return page.evaluate(async (requests) => {
-    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=9`);
+    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=10`);
     const frames: unknown[] = [];
     const waiting: ((frame: unknown) => void)[] = [];
     ws.onmessage = (event) => {
@@ -48,8 +48,8 @@ async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[
 /** The id of the newest message of General with `text`, asked of the server. */
 async function idOf(page: Page, text: string): Promise<number> {
   const [reply] = (await asAnotherClient(page, [
-    '{"type":"history","req":$req,"channel":1,"before":null,"limit":50}',
-  ])) as { ok: [number, { history: [number, unknown[][], boolean, number] }] }[];
+    '{"type":"history","req":$req,"channel":1,"page":"latest","limit":50}',
+  ])) as { ok: [number, { history: [number, unknown[][], boolean, boolean, number] }] }[];
   const [, held] = reply.ok[1].history;
   const found = held.filter((m) => m[6] === text).pop();
   if (!found) throw new Error(`no message "${text}"`);

@@ -62,6 +62,71 @@ test("10,000 messages: back to the first and forward again, with a bounded page"
   }
 });
 
+test("opened at a message far back, the channel reads on down to the latest, and new messages wait their turn", async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const server = await BanterServer.start();
+  try {
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    await signUp(page, "reader");
+    await server.seed("far", 3, 400);
+    // Where a search result, a mention or a notification leads.
+    await page.goto("/c/1?before=101#m100");
+    await live(page);
+    const log = messages(page);
+    await expect(log.locator("#m100")).toHaveAttribute("aria-current", "true");
+    await expect(log.getByText("message 100", { exact: true })).toBeInViewport();
+    await expect(page.getByRole("link", { name: "Jump to latest" })).toBeVisible();
+
+    // Someone writes meanwhile: not shown after a gap, but in its place.
+    const writer = await chatter(browser, server.url, "writer");
+    const news = "Привет, 日本語, العربية 🎉 written while reading far back";
+    await say(writer.page, news);
+    await expect(messages(writer.page).getByText(news)).toHaveCount(1);
+    await expect(log.getByText(news)).toHaveCount(0);
+
+    // Down, a step at a time, to the latest.
+    const scroller = page.locator(".message-scroller");
+    const quick = { intervals: [50, 100, 250] };
+    let last = await shownSeq(page, "last");
+    for (let step = 0; step < 40 && (await log.getByText(news).count()) === 0; step++) {
+      await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await expect.poll(() => shownSeq(page, "last"), quick).toBeGreaterThan(last);
+      last = await shownSeq(page, "last");
+      const seqs = await log
+        .locator(".message[data-seq]")
+        .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-seq"))));
+      expect(seqs.every((seq, i) => i === 0 || seq === seqs[i - 1] + 1), "in order, none twice or missing").toBe(true);
+      expect(seqs.length).toBeLessThanOrEqual(150);
+    }
+    await expect(log.getByText(news)).toHaveCount(1);
+    await expect(log.getByText("message 400", { exact: true })).toHaveCount(1);
+
+    // At the latest, the channel is live again.
+    await say(writer.page, "and now live");
+    await expect(log.getByText("and now live")).toBeInViewport();
+    await expect(page.getByRole("link", { name: "Jump to latest" })).toHaveCount(0);
+
+    // From far back again, "Jump to latest" loads the latest at once; what
+    // is sent from there goes after it.
+    await page.goto("/c/1?before=51#m50");
+    await live(page);
+    await expect(log.getByText("message 50", { exact: true })).toBeInViewport();
+    await page.getByRole("link", { name: "Jump to latest" }).click();
+    await expect(log.getByText("and now live")).toBeInViewport();
+    await page.goto("/c/1?before=31#m30");
+    await live(page);
+    await say(page, "sent from far back");
+    await expect(log.getByText("sent from far back")).toBeInViewport();
+    await expect(log.getByText("sent from far back")).toHaveCount(1);
+    await expect(log.getByText("and now live")).toHaveCount(1);
+  } finally {
+    await server.dispose();
+  }
+});
+
 test("the first unread message is marked, and the mark stays while reading", async ({ browser, baseURL }) => {
   const alice = await chatter(browser, baseURL, "alice");
   const bob = await chatter(browser, baseURL, "bob");

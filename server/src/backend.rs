@@ -6,7 +6,7 @@ use app::{
     chat::{ChatSnapshot, MentionPage, SessionInfo},
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::{ClientId, MessageId, NotifyLevel, Seq},
+    protocol::{ClientId, MessageId, NotifyLevel, PageAt},
     search::{SearchForm, SearchRefusal, SearchResults},
 };
 
@@ -54,9 +54,9 @@ impl Backend for AppState {
         &self,
         request: &Parts,
         channel: ChannelId,
-        before: Option<Seq>,
+        page: PageAt,
     ) -> Result<ChatSnapshot, AppError> {
-        AppState::chat_snapshot(self, request, channel, before).await
+        AppState::chat_snapshot(self, request, channel, page).await
     }
 
     async fn post_message(

@@ -36,7 +36,7 @@ pub use sql::SqlStore;
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
-    protocol::{ChannelSummary, DirectoryEntry, Message, MessageId, NotifyLevel, Rev, Seq},
+    protocol::{ChannelSummary, DirectoryEntry, Message, MessageId, NotifyLevel, PageAt, Rev, Seq},
 };
 
 /// Why a storage operation failed.
@@ -207,12 +207,13 @@ pub trait MessageStore: Send + Sync {
         announce: &dyn Announce,
     ) -> Result<Vec<Inserted>, StoreError>;
 
-    /// Up to `limit` messages of `channel` before `before` (the newest if
-    /// `None`), oldest first, with reactions as `viewer` sees them.
+    /// Up to `limit` messages of `channel` at `page` (the newest, those
+    /// just before a seq, or those just after one), oldest first, with
+    /// reactions as `viewer` sees them.
     async fn history(
         &self,
         channel: ChannelId,
-        before: Option<Seq>,
+        page: PageAt,
         limit: u32,
         viewer: UserId,
     ) -> Result<Vec<Message>, StoreError>;
@@ -227,9 +228,9 @@ pub trait MessageStore: Send + Sync {
         viewer: UserId,
     ) -> Result<Vec<Message>, StoreError>;
 
-    /// The revision of `channel`'s latest change (0 if there is none, or no
-    /// such channel).
-    async fn channel_rev(&self, channel: ChannelId) -> Result<Rev, StoreError>;
+    /// The revision of `channel`'s latest change and the seq of its newest
+    /// message (0 and 0 if there is none, or no such channel).
+    async fn channel_head(&self, channel: ChannelId) -> Result<(Rev, Seq), StoreError>;
 }
 
 /// Mentions of a member.

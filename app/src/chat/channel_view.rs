@@ -25,7 +25,7 @@ use super::{
 };
 use crate::{
     model::{ChannelId, UserId},
-    protocol::{Rev, Seq, FIRST_PAGE},
+    protocol::{PageAt, Rev, Seq, FIRST_PAGE},
     split::Deferred,
 };
 
@@ -203,14 +203,14 @@ fn load_when_opened(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) {
         let link = link.clone();
         leptos::task::spawn_local(async move {
             let me = chat.me().read_untracked().id;
-            if let Ok(page) = link.history(id, None, FIRST_PAGE).await {
+            if let Ok(page) = link.history(id, PageAt::Latest, FIRST_PAGE).await {
                 let mut owed = false;
                 update_channel(chat, id, |c| {
                     owed = c.load_latest(page.messages, page.has_older, page.rev, me)
                 });
                 // Changes heard of while the page was on its way.
                 if owed {
-                    catch_up_opened(chat, &link, id, page.rev, me).await;
+                    catch_up_page(chat, &link, id, page.rev, me).await;
                 }
             }
             loading.update_value(|l| {
@@ -220,10 +220,16 @@ fn load_when_opened(chat: Store<Chat>, link: Link, channel: Memo<ChannelId>) {
     });
 }
 
-/// Catches up on the changes a first page may lack, in as many answers as
-/// it takes. Until it is done the channel stays behind: events do not move
-/// its cursor past what may be missing.
-async fn catch_up_opened(chat: Store<Chat>, link: &Link, id: ChannelId, rev: Rev, me: UserId) {
+/// Catches up on the changes a page may lack, in as many answers as it
+/// takes. Until it is done the channel stays behind: events do not move its
+/// cursor past what may be missing.
+pub(super) async fn catch_up_page(
+    chat: Store<Chat>,
+    link: &Link,
+    id: ChannelId,
+    rev: Rev,
+    me: UserId,
+) {
     let mut from = rev;
     while let Ok((missed, more)) = link.catch_up(id, from).await {
         let mut owed = false;

@@ -7,7 +7,8 @@
 //! end moves it, and scrolling past the oldest message held loads the
 //! previous page from the server, keeping what was on screen in place.
 //! When the first unread message is further back than the messages held, a
-//! bar over the list says how many are new and jumps back to it.
+//! bar over the list says how many are new and jumps back to it. A channel
+//! opened at a message far back reads on as the reader scrolls down.
 //!
 //! Without JavaScript the same list is a plain page: an "Older messages"
 //! link loads the page before the first message shown (`?before=`), and
@@ -18,11 +19,13 @@
 //! [`actions`] what can be done to it, opening
 //! the list's [`dialogs`] (deleting, and the reaction [`picker`]);
 //! [`scroll`] following, moving the window and keeping the view in place;
-//! [`history`] loading older pages and the jump to the first unread message.
+//! [`history`] loading older pages and the jump to the first unread message;
+//! [`newer`] reading on from a page further back than the latest.
 
 mod actions;
 mod dialogs;
 mod history;
+mod newer;
 mod picker;
 mod row;
 mod scroll;
@@ -39,7 +42,7 @@ use reactive_stores::Store;
 use super::{
     link::Link,
     rows::{rows, Row, Viewer},
-    state::{oldest_stored, ChannelStateStoreFields, Chat, ChatStoreFields, Entry},
+    state::{newest_stored, oldest_stored, ChannelStateStoreFields, Chat, ChatStoreFields, Entry},
     time::{now, TimeZone},
     window::Window,
 };
@@ -66,6 +69,7 @@ struct List {
     /// the reader's, and must not move the window again.
     jumping: StoredValue<bool>,
     loading_older: RwSignal<bool>,
+    loading_newer: RwSignal<bool>,
     window: RwSignal<Window>,
     /// The rendered part of the entries, and how many entries there are.
     span: Memo<(Range<usize>, usize)>,
@@ -113,6 +117,7 @@ impl List {
             at_bottom: StoredValue::new(true),
             jumping: StoredValue::new(false),
             loading_older: RwSignal::new(false),
+            loading_newer: RwSignal::new(false),
             window,
             span,
             rows,
@@ -155,9 +160,7 @@ impl List {
     /// or the page was loaded with an older page (`?before=`).
     fn behind(self) -> bool {
         let (range, len) = self.span.get();
-        let last_held = self
-            .entries(|entries| entries.iter().rev().find_map(Entry::stored).map(|m| m.seq))
-            .flatten();
+        let last_held = self.entries(newest_stored).flatten();
         range.end < len
             || last_held
                 .zip(self.last_seq())
@@ -232,7 +235,9 @@ pub fn MessageList(
                     class="message-log"
                     role="log"
                     aria-label="Messages"
-                    aria-busy=move || list.loading_older.get().to_string()
+                    aria-busy=move || {
+                        (list.loading_older.get() || list.loading_newer.get()).to_string()
+                    }
                 >
                     <For each=move || list.rows.get() key=|row| row.clone() let:row>
                         <MessageRow row channel=channel.get_untracked() />

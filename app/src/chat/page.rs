@@ -25,7 +25,7 @@ use super::{
     people::People,
     sidebar::{Drawer, Sidebar},
     snapshot::SnapshotCodec,
-    state::{Chat, ChatStoreFields, LinkStatus},
+    state::{Chat, ChatStoreFields, Ends, LinkStatus},
     time::provide_time_zone,
     ChatSnapshot,
 };
@@ -192,7 +192,11 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     if let Some(open) = open {
         state.open = Some(open.id);
         if let Some(channel) = state.channels.iter_mut().find(|c| c.id == open.id) {
-            channel.load_latest(open.messages, open.has_older, open.rev, me_id);
+            let ends = Ends {
+                has_older: open.has_older,
+                has_newer: open.has_newer,
+            };
+            channel.load_page(open.messages, ends, open.rev, me_id);
         }
     }
     let chat = Store::new(state);

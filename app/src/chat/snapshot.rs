@@ -40,6 +40,9 @@ pub struct OpenChannel {
     pub messages: Vec<Message>,
     /// Whether older messages exist.
     pub has_older: bool,
+    /// Whether newer messages exist: the page is further back than the
+    /// latest (an address to a message far back).
+    pub has_newer: bool,
     /// The channel's revision, read before the messages.
     pub rev: Rev,
 }
@@ -51,7 +54,11 @@ pub async fn load_chat(channel: ChannelId, before: Option<Seq>) -> Result<ChatSn
     crate::backend::with_status(
         async {
             let (backend, request) = crate::backend::request_context()?;
-            backend.chat_snapshot(&request, channel, before).await
+            let page = before.map_or(
+                crate::protocol::PageAt::Latest,
+                crate::protocol::PageAt::Before,
+            );
+            backend.chat_snapshot(&request, channel, page).await
         }
         .await,
     )
@@ -124,6 +131,7 @@ mod tests {
                     message(3, "مرحبا 🦀 </script>"),
                 ],
                 has_older: true,
+                has_newer: false,
                 rev: Rev(3),
             }),
             mentions: None,

@@ -12,6 +12,7 @@ mod changes;
 mod channel;
 mod outgoing;
 
+pub use channel::Ends;
 pub use outgoing::{laid_over, Outgoing, Progress, Wish};
 
 use reactive_stores::Store;
@@ -96,6 +97,10 @@ pub struct ChannelState {
     /// or it came with the page).
     pub loaded: bool,
     pub has_older: bool,
+    /// The messages held stop short of the latest (the page was opened at
+    /// a message far back): newer ones are loaded by reading on, and a
+    /// new message is not held until they are.
+    pub has_newer: bool,
     /// Stored messages by seq, then messages not yet stored, oldest first.
     pub entries: Vec<Entry>,
     /// Once loaded: what `entries` holds reflects every change of the
@@ -141,6 +146,11 @@ pub struct Pending {
 /// first, in seq order).
 pub fn oldest_stored(entries: &[Entry]) -> Option<Seq> {
     entries.iter().find_map(Entry::stored).map(|m| m.seq)
+}
+
+/// The seq of the newest stored message among `entries`.
+pub fn newest_stored(entries: &[Entry]) -> Option<Seq> {
+    entries.iter().rev().find_map(Entry::stored).map(|m| m.seq)
 }
 
 impl Entry {
@@ -412,5 +422,90 @@ mod tests {
         c.prepend(vec![message(5, BOB, 5), message(6, BOB, 6)], false, ME);
         assert_eq!(seqs(&c), [5, 6, 7, 8]);
         assert!(!c.has_older);
+    }
+
+    #[test]
+    fn a_page_far_back_reads_on_and_holds_no_new_message_until_it_reaches_it() {
+        let mut c = channel();
+        let far_back = Ends {
+            has_older: true,
+            has_newer: true,
+        };
+        assert!(!c.load_page(
+            vec![message(10, BOB, 10), message(11, BOB, 11)],
+            far_back,
+            Rev(20),
+            ME
+        ));
+        // A new message past the gap is counted, not held.
+        assert!(c.merge(message(30, BOB, 30), ME));
+        assert_eq!(seqs(&c), [10, 11]);
+        assert_eq!(c.last_seq, Seq(30));
+        // One in the stretch held (a late copy) is.
+        c.merge(message(11, BOB, 11), ME);
+        assert_eq!(seqs(&c), [10, 11]);
+        // The next page: held, in order; twice changes nothing.
+        let next = vec![message(12, BOB, 12), message(13, BOB, 13)];
+        assert!(!c.append(next.clone(), true, Rev(29), ME));
+        assert!(!c.append(next, true, Rev(29), ME));
+        assert_eq!(seqs(&c), [10, 11, 12, 13]);
+        assert!(c.has_newer);
+        // The last page: from then on new messages are held as they come.
+        let last: Vec<Message> = (14..=30).map(|s| message(s, BOB, s as u128)).collect();
+        assert!(!c.append(last, false, Rev(30), ME));
+        assert!(!c.has_newer);
+        c.merge(message(31, BOB, 31), ME);
+        assert_eq!(seqs(&c).last(), Some(&31));
+        assert_eq!(seqs(&c).len(), 22);
+    }
+
+    #[test]
+    fn a_page_read_before_changes_heard_meanwhile_owes_a_catch_up_from_it() {
+        let mut c = channel();
+        let far_back = Ends {
+            has_older: true,
+            has_newer: true,
+        };
+        c.load_page(vec![message(1, BOB, 1)], far_back, Rev(5), ME);
+        // An edit to message 2 arrives before the page that holds it, and
+        // is not held: the page may be older than it.
+        c.heard(Rev(9));
+        assert_eq!(c.cursor(), Some(Rev(9)));
+        assert!(c.append(vec![message(2, BOB, 2)], true, Rev(7), ME));
+        assert_eq!(c.cursor(), Some(Rev(7)));
+        assert!(c.behind);
+    }
+
+    #[test]
+    fn my_message_sent_from_far_back_stays_pending_until_the_latest_page() {
+        let mut c = channel();
+        let far_back = Ends {
+            has_older: false,
+            has_newer: true,
+        };
+        c.load_page(vec![message(1, BOB, 1)], far_back, Rev(1), ME);
+        c.add_pending(Pending {
+            channel: ChannelId(1),
+            client_id: ClientId(uuid::Uuid::from_u128(42)),
+            text: "m9".into(),
+            written: Millis(0),
+            reply_to: None,
+        });
+        c.merge(message(9, ME, 42), ME);
+        assert_eq!(c.pending().count(), 1, "not lost from sight");
+        let mut d = c.clone();
+        c.load_latest(vec![message(8, BOB, 8)], true, Rev(9), ME);
+        c.merge(message(9, ME, 42), ME);
+        assert_eq!(seqs(&c), [8, 9]);
+        assert_eq!(c.pending().count(), 0, "shown once");
+        // The latest page may hold it already.
+        d.load_latest(
+            vec![message(8, BOB, 8), message(9, ME, 42)],
+            true,
+            Rev(9),
+            ME,
+        );
+        assert_eq!(seqs(&d), [8, 9]);
+        assert_eq!(d.pending().count(), 0, "shown once, as stored");
     }
 }

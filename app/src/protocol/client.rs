@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientId, Cursor, MessageId, NotifyLevel, ReqId, Seq};
+use super::{ClientId, Cursor, MessageId, NotifyLevel, PageAt, ReqId, Seq};
 use crate::model::{ChannelId, UserId};
 
 /// What a client sends.
@@ -40,11 +40,11 @@ pub enum ClientMsg {
         emoji: String,
         add: bool,
     },
-    /// Older messages: up to `limit` before `before` (the latest if `None`).
+    /// A page of up to `limit` messages, oldest first.
     History {
         req: ReqId,
         channel: ChannelId,
-        before: Option<Seq>,
+        page: PageAt,
         limit: u32,
     },
     /// The channel list, and every message changed after each cursor (at most

@@ -34,6 +34,8 @@ pub enum Reply {
         channel: ChannelId,
         messages: Vec<Message>,
         has_older: bool,
+        /// Newer messages exist after the page: it is not the latest.
+        has_newer: bool,
         /// The channel's revision, read before the messages: the latest
         /// page reflects every change up to it (and perhaps some after).
         rev: Rev,

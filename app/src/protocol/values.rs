@@ -57,6 +57,19 @@ position_type!(
     Rev
 );
 
+/// Which page of a channel's history a request asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageAt {
+    /// The newest messages.
+    Latest,
+    /// The messages just before this seq (not including it).
+    Before(Seq),
+    /// The messages just after this seq (not including it): reading on
+    /// from a message far back.
+    After(Seq),
+}
+
 /// A negative number read where a [`Seq`] or [`Rev`] was expected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0} is not a position: positions are 0 or more")]

@@ -67,7 +67,7 @@ twins!(ServerMsg <=> ServerWire {
 
 twins!(Reply <=> ReplyWire {
     Sent { message: Message },
-    History { channel: ChannelId, messages: Vec<Message>, has_older: bool, rev: Rev },
+    History { channel: ChannelId, messages: Vec<Message>, has_older: bool, has_newer: bool, rev: Rev },
     Synced { channels: Vec<ChannelSummary>, catch_up: Vec<CatchUp>, more: bool },
     Channel { channel: ChannelSummary },
     Directory { channels: Vec<DirectoryEntry> },

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 use app::{
     model::{ChannelId, User},
     protocol::{
-        CatchUp, Cursor, Message, ProtocolError, Reply, Rev, FIRST_PAGE, MAX_CURSORS,
+        CatchUp, Cursor, Message, PageAt, ProtocolError, Reply, Rev, FIRST_PAGE, MAX_CURSORS,
         MAX_SYNC_BYTES,
     },
 };
@@ -82,7 +82,9 @@ impl AppState {
             .map_err(internal_ws)?;
         if changed.len() > CATCH_UP_LIMIT as usize {
             // All or nothing: a reset page replaces what the client holds.
-            let page = self.history(user, channel, None, FIRST_PAGE).await?;
+            let page = self
+                .history(user, channel, PageAt::Latest, FIRST_PAGE)
+                .await?;
             if !budget.take(page.messages.iter().map(encoded_len).sum()) {
                 return Ok((None, false));
             }

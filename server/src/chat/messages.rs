@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use app::{
     model::{ChannelId, MessageText, User},
-    protocol::{ClientId, Message, MessageId, ProtocolError, Rev, Seq, MAX_PAGE},
+    protocol::{ClientId, Message, MessageId, PageAt, ProtocolError, Rev, Seq, MAX_PAGE},
 };
 
 use crate::{
@@ -20,6 +20,8 @@ pub struct HistoryPage {
     pub messages: Vec<Message>,
     /// Whether there are older ones.
     pub has_older: bool,
+    /// Whether there are newer ones: the page is not the latest.
+    pub has_newer: bool,
     /// The channel's revision, read before the messages.
     pub rev: Rev,
 }
@@ -59,30 +61,47 @@ impl AppState {
             })
     }
 
-    /// A page of history, oldest first, and whether there is more before it.
+    /// A page of history, oldest first, and whether there is more before
+    /// and after it.
     pub async fn history(
         &self,
         user: &User,
         channel: ChannelId,
-        before: Option<Seq>,
+        page: PageAt,
         limit: u32,
     ) -> Result<HistoryPage, ProtocolError> {
         self.require_member(user, channel).await?;
         let limit = limit.clamp(1, MAX_PAGE);
         // Before the messages: they reflect every change up to it.
-        let rev = self.store.channel_rev(channel).await.map_err(internal_ws)?;
-        let mut messages = self
+        let (rev, last_seq) = self
             .store
-            .history(channel, before, limit + 1, user.id)
+            .channel_head(channel)
             .await
             .map_err(internal_ws)?;
-        let has_older = messages.len() > limit as usize;
-        if has_older {
-            messages.remove(0);
+        let mut messages = self
+            .store
+            .history(channel, page, limit + 1, user.id)
+            .await
+            .map_err(internal_ws)?;
+        let more = messages.len() > limit as usize;
+        // One more than asked for says whether the page reaches the end it
+        // was read towards; the seq of the channel's newest message (read
+        // first, and seqs only grow) whether anything is past the other.
+        let (has_older, has_newer) = match page {
+            PageAt::Latest => (more, false),
+            PageAt::Before(before) => (more, before <= last_seq),
+            PageAt::After(after) => (after > Seq(0), more),
+        };
+        if more {
+            match page {
+                PageAt::After(_) => messages.truncate(limit as usize),
+                _ => drop(messages.remove(0)),
+            }
         }
         Ok(HistoryPage {
             messages,
             has_older,
+            has_newer,
             rev,
         })
     }

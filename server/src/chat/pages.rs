@@ -5,7 +5,7 @@ use app::{
     chat::{ChatSnapshot, OpenChannel},
     error::AppError,
     model::{ChannelId, User},
-    protocol::{ClientId, MessageId, NotifyLevel, Seq, FIRST_PAGE},
+    protocol::{ClientId, MessageId, NotifyLevel, PageAt, FIRST_PAGE},
 };
 use http::request::Parts;
 
@@ -24,20 +24,21 @@ impl AppState {
         &self,
         request: &Parts,
         channel: ChannelId,
-        before: Option<Seq>,
+        page: PageAt,
     ) -> Result<ChatSnapshot, AppError> {
         let me = self.signed_in(request).await?;
         let channels = self.store.channels_of(me.id).await.map_err(internal)?;
         let open = match channels.iter().any(|c| c.id == channel) {
             true => {
                 let page = self
-                    .history(&me, channel, before, FIRST_PAGE)
+                    .history(&me, channel, page, FIRST_PAGE)
                     .await
                     .map_err(|_| AppError::Internal)?;
                 Some(OpenChannel {
                     id: channel,
                     messages: page.messages,
                     has_older: page.has_older,
+                    has_newer: page.has_newer,
                     rev: page.rev,
                 })
             }

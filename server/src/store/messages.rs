@@ -23,7 +23,7 @@
 
 use app::{
     model::{ChannelId, UserId},
-    protocol::{Message, MessageId, Millis, Quote, Rev, Seq},
+    protocol::{Message, MessageId, Millis, PageAt, Quote, Rev, Seq},
 };
 
 use super::{
@@ -76,23 +76,34 @@ impl MessageStore for SqlStore {
     async fn history(
         &self,
         channel: ChannelId,
-        before: Option<Seq>,
+        page: PageAt,
         limit: u32,
         viewer: UserId,
     ) -> Result<Vec<Message>, StoreError> {
-        let sql = concat!(
+        let newest_first = concat!(
             select_messages!(),
             " WHERE m.channel_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3"
         );
+        let oldest_first = concat!(
+            select_messages!(),
+            " WHERE m.channel_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3"
+        );
+        let (sql, from) = match page {
+            PageAt::Latest => (newest_first, Seq(i64::MAX)),
+            PageAt::Before(before) => (newest_first, before),
+            PageAt::After(after) => (oldest_first, after),
+        };
         let mut rows: Vec<MessageRow> = self
             .db
             .sql(sql)
             .bind(channel)
-            .bind(before.unwrap_or(Seq(i64::MAX)))
+            .bind(from)
             .bind(i64::from(limit))
             .fetch_all()
             .await?;
-        rows.reverse();
+        if !matches!(page, PageAt::After(_)) {
+            rows.reverse();
+        }
         read_messages(&self.db, rows, viewer).await
     }
 
@@ -119,14 +130,14 @@ impl MessageStore for SqlStore {
         read_messages(&self.db, rows, viewer).await
     }
 
-    async fn channel_rev(&self, channel: ChannelId) -> Result<Rev, StoreError> {
-        let rev: Option<Rev> = self
+    async fn channel_head(&self, channel: ChannelId) -> Result<(Rev, Seq), StoreError> {
+        let head: Option<(Rev, Seq)> = self
             .db
-            .sql("SELECT last_rev FROM channels WHERE id = $1")
+            .sql("SELECT last_rev, last_seq FROM channels WHERE id = $1")
             .bind(channel)
-            .scalar_optional()
+            .fetch_optional()
             .await?;
-        Ok(rev.unwrap_or_default())
+        Ok(head.unwrap_or_default())
     }
 }
 

@@ -114,15 +114,16 @@ async fn run(
         }
         ClientMsg::History {
             channel,
-            before,
+            page,
             limit,
             ..
         } => {
-            let page = state.history(user, channel, before, limit).await?;
+            let page = state.history(user, channel, page, limit).await?;
             Ok(Reply::History {
                 channel,
                 messages: page.messages,
                 has_older: page.has_older,
+                has_newer: page.has_newer,
                 rev: page.rev,
             })
         }

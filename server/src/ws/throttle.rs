@@ -131,12 +131,13 @@ pub fn too_many(wait: Duration) -> ProtocolError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::protocol::PageAt;
 
     fn history() -> ClientMsg {
         ClientMsg::History {
             req: 1,
             channel: ChannelId(1),
-            before: None,
+            page: PageAt::Latest,
             limit: 10,
         }
     }

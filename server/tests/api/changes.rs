@@ -5,7 +5,7 @@
 use app::{
     model::ChannelId,
     protocol::{
-        CatchUp, Change, ChangeKind, ClientId, ClientMsg, Cursor, Message, MessageId,
+        CatchUp, Change, ChangeKind, ClientId, ClientMsg, Cursor, Message, MessageId, PageAt,
         ProtocolError, Reply, Rev, ServerMsg, MAX_REACTIONS,
     },
 };
@@ -368,7 +368,7 @@ async fn a_reply_quotes_its_original_until_the_original_is_deleted() {
         .request(|req| ClientMsg::History {
             req,
             channel: GENERAL,
-            before: None,
+            page: PageAt::Latest,
             limit: 10,
         })
         .await

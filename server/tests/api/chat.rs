@@ -4,8 +4,8 @@
 use app::{
     model::{ChannelId, ChannelNameError, MessageTextError},
     protocol::{
-        ChannelKind, ChannelSummary, ClientId, ClientMsg, Cursor, ProtocolError, Reply, Seq,
-        ServerMsg, CLOSE_SESSION_ENDED,
+        ChannelKind, ChannelSummary, ClientId, ClientMsg, Cursor, PageAt, ProtocolError, Reply,
+        Seq, ServerMsg, CLOSE_SESSION_ENDED,
     },
 };
 
@@ -163,29 +163,87 @@ async fn history_pages_by_seq_at_the_boundaries() {
     for i in 1..=120 {
         alice.say(GENERAL, &format!("m{i}")).await;
     }
-    let (latest, older) = page(&mut alice, None, 50).await;
-    assert_eq!(latest, (71..=120).collect::<Vec<_>>());
-    assert!(older);
-    let (middle, older) = page(&mut alice, Some(71), 50).await;
-    assert_eq!(middle, (21..=70).collect::<Vec<_>>());
-    assert!(older);
-    let (first, older) = page(&mut alice, Some(21), 50).await;
-    assert_eq!(first, (1..=20).collect::<Vec<_>>());
-    assert!(!older, "nothing before seq 1");
-    let (exact, older) = page(&mut alice, Some(101), 100).await;
-    assert_eq!(exact, (1..=100).collect::<Vec<_>>());
-    assert!(!older, "a page that ends exactly at the start");
-    let (capped, _) = page(&mut alice, None, 1000).await;
-    assert_eq!(capped.len(), 100, "a page holds at most 100");
+    let latest = page(&mut alice, PageAt::Latest, 50).await;
+    assert_eq!(latest, Shown::new(71..=120, true, false));
+    let middle = page(&mut alice, PageAt::Before(Seq(71)), 50).await;
+    assert_eq!(middle, Shown::new(21..=70, true, true));
+    let first = page(&mut alice, PageAt::Before(Seq(21)), 50).await;
+    assert_eq!(
+        first,
+        Shown::new(1..=20, false, true),
+        "nothing before seq 1"
+    );
+    let exact = page(&mut alice, PageAt::Before(Seq(101)), 100).await;
+    assert_eq!(
+        exact,
+        Shown::new(1..=100, false, true),
+        "a page that ends exactly at the start"
+    );
+    let capped = page(&mut alice, PageAt::Latest, 1000).await;
+    assert_eq!(capped.seqs.len(), 100, "a page holds at most 100");
+    let ending_with_the_last = page(&mut alice, PageAt::Before(Seq(121)), 10).await;
+    assert_eq!(ending_with_the_last, Shown::new(111..=120, true, false));
 }
 
-/// The seqs of one history page of General, and whether it has older.
-async fn page(live: &mut Live, before: Option<i64>, limit: u32) -> (Vec<i64>, bool) {
+#[tokio::test]
+async fn history_reads_on_from_a_message_far_back() {
+    let server = TestServer::start().await;
+    let (_, mut alice) = user(&server, "alice").await;
+    for i in 1..=120 {
+        alice.say(GENERAL, &format!("m{i}")).await;
+    }
+    let next = page(&mut alice, PageAt::After(Seq(20)), 50).await;
+    assert_eq!(next, Shown::new(21..=70, true, true));
+    let last = page(&mut alice, PageAt::After(Seq(70)), 50).await;
+    assert_eq!(
+        last,
+        Shown::new(71..=120, true, false),
+        "a page that ends exactly at the end"
+    );
+    let from_start = page(&mut alice, PageAt::After(Seq(0)), 5).await;
+    assert_eq!(from_start, Shown::new(1..=5, false, true));
+    let past_the_end = page(&mut alice, PageAt::After(Seq(500)), 50).await;
+    assert!(past_the_end.seqs.is_empty() && past_the_end.has_older && !past_the_end.has_newer);
+
+    // Reading on from seq 20, page by page, meets every message once.
+    let mut after = Seq(20);
+    let mut seen = Vec::new();
+    loop {
+        let shown = page(&mut alice, PageAt::After(after), 30).await;
+        seen.extend(shown.seqs.iter().copied());
+        after = Seq(*shown.seqs.last().expect("a page"));
+        if !shown.has_newer {
+            break;
+        }
+    }
+    assert_eq!(seen, (21..=120).collect::<Vec<_>>());
+}
+
+/// One history page of General: its seqs, and whether there are messages
+/// before and after it.
+#[derive(Debug, PartialEq)]
+struct Shown {
+    seqs: Vec<i64>,
+    has_older: bool,
+    has_newer: bool,
+}
+
+impl Shown {
+    fn new(seqs: std::ops::RangeInclusive<i64>, has_older: bool, has_newer: bool) -> Self {
+        Self {
+            seqs: seqs.collect(),
+            has_older,
+            has_newer,
+        }
+    }
+}
+
+async fn page(live: &mut Live, at: PageAt, limit: u32) -> Shown {
     let reply = live
         .request(|req| ClientMsg::History {
             req,
             channel: GENERAL,
-            before: before.map(Seq),
+            page: at,
             limit,
         })
         .await;
@@ -193,8 +251,13 @@ async fn page(live: &mut Live, before: Option<i64>, limit: u32) -> (Vec<i64>, bo
         Ok(Reply::History {
             messages,
             has_older,
+            has_newer,
             ..
-        }) => (messages.iter().map(|m| m.seq.0).collect(), has_older),
+        }) => Shown {
+            seqs: messages.iter().map(|m| m.seq.0).collect(),
+            has_older,
+            has_newer,
+        },
         other => panic!("{other:?}"),
     }
 }
@@ -297,7 +360,7 @@ async fn the_same_two_people_always_get_the_same_conversation() {
         .request(|req| ClientMsg::History {
             req,
             channel: first.id,
-            before: None,
+            page: PageAt::Latest,
             limit: 50,
         })
         .await;

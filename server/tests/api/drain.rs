@@ -7,7 +7,8 @@ use std::{sync::Arc, time::Duration};
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
     protocol::{
-        ChannelSummary, ClientMsg, DirectoryEntry, Message, MessageId, Reply, Rev, Seq, ServerMsg,
+        ChannelSummary, ClientMsg, DirectoryEntry, Message, MessageId, PageAt, Reply, Rev, Seq,
+        ServerMsg,
     },
 };
 use server::{
@@ -53,14 +54,14 @@ impl MessageStore for SlowHistory {
     async fn history(
         &self,
         channel: ChannelId,
-        before: Option<Seq>,
+        page: PageAt,
         limit: u32,
         viewer: UserId,
     ) -> Result<Vec<Message>, StoreError> {
         self.waiting.notify_one();
         let permit = self.gate.acquire().await.expect("gate");
         permit.forget();
-        self.inner.history(channel, before, limit, viewer).await
+        self.inner.history(channel, page, limit, viewer).await
     }
 
     async fn changed_after(
@@ -75,8 +76,8 @@ impl MessageStore for SlowHistory {
             .await
     }
 
-    async fn channel_rev(&self, channel: ChannelId) -> Result<Rev, StoreError> {
-        self.inner.channel_rev(channel).await
+    async fn channel_head(&self, channel: ChannelId) -> Result<(Rev, Seq), StoreError> {
+        self.inner.channel_head(channel).await
     }
 }
 
@@ -351,7 +352,7 @@ async fn a_slow_request_never_stops_the_connection_draining_the_hub() {
     let history = ClientMsg::History {
         req: 901,
         channel: ChannelId::GENERAL,
-        before: None,
+        page: PageAt::Latest,
         limit: 10,
     };
     reader

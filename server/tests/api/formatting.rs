@@ -7,7 +7,7 @@
 use app::{
     format::{Body, Element, Mark},
     model::ChannelId,
-    protocol::{ChangeKind, ClientMsg, Reply, Rev},
+    protocol::{ChangeKind, ClientMsg, PageAt, Reply, Rev},
 };
 
 use crate::{
@@ -69,7 +69,7 @@ async fn a_formatted_message_carries_its_marks_everywhere_and_plain_text_none() 
         .request(|req| ClientMsg::History {
             req,
             channel: GENERAL,
-            before: None,
+            page: PageAt::Latest,
             limit: 10,
         })
         .await;

@@ -4,7 +4,7 @@
 use app::{
     error::AppError,
     model::ChannelId,
-    protocol::{ClientMsg, ProtocolError, Reply},
+    protocol::{ClientMsg, PageAt, ProtocolError, Reply},
 };
 use futures::future::join_all;
 
@@ -95,7 +95,7 @@ async fn each_costly_request_has_a_limit_with_the_wait() {
     let history = |req| ClientMsg::History {
         req,
         channel: ChannelId::GENERAL,
-        before: None,
+        page: PageAt::Latest,
         limit: 10,
     };
     for _ in 0..3 {

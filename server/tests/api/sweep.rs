@@ -23,7 +23,8 @@ fn templates() -> Vec<Value> {
         json!({"type": "delete", "req": 1, "channel": 1, "message": 1}),
         json!({"type": "react", "req": 1, "channel": 1, "message": 1, "emoji": "👍",
                "add": true}),
-        json!({"type": "history", "req": 1, "channel": 1, "before": 5, "limit": 10}),
+        json!({"type": "history", "req": 1, "channel": 1, "page": {"before": 5}, "limit": 10}),
+        json!({"type": "history", "req": 1, "channel": 1, "page": {"after": 5}, "limit": 10}),
         json!({"type": "sync", "req": 1, "cursors": [{"channel": 1, "rev": 0}]}),
         json!({"type": "mark_read", "req": 1, "channel": 1, "seq": 1}),
         json!({"type": "create_channel", "req": 1, "name": "sweep"}),
@@ -72,6 +73,7 @@ fn oversized(field: &str) -> Option<Value> {
         // Past u64 (as JSON has it, a float) for a req, past i64 for ids.
         "req" => json!(1e20),
         "channel" | "user" | "seq" | "before" | "message" | "reply_to" => json!(u64::MAX),
+        "page" => json!({"after": u64::MAX}),
         _ => return None,
     })
 }
@@ -108,6 +110,18 @@ fn cases() -> Vec<Case> {
                     what: format!("{kind} with a negative {field}"),
                     request: with(&template, field, json!(-1)),
                 });
+            }
+            if field == "page" {
+                for page in [
+                    json!({"before": -1}),
+                    json!("oldest"),
+                    json!({"after": 1, "before": 2}),
+                ] {
+                    cases.push(Case {
+                        what: format!("{kind} with page {page}"),
+                        request: with(&template, field, page),
+                    });
+                }
             }
             if field == "channel" {
                 cases.push(Case {

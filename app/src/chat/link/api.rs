@@ -7,7 +7,7 @@ use crate::{
     model::{ChannelId, User, UserId},
     protocol::{
         CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, MessageId,
-        NotifyLevel, Reply, Rev, Seq,
+        NotifyLevel, PageAt, Reply, Rev, Seq,
     },
 };
 
@@ -17,6 +17,8 @@ pub struct Page {
     pub messages: Vec<Message>,
     /// Whether older messages exist before the page.
     pub has_older: bool,
+    /// Whether newer messages exist after it: it is not the latest.
+    pub has_newer: bool,
     /// The channel's revision, read before the messages.
     pub rev: Rev,
 }
@@ -127,18 +129,17 @@ impl Link {
         self.call(build, revised).await
     }
 
-    /// Up to `limit` messages of `channel` before `before` (the latest if
-    /// `None`).
+    /// Up to `limit` messages of `channel` at `page`.
     pub async fn history(
         &self,
         channel: ChannelId,
-        before: Option<Seq>,
+        page: PageAt,
         limit: u32,
     ) -> Result<Page, LinkError> {
         let build = move |req| ClientMsg::History {
             req,
             channel,
-            before,
+            page,
             limit,
         };
         self.call(build, move |reply| match reply {
@@ -146,10 +147,12 @@ impl Link {
                 channel: of,
                 messages,
                 has_older,
+                has_newer,
                 rev,
             } if of == channel => Some(Page {
                 messages,
                 has_older,
+                has_newer,
                 rev,
             }),
             _ => None,

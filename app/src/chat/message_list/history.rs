@@ -16,7 +16,7 @@ use crate::{
         window::Window,
     },
     model::ChannelId,
-    protocol::{Message, Seq, FIRST_PAGE, MAX_PAGE},
+    protocol::{Message, PageAt, Seq, FIRST_PAGE, MAX_PAGE},
 };
 
 /// How many read messages are rendered above the first unread one after
@@ -167,6 +167,9 @@ crate::split_view!(
 /// The page of `channel`'s messages before `before`, and whether there are
 /// more before it; `None` if the server could not be asked.
 async fn page_before(link: &Link, channel: ChannelId, before: Seq) -> Option<(Vec<Message>, bool)> {
-    let page = link.history(channel, Some(before), MAX_PAGE).await.ok()?;
+    let page = link
+        .history(channel, PageAt::Before(before), MAX_PAGE)
+        .await
+        .ok()?;
     Some((page.messages, page.has_older))
 }

@@ -4,7 +4,7 @@
 
 use leptos::{html, prelude::*};
 
-use super::List;
+use super::{newer::Reading, List};
 use crate::{
     chat::{rows::Row, window::Window},
     model::{ChannelId, UserId},
@@ -40,6 +40,8 @@ impl List {
     /// follows new ones while at the bottom.
     pub(super) fn follow(self) {
         type Followed = (ChannelId, Option<(UserId, ClientId)>);
+        // The list's, which outlasts the effect's runs.
+        let owner = Owner::current().unwrap_or_default();
         let newest = Memo::new(move |_| {
             self.entries(|entries| entries.last().map(|e| (e.key(), e.stored().is_none())))
                 .flatten()
@@ -55,7 +57,18 @@ impl List {
                 && newest.is_some_and(|(key, pending)| {
                     pending && previous.is_some_and(|(_, last)| last != Some(key))
                 });
-            if switched || sent {
+            if switched && self.has_newer_untracked() {
+                // Opened at a page further back (an address to a message
+                // in it): the view stays where the address put it, and
+                // what follows loads as the reader gets to it.
+                self.window.set(Window::Latest);
+                self.at_bottom.set_value(false);
+                self.read_on(Reading::AsScrolled(owner.clone()));
+            } else if switched || sent {
+                if sent && self.has_newer_untracked() {
+                    // What was sent goes after the latest messages.
+                    self.read_on(Reading::Latest);
+                }
                 self.jumping.set_value(true);
                 self.window.set(Window::Latest);
                 self.at_bottom.set_value(true);
@@ -67,8 +80,12 @@ impl List {
         });
     }
 
-    /// Back to the newest messages, following new ones.
+    /// Back to the newest messages, following new ones (loading them first,
+    /// if the messages held stop short of them).
     pub(super) fn jump_to_latest(self) {
+        if self.has_newer_untracked() {
+            return self.read_on(Reading::Latest);
+        }
         self.jumping.set_value(true);
         self.window.set(Window::Latest);
         self.at_bottom.set_value(true);
@@ -94,7 +111,8 @@ impl List {
         }
     }
 
-    fn show_later(self) {
+    /// Moves the window one step on.
+    pub(super) fn show_later(self) {
         let window = self.window;
         let later = self
             .entries_untracked(|entries| window.get_untracked().later(entries))
@@ -115,8 +133,11 @@ impl List {
             return;
         };
         let from_bottom = el.scroll_height() - el.scroll_top() - el.client_height();
-        self.at_bottom
-            .set_value(from_bottom < BOTTOM_SLACK && self.window.get_untracked() == Window::Latest);
+        self.at_bottom.set_value(
+            from_bottom < BOTTOM_SLACK
+                && self.window.get_untracked() == Window::Latest
+                && !self.has_newer_untracked(),
+        );
         if el.scroll_top() < EDGE_SLACK {
             self.show_earlier();
         } else if from_bottom < EDGE_SLACK {

@@ -3,6 +3,13 @@
 //! into what the tab holds (idempotent, in any order).
 
 use super::{ChannelState, Entry, Pending};
+
+/// Whether messages exist before and after a page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ends {
+    pub has_older: bool,
+    pub has_newer: bool,
+}
 use crate::{
     model::UserId,
     protocol::{ChannelKind, ChannelSummary, ClientId, Message, Rev, Seq, MAX_UNREAD},
@@ -21,6 +28,7 @@ impl ChannelState {
             notify: summary.notify,
             loaded: false,
             has_older: false,
+            has_newer: false,
             entries: Vec::new(),
             rev: Rev(0),
             seen_rev: Rev(0),
@@ -90,12 +98,12 @@ impl ChannelState {
         {
             return false;
         }
-        if message.sender == me {
+        if message.sender == me && !self.beyond_held(message.seq) {
             self.entries.retain(|entry| {
                 matches!(entry, Entry::Stored(_)) || entry.client_id() != message.client_id
             });
         }
-        if !self.loaded {
+        if !self.loaded || self.beyond_held(message.seq) {
             return true;
         }
         let at = self
@@ -129,10 +137,45 @@ impl ChannelState {
         self.notify.alerts(self.is_direct(), calls)
     }
 
-    /// Sets the channel's messages to a page of the latest ones as of
-    /// revision `rev` (opening it, or a catch-up that skipped too much),
-    /// keeping what is still pending. Returns `true` if changes after `rev`
-    /// were heard of meanwhile, which the page may lack: a catch-up is owed.
+    /// Whether a message at `seq` falls in the stretch after the messages
+    /// held that is not loaded yet (see `has_newer`): it is not held then,
+    /// but read on to.
+    fn beyond_held(&self, seq: Seq) -> bool {
+        self.has_newer && super::newest_stored(&self.entries).is_none_or(|newest| seq > newest)
+    }
+
+    /// Sets the channel's messages to a page of them as of revision `rev`:
+    /// the latest ones (opening it, or a catch-up that skipped too much) or,
+    /// with `has_newer`, a page further back. What is pending stays.
+    /// Returns `true` if changes after `rev` were heard of meanwhile, which
+    /// the page may lack: a catch-up is owed.
+    pub fn load_page(&mut self, messages: Vec<Message>, ends: Ends, rev: Rev, me: UserId) -> bool {
+        let pending: Vec<Entry> = self
+            .entries
+            .drain(..)
+            .filter(|e| e.stored().is_none())
+            .collect();
+        self.loaded = true;
+        (self.has_older, self.has_newer) = (ends.has_older, false);
+        for message in messages {
+            self.merge(message, me);
+        }
+        self.has_newer = ends.has_newer;
+        // What was sent and is in the page now shows once, as stored.
+        let pending: Vec<Entry> = pending
+            .into_iter()
+            .filter(|p| {
+                let sent = |m: &Message| m.sender == me && m.client_id == p.client_id();
+                !self.entries.iter().filter_map(Entry::stored).any(sent)
+            })
+            .collect();
+        self.entries.extend(pending);
+        self.rev = rev;
+        self.behind |= self.seen_rev > rev;
+        self.behind
+    }
+
+    /// [`load_page`](Self::load_page) with the latest messages.
     pub fn load_latest(
         &mut self,
         messages: Vec<Message>,
@@ -140,20 +183,11 @@ impl ChannelState {
         rev: Rev,
         me: UserId,
     ) -> bool {
-        let pending: Vec<Entry> = self
-            .entries
-            .drain(..)
-            .filter(|e| e.stored().is_none())
-            .collect();
-        self.loaded = true;
-        self.has_older = has_older;
-        for message in messages {
-            self.merge(message, me);
-        }
-        self.entries.extend(pending);
-        self.rev = rev;
-        self.behind |= self.seen_rev > rev;
-        self.behind
+        let ends = Ends {
+            has_older,
+            has_newer: false,
+        };
+        self.load_page(messages, ends, rev, me)
     }
 
     /// Adds an older page above the messages held (as they are now: each
@@ -165,6 +199,31 @@ impl ChannelState {
                 self.merge(message, me);
             }
         }
+    }
+
+    /// Adds the page that follows the messages held, read as of revision
+    /// `rev`. Changes to its messages heard of while it was on its way were
+    /// not held then, so the cursor goes back to `rev`: returns `true` if a
+    /// catch-up from there is owed.
+    pub fn append(
+        &mut self,
+        messages: Vec<Message>,
+        has_newer: bool,
+        rev: Rev,
+        me: UserId,
+    ) -> bool {
+        self.has_newer = false;
+        for message in messages {
+            if self.replace_held(&message).is_none() {
+                self.merge(message, me);
+            }
+        }
+        self.has_newer = has_newer;
+        if self.seen_rev > rev {
+            self.rev = self.rev.min(rev);
+            self.behind = true;
+        }
+        self.behind
     }
 
     /// Shows a message as written and waiting for the server.
