@@ -111,8 +111,7 @@ impl List {
         }
     }
 
-    /// Moves the window one step on.
-    pub(super) fn show_later(self) {
+    fn show_later(self) {
         let window = self.window;
         let later = self
             .entries_untracked(|entries| window.get_untracked().later(entries))

@@ -194,11 +194,7 @@ impl ChannelState {
     /// replaces an older copy held).
     pub fn prepend(&mut self, messages: Vec<Message>, has_older: bool, me: UserId) {
         self.has_older = has_older;
-        for message in messages {
-            if self.replace_held(&message).is_none() {
-                self.merge(message, me);
-            }
-        }
+        self.take_page(messages, me);
     }
 
     /// Adds the page that follows the messages held, read as of revision
@@ -213,17 +209,22 @@ impl ChannelState {
         me: UserId,
     ) -> bool {
         self.has_newer = false;
-        for message in messages {
-            if self.replace_held(&message).is_none() {
-                self.merge(message, me);
-            }
-        }
+        self.take_page(messages, me);
         self.has_newer = has_newer;
         if self.seen_rev > rev {
             self.rev = self.rev.min(rev);
             self.behind = true;
         }
         self.behind
+    }
+
+    /// Merges a page of messages, each replacing an older copy held.
+    fn take_page(&mut self, messages: Vec<Message>, me: UserId) {
+        for message in messages {
+            if self.replace_held(&message).is_none() {
+                self.merge(message, me);
+            }
+        }
     }
 
     /// Shows a message as written and waiting for the server.
