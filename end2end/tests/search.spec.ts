@@ -14,6 +14,8 @@ test("the header's search box finds a message in any script and lands on it", as
   await box.fill(`cafe ${tag}`);
   await box.press("Enter");
   await expect(bob.page).toHaveURL(/\/search\?q=cafe/);
+  // Typing updates the results once the page is live (before, Enter does).
+  await live(bob.page);
   const results = bob.page.getByRole("list", { name: "Search results" });
   await expect(results.getByRole("listitem")).toHaveCount(1);
   await expect(results.locator("mark").first()).toHaveText("Café");
