@@ -1,5 +1,5 @@
-//! Accounts: the sign-up and log-in pages and the log-out button, each with
-//! the server function its form posts to.
+//! Accounts: the sign-up and log-in pages, the log-out button and the
+//! password form, each with the server function its form posts to.
 //!
 //! The forms are plain `<form method="post">` elements, so they work the same
 //! before, after and without the WebAssembly: the server answers with a
@@ -9,6 +9,7 @@ mod fields;
 mod login;
 mod logout;
 mod me;
+mod password;
 mod refused;
 mod signup;
 
@@ -17,6 +18,7 @@ pub use logout::{LogOut, LogoutButton};
 #[cfg(feature = "hydrate")]
 pub use me::signed_out;
 pub use me::{current_user, CurrentUser};
+pub use password::{ChangePassword, PasswordForm};
 pub use signup::{SignUp, SignupPage, SignupRoute};
 // The account forms' card and refusals, which other plain-form pages share.
 pub use fields::{AuthCard, FormError};

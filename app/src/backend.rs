@@ -49,6 +49,18 @@ pub trait Backend: Send + Sync + 'static {
     /// names it), wherever it is.
     async fn end_session(&self, request: &Parts, session: i64) -> Result<(), AppError>;
 
+    /// Signs out every session of the user but this one.
+    async fn sign_out_elsewhere(&self, request: &Parts) -> Result<(), AppError>;
+
+    /// Sets the user's password, if `current` is theirs, and signs out
+    /// every other session of theirs.
+    async fn change_password(
+        &self,
+        request: &Parts,
+        current: &str,
+        new: String,
+    ) -> Result<(), AppError>;
+
     /// The user of this request's session, if any.
     async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError>;
 

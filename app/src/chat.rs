@@ -33,7 +33,7 @@ pub mod rows;
 mod search_page;
 #[cfg(feature = "ssr")]
 pub mod search_results;
-mod sessions_list;
+mod sessions_page;
 mod settings_page;
 pub mod sidebar;
 mod snapshot;
@@ -49,6 +49,6 @@ pub use mentions_page::{MentionPage, MentionsRoute};
 pub use notify_setting::{set_notify, SetNotify};
 pub use page::{ChannelRoute, ChatShell};
 pub use search_page::{SearchRoute, RESULTS_PATH, SEARCH_PATH};
-pub use sessions_list::{end_session, my_sessions, EndSession, MySessions, SessionInfo};
+pub use sessions_page::{end_session, my_sessions, EndSession, MySessions, SessionInfo};
 pub use settings_page::SettingsRoute;
 pub use snapshot::{load_chat, ChatSnapshot, LoadChat, OpenChannel};

@@ -28,6 +28,11 @@ pub enum AppError {
     UsernameLooksLike,
     #[error("invalid username or password")]
     InvalidCredentials,
+    /// Something the user may not do, in the server's words (a
+    /// [`Refusal`]): one variant however many kinds of refusal there are,
+    /// so that a new kind costs the WebAssembly nothing.
+    #[error("{0}")]
+    Refused(String),
     #[error("too many attempts, try again in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
     #[error("you are not signed in")]
@@ -66,6 +71,7 @@ impl AppError {
             }
             AppError::UsernameTaken | AppError::UsernameLooksLike => StatusCode::CONFLICT,
             AppError::InvalidCredentials | AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
+            AppError::Refused(_) => StatusCode::FORBIDDEN,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,6 +87,24 @@ impl AppError {
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             },
         }
+    }
+}
+
+/// What the server refuses, as it words it to the user (carried as
+/// [`AppError::Refused`]).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("this account is deactivated: an administrator can reactivate it")]
+    AccountDeactivated,
+    #[error("the current password is not right")]
+    WrongPassword,
+}
+
+#[cfg(feature = "ssr")]
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        AppError::Refused(refusal.to_string())
     }
 }
 

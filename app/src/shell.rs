@@ -76,6 +76,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async />
                     <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()}
                         ssr=SsrMode::Async />
+                    // `/settings/sessions` (a parameter, not a second static
+                    // segment: that shape of path is matched by code the page
+                    // holds already, for `c/:id`).
+                    <Route path=path!("settings/:section") view={Lazy::<SettingsRoute>::new()}
+                        ssr=SsrMode::Async />
                     <Route path=path!("search") view={Lazy::<SearchRoute>::new()}
                         ssr=SsrMode::Async />
                 </ParentRoute>

@@ -8,3 +8,5 @@ pub mod guard;
 pub mod origin;
 pub mod password;
 pub mod session;
+pub mod sign_out;
+pub mod signed_in;

@@ -50,6 +50,19 @@ impl Backend for AppState {
         AppState::end_session(self, request, session).await
     }
 
+    async fn sign_out_elsewhere(&self, request: &Parts) -> Result<(), AppError> {
+        AppState::sign_out_elsewhere(self, request).await
+    }
+
+    async fn change_password(
+        &self,
+        request: &Parts,
+        current: &str,
+        new: String,
+    ) -> Result<(), AppError> {
+        AppState::change_password(self, request, current, new).await
+    }
+
     async fn chat_snapshot(
         &self,
         request: &Parts,

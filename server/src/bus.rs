@@ -45,6 +45,12 @@ pub enum Event {
     Unsubscribe { user: UserId, channel: ChannelId },
     /// The session was logged out: its connections close.
     EndSession { session: SessionId },
+    /// The user was signed out of every session but `except`: their other
+    /// connections close.
+    SignOut {
+        user: UserId,
+        except: Option<SessionId>,
+    },
     /// A user came online or went offline: their watchers hear of it.
     Presence(PresenceChange),
 }

@@ -44,6 +44,11 @@ pub enum Command {
         /// `postgres://banter@db.example/banter`.
         url: String,
     },
+    /// Manages accounts: lists them, creates one, resets a password,
+    /// deactivates or reactivates one, grants or revokes the administrator
+    /// role. Works on the database Banter serves, while it serves or not.
+    #[command(subcommand)]
+    Admin(crate::admin::AdminCommand),
 }
 
 /// What to seed.

@@ -253,6 +253,18 @@ impl Hub {
         }
     }
 
+    /// Closes every connection of `user` but those of session `except`.
+    pub fn sign_out(&self, user: UserId, except: Option<SessionId>) {
+        let state = self.read();
+        for id in state.users.get(&user).into_iter().flat_map(HashMap::keys) {
+            if let Some(conn) = state.conns.get(id) {
+                if except.is_none() || conn.session != except {
+                    conn.outlet.close.close(CloseReason::SessionEnded);
+                }
+            }
+        }
+    }
+
     /// Closes every connection as if it had fallen behind, so that each
     /// client reconnects and catches up from the database: for when this
     /// node may have missed events (its outlet to the other nodes dropped).
@@ -298,6 +310,7 @@ impl Receiver for Hub {
             Event::Subscribe { user, channel } => self.subscribe(user, channel),
             Event::Unsubscribe { user, channel } => self.unsubscribe(user, channel),
             Event::EndSession { session } => self.end_session(session),
+            Event::SignOut { user, except } => self.sign_out(user, except),
             Event::Presence(change) => self.presence(change),
         }
     }

@@ -36,6 +36,7 @@
 //! [`router`] on a listener of their own.
 
 pub mod accept;
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod backend;
@@ -208,7 +209,14 @@ impl AppState {
             let host = leptos.site_addr.ip();
             Arc::from(format!("ws://{host}:{}", leptos.reload_port))
         });
-        Ok(Self {
+        match store.any_account().await {
+            Ok(false) => tracing::info!(
+                "no accounts yet: the first account to sign up becomes an administrator"
+            ),
+            Ok(true) => {}
+            Err(error) => tracing::warn!(%error, "cannot tell whether any account exists"),
+        }
+        let state = Self {
             limits: Arc::new(AuthLimits::new(&config)),
             send_limits: Arc::new(TokenBuckets::new(config.send_rate, config.send_burst)),
             search_limits: Arc::new(TokenBuckets::for_rate(config.rate_search)),
@@ -230,7 +238,9 @@ impl AppState {
             shutdown,
             dev_reload_origin,
             metrics,
-        })
+        };
+        tokio::spawn(auth::sign_out::watch_sign_outs(state.clone()));
+        Ok(state)
     }
 
     /// The time limits of HTTP connections.

@@ -1,5 +1,5 @@
 //! The `banter` binary: reads its command line and serves (or seeds, backs
-//! up, restores, or moves to PostgreSQL).
+//! up, restores, moves to PostgreSQL, or manages accounts).
 
 use clap::Parser;
 use server::config::{Cli, Command};
@@ -20,6 +20,10 @@ async fn main() -> std::process::ExitCode {
         Some(Command::Restore { file }) => server::backup::restore(&cli.config, file)
             .await
             .map(|restored| println!("{restored}"))
+            .map_err(|e| e.to_string()),
+        Some(Command::Admin(command)) => server::admin::run(&cli.config, command)
+            .await
+            .map(|said| println!("{said}"))
             .map_err(|e| e.to_string()),
         Some(Command::MigrateTo { url }) => server::to_postgres::migrate_to(&cli.config, url)
             .await

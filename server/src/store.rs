@@ -3,11 +3,12 @@
 //!
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
 //! [`MessageStore`], [`SearchStore`], [`PresenceStore`], [`PushStore`],
-//! [`SessionListStore`]), each implemented in a file of its own; [`Store`]
+//! [`SessionListStore`], [`AccountStore`]), each implemented in a file of its own; [`Store`]
 //! is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
 //! each once for both databases; [`dialect`] holds what differs.
 
+pub mod accounts;
 mod batch;
 mod changes;
 mod channels;
@@ -83,9 +84,11 @@ pub trait UserStore: Send + Sync {
         hash: &PasswordHash,
     ) -> Result<User, StoreError>;
 
-    /// The user with this name (in any case) and their password hash.
-    async fn credentials(&self, username: &str)
-        -> Result<Option<(User, PasswordHash)>, StoreError>;
+    /// The user with this name (in any case), with what signing in needs.
+    async fn credentials(
+        &self,
+        username: &str,
+    ) -> Result<Option<accounts::Credentials>, StoreError>;
 
     /// The user with this id.
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
@@ -342,13 +345,18 @@ pub trait PushStore: Send + Sync {
 #[async_trait::async_trait]
 pub trait SessionListStore: Send + Sync {
     /// Lists `session` (a tower-sessions id) as `user`'s, signed in from
-    /// `agent` (a User-Agent); a session listed already stays as it was.
+    /// `agent` (a User-Agent) at `address`; a session listed already stays
+    /// as it was.
     async fn list_session(
         &self,
         user: UserId,
         session: &str,
         agent: &str,
+        address: &str,
     ) -> Result<(), StoreError>;
+
+    /// Records that `session` was used now, from `address`.
+    async fn seen_session(&self, session: &str, address: &str) -> Result<(), StoreError>;
 
     /// `user`'s sessions that still exist, newest first.
     async fn sessions_of(&self, user: UserId) -> Result<Vec<sessions::ListedSession>, StoreError>;
@@ -364,6 +372,58 @@ pub trait SessionListStore: Send + Sync {
     async fn forget_ended_sessions(&self) -> Result<u64, StoreError>;
 }
 
+/// Accounts as their owners and administrators control them (see
+/// [`accounts`]).
+#[async_trait::async_trait]
+pub trait AccountStore: Send + Sync {
+    /// The user a session carrying `epoch` is signed in as, if it still
+    /// stands: the account is active and was not signed out everywhere
+    /// since. `session` is the session's id, to say when it was last seen.
+    async fn session_user(
+        &self,
+        user: UserId,
+        epoch: i64,
+        session: &str,
+    ) -> Result<Option<accounts::SessionUser>, StoreError>;
+
+    /// The user's password hash.
+    async fn password_of(&self, user: UserId) -> Result<Option<PasswordHash>, StoreError>;
+
+    /// Signs the user out of every session but the one kept (see
+    /// [`accounts::SignOut`]); the epoch a session kept must now carry, or
+    /// `None` if there is no such user.
+    async fn sign_out(&self, out: &accounts::SignOut<'_>) -> Result<Option<i64>, StoreError>;
+
+    /// Lets a deactivated account sign in again; `false` if it was active.
+    async fn reactivate(&self, user: UserId) -> Result<bool, StoreError>;
+
+    /// Grants or revokes the administrator role; `false` if it was so.
+    async fn set_admin(&self, user: UserId, admin: bool) -> Result<bool, StoreError>;
+
+    /// Whether `user` is an active administrator.
+    async fn is_admin(&self, user: UserId) -> Result<bool, StoreError>;
+
+    /// The account with this name (in any case).
+    async fn account(&self, username: &str) -> Result<Option<accounts::Account>, StoreError>;
+
+    /// Up to `limit` accounts whose name starts with `prefix`, by name.
+    async fn accounts(
+        &self,
+        prefix: &str,
+        limit: u32,
+    ) -> Result<Vec<accounts::Account>, StoreError>;
+
+    /// Whether any account exists.
+    async fn any_account(&self) -> Result<bool, StoreError>;
+
+    /// The users signed out by commands after sign-out `after`, with their
+    /// sign-outs' ids, in order.
+    async fn sign_outs_after(&self, after: i64) -> Result<Vec<(i64, UserId)>, StoreError>;
+
+    /// The newest sign-out's id (0 if none), after forgetting old ones.
+    async fn last_sign_out(&self) -> Result<i64, StoreError>;
+}
+
 /// Everything Banter stores.
 #[async_trait::async_trait]
 pub trait Store:
@@ -375,6 +435,7 @@ pub trait Store:
     + PresenceStore
     + PushStore
     + SessionListStore
+    + AccountStore
     + Send
     + Sync
     + 'static

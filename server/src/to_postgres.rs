@@ -184,6 +184,18 @@ async fn ensure_empty(postgres: &PgPool) -> Result<(), MoveError> {
 const CHECKS: &[(&str, &str)] = &[
     ("users", "SELECT COUNT(*) FROM users"),
     ("largest user id", "SELECT COALESCE(MAX(id), 0) FROM users"),
+    (
+        "administrators",
+        "SELECT COALESCE(SUM(CASE WHEN is_admin THEN 1 ELSE 0 END), 0) FROM users",
+    ),
+    (
+        "deactivated accounts",
+        "SELECT COUNT(deactivated_at) FROM users",
+    ),
+    (
+        "session epochs",
+        "SELECT COALESCE(SUM(session_epoch), 0) FROM users",
+    ),
     ("channels", "SELECT COUNT(*) FROM channels"),
     (
         "channel seqs",
@@ -228,6 +240,10 @@ const CHECKS: &[(&str, &str)] = &[
     (
         "largest listed session id",
         "SELECT COALESCE(MAX(id), 0) FROM user_sessions",
+    ),
+    (
+        "sessions last seen",
+        "SELECT COALESCE(SUM(last_seen_at), 0) FROM user_sessions",
     ),
     (
         "push subscriptions",

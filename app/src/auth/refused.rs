@@ -80,7 +80,7 @@ pub fn send_back<F: ServerFn<Error = AppError>>(
             from.query_pairs()
                 .filter(|(key, _)| !KEYS.contains(&key.as_ref())),
         );
-        if username.len() <= MAX_CARRIED {
+        if !username.is_empty() && username.len() <= MAX_CARRIED {
             query.append_pair("username", username);
         }
     }

@@ -15,7 +15,7 @@ use reactive_stores::Store;
 use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 #[cfg(feature = "ssr")]
-use super::sessions_list::FirstSessions;
+use super::sessions_page::FirstSessions;
 use super::{
     channel_view::ChannelView,
     extras::extras,
@@ -79,20 +79,20 @@ pub fn ChatShell() -> impl IntoView {
 
 /// The shell's data, read on the server while it renders the page at
 /// `path`: on `/mentions`, with their first page (those before the message
-/// `before`); on `/settings`, with the user's sessions.
+/// `before`); on `/settings/sessions`, with the user's sessions.
 #[cfg(feature = "ssr")]
 async fn snapshot(
     channel: ChannelId,
     before: Option<Seq>,
     path: String,
 ) -> Result<ChatSnapshot, AppError> {
-    use super::{mentions_page::MENTIONS_PATH, sessions_list::SETTINGS_PATH};
-    if path != MENTIONS_PATH && path != SETTINGS_PATH {
+    use super::{mentions_page::MENTIONS_PATH, sessions_page::SESSIONS_PATH};
+    if path != MENTIONS_PATH && path != SESSIONS_PATH {
         return super::load_chat(channel, before).await;
     }
     let mut snapshot = super::load_chat(channel, None).await?;
     let (backend, request) = crate::backend::request_context()?;
-    if path == SETTINGS_PATH {
+    if path == SESSIONS_PATH {
         let sessions = backend.sessions(&request).await?;
         snapshot.sessions = Some(serde_json::to_string(&sessions).map_err(|_| AppError::Internal)?);
     } else {

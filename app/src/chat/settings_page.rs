@@ -1,6 +1,7 @@
 //! `/settings`, reached from the sidebar's footer: desktop notifications,
-//! the theme, and the sessions signed in (`sessions_list.rs`). (Each
-//! channel's notification setting is in its header.)
+//! the theme, the password, and a way to the sessions signed in
+//! (`/settings/sessions`, `sessions_page.rs`, whose code is in the same
+//! chunk). (Each channel's notification setting is in its header.)
 //!
 //! The browser alone knows whether it may notify, so the server renders
 //! the notification section as for a browser not asked yet, and the page
@@ -9,30 +10,46 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_location;
 use reactive_stores::Store;
 
 use super::{
     desktop::{self, Permission},
-    sessions_list::SessionList,
+    sessions_page::{SessionsPage, SESSIONS_PATH, SETTINGS_PATH},
     sidebar::MenuButton,
     state::{Chat, ChatStoreFields},
 };
 use crate::{
+    auth::PasswordForm,
     protocol::{NotifyLevel, BUSY_CHANNEL},
     theme::{Theme, ThemeState},
 };
 
 crate::split_route!(
-    /// The route of [`SettingsPage`], whose code loads when it is visited.
-    pub SettingsRoute, settings_page => SettingsPage
+    /// The route of [`SettingsArea`], whose code loads when it is visited.
+    pub SettingsRoute, settings_page => SettingsArea
 );
 
-/// The page.
+/// `/settings`, or `/settings/sessions`.
 #[component]
-pub fn SettingsPage() -> impl IntoView {
+pub fn SettingsArea() -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
     // No channel is open here: messages arriving anywhere count as unread.
     Effect::new(move || chat.open().set(None));
+    match use_location()
+        .pathname
+        .get_untracked()
+        .trim_end_matches('/')
+    {
+        SETTINGS_PATH => view! { <SettingsPage /> }.into_any(),
+        SESSIONS_PATH => view! { <SessionsPage /> }.into_any(),
+        _ => view! { <crate::not_found::NotFound /> }.into_any(),
+    }
+}
+
+/// The settings page.
+#[component]
+fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings" />
         <main class="channel-view settings-view" id="main">
@@ -52,7 +69,14 @@ pub fn SettingsPage() -> impl IntoView {
                     </p>
                 </section>
                 <ThemeChoice />
-                <SessionList />
+                <PasswordForm />
+                <section class="settings-section" aria-labelledby="settings-sessions">
+                    <h2 id="settings-sessions">"Sessions"</h2>
+                    <p>
+                        "See every browser you are signed in with, and sign any of them out: "
+                        <a href=SESSIONS_PATH rel="external">"Manage sessions"</a>
+                    </p>
+                </section>
             </div>
         </main>
     }

@@ -14,7 +14,7 @@ use reactive_stores::Store;
 use super::{
     dialogs::{browse_channels_dialog, new_channel_dialog, new_message_dialog},
     members::PresenceDot,
-    sessions_list::SETTINGS_PATH,
+    sessions_page::SETTINGS_PATH,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
 };
 use crate::{

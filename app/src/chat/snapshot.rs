@@ -25,9 +25,9 @@ pub struct ChatSnapshot {
     pub open: Option<OpenChannel>,
     /// On `/mentions`, its first page.
     pub mentions: Option<MentionPage>,
-    /// On `/settings`, the user's sessions: the JSON of a
+    /// On `/settings/sessions`, the user's sessions: the JSON of a
     /// `Vec<SessionInfo>`, which only the server's render reads (the
-    /// browser keeps the list as rendered, `sessions_list.rs`), carried as
+    /// browser keeps the list as rendered, `sessions_page.rs`), carried as
     /// text so that the page's decoder need not know them.
     pub sessions: Option<String>,
 }

@@ -8,13 +8,16 @@
 use std::{net::IpAddr, time::Instant};
 
 use app::{
-    error::AppError,
-    model::{Password, User, UserId, Username},
+    error::{AppError, Refusal},
+    model::{Password, User, Username},
 };
 use http::request::Parts;
 use tower_sessions::Session;
 
-use super::{client_addr::client_addr, session};
+use super::{
+    client_addr::client_addr,
+    session::{self, Claim},
+};
 use crate::{
     bus::Event,
     error::internal,
@@ -65,7 +68,11 @@ impl AppState {
         };
         drop(attempt);
         self.announce_new_member().await;
-        self.sign_in(request, user.id).await?;
+        let claim = Claim {
+            user: user.id,
+            epoch: 0,
+        };
+        self.sign_in(request, claim).await?;
         tracing::info!(user = %user.id, "signed up");
         Ok(user)
     }
@@ -116,14 +123,14 @@ impl AppState {
                 .map_err(internal)?,
             Err(_) => None,
         };
-        let user = match credentials {
-            Some((user, hash)) => {
+        let found = match credentials {
+            Some(found) => {
                 let valid = self
                     .passwords
-                    .verify(password, &hash)
+                    .verify(password, &found.hash)
                     .await
                     .map_err(internal)?;
-                valid.then_some(user)
+                valid.then_some(found)
             }
             None => {
                 self.passwords
@@ -134,14 +141,23 @@ impl AppState {
             }
         };
 
-        let Some(user) = user else {
+        let Some(found) = found else {
             // Both reservations stay counted: this was a failure.
             return Err(AppError::InvalidCredentials);
         };
         by_addr.refund();
         drop(by_name);
         self.limits.login_by_name.clear(&name_key);
-        self.sign_in(request, user.id).await?;
+        // Said only to someone who knows the password.
+        if found.deactivated {
+            return Err(Refusal::AccountDeactivated.into());
+        }
+        let user = found.user;
+        let claim = Claim {
+            user: user.id,
+            epoch: found.epoch,
+        };
+        self.sign_in(request, claim).await?;
         tracing::info!(user = %user.id, "logged in");
         Ok(user)
     }
@@ -149,12 +165,12 @@ impl AppState {
     /// Signs `user` in on this request's session under a fresh id. Sockets
     /// still open under the old id (this browser's other tabs, perhaps of
     /// someone else) are closed: they belonged to a session that is gone.
-    async fn sign_in(&self, request: &Parts, user: UserId) -> Result<(), AppError> {
+    async fn sign_in(&self, request: &Parts, claim: Claim) -> Result<(), AppError> {
         let session = request_session(request)?;
         let old = session.id();
-        let new = session::sign_in(session, user).await.map_err(internal)?;
+        let new = session::sign_in(session, claim).await.map_err(internal)?;
         if let Some(new) = new {
-            self.list_session(request, user, &new).await;
+            self.list_session(request, claim.user, &new).await;
         }
         if let Some(session) = old {
             self.session_ended(&session).await;
@@ -178,29 +194,26 @@ impl AppState {
 
     /// The user signed in on this request's session.
     pub async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError> {
-        let Some(id) = session::user_id(request_session(request)?)
+        let address = self.client_addr(request);
+        self.session_user(request_session(request)?, address)
             .await
-            .map_err(internal)?
-        else {
-            return Ok(None);
-        };
-        self.store.user(id).await.map_err(internal)
+            .map_err(internal)
     }
 
-    fn client_addr(&self, request: &Parts) -> IpAddr {
+    pub(super) fn client_addr(&self, request: &Parts) -> IpAddr {
         client_addr(request, self.config.trust_forwarded_for)
     }
 }
 
 /// The session the session layer attached to the request.
-fn request_session(request: &Parts) -> Result<&Session, AppError> {
+pub(super) fn request_session(request: &Parts) -> Result<&Session, AppError> {
     request.extensions.get::<Session>().ok_or_else(|| {
         tracing::error!("no session on a request that needs one: is the session layer missing?");
         AppError::Internal
     })
 }
 
-fn too_many(wait: std::time::Duration) -> AppError {
+pub(super) fn too_many(wait: std::time::Duration) -> AppError {
     // Round up, so that trying again after the stated time always works.
     let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     AppError::TooManyAttempts {

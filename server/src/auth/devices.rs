@@ -20,8 +20,9 @@ impl AppState {
         let mut listed = self.store.sessions_of(me.id).await.map_err(internal)?;
         if let Some(current) = &current {
             if !listed.iter().any(|s| s.session_id == *current) {
+                let address = self.client_addr(request).to_string();
                 self.store
-                    .list_session(me.id, current, agent(request))
+                    .list_session(me.id, current, agent(request), &address)
                     .await
                     .map_err(internal)?;
                 listed = self.store.sessions_of(me.id).await.map_err(internal)?;
@@ -33,6 +34,8 @@ impl AppState {
                 id: s.id,
                 browser: browser_label(&s.agent),
                 signed_in: Millis(s.created_at),
+                last_active: Millis(s.last_seen_at.unwrap_or(s.created_at)),
+                address: s.address,
                 current: current.as_deref() == Some(s.session_id.as_str()),
             })
             .collect())
@@ -78,9 +81,10 @@ impl AppState {
         user: app::model::UserId,
         session: &Id,
     ) {
+        let address = self.client_addr(request).to_string();
         let listed = self
             .store
-            .list_session(user, &session.to_string(), agent(request))
+            .list_session(user, &session.to_string(), agent(request), &address)
             .await;
         if let Err(error) = listed {
             tracing::error!(%error, "cannot list a new session");

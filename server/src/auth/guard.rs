@@ -14,7 +14,7 @@ use axum::{
 use http::Method;
 use tower_sessions::Session;
 
-use super::session;
+use super::client_addr::client_addr_of;
 use crate::state::AppState;
 
 /// Redirects page requests according to whether someone is signed in.
@@ -30,9 +30,13 @@ pub async fn pages(
         return next.run(request).await;
     }
 
-    let signed_in = match session::user_id(&session).await {
-        Ok(Some(id)) => matches!(state.store.user(id).await, Ok(Some(_))),
-        Ok(None) => false,
+    let address = client_addr_of(
+        request.headers(),
+        request.extensions(),
+        state.config.trust_forwarded_for,
+    );
+    let signed_in = match state.session_user(&session, address).await {
+        Ok(user) => user.is_some(),
         Err(error) => {
             tracing::warn!(%error, "cannot read the session; treating the visitor as signed out");
             false

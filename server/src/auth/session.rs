@@ -9,6 +9,10 @@
 //! a fresh `Max-Age`; other requests write nothing. Signing in cycles the
 //! session id, so an id planted before sign-in (session fixation) is
 //! worthless afterwards.
+//!
+//! What a session says is only a [`Claim`]: it stands while the account is
+//! active and the claim carries the user's current epoch (see
+//! `store::accounts`), which `signed_in.rs` asks the store.
 
 use app::model::UserId;
 use tower_sessions::{
@@ -27,6 +31,16 @@ const USER_KEY: &str = "user_id";
 /// The session key holding the day (since the Unix epoch, UTC) the session
 /// was last renewed.
 const RENEWED_KEY: &str = "renewed";
+/// The session key holding the user's session epoch as of signing in
+/// (absent in sessions from before epochs: 0).
+const EPOCH_KEY: &str = "epoch";
+
+/// Who a session says is signed in, to be checked against the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claim {
+    pub user: UserId,
+    pub epoch: i64,
+}
 
 /// The session layer for the routes that need a session.
 pub fn layer(store: SessionBackend, secure: bool) -> SessionManagerLayer<SessionBackend> {
@@ -39,30 +53,52 @@ pub fn layer(store: SessionBackend, secure: bool) -> SessionManagerLayer<Session
         .with_expiry(Expiry::OnInactivity(IDLE_EXPIRY))
 }
 
-/// The signed-in user of `session`, if any; renews the session if its last
-/// renewal was on an earlier day.
-pub async fn user_id(session: &Session) -> Result<Option<UserId>, tower_sessions::session::Error> {
-    let user = session.get::<UserId>(USER_KEY).await?;
-    if user.is_some() {
-        let today = today();
-        if renewal_due(session.get::<i64>(RENEWED_KEY).await?, today) {
-            session.insert(RENEWED_KEY, today).await?;
-        }
+/// Who `session` says is signed in, if anyone; renews the session if its
+/// last renewal was on an earlier day.
+pub async fn claim(session: &Session) -> Result<Option<Claim>, tower_sessions::session::Error> {
+    let Some(user) = session.get::<UserId>(USER_KEY).await? else {
+        return Ok(None);
+    };
+    let today = today();
+    if renewal_due(session.get::<i64>(RENEWED_KEY).await?, today) {
+        session.insert(RENEWED_KEY, today).await?;
     }
-    Ok(user)
+    let epoch = session.get::<i64>(EPOCH_KEY).await?.unwrap_or(0);
+    Ok(Some(Claim { user, epoch }))
+}
+
+/// Who a stored session record says is signed in, if anyone.
+pub fn claim_of(record: &Record) -> Option<Claim> {
+    let user = serde_json::from_value(record.data.get(USER_KEY)?.clone()).ok()?;
+    let epoch = match record.data.get(EPOCH_KEY) {
+        Some(epoch) => epoch.as_i64()?,
+        None => 0,
+    };
+    Some(Claim { user, epoch })
 }
 
 /// Signs `user` in under a fresh session id, saved at once so that the
 /// id is known (and the session can be listed); returns it.
 pub async fn sign_in(
     session: &Session,
-    user: UserId,
+    claim: Claim,
 ) -> Result<Option<Id>, tower_sessions::session::Error> {
     session.cycle_id().await?;
-    session.insert(USER_KEY, user).await?;
+    session.insert(USER_KEY, claim.user).await?;
+    session.insert(EPOCH_KEY, claim.epoch).await?;
     session.insert(RENEWED_KEY, today()).await?;
     session.save().await?;
     Ok(session.id())
+}
+
+/// Keeps `session` signed in after its user was signed out everywhere
+/// else: it carries the new `epoch`, saved at once.
+pub async fn carry_epoch(
+    session: &Session,
+    epoch: i64,
+) -> Result<(), tower_sessions::session::Error> {
+    session.insert(EPOCH_KEY, epoch).await?;
+    session.save().await
 }
 
 /// Whether a session last renewed on day `renewed` should be renewed on day
@@ -82,6 +118,7 @@ pub fn record_for(user: UserId) -> Record {
     let data = [
         (USER_KEY.to_owned(), serde_json::json!(user)),
         (RENEWED_KEY.to_owned(), serde_json::json!(today())),
+        (EPOCH_KEY.to_owned(), serde_json::json!(0)),
     ]
     .into_iter()
     .collect();

@@ -39,6 +39,11 @@ pub(crate) enum WireEvent {
     EndSession {
         session: String,
     },
+    SignOut {
+        user: UserId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        except: Option<String>,
+    },
     Presence {
         user: UserId,
         online: bool,
@@ -77,6 +82,10 @@ impl From<&Event> for WireEvent {
             Event::EndSession { session } => WireEvent::EndSession {
                 session: session.to_string(),
             },
+            Event::SignOut { user, except } => WireEvent::SignOut {
+                user: *user,
+                except: except.as_ref().map(SessionId::to_string),
+            },
             Event::Presence(change) => WireEvent::Presence {
                 user: change.user,
                 online: change.online,
@@ -105,6 +114,13 @@ impl WireEvent {
             WireEvent::Unsubscribe { user, channel } => Event::Unsubscribe { user, channel },
             WireEvent::EndSession { session } => Event::EndSession {
                 session: session.parse::<SessionId>().ok()?,
+            },
+            WireEvent::SignOut { user, except } => Event::SignOut {
+                user,
+                except: match except {
+                    Some(session) => Some(session.parse::<SessionId>().ok()?),
+                    None => None,
+                },
             },
             WireEvent::Presence {
                 user,
@@ -173,6 +189,14 @@ mod tests {
                 channel: ChannelId(2),
             },
             Event::EndSession { session },
+            Event::SignOut {
+                user: UserId(6),
+                except: Some(session),
+            },
+            Event::SignOut {
+                user: UserId(6),
+                except: None,
+            },
             Event::Presence(PresenceChange {
                 user: UserId(5),
                 online: true,

@@ -19,6 +19,10 @@ pub struct ListedSession {
     pub created_at: i64,
     /// The browser's User-Agent as it signed in.
     pub agent: String,
+    /// When it was last used (at most a few minutes out), if known.
+    pub last_seen_at: Option<i64>,
+    /// The address it was last used from ("" if not known).
+    pub address: String,
 }
 
 /// `agent` cut to [`MAX_AGENT`] bytes, at a character.
@@ -37,16 +41,31 @@ impl SessionListStore for SqlStore {
         user: UserId,
         session: &str,
         agent: &str,
+        address: &str,
     ) -> Result<(), StoreError> {
+        let now = now_millis();
         self.db
             .sql(
-                "INSERT INTO user_sessions (session_id, user_id, created_at, agent)
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING",
+                "INSERT INTO user_sessions
+                     (session_id, user_id, created_at, agent, last_seen_at, address)
+                 VALUES ($1, $2, $3, $4, $3, $5) ON CONFLICT (session_id) DO NOTHING",
             )
             .bind(session)
             .bind(user)
-            .bind(now_millis())
+            .bind(now)
             .bind(cut(agent))
+            .bind(address)
+            .execute()
+            .await?;
+        Ok(())
+    }
+
+    async fn seen_session(&self, session: &str, address: &str) -> Result<(), StoreError> {
+        self.db
+            .sql("UPDATE user_sessions SET last_seen_at = $2, address = $3 WHERE session_id = $1")
+            .bind(session)
+            .bind(now_millis())
+            .bind(address)
             .execute()
             .await?;
         Ok(())
@@ -56,7 +75,8 @@ impl SessionListStore for SqlStore {
         Ok(self
             .db
             .sql(
-                "SELECT l.id, l.session_id, l.created_at, l.agent FROM user_sessions l
+                "SELECT l.id, l.session_id, l.created_at, l.agent, l.last_seen_at, l.address
+                 FROM user_sessions l
                  JOIN tower_sessions ts ON ts.id = l.session_id
                  WHERE l.user_id = $1 ORDER BY l.created_at DESC, l.id DESC",
             )

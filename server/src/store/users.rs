@@ -3,7 +3,8 @@
 use app::model::{ChannelId, User, UserId, Username};
 
 use super::{
-    is_unique_violation, like_escape, now_millis, PasswordHash, SqlStore, StoreError, UserStore,
+    accounts::Credentials, is_unique_violation, like_escape, now_millis, PasswordHash, SqlStore,
+    StoreError, UserStore,
 };
 
 #[async_trait::async_trait]
@@ -17,8 +18,9 @@ impl UserStore for SqlStore {
         let mut tx = self.db.begin().await?;
         let id = tx
             .sql(
-                "INSERT INTO users (username, password_hash, created_at, lookalike_key)
-                 VALUES ($1, $2, $3, $4) RETURNING id",
+                // The first account is an administrator.
+                "INSERT INTO users (username, password_hash, created_at, lookalike_key, is_admin)
+                 VALUES ($1, $2, $3, $4, NOT EXISTS (SELECT 1 FROM users)) RETURNING id",
             )
             .bind(username.as_str())
             .bind(hash.as_str())
@@ -52,17 +54,22 @@ impl UserStore for SqlStore {
         })
     }
 
-    async fn credentials(
-        &self,
-        username: &str,
-    ) -> Result<Option<(User, PasswordHash)>, StoreError> {
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
         let sql = format!(
-            "SELECT id, username, password_hash FROM users WHERE {}",
+            "SELECT id, username, password_hash, session_epoch, deactivated_at FROM users
+             WHERE {}",
             self.db.dialect().same_name("username", "$1")
         );
-        let row: Option<(UserId, String, String)> =
+        let row: Option<(UserId, String, String, i64, Option<i64>)> =
             self.db.sql(&sql).bind(username).fetch_optional().await?;
-        Ok(row.map(|(id, username, hash)| (User { id, username }, PasswordHash::new(hash))))
+        Ok(
+            row.map(|(id, username, hash, epoch, deactivated)| Credentials {
+                user: User { id, username },
+                hash: PasswordHash::new(hash),
+                epoch,
+                deactivated: deactivated.is_some(),
+            }),
+        )
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {

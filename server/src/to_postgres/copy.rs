@@ -7,7 +7,17 @@ use uuid::Uuid;
 
 use super::PAGE;
 
-type User = (i64, String, String, i64, i64, Option<String>);
+type User = (
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    Option<String>,
+    bool,
+    Option<i64>,
+    i64,
+);
 type Channel = (
     i64,
     String,
@@ -44,7 +54,8 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
         |row: &User| row.0,
         async |after| {
             sqlx::query_as(
-                "SELECT id, username, password_hash, created_at, presence_version, lookalike_key
+                "SELECT id, username, password_hash, created_at, presence_version, lookalike_key,
+                        is_admin, deactivated_at, session_epoch
                  FROM users WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -54,6 +65,7 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
         },
         async |page| {
             let mut c = (vec![], vec![], vec![], vec![], vec![], vec![]);
+            let mut d = (vec![], vec![], vec![]);
             for row in page {
                 c.0.push(row.0);
                 c.1.push(row.1);
@@ -61,13 +73,18 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
                 c.3.push(row.3);
                 c.4.push(row.4);
                 c.5.push(row.5);
+                d.0.push(row.6);
+                d.1.push(row.7);
+                d.2.push(row.8);
             }
             sqlx::query(
                 "INSERT INTO users
-                     (id, username, password_hash, created_at, presence_version, lookalike_key)
+                     (id, username, password_hash, created_at, presence_version, lookalike_key,
+                      is_admin, deactivated_at, session_epoch)
                  OVERRIDING SYSTEM VALUE
                  SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[],
-                                      $5::bigint[], $6::text[])",
+                                      $5::bigint[], $6::text[], $7::boolean[], $8::bigint[],
+                                      $9::bigint[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -75,6 +92,9 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
             .bind(c.3)
             .bind(c.4)
             .bind(c.5)
+            .bind(d.0)
+            .bind(d.1)
+            .bind(d.2)
             .execute(&mut *to)
             .await
             .map(drop)

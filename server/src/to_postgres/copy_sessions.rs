@@ -7,7 +7,7 @@ use sqlx::{PgConnection, SqlitePool};
 
 use super::{copy::paged, PAGE};
 
-type Listed = (i64, String, i64, i64, String);
+type Listed = (i64, String, i64, i64, String, Option<i64>, String);
 type Subscription = (i64, i64, String, String, String, String, i64);
 
 /// `user_sessions`, with their ids.
@@ -17,7 +17,7 @@ pub async fn user_sessions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Re
         |row: &Listed| row.0,
         async |after| {
             sqlx::query_as(
-                "SELECT id, session_id, user_id, created_at, agent
+                "SELECT id, session_id, user_id, created_at, agent, last_seen_at, address
                  FROM user_sessions WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -26,25 +26,30 @@ pub async fn user_sessions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Re
             .await
         },
         async |page| {
-            let mut c = (vec![], vec![], vec![], vec![], vec![]);
+            let mut c = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
             for row in page {
                 c.0.push(row.0);
                 c.1.push(row.1);
                 c.2.push(row.2);
                 c.3.push(row.3);
                 c.4.push(row.4);
+                c.5.push(row.5);
+                c.6.push(row.6);
             }
             sqlx::query(
-                "INSERT INTO user_sessions (id, session_id, user_id, created_at, agent)
+                "INSERT INTO user_sessions
+                     (id, session_id, user_id, created_at, agent, last_seen_at, address)
                  OVERRIDING SYSTEM VALUE
                  SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::bigint[],
-                                      $5::text[])",
+                                      $5::text[], $6::bigint[], $7::text[])",
             )
             .bind(c.0)
             .bind(c.1)
             .bind(c.2)
             .bind(c.3)
             .bind(c.4)
+            .bind(c.5)
+            .bind(c.6)
             .execute(&mut *to)
             .await
             .map(drop)

@@ -2,7 +2,8 @@
 //! protocol version this server speaks, and a session that still stands.
 //! The session is checked once the socket is registered with the hub (a
 //! log-out that ran meanwhile found nothing to close) and again whenever it
-//! is due to expire.
+//! is due to expire: that it is still stored, and still stands (its user
+//! was not signed out everywhere or deactivated since).
 
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ use super::{
     connection::{close_reason, INTERNAL_ERROR},
     writer::Writer,
 };
-use crate::{hub::Registration, state::AppState};
+use crate::{auth::session, hub::Registration, state::AppState};
 
 /// The longest a session is waited on before it is checked again.
 const MAX_SESSION_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
@@ -73,15 +74,29 @@ pub(super) async fn session_expiry(
     let Some(id) = session else {
         return Ok(Instant::now() + MAX_SESSION_WAIT);
     };
-    match state.sessions.load(&id).await {
-        Ok(Some(record)) => {
+    let record = match state.sessions.load(&id).await {
+        Ok(record) => record,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the session of a connection");
+            return Err(INTERNAL_ERROR);
+        }
+    };
+    // The session may stand in the store and still have fallen: its user
+    // was signed out everywhere, or deactivated.
+    let claim = record.as_ref().and_then(session::claim_of);
+    let stands = match claim {
+        Some(claim) => state.claimed_user(claim, &id.to_string(), None).await,
+        None => Ok(None),
+    };
+    match (record, stands) {
+        (Some(record), Ok(Some(_))) => {
             let left = Duration::try_from(record.expiry_date - OffsetDateTime::now_utc())
                 .unwrap_or(Duration::ZERO);
             Ok(Instant::now() + left.min(MAX_SESSION_WAIT))
         }
-        Ok(None) => Err(CLOSE_SESSION_ENDED),
-        Err(error) => {
-            tracing::warn!(%error, "cannot read the session of a connection");
+        (_, Ok(_)) => Err(CLOSE_SESSION_ENDED),
+        (_, Err(error)) => {
+            tracing::warn!(%error, "cannot check the session of a connection");
             Err(INTERNAL_ERROR)
         }
     }

@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 use super::connection;
 use crate::{
-    auth::{client_addr::client_addr_of, origin::is_same_site, session},
+    auth::{client_addr::client_addr_of, origin::is_same_site},
     observe::{self, Limit},
     state::AppState,
 };
@@ -47,9 +47,9 @@ pub async fn upgrade(
         )
             .into_response();
     }
-    let user = match session::user_id(&session).await {
-        Ok(Some(id)) => state.store.user(id).await.ok().flatten(),
-        Ok(None) => None,
+    let address = client_addr_of(&headers, &extensions, state.config.trust_forwarded_for);
+    let user = match state.session_user(&session, address).await {
+        Ok(user) => user,
         Err(error) => {
             tracing::warn!(%error, "cannot read the session of a WebSocket request");
             None
@@ -58,7 +58,6 @@ pub async fn upgrade(
     let Some(user) = user else {
         return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
     };
-    let address = client_addr_of(&headers, &extensions, state.config.trust_forwarded_for);
     let ticket = match state.admission.admit(user.id, address) {
         Ok(ticket) => ticket,
         Err(refused) => {

@@ -1,4 +1,4 @@
-//! The sessions a user is signed in with, as `/settings` lists them: each
+//! The sessions a user is signed in with, as `/settings/sessions` lists them: each
 //! browser with its name and when it signed in; signing one out from
 //! another ends it everywhere at once (its sockets close, its pushes stop),
 //! and nobody can sign out a session that is not theirs.
@@ -59,12 +59,16 @@ async fn each_browser_is_listed_and_one_signs_another_out() {
     assert!(matches!(refused, Err(AppError::Chat(_))), "{refused:?}");
     assert!(phone.me().await.is_ok(), "still signed in");
 
-    // Alice can, from her laptop's plain form: back to /settings, and the
+    // Alice can, from her laptop's plain form: back to the list, and the
     // phone is signed out, its socket closed.
     let posted = laptop
-        .post_form("end_session", &[("session", id.as_str())], "/settings")
+        .post_form(
+            "end_session",
+            &[("session", id.as_str())],
+            "/settings/sessions",
+        )
         .await;
-    assert_eq!(location(&posted), "/settings");
+    assert_eq!(location(&posted), "/settings/sessions");
     assert!(
         phone_socket.closed().await.is_some(),
         "the phone's socket closes"

@@ -14,12 +14,13 @@ use app::{
 use server::{
     hub::QUEUE_FRAMES,
     store::{
+        accounts::{Account, Credentials, SessionUser, SignOut},
         push::{NewSubscription, PushTarget},
         search::{Found, Search},
         sessions::ListedSession,
-        Announce, ChannelStore, Inserted, Isolation, MemberPage, MentionStore, MessageStore,
-        PasswordHash, PresenceChange, PresenceStore, PushStore, SearchStore, SessionListStore,
-        Store, StoreError, UserStore, Write,
+        AccountStore, Announce, ChannelStore, Inserted, Isolation, MemberPage, MentionStore,
+        MessageStore, PasswordHash, PresenceChange, PresenceStore, PushStore, SearchStore,
+        SessionListStore, Store, StoreError, UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -99,7 +100,7 @@ impl UserStore for SlowHistory {
         self.inner.create_user(name, hash).await
     }
 
-    async fn credentials(&self, name: &str) -> Result<Option<(User, PasswordHash)>, StoreError> {
+    async fn credentials(&self, name: &str) -> Result<Option<Credentials>, StoreError> {
         self.inner.credentials(name).await
     }
 
@@ -287,8 +288,13 @@ impl SessionListStore for SlowHistory {
         user: UserId,
         session: &str,
         agent: &str,
+        address: &str,
     ) -> Result<(), StoreError> {
-        self.inner.list_session(user, session, agent).await
+        self.inner.list_session(user, session, agent, address).await
+    }
+
+    async fn seen_session(&self, session: &str, address: &str) -> Result<(), StoreError> {
+        self.inner.seen_session(session, address).await
     }
 
     async fn sessions_of(&self, user: UserId) -> Result<Vec<ListedSession>, StoreError> {
@@ -305,6 +311,58 @@ impl SessionListStore for SlowHistory {
 
     async fn forget_ended_sessions(&self) -> Result<u64, StoreError> {
         self.inner.forget_ended_sessions().await
+    }
+}
+
+#[async_trait::async_trait]
+impl AccountStore for SlowHistory {
+    async fn session_user(
+        &self,
+        user: UserId,
+        epoch: i64,
+        session: &str,
+    ) -> Result<Option<SessionUser>, StoreError> {
+        self.inner.session_user(user, epoch, session).await
+    }
+
+    async fn password_of(&self, user: UserId) -> Result<Option<PasswordHash>, StoreError> {
+        self.inner.password_of(user).await
+    }
+
+    async fn sign_out(&self, out: &SignOut<'_>) -> Result<Option<i64>, StoreError> {
+        self.inner.sign_out(out).await
+    }
+
+    async fn reactivate(&self, user: UserId) -> Result<bool, StoreError> {
+        self.inner.reactivate(user).await
+    }
+
+    async fn set_admin(&self, user: UserId, admin: bool) -> Result<bool, StoreError> {
+        self.inner.set_admin(user, admin).await
+    }
+
+    async fn is_admin(&self, user: UserId) -> Result<bool, StoreError> {
+        self.inner.is_admin(user).await
+    }
+
+    async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
+        self.inner.account(username).await
+    }
+
+    async fn accounts(&self, prefix: &str, limit: u32) -> Result<Vec<Account>, StoreError> {
+        self.inner.accounts(prefix, limit).await
+    }
+
+    async fn any_account(&self) -> Result<bool, StoreError> {
+        self.inner.any_account().await
+    }
+
+    async fn sign_outs_after(&self, after: i64) -> Result<Vec<(i64, UserId)>, StoreError> {
+        self.inner.sign_outs_after(after).await
+    }
+
+    async fn last_sign_out(&self) -> Result<i64, StoreError> {
+        self.inner.last_sign_out().await
     }
 }
 

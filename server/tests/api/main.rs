@@ -5,6 +5,7 @@
 //! One test binary with a module per feature, so the suite links once.
 
 mod accounts;
+mod admin;
 mod backup;
 mod browser;
 mod changes;
@@ -30,6 +31,7 @@ mod push;
 mod restart;
 mod search;
 mod sessions;
+mod sign_out;
 mod sweep;
 mod transport;
 mod upgrade;

@@ -90,6 +90,11 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
         .await
         .expect("subscribe");
     assert_eq!(subscribed.status(), reqwest::StatusCode::NO_CONTENT);
+    // Her session now carries a bumped epoch, which must move with her.
+    alice
+        .call::<()>("sign_out_elsewhere", &[])
+        .await
+        .expect("sign out everywhere else");
     let target = PgDatabase::create().await;
     let url = target.url();
 

@@ -247,6 +247,35 @@ async fn logging_out_through_one_node_closes_the_sessions_sockets_on_every_node(
 }
 
 #[tokio::test]
+async fn signing_out_everywhere_else_through_one_node_closes_the_other_sockets_on_every_node() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = sign_up(&a, "alice").await;
+    let mut phone = Browser::new(&b.base());
+    phone.log_in("alice", PASSWORD).await.unwrap();
+    let mut phone_on_a = connect(&mut phone, &a).await;
+    let mut phone_on_b = connect(&mut phone, &b).await;
+    let mut kept_on_b = connect(&mut alice, &b).await;
+    alice.rebase(&a.base());
+    alice
+        .call::<()>(
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "Привет 日本語 🔑"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(phone_on_a.closed().await, Some(CLOSE_SESSION_ENDED));
+    assert_eq!(phone_on_b.closed().await, Some(CLOSE_SESSION_ENDED));
+    // The session that asked keeps its socket on the other node.
+    let said = kept_on_b.say(GENERAL, "still here").await;
+    assert_eq!(said.text, "still here");
+}
+
+#[tokio::test]
 async fn the_users_of_a_killed_node_go_offline_on_the_others() {
     let Some((a, _b)) = two_nodes().await else {
         return;

@@ -1,17 +1,18 @@
-//! The "Sessions" part of `/settings`: every browser the reader is signed
-//! in with, when each signed in, and a way to sign any other one out (which
-//! closes Banter there at once, and stops its pushes).
+//! `/settings/sessions`: every browser the reader is signed in with, when
+//! each signed in and was last active, and from where; a way to sign any
+//! other one out, or all of them at once (which closes Banter there at
+//! once, and stops its pushes).
 //!
 //! The server renders the list with the page, from the chat's data
 //! (`FirstSessions`), so it reads without JavaScript; the browser leaves
 //! it as rendered (see `SessionSlot`), with no resource, decoder or
 //! server-function client of its own (those cost the page ~2 KB gzip). So
-//! `/settings` is always loaded from the server: the sidebar's link to it
-//! is `rel="external"`, and a visit routed in the page (going back to it)
-//! loads it again. [`my_sessions`] is for other clients. Signing a session out
-//! is a plain form that posts to [`end_session`] and comes back to
-//! `/settings`, so it works the same before hydration, after it, and
-//! without JavaScript.
+//! the page is always loaded from the server: links to it are
+//! `rel="external"`, and a visit routed in the page (going back to it)
+//! loads it again. [`my_sessions`] is for other clients. Signing sessions
+//! out is a plain form that posts to [`end_session`] or
+//! [`sign_out_elsewhere`] and comes back here, so it works the same before
+//! hydration, after it, and without JavaScript.
 
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
@@ -19,13 +20,16 @@ use leptos::server_fn::ServerFn;
 use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 #[cfg(feature = "ssr")]
-use super::time::{clock, day_label, day_of, now, TimeZone};
+use super::time::{moment, TimeZone};
 use crate::{error::AppError, protocol::Millis};
 
-/// Where the page is.
+/// Where the settings are.
 pub const SETTINGS_PATH: &str = "/settings";
 
-/// The sessions, when the chat was loaded on `/settings`, as JSON (see
+/// Where this page is.
+pub const SESSIONS_PATH: &str = "/settings/sessions";
+
+/// The sessions, when the chat was loaded on this page, as JSON (see
 /// `ChatSnapshot::sessions`). Only the server reads them.
 #[cfg(feature = "ssr")]
 #[derive(Clone)]
@@ -40,6 +44,10 @@ pub struct SessionInfo {
     /// "Firefox on Linux".
     pub browser: String,
     pub signed_in: Millis,
+    /// When it was last used (to within a few minutes).
+    pub last_active: Millis,
+    /// The address it was last used from ("" if not known).
+    pub address: String,
     /// The session of this very browser.
     pub current: bool,
 }
@@ -56,29 +64,56 @@ pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     )
 }
 
-/// Signs one of the user's sessions out, then shows `/settings` again.
+/// Signs one of the user's sessions out, then shows the list again.
 #[server(endpoint = "end_session")]
 pub async fn end_session(session: i64) -> Result<(), AppError> {
     crate::backend::with_status(
         async {
             let (backend, request) = crate::backend::request_context()?;
             backend.end_session(&request, session).await?;
-            leptos_axum::redirect(SETTINGS_PATH);
+            leptos_axum::redirect(SESSIONS_PATH);
             Ok(())
         }
         .await,
     )
 }
 
-/// The section.
+/// Signs every session of the user but this one out, then shows the list
+/// again.
+#[server(endpoint = "sign_out_elsewhere")]
+pub async fn sign_out_elsewhere() -> Result<(), AppError> {
+    crate::backend::with_status(
+        async {
+            let (backend, request) = crate::backend::request_context()?;
+            backend.sign_out_elsewhere(&request).await?;
+            leptos_axum::redirect(SESSIONS_PATH);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The page.
 #[component]
-pub fn SessionList() -> impl IntoView {
+pub fn SessionsPage() -> impl IntoView {
     view! {
-        <section class="settings-section" aria-labelledby="settings-sessions">
-            <h2 id="settings-sessions">"Sessions"</h2>
-            <p>"Where you are signed in. Signing a session out closes Banter there."</p>
-            <SessionSlot />
-        </section>
+        <leptos_meta::Title text="Sessions" />
+        <main class="channel-view settings-view" id="main">
+            <header class="channel-header">
+                <super::sidebar::MenuButton />
+                <h1 id="sessions-title">"Sessions"</h1>
+            </header>
+            <div class="settings">
+                <p class="settings-trail">
+                    <a href=SETTINGS_PATH rel="external">"Settings"</a>
+                    " › Sessions"
+                </p>
+                <section class="settings-section" aria-labelledby="sessions-title">
+                    <p>"Where you are signed in. Signing a session out closes Banter there."</p>
+                    <SessionSlot />
+                </section>
+            </div>
+        </main>
     }
 }
 
@@ -95,6 +130,9 @@ fn SessionSlot() -> impl IntoView {
             <ul class="session-list">
                 {list.into_iter().map(|s| view! { <Session session=s /> }).collect_view()}
             </ul>
+            <form method="post" action=SignOutElsewhere::url()>
+                <button type="submit" class="button subtle">"Sign out everywhere else"</button>
+            </form>
         </div>
     }
 }
@@ -123,10 +161,13 @@ fn SessionSlot() -> impl IntoView {
 fn Session(session: SessionInfo) -> impl IntoView {
     let zone = expect_context::<TimeZone>();
     let offset = zone.0.get_untracked();
-    let day = day_label(day_of(session.signed_in, offset), day_of(now(), offset));
-    let since = format!("Signed in {day} at {}", clock(session.signed_in, offset));
+    let since = format!("Signed in {}", moment(session.signed_in, offset));
+    let active = match session.current {
+        true => "Active now".to_owned(),
+        false => format!("Last active {}", moment(session.last_active, offset)),
+    };
     let action = match session.current {
-        true => view! { <span class="session-current">"This browser"</span> }.into_any(),
+        true => view! { <span class="session-current">"This device"</span> }.into_any(),
         false => view! {
             <form method="post" action=EndSession::url()>
                 <input type="hidden" name="session" value=session.id.to_string() />
@@ -140,6 +181,9 @@ fn Session(session: SessionInfo) -> impl IntoView {
             <div class="session-about">
                 <strong>{session.browser}</strong>
                 <span class="session-since">{since}</span>
+                <span class="session-since">{active}</span>
+                {(!session.address.is_empty())
+                    .then(|| view! { <span class="session-since">{session.address}</span> })}
             </div>
             {action}
         </li>

@@ -1,0 +1,243 @@
+//! Administrators: the first account is one, and `banter admin` manages
+//! accounts on the database a server is serving. Deactivating someone or
+//! resetting their password signs them out everywhere at once, sockets
+//! included, though the command runs beside the server.
+
+use app::{
+    error::{AppError, Refusal},
+    model::UserId,
+};
+use server::admin::{self, AdminCommand, AdminError};
+
+use crate::{
+    browser::Browser,
+    chat::user,
+    common::{on_postgres, TestServer},
+    process::run_to_end,
+};
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn run(server: &TestServer, command: AdminCommand) -> Result<String, AdminError> {
+    admin::run(&server.state.config, &command).await
+}
+
+/// The password a command printed: its last line.
+fn printed_password(said: &str) -> String {
+    said.lines().last().expect("a password").to_owned()
+}
+
+async fn is_admin(server: &TestServer, user: UserId) -> bool {
+    server.state.store.is_admin(user).await.expect("store")
+}
+
+#[tokio::test]
+async fn the_first_account_is_an_administrator_and_roles_are_granted_and_revoked() {
+    let server = TestServer::start().await;
+    let (alice, _alice_live) = user(&server, "alice").await;
+    let (bob, _bob_live) = user(&server, "bob").await;
+    let alice = alice.me().await.expect("me");
+    let bob = bob.me().await.expect("me");
+    assert!(is_admin(&server, alice.id).await, "the first account");
+    assert!(!is_admin(&server, bob.id).await);
+
+    let said = run(
+        &server,
+        AdminCommand::Grant {
+            username: "BOB".into(),
+        },
+    )
+    .await;
+    assert_eq!(said.expect("grant"), "bob is now an administrator");
+    assert!(is_admin(&server, bob.id).await);
+    let again = run(
+        &server,
+        AdminCommand::Grant {
+            username: "bob".into(),
+        },
+    )
+    .await;
+    assert_eq!(again.expect("grant"), "bob was an administrator already");
+    let listed = run(
+        &server,
+        AdminCommand::ListUsers {
+            search: String::new(),
+        },
+    )
+    .await
+    .expect("list");
+    let rows: Vec<Vec<&str>> = listed
+        .lines()
+        .skip(1)
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0][1..4], ["alice", "administrator", "active"]);
+    assert_eq!(rows[1][1..4], ["bob", "administrator", "active"]);
+    assert_eq!(listed.lines().last(), Some("2 accounts"));
+
+    let said = run(
+        &server,
+        AdminCommand::Revoke {
+            username: "bob".into(),
+        },
+    )
+    .await;
+    assert_eq!(said.expect("revoke"), "bob is no longer an administrator");
+    assert!(!is_admin(&server, bob.id).await);
+    let nobody = run(
+        &server,
+        AdminCommand::Grant {
+            username: "zoë".into(),
+        },
+    )
+    .await;
+    assert!(
+        matches!(nobody, Err(AdminError::NoSuchUser(_))),
+        "{nobody:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_deactivated_account_is_signed_out_at_once_and_cannot_sign_in_until_reactivated() {
+    let server = TestServer::start().await;
+    let (_alice, _alice_live) = user(&server, "alice").await;
+    let (bob, mut bob_live) = user(&server, "bob").await;
+
+    let said = run(
+        &server,
+        AdminCommand::Deactivate {
+            username: "bob".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        said.expect("deactivate"),
+        "bob is deactivated and signed out everywhere"
+    );
+    assert!(bob_live.closed().await.is_some(), "bob's socket closes");
+    assert_eq!(bob.me().await, Err(AppError::NotSignedIn));
+    let again = Browser::new(&server.base());
+    // Said only to someone who knows the password.
+    assert_eq!(
+        again.log_in("bob", "not the password").await,
+        Err(AppError::InvalidCredentials)
+    );
+    assert_eq!(
+        again.log_in("bob", PASSWORD).await,
+        Err(Refusal::AccountDeactivated.into())
+    );
+    let listed = run(&server, AdminCommand::ListUsers { search: "b".into() })
+        .await
+        .expect("list");
+    assert!(listed.contains(" deactivated "), "{listed}");
+
+    let said = run(
+        &server,
+        AdminCommand::Reactivate {
+            username: "bob".into(),
+        },
+    )
+    .await;
+    assert_eq!(said.expect("reactivate"), "bob can sign in again");
+    again.log_in("bob", PASSWORD).await.expect("log in again");
+}
+
+#[tokio::test]
+async fn a_reset_password_is_printed_once_and_signs_the_account_out() {
+    let server = TestServer::start().await;
+    let (_alice, _alice_live) = user(&server, "alice").await;
+    let (bob, mut bob_live) = user(&server, "bob").await;
+
+    let said = run(
+        &server,
+        AdminCommand::ResetPassword {
+            username: "bob".into(),
+        },
+    )
+    .await
+    .expect("reset");
+    let password = printed_password(&said);
+    assert!(bob_live.closed().await.is_some(), "bob's socket closes");
+    assert_eq!(bob.me().await, Err(AppError::NotSignedIn));
+    let again = Browser::new(&server.base());
+    assert_eq!(
+        again.log_in("bob", PASSWORD).await,
+        Err(AppError::InvalidCredentials)
+    );
+    again
+        .log_in("bob", &password)
+        .await
+        .expect("the printed password");
+
+    let said = run(
+        &server,
+        AdminCommand::CreateUser {
+            username: "carol".into(),
+            admin: false,
+        },
+    )
+    .await
+    .expect("create");
+    let carol = Browser::new(&server.base());
+    carol
+        .log_in("carol", &printed_password(&said))
+        .await
+        .expect("the printed password");
+    let taken = run(
+        &server,
+        AdminCommand::CreateUser {
+            username: "Carol".into(),
+            admin: false,
+        },
+    )
+    .await;
+    assert!(matches!(taken, Err(AdminError::Taken(_))), "{taken:?}");
+    let bad = run(
+        &server,
+        AdminCommand::CreateUser {
+            username: "日本語".into(),
+            admin: false,
+        },
+    )
+    .await;
+    assert!(matches!(bad, Err(AdminError::InvalidName(_))), "{bad:?}");
+}
+
+#[tokio::test]
+async fn banter_admin_runs_from_the_command_line() {
+    let server = TestServer::start().await;
+    let data = server.dir.path().join("data");
+    let url = server.postgres.as_ref().map(|db| db.url());
+    let env: Vec<(&str, &str)> = match (&url, on_postgres()) {
+        (Some(url), true) => vec![("BANTER_DATABASE_URL", url.as_str())],
+        _ => vec![],
+    };
+
+    let help = run_to_end(&data, &["admin", "--help"], &env).await;
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    for command in [
+        "list-users",
+        "create-user",
+        "reset-password",
+        "deactivate",
+        "reactivate",
+        "grant",
+        "revoke",
+    ] {
+        assert!(help.contains(command), "{command} in:\n{help}");
+    }
+
+    let made = run_to_end(&data, &["admin", "create-user", "dave", "--admin"], &env).await;
+    assert!(made.status.success(), "{made:?}");
+    let said = String::from_utf8_lossy(&made.stdout).into_owned();
+    assert!(said.starts_with("created the administrator dave"), "{said}");
+    let dave = Browser::new(&server.base());
+    dave.log_in("dave", &printed_password(said.trim_end()))
+        .await
+        .expect("the printed password");
+
+    let missing = run_to_end(&data, &["admin", "deactivate", "nobody"], &env).await;
+    assert!(!missing.status.success());
+    let why = String::from_utf8_lossy(&missing.stderr).into_owned();
+    assert!(why.contains("no account is named \"nobody\""), "{why}");
+}
