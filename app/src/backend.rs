@@ -61,6 +61,21 @@ pub trait Backend: Send + Sync + 'static {
         new: String,
     ) -> Result<(), AppError>;
 
+    /// Whether the signed-in user is an administrator.
+    async fn is_admin(&self, request: &Parts) -> Result<bool, AppError>;
+
+    /// For an administrator: the accounts whose names start with the
+    /// request's `q`, and a password just reset.
+    async fn admin_view(&self, request: &Parts) -> Result<crate::chat::AdminView, AppError>;
+
+    /// For an administrator: does `action` to the account `username`.
+    async fn admin_act(
+        &self,
+        request: &Parts,
+        username: &str,
+        action: crate::chat::AdminAction,
+    ) -> Result<(), AppError>;
+
     /// The user of this request's session, if any.
     async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError>;
 

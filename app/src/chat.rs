@@ -9,6 +9,7 @@
 //!   [`dialogs`], `notify_setting`: the components.
 //! - [`rows`], [`window`], [`time`]: how messages are shown.
 
+mod admin_page;
 mod attention;
 pub mod channel_view;
 pub mod composer;
@@ -33,6 +34,7 @@ pub mod rows;
 mod search_page;
 #[cfg(feature = "ssr")]
 pub mod search_results;
+mod server_part;
 mod sessions_page;
 mod settings_page;
 pub mod sidebar;
@@ -43,6 +45,7 @@ pub mod state;
 pub mod time;
 pub mod window;
 
+pub use admin_page::{admin_act, AccountRow, AdminAct, AdminAction, AdminView, ADMIN_PATH};
 pub use composer::{post_message, PostMessage};
 pub use delete_page::{delete_message, DeleteMessage, DeletePage, DeleteRoute};
 pub use mentions_page::{MentionPage, MentionsRoute};

@@ -99,6 +99,10 @@ pub enum Refusal {
     AccountDeactivated,
     #[error("the current password is not right")]
     WrongPassword,
+    #[error("only an administrator can do that")]
+    NotAdmin,
+    #[error("you cannot do that to your own account")]
+    NotToYourself,
 }
 
 #[cfg(feature = "ssr")]

@@ -90,6 +90,21 @@ export class BanterServer {
     await this.boot();
   }
 
+  /** Runs `banter admin <args>` on its database while it serves; what it printed. */
+  async admin(args: string[]): Promise<string> {
+    const command = spawn(this.binary(), ["admin", ...args], {
+      cwd: root,
+      env: this.environment(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output: string[] = [];
+    command.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    command.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    const code = await new Promise((resolve) => command.once("exit", resolve));
+    if (code !== 0) throw new Error(`banter admin ${args.join(" ")} failed (${code}):\n${output.join("")}`);
+    return output.join("");
+  }
+
   /** Stops the process and waits for it to exit. */
   async stop(): Promise<void> {
     const child = this.process;

@@ -63,6 +63,27 @@ impl Backend for AppState {
         AppState::change_password(self, request, current, new).await
     }
 
+    async fn is_admin(&self, request: &Parts) -> Result<bool, AppError> {
+        let me = self.signed_in(request).await?;
+        self.store
+            .is_admin(me.id)
+            .await
+            .map_err(crate::error::internal)
+    }
+
+    async fn admin_view(&self, request: &Parts) -> Result<app::chat::AdminView, AppError> {
+        AppState::admin_view(self, request).await
+    }
+
+    async fn admin_act(
+        &self,
+        request: &Parts,
+        username: &str,
+        action: app::chat::AdminAction,
+    ) -> Result<(), AppError> {
+        AppState::admin_act(self, request, username, action).await
+    }
+
     async fn chat_snapshot(
         &self,
         request: &Parts,

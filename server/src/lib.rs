@@ -115,6 +115,11 @@ pub fn router(state: AppState) -> Router {
         ));
 
     let mut router = Router::new()
+        // The administrators' page is one of the settings.
+        .route(
+            "/admin",
+            get(|| async { axum::response::Redirect::to(app::chat::ADMIN_PATH) }),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route(app::protocol::EMOJI_PATH, get(assets::emoji_list))

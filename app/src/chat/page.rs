@@ -15,7 +15,7 @@ use reactive_stores::Store;
 use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 #[cfg(feature = "ssr")]
-use super::sessions_page::FirstSessions;
+use super::server_part::ServerPart;
 use super::{
     channel_view::ChannelView,
     extras::extras,
@@ -79,25 +79,44 @@ pub fn ChatShell() -> impl IntoView {
 
 /// The shell's data, read on the server while it renders the page at
 /// `path`: on `/mentions`, with their first page (those before the message
-/// `before`); on `/settings/sessions`, with the user's sessions.
+/// `before`); on a page with a part only the server renders, with that
+/// part's data (`server_part.rs`).
 #[cfg(feature = "ssr")]
 async fn snapshot(
     channel: ChannelId,
     before: Option<Seq>,
     path: String,
 ) -> Result<ChatSnapshot, AppError> {
-    use super::{mentions_page::MENTIONS_PATH, sessions_page::SESSIONS_PATH};
-    if path != MENTIONS_PATH && path != SESSIONS_PATH {
+    use super::{
+        admin_page::ADMIN_PATH,
+        mentions_page::MENTIONS_PATH,
+        sessions_page::{SESSIONS_PATH, SETTINGS_PATH},
+    };
+    if ![MENTIONS_PATH, SETTINGS_PATH, SESSIONS_PATH, ADMIN_PATH].contains(&path.as_str()) {
         return super::load_chat(channel, before).await;
     }
     let mut snapshot = super::load_chat(channel, None).await?;
     let (backend, request) = crate::backend::request_context()?;
-    if path == SESSIONS_PATH {
-        let sessions = backend.sessions(&request).await?;
-        snapshot.sessions = Some(serde_json::to_string(&sessions).map_err(|_| AppError::Internal)?);
-    } else {
-        let before = before.map(|Seq(id)| crate::protocol::MessageId(id));
-        snapshot.mentions = Some(backend.mentions(&request, before).await?);
+    match path.as_str() {
+        SESSIONS_PATH => {
+            let sessions = backend.sessions(&request).await?;
+            snapshot.server_part = serde_json::to_string(&sessions).ok();
+        }
+        // Whether to show the way to the administrators' page.
+        SETTINGS_PATH => {
+            let admin = backend.is_admin(&request).await?;
+            snapshot.server_part = serde_json::to_string(&admin).ok();
+        }
+        // Nothing for someone who is not an administrator: the page says so.
+        ADMIN_PATH => {
+            if let Ok(view) = backend.admin_view(&request).await {
+                snapshot.server_part = serde_json::to_string(&view).ok();
+            }
+        }
+        _ => {
+            let before = before.map(|Seq(id)| crate::protocol::MessageId(id));
+            snapshot.mentions = Some(backend.mentions(&request, before).await?);
+        }
     }
     Ok(snapshot)
 }
@@ -185,7 +204,7 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
         channels,
         open,
         mentions,
-        sessions,
+        server_part,
     } = snapshot;
     let me_id = me.id;
     let mut state = Chat::new(me, channels);
@@ -213,9 +232,9 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     provide_context(drawer);
     provide_context(FirstMentions(StoredValue::new(mentions)));
     #[cfg(feature = "ssr")]
-    provide_context(FirstSessions(sessions));
+    provide_context(ServerPart(server_part));
     #[cfg(not(feature = "ssr"))]
-    let _ = sessions;
+    let _ = server_part;
     provide_time_zone();
 
     // Read by the server once more after the render (for the `<html>` tag),

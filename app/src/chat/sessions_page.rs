@@ -3,24 +3,28 @@
 //! other one out, or all of them at once (which closes Banter there at
 //! once, and stops its pushes).
 //!
-//! The server renders the list with the page, from the chat's data
-//! (`FirstSessions`), so it reads without JavaScript; the browser leaves
-//! it as rendered (see `SessionSlot`), with no resource, decoder or
-//! server-function client of its own (those cost the page ~2 KB gzip). So
-//! the page is always loaded from the server: links to it are
-//! `rel="external"`, and a visit routed in the page (going back to it)
-//! loads it again. [`my_sessions`] is for other clients. Signing sessions
+//! The server renders the list with the page (`server_part.rs`), so it
+//! reads without JavaScript; the browser leaves it as rendered, with no
+//! resource, decoder or server-function client of its own (those cost the
+//! page ~2 KB gzip). [`my_sessions`] is for other clients. Signing sessions
 //! out is a plain form that posts to [`end_session`] or
 //! [`sign_out_elsewhere`] and comes back here, so it works the same before
 //! hydration, after it, and without JavaScript.
 
 use leptos::prelude::*;
+
+use super::settings_page::Subpage;
 #[cfg(feature = "ssr")]
 use leptos::server_fn::ServerFn;
 use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
+#[cfg(not(feature = "ssr"))]
+use super::server_part::browser_slot;
 #[cfg(feature = "ssr")]
-use super::time::{moment, TimeZone};
+use super::{
+    server_part::server_part,
+    time::{moment, TimeZone},
+};
 use crate::{error::AppError, protocol::Millis};
 
 /// Where the settings are.
@@ -28,12 +32,6 @@ pub const SETTINGS_PATH: &str = "/settings";
 
 /// Where this page is.
 pub const SESSIONS_PATH: &str = "/settings/sessions";
-
-/// The sessions, when the chat was loaded on this page, as JSON (see
-/// `ChatSnapshot::sessions`). Only the server reads them.
-#[cfg(feature = "ssr")]
-#[derive(Clone)]
-pub struct FirstSessions(pub Option<String>);
 
 /// A session of the signed-in user, as the list shows it (on the wire, an
 /// array of its fields, as the chat's data is).
@@ -97,23 +95,12 @@ pub async fn sign_out_elsewhere() -> Result<(), AppError> {
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     view! {
-        <leptos_meta::Title text="Sessions" />
-        <main class="channel-view settings-view" id="main">
-            <header class="channel-header">
-                <super::sidebar::MenuButton />
-                <h1 id="sessions-title">"Sessions"</h1>
-            </header>
-            <div class="settings">
-                <p class="settings-trail">
-                    <a href=SETTINGS_PATH rel="external">"Settings"</a>
-                    " › Sessions"
-                </p>
-                <section class="settings-section" aria-labelledby="sessions-title">
-                    <p>"Where you are signed in. Signing a session out closes Banter there."</p>
-                    <SessionSlot />
-                </section>
-            </div>
-        </main>
+        <Subpage title="Sessions" heading_id="sessions-title">
+            <section class="settings-section" aria-labelledby="sessions-title">
+                <p>"Where you are signed in. Signing a session out closes Banter there."</p>
+                <SessionSlot />
+            </section>
+        </Subpage>
     }
 }
 
@@ -121,10 +108,7 @@ pub fn SessionsPage() -> impl IntoView {
 #[cfg(feature = "ssr")]
 #[component]
 fn SessionSlot() -> impl IntoView {
-    let list: Vec<SessionInfo> = use_context::<FirstSessions>()
-        .and_then(|first| first.0)
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default();
+    let list: Vec<SessionInfo> = server_part().unwrap_or_default();
     view! {
         <div class="session-slot">
             <ul class="session-list">
@@ -137,22 +121,11 @@ fn SessionSlot() -> impl IntoView {
     }
 }
 
-/// In the browser, the same element without its children: hydration takes
-/// the element and leaves inside it what the server rendered (plain forms,
-/// which need no script), so the browser needs none of the list's code or
-/// data. If the server did not render it (the page was routed to in the
-/// browser, going back to it), the page is loaded from the server.
+/// In the browser, the list's element, as the server rendered it.
 #[cfg(not(feature = "ssr"))]
 #[component]
 fn SessionSlot() -> impl IntoView {
-    let slot = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move || {
-        if slot.get().is_some_and(|el| el.child_element_count() == 0) {
-            let _ = window().location().reload();
-        }
-    });
-    view! { <div class="session-slot" node_ref=slot></div> }
+    browser_slot("session-slot", true)
 }
 
 /// One session, with its button when it is another browser's.

@@ -14,6 +14,7 @@ use leptos_router::hooks::use_location;
 use reactive_stores::Store;
 
 use super::{
+    admin_page::{AdminPage, ADMIN_PATH},
     desktop::{self, Permission},
     sessions_page::{SessionsPage, SESSIONS_PATH, SETTINGS_PATH},
     sidebar::MenuButton,
@@ -30,7 +31,7 @@ crate::split_route!(
     pub SettingsRoute, settings_page => SettingsArea
 );
 
-/// `/settings`, or `/settings/sessions`.
+/// `/settings`, `/settings/sessions` or `/settings/admin`.
 #[component]
 pub fn SettingsArea() -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
@@ -43,7 +44,35 @@ pub fn SettingsArea() -> impl IntoView {
     {
         SETTINGS_PATH => view! { <SettingsPage /> }.into_any(),
         SESSIONS_PATH => view! { <SessionsPage /> }.into_any(),
+        ADMIN_PATH => view! { <AdminPage /> }.into_any(),
         _ => view! { <crate::not_found::NotFound /> }.into_any(),
+    }
+}
+
+/// A page under `/settings`: its header, the way back, and `children`.
+#[component]
+pub(super) fn Subpage(
+    title: &'static str,
+    /// The heading's id, for a section it names.
+    heading_id: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <main class="channel-view settings-view" id="main">
+            <header class="channel-header">
+                <MenuButton />
+                <h1 id=heading_id>{title}</h1>
+            </header>
+            <div class="settings">
+                <p class="settings-trail">
+                    <a href=SETTINGS_PATH rel="external">"Settings"</a>
+                    " › "
+                    {title}
+                </p>
+                {children()}
+            </div>
+        </main>
     }
 }
 
@@ -77,6 +106,7 @@ fn SettingsPage() -> impl IntoView {
                         <a href=SESSIONS_PATH rel="external">"Manage sessions"</a>
                     </p>
                 </section>
+                <AdminLink />
             </div>
         </main>
     }
@@ -149,4 +179,32 @@ fn ThemeChoice() -> impl IntoView {
                 .collect_view()}
         </fieldset>
     }
+}
+
+/// For administrators, the way to `/settings/admin` (rendered by the
+/// server only: the browser does not know who administers).
+#[cfg(feature = "ssr")]
+#[component]
+fn AdminLink() -> impl IntoView {
+    let admin = super::server_part::server_part::<bool>().unwrap_or(false);
+    view! {
+        <div class="admin-link">
+            {admin.then(|| view! {
+                <section class="settings-section" aria-labelledby="settings-admin">
+                    <h2 id="settings-admin">"Administration"</h2>
+                    <p>
+                        "Find accounts, deactivate or reactivate them, reset passwords and choose administrators: "
+                        <a href=ADMIN_PATH rel="external">"Manage accounts"</a>
+                    </p>
+                </section>
+            })}
+        </div>
+    }
+}
+
+/// In the browser, its element as the server rendered it.
+#[cfg(not(feature = "ssr"))]
+#[component]
+fn AdminLink() -> impl IntoView {
+    super::server_part::browser_slot("admin-link", false)
 }

@@ -25,11 +25,11 @@ pub struct ChatSnapshot {
     pub open: Option<OpenChannel>,
     /// On `/mentions`, its first page.
     pub mentions: Option<MentionPage>,
-    /// On `/settings/sessions`, the user's sessions: the JSON of a
-    /// `Vec<SessionInfo>`, which only the server's render reads (the
-    /// browser keeps the list as rendered, `sessions_page.rs`), carried as
-    /// text so that the page's decoder need not know them.
-    pub sessions: Option<String>,
+    /// On a page with a part only the server renders (`server_part.rs`:
+    /// the sessions, the accounts), that part's data as JSON, which only the
+    /// server's render reads, carried as text so that the page's decoder
+    /// need not know it.
+    pub server_part: Option<String>,
 }
 
 /// The open channel's page of messages.
@@ -135,7 +135,7 @@ mod tests {
                 rev: Rev(3),
             }),
             mentions: None,
-            sessions: None,
+            server_part: None,
         });
         let json = SnapshotCodec::encode(&snapshot).unwrap();
         let read: Result<ChatSnapshot, AppError> = SnapshotCodec::decode(&json).unwrap();

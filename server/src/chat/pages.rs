@@ -49,7 +49,7 @@ impl AppState {
             channels,
             open,
             mentions: None,
-            sessions: None,
+            server_part: None,
         })
     }
 

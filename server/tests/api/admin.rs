@@ -241,3 +241,118 @@ async fn banter_admin_runs_from_the_command_line() {
     let why = String::from_utf8_lossy(&missing.stderr).into_owned();
     assert!(why.contains("no account is named \"nobody\""), "{why}");
 }
+
+/// The password the administrators' page shows once, if it shows one.
+fn shown_password(html: &str) -> Option<String> {
+    let start = html.find("<code class=\"new-password\">")? + "<code class=\"new-password\">".len();
+    let end = html[start..].find('<')? + start;
+    Some(html[start..end].to_owned())
+}
+
+#[tokio::test]
+async fn the_administrators_page_lists_accounts_and_acts_on_them_for_administrators_only() {
+    let server = TestServer::start().await;
+    let (alice, _alice_live) = user(&server, "alice").await;
+    let (bob, mut bob_live) = user(&server, "bob").await;
+    let (_carol, _carol_live) = user(&server, "carol").await;
+
+    // Bob is no administrator: the page and its actions refuse him.
+    let page = bob.get("/settings/admin").await;
+    assert_eq!(page.status(), 403);
+    assert!(page
+        .text()
+        .await
+        .expect("page")
+        .contains("Only administrators can see this page."));
+    let refused = bob
+        .call::<()>(
+            "admin_act",
+            &[("username", "carol"), ("action", "deactivate")],
+        )
+        .await;
+    assert_eq!(refused, Err(Refusal::NotAdmin.into()));
+    let settings = bob.get("/settings").await.text().await.expect("page");
+    assert!(!settings.contains("Manage accounts"));
+
+    // Alice is: /admin leads to the page, which finds accounts by name.
+    let settings = alice.get("/settings").await.text().await.expect("page");
+    assert!(settings.contains("Manage accounts"));
+    let admin = alice.get("/admin").await;
+    assert_eq!(crate::browser::location(&admin), "/settings/admin");
+    let html = alice
+        .get("/settings/admin?q=B")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        html.contains("<strong>bob<") && !html.contains("<strong>carol<"),
+        "{html}"
+    );
+    assert!(html.contains("Member · Active"));
+
+    // Deactivating bob closes his socket at once, and comes back to the search.
+    let posted = alice
+        .post_form(
+            "admin_act",
+            &[("username", "bob"), ("action", "deactivate"), ("q", "B")],
+            "/settings/admin?q=B",
+        )
+        .await;
+    assert_eq!(crate::browser::location(&posted), "/settings/admin?q=B");
+    assert!(bob_live.closed().await.is_some(), "bob's socket closes");
+    assert_eq!(bob.me().await, Err(AppError::NotSignedIn));
+    let html = alice
+        .get("/settings/admin?q=b")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(html.contains("Member · Deactivated") && html.contains(">Reactivate<"));
+
+    // Not to herself.
+    let mine = alice
+        .call::<()>(
+            "admin_act",
+            &[("username", "alice"), ("action", "deactivate")],
+        )
+        .await;
+    assert_eq!(mine, Err(Refusal::NotToYourself.into()));
+    let unknown = alice
+        .call::<()>("admin_act", &[("username", "bob"), ("action", "explode")])
+        .await;
+    assert!(matches!(unknown, Err(AppError::Chat(_))), "{unknown:?}");
+
+    // A reset password shows once, on the page that follows.
+    for action in ["reactivate", "reset-password"] {
+        alice
+            .call::<()>("admin_act", &[("username", "bob"), ("action", action)])
+            .await
+            .expect(action);
+    }
+    let html = alice
+        .get("/settings/admin")
+        .await
+        .text()
+        .await
+        .expect("page");
+    let password = shown_password(&html).expect("the new password, shown");
+    let again = alice
+        .get("/settings/admin")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert_eq!(shown_password(&again), None, "shown once");
+    let bob = Browser::new(&server.base());
+    bob.log_in("bob", &password)
+        .await
+        .expect("the shown password");
+
+    // Roles: bob made an administrator can see the page.
+    alice
+        .call::<()>("admin_act", &[("username", "bob"), ("action", "grant")])
+        .await
+        .expect("grant");
+    assert_eq!(bob.get("/settings/admin").await.status(), 200);
+}
