@@ -76,6 +76,14 @@ pub trait Backend: Send + Sync + 'static {
         action: crate::chat::AdminAction,
     ) -> Result<(), AppError>;
 
+    /// For an administrator: a page of the audit log, newest first, older
+    /// than the entry `before`.
+    async fn audit_log(
+        &self,
+        request: &Parts,
+        before: Option<i64>,
+    ) -> Result<Vec<crate::chat::AuditRow>, AppError>;
+
     /// The user of this request's session, if any.
     async fn current_user(&self, request: &Parts) -> Result<Option<User>, AppError>;
 

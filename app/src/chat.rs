@@ -11,6 +11,7 @@
 
 mod admin_page;
 mod attention;
+mod audit_page;
 pub mod channel_view;
 pub mod composer;
 mod delete_page;
@@ -46,6 +47,7 @@ pub mod time;
 pub mod window;
 
 pub use admin_page::{admin_act, AccountRow, AdminAct, AdminAction, AdminView, ADMIN_PATH};
+pub use audit_page::{AuditRow, Audited, AUDIT_PAGE, AUDIT_PATH};
 pub use composer::{post_message, PostMessage};
 pub use delete_page::{delete_message, DeleteMessage, DeletePage, DeleteRoute};
 pub use mentions_page::{MentionPage, MentionsRoute};

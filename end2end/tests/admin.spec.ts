@@ -68,5 +68,18 @@ test("an administrator finds an account, deactivates it (its page is closed out)
     await adminSmall.emulateMedia({ colorScheme: scheme });
     await adminSmall.screenshot({ path: test.info().outputPath(`admin-phone-${scheme}.png`) });
   }
+  // The audit log says what was done, newest first.
+  await adminSmall.goto("/admin/audit");
+  await expect(adminSmall).toHaveURL(/\/settings\/audit$/);
+  await live(adminSmall);
+  const entries = adminSmall.getByRole("listitem").filter({ hasText: nadia.name });
+  await expect(entries).toHaveCount(3);
+  await expect(entries.nth(0)).toContainText(`${admin.name} reactivated ${nadia.name}`);
+  await expect(entries.nth(1)).toContainText(`${admin.name} reset the password of ${nadia.name}`);
+  await expect(entries.nth(2)).toContainText(`${admin.name} deactivated ${nadia.name}`);
+  for (const scheme of ["light", "dark"] as const) {
+    await adminSmall.emulateMedia({ colorScheme: scheme });
+    await adminSmall.screenshot({ path: test.info().outputPath(`audit-phone-${scheme}.png`) });
+  }
   await adminPhone.close();
 });

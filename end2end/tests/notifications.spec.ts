@@ -126,6 +126,7 @@ test("with five hidden tabs, a mention shows one desktop notification; none whil
   await live(alice.page);
   await alice.page.getByRole("link", { name: "Settings" }).click();
   await expect(alice.page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
+  await live(alice.page);
   expect(await alice.page.evaluate(() => localStorage.getItem("test.permission"))).toBeNull();
   await alice.page.getByRole("button", { name: "Enable desktop notifications" }).click();
   await expect(alice.page.getByText("Desktop notifications are on in this browser.")).toBeVisible();

@@ -71,6 +71,14 @@ impl Backend for AppState {
             .map_err(crate::error::internal)
     }
 
+    async fn audit_log(
+        &self,
+        request: &Parts,
+        before: Option<i64>,
+    ) -> Result<Vec<app::chat::AuditRow>, AppError> {
+        AppState::audit_log(self, request, before).await
+    }
+
     async fn admin_view(&self, request: &Parts) -> Result<app::chat::AdminView, AppError> {
         AppState::admin_view(self, request).await
     }

@@ -115,10 +115,14 @@ pub fn router(state: AppState) -> Router {
         ));
 
     let mut router = Router::new()
-        // The administrators' page is one of the settings.
+        // The administrators' pages are among the settings.
         .route(
             "/admin",
             get(|| async { axum::response::Redirect::to(app::chat::ADMIN_PATH) }),
+        )
+        .route(
+            "/admin/audit",
+            get(|| async { axum::response::Redirect::to(app::chat::AUDIT_PATH) }),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -3,12 +3,13 @@
 //!
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
 //! [`MessageStore`], [`SearchStore`], [`PresenceStore`], [`PushStore`],
-//! [`SessionListStore`], [`AccountStore`]), each implemented in a file of its own; [`Store`]
+//! [`SessionListStore`], [`AccountStore`], [`AuditStore`]), each implemented in a file of its own; [`Store`]
 //! is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
 //! each once for both databases; [`dialect`] holds what differs.
 
 pub mod accounts;
+pub mod audit;
 mod batch;
 mod changes;
 mod channels;
@@ -394,11 +395,18 @@ pub trait AccountStore: Send + Sync {
     /// `None` if there is no such user.
     async fn sign_out(&self, out: &accounts::SignOut<'_>) -> Result<Option<i64>, StoreError>;
 
-    /// Lets a deactivated account sign in again; `false` if it was active.
-    async fn reactivate(&self, user: UserId) -> Result<bool, StoreError>;
+    /// Lets a deactivated account sign in again, recording `audit`;
+    /// `false` (and nothing recorded) if it was active.
+    async fn reactivate(&self, user: UserId, audit: audit::Audit) -> Result<bool, StoreError>;
 
-    /// Grants or revokes the administrator role; `false` if it was so.
-    async fn set_admin(&self, user: UserId, admin: bool) -> Result<bool, StoreError>;
+    /// Grants or revokes the administrator role, recording `audit`; `false`
+    /// (and nothing recorded) if it was so.
+    async fn set_admin(
+        &self,
+        user: UserId,
+        admin: bool,
+        audit: audit::Audit,
+    ) -> Result<bool, StoreError>;
 
     /// Whether `user` is an active administrator.
     async fn is_admin(&self, user: UserId) -> Result<bool, StoreError>;
@@ -424,6 +432,21 @@ pub trait AccountStore: Send + Sync {
     async fn last_sign_out(&self) -> Result<i64, StoreError>;
 }
 
+/// The audit log (see [`audit`]).
+#[async_trait::async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Records `audit`, done to `target`, on its own (what it records was
+    /// stored already, such as a new account).
+    async fn record(&self, audit: audit::Audit, target: UserId) -> Result<(), StoreError>;
+
+    /// Up to `limit` entries older than the entry `before`, newest first.
+    async fn audit_log(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<app::chat::AuditRow>, StoreError>;
+}
+
 /// Everything Banter stores.
 #[async_trait::async_trait]
 pub trait Store:
@@ -436,6 +459,7 @@ pub trait Store:
     + PushStore
     + SessionListStore
     + AccountStore
+    + AuditStore
     + Send
     + Sync
     + 'static

@@ -120,12 +120,14 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     copy::sessions(&sqlite, &mut tx).await?;
     copy_sessions::user_sessions(&sqlite, &mut tx).await?;
     copy_sessions::push_subscriptions(&sqlite, &mut tx).await?;
+    copy_sessions::audit_log(&sqlite, &mut tx).await?;
     for table in [
         "users",
         "channels",
         "messages",
         "user_sessions",
         "push_subscriptions",
+        "audit_log",
     ] {
         // The next id made on PostgreSQL follows the largest copied.
         sqlx::query(&format!(
@@ -168,6 +170,7 @@ async fn ensure_empty(postgres: &PgPool) -> Result<(), MoveError> {
         ("tower_sessions", 0),
         ("user_sessions", 0),
         ("push_subscriptions", 0),
+        ("audit_log", 0),
     ] {
         let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(postgres)
@@ -248,6 +251,11 @@ const CHECKS: &[(&str, &str)] = &[
     (
         "push subscriptions",
         "SELECT COUNT(*) FROM push_subscriptions",
+    ),
+    ("audit log entries", "SELECT COUNT(*) FROM audit_log"),
+    (
+        "audit log names",
+        "SELECT COALESCE(SUM(LENGTH(target_name)), 0) FROM audit_log",
     ),
     (
         "push endpoints",

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(not(feature = "ssr"))]
 use super::server_part::browser_slot;
-use super::settings_page::Subpage;
+use super::{audit_page::AUDIT_PATH, settings_page::Subpage};
 use crate::{
     auth::{refused, FormError, Refused},
     error::AppError,
@@ -61,6 +61,19 @@ impl AdminAction {
         ]
         .into_iter()
         .find(|action| action.as_str() == posted)
+    }
+}
+
+impl From<AdminAction> for super::audit_page::Audited {
+    fn from(action: AdminAction) -> Self {
+        use super::audit_page::Audited;
+        match action {
+            AdminAction::Deactivate => Audited::Deactivated,
+            AdminAction::Reactivate => Audited::Reactivated,
+            AdminAction::Grant => Audited::MadeAdmin,
+            AdminAction::Revoke => Audited::RemovedAdmin,
+            AdminAction::ResetPassword => Audited::PasswordReset,
+        }
     }
 }
 
@@ -145,6 +158,10 @@ pub fn AdminPage() -> impl IntoView {
                 <FormError error />
                 <AccountSlot />
             </section>
+            <p>
+                "Every change made here or with " <code>"banter admin"</code>
+                " is in the " <a href=AUDIT_PATH rel="external">"audit log"</a> "."
+            </p>
         </Subpage>
     }
 }
@@ -155,15 +172,7 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn AccountSlot() -> impl IntoView {
     let Some(view) = super::server_part::server_part::<AdminView>() else {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::FORBIDDEN);
-        }
-        return view! {
-            <div class="account-slot">
-                <p role="alert" class="form-error">"Only administrators can see this page."</p>
-            </div>
-        }
-        .into_any();
+        return not_for_you("account-slot").into_any();
     };
     let q = use_query_map()
         .read_untracked()
@@ -194,6 +203,20 @@ fn AccountSlot() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// What an administrators' page shows anyone else, in its part's element
+/// (`class`), with status 403.
+#[cfg(feature = "ssr")]
+pub(super) fn not_for_you(class: &'static str) -> impl IntoView {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <div class=class>
+            <p role="alert" class="form-error">"Only administrators can see this page."</p>
+        </div>
+    }
 }
 
 /// In the browser, the accounts' element, as the server rendered it.

@@ -89,10 +89,18 @@ async fn snapshot(
 ) -> Result<ChatSnapshot, AppError> {
     use super::{
         admin_page::ADMIN_PATH,
+        audit_page::AUDIT_PATH,
         mentions_page::MENTIONS_PATH,
         sessions_page::{SESSIONS_PATH, SETTINGS_PATH},
     };
-    if ![MENTIONS_PATH, SETTINGS_PATH, SESSIONS_PATH, ADMIN_PATH].contains(&path.as_str()) {
+    let paths = [
+        MENTIONS_PATH,
+        SETTINGS_PATH,
+        SESSIONS_PATH,
+        ADMIN_PATH,
+        AUDIT_PATH,
+    ];
+    if !paths.contains(&path.as_str()) {
         return super::load_chat(channel, before).await;
     }
     let mut snapshot = super::load_chat(channel, None).await?;
@@ -111,6 +119,11 @@ async fn snapshot(
         ADMIN_PATH => {
             if let Ok(view) = backend.admin_view(&request).await {
                 snapshot.server_part = serde_json::to_string(&view).ok();
+            }
+        }
+        AUDIT_PATH => {
+            if let Ok(rows) = backend.audit_log(&request, before.map(|Seq(id)| id)).await {
+                snapshot.server_part = serde_json::to_string(&rows).ok();
             }
         }
         _ => {

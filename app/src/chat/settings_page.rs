@@ -15,6 +15,7 @@ use reactive_stores::Store;
 
 use super::{
     admin_page::{AdminPage, ADMIN_PATH},
+    audit_page::{AuditPage, AUDIT_PATH},
     desktop::{self, Permission},
     sessions_page::{SessionsPage, SESSIONS_PATH, SETTINGS_PATH},
     sidebar::MenuButton,
@@ -31,7 +32,7 @@ crate::split_route!(
     pub SettingsRoute, settings_page => SettingsArea
 );
 
-/// `/settings`, `/settings/sessions` or `/settings/admin`.
+/// `/settings`, `/settings/sessions`, `/settings/admin` or `/settings/audit`.
 #[component]
 pub fn SettingsArea() -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
@@ -45,6 +46,7 @@ pub fn SettingsArea() -> impl IntoView {
         SETTINGS_PATH => view! { <SettingsPage /> }.into_any(),
         SESSIONS_PATH => view! { <SessionsPage /> }.into_any(),
         ADMIN_PATH => view! { <AdminPage /> }.into_any(),
+        AUDIT_PATH => view! { <AuditPage /> }.into_any(),
         _ => view! { <crate::not_found::NotFound /> }.into_any(),
     }
 }
@@ -112,6 +114,9 @@ fn SettingsPage() -> impl IntoView {
     }
 }
 
+/// What desktop notifications are for.
+const ASK: &str = "Get a notification when someone writes to you or mentions you while Banter is in the background, or closed.";
+
 /// Whether this browser shows desktop notifications, and the button that
 /// asks it to.
 #[component]
@@ -127,8 +132,16 @@ fn DesktopNotifications() -> impl IntoView {
     };
     move || {
         match state.get() {
-        None | Some(Permission::Ask) => view! {
-            <p>"Get a notification when someone writes to you or mentions you while Banter is in the background, or closed."</p>
+        // Drawn disabled until it can work, rather than doing nothing.
+        None => view! {
+            <p>{ASK}</p>
+            <button type="button" class="button primary" disabled>
+                "Enable desktop notifications"
+            </button>
+        }
+        .into_any(),
+        Some(Permission::Ask) => view! {
+            <p>{ASK}</p>
             <button type="button" class="button primary" on:click=enable>
                 "Enable desktop notifications"
             </button>

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use app::model::Username;
+use app::{chat::Audited, model::Username};
 use clap::Subcommand;
 use tokio_util::sync::CancellationToken;
 
@@ -22,6 +22,7 @@ use crate::{
     hub::Hub,
     store::{
         accounts::{Account, SignOut},
+        audit::Audit,
         Store, StoreError,
     },
 };
@@ -90,6 +91,7 @@ pub async fn run(config: &Config, command: &AdminCommand) -> Result<String, Admi
             let out = SignOut {
                 deactivate: true,
                 tell_nodes: true,
+                audit: Some(by_command(Audited::Deactivated)),
                 ..SignOut::elsewhere(account.id, None)
             };
             store.sign_out(&out).await?;
@@ -100,7 +102,8 @@ pub async fn run(config: &Config, command: &AdminCommand) -> Result<String, Admi
         }
         AdminCommand::Reactivate { username } => {
             let account = find(store, username).await?;
-            Ok(match store.reactivate(account.id).await? {
+            let audit = by_command(Audited::Reactivated);
+            Ok(match store.reactivate(account.id, audit).await? {
                 true => format!("{} can sign in again", account.username),
                 false => format!("{} was not deactivated", account.username),
             })
@@ -160,8 +163,11 @@ async fn create(store: &dyn Store, username: &str, admin: bool) -> Result<String
         }
         Err(error) => return Err(error.into()),
     };
+    store.record(by_command(Audited::Created), user.id).await?;
     if admin {
-        store.set_admin(user.id, true).await?;
+        store
+            .set_admin(user.id, true, by_command(Audited::MadeAdmin))
+            .await?;
     }
     let role = if admin || store.is_admin(user.id).await? {
         "administrator"
@@ -182,6 +188,7 @@ async fn reset_password(store: &dyn Store, username: &str) -> Result<String, Adm
     let out = SignOut {
         password: Some(&hash),
         tell_nodes: true,
+        audit: Some(by_command(Audited::PasswordReset)),
         ..SignOut::elsewhere(account.id, None)
     };
     store.sign_out(&out).await?;
@@ -194,11 +201,20 @@ async fn reset_password(store: &dyn Store, username: &str) -> Result<String, Adm
 
 async fn set_admin(store: &dyn Store, username: &str, admin: bool) -> Result<String, AdminError> {
     let account = find(store, username).await?;
-    let changed = store.set_admin(account.id, admin).await?;
+    let what = match admin {
+        true => Audited::MadeAdmin,
+        false => Audited::RemovedAdmin,
+    };
+    let changed = store.set_admin(account.id, admin, by_command(what)).await?;
     Ok(match (admin, changed) {
         (true, true) => format!("{} is now an administrator", account.username),
         (true, false) => format!("{} was an administrator already", account.username),
         (false, true) => format!("{} is no longer an administrator", account.username),
         (false, false) => format!("{} was not an administrator", account.username),
     })
+}
+
+/// What the audit log records of a command.
+fn by_command(what: Audited) -> Audit {
+    Audit { by: None, what }
 }

@@ -5,7 +5,7 @@
 //! the page that follows shows it, once.
 
 use app::{
-    chat::{AccountRow, AdminAction, AdminView},
+    chat::{AccountRow, AdminAction, AdminView, AuditRow, AUDIT_PAGE},
     error::{AppError, Refusal},
     model::User,
     protocol::{Millis, ProtocolError},
@@ -14,7 +14,12 @@ use http::request::Parts;
 use tower_sessions::Session;
 
 use super::generated_password;
-use crate::{bus::Event, error::internal, state::AppState, store::accounts::SignOut};
+use crate::{
+    bus::Event,
+    error::internal,
+    state::AppState,
+    store::{accounts::SignOut, audit::Audit},
+};
 
 /// How many accounts the page lists at most.
 const LISTED: u32 = 200;
@@ -76,6 +81,10 @@ impl AppState {
         // Nobody but the command line could undo these; and one's own
         // password is changed on /settings.
         let to_myself = account.id == me.id;
+        let audit = Audit {
+            by: Some(me.id),
+            what: action.into(),
+        };
         match action {
             AdminAction::Deactivate | AdminAction::Revoke | AdminAction::ResetPassword
                 if to_myself =>
@@ -85,6 +94,7 @@ impl AppState {
             AdminAction::Deactivate => {
                 let out = SignOut {
                     deactivate: true,
+                    audit: Some(audit),
                     ..SignOut::elsewhere(account.id, None)
                 };
                 self.store.sign_out(&out).await.map_err(internal)?;
@@ -94,12 +104,15 @@ impl AppState {
                 });
             }
             AdminAction::Reactivate => {
-                self.store.reactivate(account.id).await.map_err(internal)?;
+                self.store
+                    .reactivate(account.id, audit)
+                    .await
+                    .map_err(internal)?;
             }
             AdminAction::Grant | AdminAction::Revoke => {
                 let grant = action == AdminAction::Grant;
                 self.store
-                    .set_admin(account.id, grant)
+                    .set_admin(account.id, grant, audit)
                     .await
                     .map_err(internal)?;
             }
@@ -108,6 +121,7 @@ impl AppState {
                 let hash = self.passwords.hash(&password).await.map_err(internal)?;
                 let out = SignOut {
                     password: Some(&hash),
+                    audit: Some(audit),
                     ..SignOut::elsewhere(account.id, None)
                 };
                 self.store.sign_out(&out).await.map_err(internal)?;
@@ -123,6 +137,19 @@ impl AppState {
         }
         tracing::info!(admin = %me.id, user = %account.id, action = action.as_str(), "an administrator acted on an account");
         Ok(())
+    }
+
+    /// A page of the audit log, older than the entry `before`.
+    pub async fn audit_log(
+        &self,
+        request: &Parts,
+        before: Option<i64>,
+    ) -> Result<Vec<AuditRow>, AppError> {
+        self.administrator(request).await?;
+        self.store
+            .audit_log(before, AUDIT_PAGE)
+            .await
+            .map_err(internal)
     }
 
     /// The signed-in user, if an administrator.

@@ -45,7 +45,7 @@ impl AppState {
         let attempt = self
             .limits
             .login_by_name
-            .reserve(name_key.clone(), std::time::Instant::now())
+            .reserve(name_key, std::time::Instant::now())
             .map_err(super::accounts::too_many)?;
         let hash = self
             .store

@@ -11,7 +11,10 @@
 
 use app::model::{User, UserId};
 
-use super::{like_escape, now_millis, AccountStore, PasswordHash, SqlStore, StoreError};
+use super::{
+    audit::{self, Audit},
+    like_escape, now_millis, AccountStore, PasswordHash, SqlStore, StoreError,
+};
 
 /// What a user can sign in with (see `UserStore::credentials`).
 #[derive(Debug)]
@@ -60,6 +63,8 @@ pub struct SignOut<'a> {
     /// user's sockets: for a command run beside the servers, which has no
     /// bus to tell them on.
     pub tell_nodes: bool,
+    /// What the audit log records of it, when an administrator did it.
+    pub audit: Option<Audit>,
 }
 
 impl SignOut<'_> {
@@ -71,6 +76,7 @@ impl SignOut<'_> {
             password: None,
             deactivate: false,
             tell_nodes: false,
+            audit: None,
         }
     }
 }
@@ -145,6 +151,9 @@ impl AccountStore for SqlStore {
         ] {
             tx.sql(sql).bind(out.user).bind(keep).execute().await?;
         }
+        if let Some(audit) = out.audit {
+            audit::insert(&mut tx, audit, out.user).await?;
+        }
         if out.tell_nodes {
             tx.sql("INSERT INTO sign_outs (user_id, created_at) VALUES ($1, $2)")
                 .bind(out.user)
@@ -156,24 +165,32 @@ impl AccountStore for SqlStore {
         Ok(epoch)
     }
 
-    async fn reactivate(&self, user: UserId) -> Result<bool, StoreError> {
-        let changed = self
-            .db
+    async fn reactivate(&self, user: UserId, audit: Audit) -> Result<bool, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let changed = tx
             .sql("UPDATE users SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL")
             .bind(user)
             .execute()
             .await?;
+        if changed > 0 {
+            audit::insert(&mut tx, audit, user).await?;
+        }
+        tx.commit().await?;
         Ok(changed > 0)
     }
 
-    async fn set_admin(&self, user: UserId, admin: bool) -> Result<bool, StoreError> {
-        let changed = self
-            .db
+    async fn set_admin(&self, user: UserId, admin: bool, audit: Audit) -> Result<bool, StoreError> {
+        let mut tx = self.db.begin().await?;
+        let changed = tx
             .sql("UPDATE users SET is_admin = $2 WHERE id = $1 AND is_admin <> $2")
             .bind(user)
             .bind(admin)
             .execute()
             .await?;
+        if changed > 0 {
+            audit::insert(&mut tx, audit, user).await?;
+        }
+        tx.commit().await?;
         Ok(changed > 0)
     }
 

@@ -4,6 +4,7 @@
 //! included, though the command runs beside the server.
 
 use app::{
+    chat::Audited,
     error::{AppError, Refusal},
     model::UserId,
 };
@@ -355,4 +356,80 @@ async fn the_administrators_page_lists_accounts_and_acts_on_them_for_administrat
         .await
         .expect("grant");
     assert_eq!(bob.get("/settings/admin").await.status(), 200);
+}
+
+#[tokio::test]
+async fn every_administrators_action_is_in_the_audit_log_for_administrators_to_read() {
+    let server = TestServer::start().await;
+    let (alice, _alice_live) = user(&server, "alice").await;
+    let (_bob, _bob_live) = user(&server, "bob").await;
+    let (carol, _carol_live) = user(&server, "carol").await;
+
+    run(
+        &server,
+        AdminCommand::Grant {
+            username: "bob".into(),
+        },
+    )
+    .await
+    .expect("grant");
+    // Nothing changes, nothing is recorded.
+    run(
+        &server,
+        AdminCommand::Grant {
+            username: "bob".into(),
+        },
+    )
+    .await
+    .expect("grant again");
+    for action in ["deactivate", "reactivate", "reset-password", "revoke"] {
+        alice
+            .call::<()>("admin_act", &[("username", "bob"), ("action", action)])
+            .await
+            .expect(action);
+    }
+    let log = server.state.store.audit_log(None, 100).await.expect("log");
+    let read: Vec<(Option<&str>, Audited, &str)> = log
+        .iter()
+        .map(|row| (row.actor.as_deref(), row.what, row.target.as_str()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (Some("alice"), Audited::RemovedAdmin, "bob"),
+            (Some("alice"), Audited::PasswordReset, "bob"),
+            (Some("alice"), Audited::Reactivated, "bob"),
+            (Some("alice"), Audited::Deactivated, "bob"),
+            (None, Audited::MadeAdmin, "bob"),
+        ],
+        "newest first"
+    );
+    let older = server
+        .state
+        .store
+        .audit_log(Some(log[1].id), 100)
+        .await
+        .expect("older");
+    assert_eq!(older.len(), 3);
+
+    // /admin/audit leads to the page, for administrators only.
+    let moved = alice.get("/admin/audit").await;
+    assert_eq!(crate::browser::location(&moved), "/settings/audit");
+    let page = alice.get("/settings/audit").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("page");
+    for shown in [
+        "The command line",
+        "made an administrator:",
+        "reset the password of",
+    ] {
+        assert!(html.contains(shown), "{shown:?} on the page");
+    }
+    let refused = carol.get("/settings/audit").await;
+    assert_eq!(refused.status(), 403);
+    assert!(!refused
+        .text()
+        .await
+        .expect("page")
+        .contains("reset the password of"));
 }

@@ -5,6 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use app::{
+    chat::AuditRow,
     model::{ChannelId, ChannelName, User, UserId, Username},
     protocol::{
         ChannelSummary, ClientMsg, DirectoryEntry, Message, MessageId, PageAt, Reply, Rev, Seq,
@@ -15,12 +16,13 @@ use server::{
     hub::QUEUE_FRAMES,
     store::{
         accounts::{Account, Credentials, SessionUser, SignOut},
+        audit::Audit,
         push::{NewSubscription, PushTarget},
         search::{Found, Search},
         sessions::ListedSession,
-        AccountStore, Announce, ChannelStore, Inserted, Isolation, MemberPage, MentionStore,
-        MessageStore, PasswordHash, PresenceChange, PresenceStore, PushStore, SearchStore,
-        SessionListStore, Store, StoreError, UserStore, Write,
+        AccountStore, Announce, AuditStore, ChannelStore, Inserted, Isolation, MemberPage,
+        MentionStore, MessageStore, PasswordHash, PresenceChange, PresenceStore, PushStore,
+        SearchStore, SessionListStore, Store, StoreError, UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -333,12 +335,12 @@ impl AccountStore for SlowHistory {
         self.inner.sign_out(out).await
     }
 
-    async fn reactivate(&self, user: UserId) -> Result<bool, StoreError> {
-        self.inner.reactivate(user).await
+    async fn reactivate(&self, user: UserId, audit: Audit) -> Result<bool, StoreError> {
+        self.inner.reactivate(user, audit).await
     }
 
-    async fn set_admin(&self, user: UserId, admin: bool) -> Result<bool, StoreError> {
-        self.inner.set_admin(user, admin).await
+    async fn set_admin(&self, user: UserId, admin: bool, audit: Audit) -> Result<bool, StoreError> {
+        self.inner.set_admin(user, admin, audit).await
     }
 
     async fn is_admin(&self, user: UserId) -> Result<bool, StoreError> {
@@ -363,6 +365,21 @@ impl AccountStore for SlowHistory {
 
     async fn last_sign_out(&self) -> Result<i64, StoreError> {
         self.inner.last_sign_out().await
+    }
+}
+
+#[async_trait::async_trait]
+impl AuditStore for SlowHistory {
+    async fn record(&self, audit: Audit, target: UserId) -> Result<(), StoreError> {
+        self.inner.record(audit, target).await
+    }
+
+    async fn audit_log(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        self.inner.audit_log(before, limit).await
     }
 }
 

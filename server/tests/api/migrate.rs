@@ -95,6 +95,9 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
         .call::<()>("sign_out_elsewhere", &[])
         .await
         .expect("sign out everywhere else");
+    // An administrator's action, in the audit log, made while it serves.
+    let granted = run_to_end(data.path(), &["admin", "grant", "bob"], &[]).await;
+    assert!(granted.status.success(), "{granted:?}");
     let target = PgDatabase::create().await;
     let url = target.url();
 
@@ -123,6 +126,7 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
 
     let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
     assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 52);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM audit_log").await, 1);
     assert_eq!(
         db.scalar("SELECT COUNT(*) FROM messages").await,
         i64::from(SEEDED_MESSAGES) + 8

@@ -1,0 +1,79 @@
+//! The audit log: what administrators did to whom, and when, read on
+//! `/settings/audit`. An entry is written in the transaction of what it
+//! records ([`insert`]), so there is never one without the other. Names are
+//! kept as they were, so an entry reads the same after the account changes.
+
+use app::{
+    chat::{AuditRow, Audited},
+    model::UserId,
+    protocol::Millis,
+};
+
+use super::{db::Tx, now_millis, AuditStore, SqlStore, StoreError};
+
+/// Who did what, for the log.
+#[derive(Clone, Copy, Debug)]
+pub struct Audit {
+    /// `None`: the command line (`banter admin`).
+    pub by: Option<UserId>,
+    pub what: Audited,
+}
+
+/// Records `audit`, done to `target`, in `tx`.
+pub(super) async fn insert(
+    tx: &mut Tx<'_>,
+    audit: Audit,
+    target: UserId,
+) -> Result<(), StoreError> {
+    tx.sql(
+        "INSERT INTO audit_log (created_at, actor_id, actor_name, action, target_id, target_name)
+         SELECT $1, $2, (SELECT username FROM users WHERE id = $2), $3, id, username
+         FROM users WHERE id = $4",
+    )
+    .bind(now_millis())
+    .bind(audit.by)
+    .bind(audit.what.as_str())
+    .bind(target)
+    .execute()
+    .await?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl AuditStore for SqlStore {
+    async fn record(&self, audit: Audit, target: UserId) -> Result<(), StoreError> {
+        let mut tx = self.db.begin().await?;
+        insert(&mut tx, audit, target).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_log(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        let rows: Vec<(i64, i64, Option<String>, String, String)> = self
+            .db
+            .sql(
+                "SELECT id, created_at, actor_name, action, target_name FROM audit_log
+                 WHERE id < $1 ORDER BY id DESC LIMIT $2",
+            )
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(i64::from(limit))
+            .fetch_all()
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, at, actor, action, target)| {
+                Some(AuditRow {
+                    id,
+                    at: Millis(at),
+                    actor,
+                    what: Audited::parse(&action)?,
+                    target,
+                })
+            })
+            .collect())
+    }
+}
