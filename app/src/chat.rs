@@ -21,6 +21,7 @@ pub mod events;
 mod extras;
 pub mod link;
 pub mod link_status;
+mod member_tools;
 pub mod members;
 pub mod mentions_page;
 

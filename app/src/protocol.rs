@@ -31,13 +31,15 @@ mod wire;
 
 pub use client::ClientMsg;
 pub use error::ProtocolError;
+#[cfg(feature = "ssr")]
+pub use error::Refused;
 pub use notify::{NotifyLevel, BUSY_CHANNEL};
 pub use server::{read_frame, CatchUp, Reply, ServerMsg};
 pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 10;
+pub const PROTOCOL_VERSION: u32 = 11;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -96,6 +98,52 @@ mod tests {
         );
         assert_eq!(serde_json::from_str::<ClientMsg>(&json).unwrap(), msg);
         assert_eq!(msg.req(), 7);
+    }
+
+    #[test]
+    fn each_standing_moderates_only_those_below_and_travels_as_a_number() {
+        use Standing::*;
+        let all = [Member, Moderator, Owner, Admin];
+        for (rank, standing) in all.into_iter().enumerate() {
+            assert_eq!(serde_json::to_string(&standing).unwrap(), rank.to_string());
+            for (other_rank, other) in all.into_iter().enumerate() {
+                let may = standing >= Moderator && other_rank < rank;
+                assert_eq!(standing.moderates(other), may, "{standing:?} on {other:?}");
+            }
+        }
+        // A number this version does not know reads as the least standing.
+        assert_eq!(serde_json::from_str::<Standing>("9").unwrap(), Member);
+        assert_eq!(serde_json::to_string(&Deletion::ByModerator).unwrap(), "2");
+        let asked = ClientMsg::Moderate {
+            req: 2,
+            channel: ChannelId(5),
+            user: crate::model::UserId(8),
+            action: ModAction::TimeOut(10),
+        };
+        assert_eq!(
+            serde_json::to_string(&asked).unwrap(),
+            r#"{"type":"moderate","req":2,"channel":5,"user":8,"action":110}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<ClientMsg>(
+                r#"{"type":"moderate","req":2,"channel":5,"user":8,"action":110}"#
+            )
+            .unwrap(),
+            asked
+        );
+        for code in [5, 99] {
+            assert!(ModAction::try_from(code).is_err());
+        }
+        for action in [
+            ModAction::Remove,
+            ModAction::Ban,
+            ModAction::Unban,
+            ModAction::Appoint,
+            ModAction::Dismiss,
+            ModAction::TimeOut(0),
+        ] {
+            assert_eq!(ModAction::try_from(u32::from(action)), Ok(action));
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn message(seq: i64) -> Message {
         at: Millis(1_795_320_532_000),
         rev: Rev(0),
         edited: None,
-        deleted: false,
+        deleted: app::protocol::Deletion::Kept,
         reply_to: None,
         reactions: Vec::new(),
     }

@@ -1,6 +1,9 @@
 import type { Page } from "@playwright/test";
 import { test, expect, chatter, say, messages } from "./fixtures";
 
+/** `PROTOCOL_VERSION` in app/src/protocol.rs: the server refuses others. */
+const PROTOCOL_VERSION = 11;
+
 /**
  * Sends `requests` (each a function of its request id) over a socket of the
  * page's user of its own, as another client would, and returns the replies.
@@ -10,8 +13,8 @@ import { test, expect, chatter, say, messages } from "./fixtures";
  * deleted, reply_to, reactions].
  */
 async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[]> {
-  return page.evaluate(async (requests) => {
-    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=10`);
+  return page.evaluate(async ([requests, version]) => {
+    const ws = new WebSocket(`${location.origin.replace(/^http/, "ws")}/ws?v=${version}`);
     const frames: unknown[] = [];
     const waiting: ((frame: unknown) => void)[] = [];
     ws.onmessage = (event) => {
@@ -42,7 +45,7 @@ async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[
     }
     ws.close();
     return replies;
-  }, requests);
+  }, [requests, PROTOCOL_VERSION] as const);
 }
 
 /** The id of the newest message of General with `text`, asked of the server. */

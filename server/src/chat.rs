@@ -7,6 +7,7 @@ mod changes;
 mod channels;
 mod mentions;
 mod messages;
+mod moderation;
 mod pages;
 mod people;
 pub mod search;

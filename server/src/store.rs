@@ -3,7 +3,8 @@
 //!
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
 //! [`MessageStore`], [`SearchStore`], [`PresenceStore`], [`PushStore`],
-//! [`SessionListStore`], [`AccountStore`], [`AuditStore`]), each implemented in a file of its own; [`Store`]
+//! [`SessionListStore`], [`AccountStore`], [`AuditStore`], [`ModerationStore`]), each
+//! implemented in a file of its own; [`Store`]
 //! is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
 //! each once for both databases; [`dialect`] holds what differs.
@@ -19,6 +20,7 @@ mod mentions;
 mod message_rows;
 mod messages;
 mod model;
+pub mod moderation;
 mod presence;
 pub mod push;
 pub(crate) mod records;
@@ -38,7 +40,9 @@ pub use sql::SqlStore;
 
 use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
-    protocol::{ChannelSummary, DirectoryEntry, Message, MessageId, NotifyLevel, PageAt, Rev, Seq},
+    protocol::{
+        ChannelSummary, DirectoryEntry, Message, MessageId, NotifyLevel, PageAt, Rev, Seq, Standing,
+    },
 };
 
 /// Why a storage operation failed.
@@ -53,6 +57,9 @@ pub enum StoreError {
     /// A public channel has this name, in any letter case.
     #[error("channel name taken")]
     ChannelNameTaken,
+    /// The user is banned from the channel they would join.
+    #[error("banned from the channel")]
+    Banned,
     /// The channel or user named does not exist (or is not the right kind).
     #[error("not found")]
     NotFound,
@@ -447,6 +454,29 @@ pub trait AuditStore: Send + Sync {
     ) -> Result<Vec<app::chat::AuditRow>, StoreError>;
 }
 
+/// Channel roles and moderation (see [`moderation`]).
+#[async_trait::async_trait]
+pub trait ModerationStore: Send + Sync {
+    /// Where `user` stands in `channel`: their role if they are a member,
+    /// `Admin` if they are an administrator, `None` if neither.
+    async fn standing(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+    ) -> Result<Option<Standing>, StoreError>;
+
+    /// Up to `limit` users banned from `channel`, by name.
+    async fn banned(&self, channel: ChannelId, limit: u32) -> Result<Vec<User>, StoreError>;
+
+    /// Checks and does a moderator's action, and records it in the audit
+    /// log, in one transaction. [`StoreError::NotFound`] if there is no such
+    /// channel.
+    async fn moderate(
+        &self,
+        asked: moderation::Moderation,
+    ) -> Result<moderation::Moderated, StoreError>;
+}
+
 /// Everything Banter stores.
 #[async_trait::async_trait]
 pub trait Store:
@@ -460,6 +490,7 @@ pub trait Store:
     + SessionListStore
     + AccountStore
     + AuditStore
+    + ModerationStore
     + Send
     + Sync
     + 'static

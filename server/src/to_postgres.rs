@@ -121,6 +121,7 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     copy_sessions::user_sessions(&sqlite, &mut tx).await?;
     copy_sessions::push_subscriptions(&sqlite, &mut tx).await?;
     copy_sessions::audit_log(&sqlite, &mut tx).await?;
+    copy_sessions::channel_bans(&sqlite, &mut tx).await?;
     for table in [
         "users",
         "channels",
@@ -171,6 +172,7 @@ async fn ensure_empty(postgres: &PgPool) -> Result<(), MoveError> {
         ("user_sessions", 0),
         ("push_subscriptions", 0),
         ("audit_log", 0),
+        ("channel_bans", 0),
     ] {
         let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(postgres)
@@ -256,6 +258,23 @@ const CHECKS: &[(&str, &str)] = &[
     (
         "audit log names",
         "SELECT COALESCE(SUM(LENGTH(target_name)), 0) FROM audit_log",
+    ),
+    (
+        "audit log channels",
+        "SELECT COUNT(channel_id) FROM audit_log",
+    ),
+    ("channel bans", "SELECT COUNT(*) FROM channel_bans"),
+    (
+        "channel roles",
+        "SELECT COUNT(*) FROM memberships WHERE role <> 'member'",
+    ),
+    (
+        "timeouts",
+        "SELECT COALESCE(SUM(muted_until), 0) FROM memberships",
+    ),
+    (
+        "messages removed by moderators",
+        "SELECT COUNT(*) FROM messages WHERE removed",
     ),
     (
         "push endpoints",

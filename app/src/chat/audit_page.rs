@@ -26,16 +26,33 @@ pub enum Audited {
     MadeAdmin,
     RemovedAdmin,
     PasswordReset,
+    /// A moderator's actions, in a channel.
+    RemovedMessage,
+    RemovedMember,
+    Banned,
+    Unbanned,
+    TimedOut,
+    TimeOutEnded,
+    MadeModerator,
+    RemovedModerator,
 }
 
 impl Audited {
-    const ALL: [Audited; 6] = [
+    const ALL: [Audited; 14] = [
         Audited::Created,
         Audited::Deactivated,
         Audited::Reactivated,
         Audited::MadeAdmin,
         Audited::RemovedAdmin,
         Audited::PasswordReset,
+        Audited::RemovedMessage,
+        Audited::RemovedMember,
+        Audited::Banned,
+        Audited::Unbanned,
+        Audited::TimedOut,
+        Audited::TimeOutEnded,
+        Audited::MadeModerator,
+        Audited::RemovedModerator,
     ];
 
     /// As the database keeps it.
@@ -47,6 +64,14 @@ impl Audited {
             Audited::MadeAdmin => "grant",
             Audited::RemovedAdmin => "revoke",
             Audited::PasswordReset => "reset-password",
+            Audited::RemovedMessage => "remove-message",
+            Audited::RemovedMember => "remove-member",
+            Audited::Banned => "ban",
+            Audited::Unbanned => "unban",
+            Audited::TimedOut => "time-out",
+            Audited::TimeOutEnded => "end-time-out",
+            Audited::MadeModerator => "appoint",
+            Audited::RemovedModerator => "dismiss",
         }
     }
 
@@ -64,6 +89,14 @@ impl Audited {
             Audited::MadeAdmin => "made an administrator:",
             Audited::RemovedAdmin => "removed as administrator:",
             Audited::PasswordReset => "reset the password of",
+            Audited::RemovedMessage => "removed a message by",
+            Audited::RemovedMember => "removed",
+            Audited::Banned => "banned",
+            Audited::Unbanned => "unbanned",
+            Audited::TimedOut => "timed out",
+            Audited::TimeOutEnded => "ended the timeout of",
+            Audited::MadeModerator => "made a moderator:",
+            Audited::RemovedModerator => "removed as moderator:",
         }
     }
 }
@@ -79,6 +112,9 @@ pub struct AuditRow {
     pub what: Audited,
     /// To whom.
     pub target: String,
+    /// In which channel (a moderator's action): its name as it was, or
+    /// "a conversation".
+    pub channel: Option<String>,
 }
 
 /// The page.
@@ -87,7 +123,7 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <Subpage title="Audit log" heading_id="audit-title">
             <section class="settings-section" aria-labelledby="audit-title">
-                <p>"What administrators did, newest first."</p>
+                <p>"What administrators and moderators did, newest first."</p>
                 <AuditSlot />
             </section>
         </Subpage>
@@ -115,11 +151,12 @@ fn AuditSlot() -> impl IntoView {
         .into_iter()
         .map(|row| {
             let actor = row.actor.unwrap_or_else(|| "The command line".to_owned());
+            let place = row.channel.map(|channel| view! { " in " <strong>{channel}</strong> });
             view! {
                 <li class="audit-entry">
                     <time datetime=super::time::iso(row.at)>{super::time::moment(row.at, zone)}</time>
                     <span>
-                        <strong>{actor}</strong> " " {row.what.verb()} " " <strong>{row.target}</strong>
+                        <strong>{actor}</strong> " " {row.what.verb()} " " <strong>{row.target}</strong> {place}
                     </span>
                 </li>
             }

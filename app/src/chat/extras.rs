@@ -2,8 +2,9 @@
 //! one chunk once it is: the keyboard shortcuts, saving the channel
 //! header's notification setting, the count of what needs the reader in
 //! the tab's title and favicon, desktop notifications (when the reader
-//! has allowed them), and marking the message the address points at as
-//! current. None is needed to read or write,
+//! has allowed them), marking the message the address points at as
+//! current, and marking the page while the reader moderates the open
+//! channel. None is needed to read or write,
 //! and the page is usable while they arrive. It also fetches the chunks
 //! that are only shown later, so that they are there even if the network
 //! is not by then.
@@ -13,7 +14,7 @@ use reactive_stores::Store;
 
 use super::{
     attention::{needing, AttentionTitle},
-    channel_view, desktop, message_list, notify_setting,
+    channel_view, desktop, member_tools, message_list, notify_setting,
     sidebar::{keyboard_shortcuts, Drawer},
     state::Chat,
 };
@@ -29,6 +30,7 @@ crate::split_view!(
         });
         desktop::start(chat);
         message_list::land_on_address();
+        member_tools::mark_moderating(chat);
         view! { <AttentionTitle needing=needing(chat) /> }.into_any()
     }
 );

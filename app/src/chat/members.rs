@@ -1,10 +1,13 @@
-//! The open channel's members with their presence, and who is typing.
+//! The open channel's members with their presence and roles (and, for its
+//! moderators, what they can do to each: `member_tools.rs`), and who is
+//! typing.
 
 use leptos::prelude::*;
 use reactive_stores::Store;
 
 use super::{
     link::Link,
+    member_tools::{BannedList, MemberTools, Place, RoleBadge, Tools},
     people::People,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields, LinkStatus},
 };
@@ -70,17 +73,51 @@ crate::split_view!(
     }
 );
 
-/// The side panel listing the open channel's members, online first.
+/// The side panel listing the open channel's members, online first, with
+/// their roles; for its moderators, their tools, and who is banned.
 #[component]
 fn MembersPanel(channel: Memo<ChannelId>) -> impl IntoView {
     let people = expect_context::<People>();
-    let members = move || {
+    let chat = expect_context::<Store<Chat>>();
+    let said = RwSignal::new(None::<(bool, String)>);
+    Effect::new(move || {
+        channel.track();
+        said.set(None);
+    });
+    let list = move || {
         people.members.with(|list| {
             list.as_ref()
                 .filter(|list| Some(list.channel) == channel.try_get())
-                .map(|list| list.members.clone())
-                .unwrap_or_default()
+                .cloned()
         })
+    };
+    let tools = move || {
+        let id = channel.get();
+        let direct = chat
+            .channels()
+            .at_key(id)
+            .try_read()
+            .is_some_and(|c| c.is_direct());
+        let place = match (id == ChannelId::GENERAL, direct) {
+            (true, _) => Place::General,
+            (false, true) => Place::Conversation,
+            (false, false) => Place::Channel,
+        };
+        Tools {
+            channel: id,
+            place,
+            said,
+        }
+    };
+    // Each member with where the reader stands, so that a row is drawn
+    // again when either changes.
+    let members = move || {
+        list()
+            .map(|list| {
+                let you = list.you;
+                list.members.into_iter().map(move |m| (m, you)).collect()
+            })
+            .unwrap_or_else(Vec::new)
     };
     let more = move || {
         people.members.with(|list| {
@@ -92,15 +129,32 @@ fn MembersPanel(channel: Memo<ChannelId>) -> impl IntoView {
     view! {
         <aside class="members-panel" id="members-panel" aria-labelledby="members-title">
             <h2 id="members-title" class="panel-title">"Members"</h2>
+            {move || said.get().map(|(failed, text)| view! {
+                <p class="member-said" class:form-error=failed role="status">{text}</p>
+            })}
             <ul class="member-list">
-                <For each=members key=|member| member.user.id let:member>
-                    <li class="member">
-                        <PresenceDot user=member.user.id />
-                        <span class="member-name">{member.user.username}</span>
-                    </li>
-                </For>
+                <For
+                    each=members
+                    key=|(member, you)| (member.user.id, member.standing, *you)
+                    children=move |(member, you)| {
+                        let me = chat.me().read_untracked().id;
+                        let tools = tools();
+                        let acts = tools.may_act(you, me, &member).then(|| {
+                            view! { <MemberTools tools you member=member.clone() /> }
+                        });
+                        view! {
+                            <li class="member">
+                                <PresenceDot user=member.user.id />
+                                <span class="member-name">{member.user.username}</span>
+                                <RoleBadge standing=member.standing />
+                                {acts}
+                            </li>
+                        }
+                    }
+                />
             </ul>
             {move || more().map(|n| view! { <p class="result-empty">{format!("and {n} more")}</p> })}
+            {move || list().map(|list| view! { <BannedList tools=tools() list /> })}
         </aside>
     }
 }

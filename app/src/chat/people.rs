@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::{
     model::{ChannelId, User, UserId},
-    protocol::Member,
+    protocol::{Member, Standing},
 };
 
 /// How long a typing notice lasts without being renewed, in milliseconds.
@@ -36,6 +36,10 @@ pub struct MemberList {
     pub members: Vec<Member>,
     pub total: u32,
     pub online: u32,
+    /// Where the user stands in the channel.
+    pub you: Standing,
+    /// Who is banned from it (if the user moderates it).
+    pub banned: Vec<User>,
 }
 
 /// Who is typing where, and until when (this browser's clock, in ms).

@@ -1,5 +1,5 @@
-//! What the message list shows: one row per message (a deleted one shows
-//! nothing), knowing whether it starts a group (a new author, a new day, or
+//! What the message list shows: one row per message (one its author deleted
+//! shows nothing; one a moderator removed shows that it was), knowing whether it starts a group (a new author, a new day, or
 //! a pause), whether a day divider goes above it, and whether it is the
 //! first unread one.
 //!
@@ -12,7 +12,7 @@ use std::ops::Range;
 use crate::{
     format::Body,
     model::{User, UserId},
-    protocol::{ClientId, MessageId, Millis, Quote, Reaction, Seq},
+    protocol::{ClientId, Deletion, MessageId, Millis, Quote, Reaction, Seq},
 };
 
 use super::{
@@ -31,6 +31,8 @@ pub enum Delivery {
     Changing,
     Sending,
     Failed(String),
+    /// Removed by a moderator: only its place, author and time remain.
+    Removed,
 }
 
 /// One message as the list shows it.
@@ -123,7 +125,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                     None,
                     Delivery::Failed(reason.clone()),
                 ),
-                (Entry::Stored(_), Some((m, changing))) if !m.deleted => (
+                (Entry::Stored(_), Some((m, changing))) if !m.deleted.is_deleted() => (
                     m.sender,
                     m.sender_name.clone(),
                     m.text.clone(),
@@ -135,6 +137,15 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                     } else {
                         Delivery::Stored
                     },
+                ),
+                (Entry::Stored(_), Some((m, _))) if m.deleted == Deletion::ByModerator => (
+                    m.sender,
+                    m.sender_name.clone(),
+                    String::new(),
+                    None,
+                    m.at,
+                    Some(m.seq),
+                    Delivery::Removed,
                 ),
                 // A deleted message keeps its place, showing nothing.
                 (Entry::Stored(_), _) => return None,
@@ -156,7 +167,8 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
             previous = Some((sender, at, day, seq));
             let row = Row {
                 key: entry.key(),
-                id: stored.map(|m| m.id),
+                // Nothing can be done to a removed message.
+                id: stored.filter(|m| !m.deleted.is_deleted()).map(|m| m.id),
                 seq,
                 sender,
                 mine: sender == me.id,
@@ -234,7 +246,7 @@ mod tests {
             at: Millis(at),
             rev: Rev(0),
             edited: None,
-            deleted: false,
+            deleted: Deletion::Kept,
             reply_to: None,
             reactions: Vec::new(),
         })
@@ -301,7 +313,7 @@ mod tests {
     fn a_deleted_message_shows_nothing_and_an_edited_one_says_when() {
         let mut entries: Vec<Entry> = (1..=3).map(|seq| stored(seq, 2, NOON + seq)).collect();
         if let Entry::Stored(m) = &mut entries[1] {
-            m.deleted = true;
+            m.deleted = Deletion::ByAuthor;
             m.text.clear();
         }
         if let Entry::Stored(m) = &mut entries[2] {
@@ -320,6 +332,22 @@ mod tests {
         let part = rows(&entries, 2..3, viewer(&me, NOON, None));
         assert_eq!(part.len(), 1);
         assert_eq!(part[0].seq, Some(Seq(3)));
+    }
+
+    #[test]
+    fn a_removed_message_keeps_its_row_with_nothing_to_do_to_it() {
+        let mut entries: Vec<Entry> = (1..=2).map(|seq| stored(seq, 2, NOON + seq)).collect();
+        if let Entry::Stored(m) = &mut entries[0] {
+            m.deleted = Deletion::ByModerator;
+            m.text.clear();
+        }
+        let me = me();
+        let shown = rows(&entries, 0..2, viewer(&me, NOON, None));
+        assert_eq!(shown.len(), 2);
+        assert_eq!(shown[0].delivery, Delivery::Removed);
+        assert_eq!((shown[0].id, shown[0].text.as_str()), (None, ""));
+        assert_eq!(shown[1].delivery, Delivery::Stored);
+        assert!(shown[1].id.is_some());
     }
 
     #[test]

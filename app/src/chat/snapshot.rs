@@ -116,7 +116,7 @@ mod tests {
             at: Millis(1_795_341_600_000 + seq),
             rev: Rev(0),
             edited: None,
-            deleted: false,
+            deleted: crate::protocol::Deletion::Kept,
             reply_to: None,
             reactions: Vec::new(),
         };

@@ -240,7 +240,7 @@ mod tests {
             at: Millis(seq),
             rev: Rev(seq),
             edited: None,
-            deleted: false,
+            deleted: crate::protocol::Deletion::Kept,
             reply_to: None,
             reactions: Vec::new(),
         }

@@ -97,7 +97,7 @@ mod tests {
                 at: Millis(0),
                 rev: Rev(0),
                 edited: None,
-                deleted: false,
+                deleted: crate::protocol::Deletion::Kept,
                 reply_to: None,
                 reactions: Vec::new(),
             })

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientId, Cursor, MessageId, NotifyLevel, PageAt, ReqId, Seq};
+use super::{ClientId, Cursor, MessageId, ModAction, NotifyLevel, PageAt, ReqId, Seq};
 use crate::model::{ChannelId, UserId};
 
 /// What a client sends.
@@ -39,6 +39,13 @@ pub enum ClientMsg {
         message: MessageId,
         emoji: String,
         add: bool,
+    },
+    /// A moderator's action on a member of a channel (see [`ModAction`]).
+    Moderate {
+        req: ReqId,
+        channel: ChannelId,
+        user: UserId,
+        action: ModAction,
     },
     /// A page of up to `limit` messages, oldest first.
     History {
@@ -130,6 +137,7 @@ impl ClientMsg {
             | ClientMsg::Edit { req, .. }
             | ClientMsg::Delete { req, .. }
             | ClientMsg::React { req, .. }
+            | ClientMsg::Moderate { req, .. }
             | ClientMsg::History { req, .. }
             | ClientMsg::Sync { req, .. }
             | ClientMsg::MarkRead { req, .. }

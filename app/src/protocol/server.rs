@@ -18,7 +18,7 @@ use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 use super::{
     wire::{ReplyWire, ServerWire},
     Change, ChannelSummary, DirectoryEntry, Member, Message, NotifyLevel, ProtocolError, ReqId,
-    Rev, Seq,
+    Rev, Seq, Standing,
 };
 use crate::model::{ChannelId, User, UserId};
 
@@ -63,6 +63,11 @@ pub enum Reply {
         /// How many members the channel has, and how many are online.
         total: u32,
         online: u32,
+        /// Where the asker stands in the channel.
+        you: Standing,
+        /// Who is banned from it, for those who moderate it (empty for
+        /// others).
+        banned: Vec<User>,
     },
     /// Messages that mention the user, newest first.
     Mentions {

@@ -96,7 +96,7 @@ pub struct Millis(pub i64);
 /// A stored message, as of its revision `rev`.
 ///
 /// A deleted message keeps its place (its seq) with no text, reactions or
-/// quote: `deleted` is set and the rest is empty.
+/// quote: `deleted` says by whom and the rest is empty.
 ///
 /// On the wire it is an array of its fields in this order, as are the other
 /// structs the browser decodes (see `protocol.rs`).
@@ -115,11 +115,155 @@ pub struct Message {
     pub rev: Rev,
     /// When the text was last edited.
     pub edited: Option<Millis>,
-    pub deleted: bool,
+    pub deleted: Deletion,
     /// The message this one answers.
     pub reply_to: Option<Quote>,
     /// In the order each emoji was first used.
     pub reactions: Vec<Reaction>,
+}
+
+/// Whether a message was deleted, and by whom: its author, or a moderator
+/// (or an administrator) who removed it. On the wire, a number (the
+/// browser reads numbers already).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "u32", into = "u32")]
+pub enum Deletion {
+    #[default]
+    Kept,
+    ByAuthor,
+    ByModerator,
+}
+
+impl Deletion {
+    pub fn is_deleted(self) -> bool {
+        self != Deletion::Kept
+    }
+}
+
+impl From<u32> for Deletion {
+    fn from(code: u32) -> Self {
+        match code {
+            0 => Deletion::Kept,
+            2 => Deletion::ByModerator,
+            _ => Deletion::ByAuthor,
+        }
+    }
+}
+
+impl From<Deletion> for u32 {
+    fn from(deletion: Deletion) -> u32 {
+        deletion as u32
+    }
+}
+
+/// Where someone stands in a channel, which says what they may do there.
+/// Ordered: each may do what those before may, and moderates only those
+/// before them. An instance administrator stands above every role of every
+/// channel. On the wire, a number.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(from = "u32", into = "u32")]
+pub enum Standing {
+    #[default]
+    Member,
+    /// Appointed by an owner: removes messages, removes, bans and times
+    /// out members.
+    Moderator,
+    /// The creator of a public channel: a moderator who appoints
+    /// moderators.
+    Owner,
+    Admin,
+}
+
+impl Standing {
+    /// Whether one standing so may act on someone standing as `other`:
+    /// only a moderator or above, and only on those below them.
+    pub fn moderates(self, other: Standing) -> bool {
+        self >= Standing::Moderator && other < self
+    }
+
+    /// The word shown beside a member's name; none for a plain member.
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            Standing::Member => None,
+            Standing::Moderator => Some("moderator"),
+            Standing::Owner => Some("owner"),
+            Standing::Admin => Some("admin"),
+        }
+    }
+}
+
+impl From<u32> for Standing {
+    fn from(code: u32) -> Self {
+        match code {
+            1 => Standing::Moderator,
+            2 => Standing::Owner,
+            3 => Standing::Admin,
+            _ => Standing::Member,
+        }
+    }
+}
+
+impl From<Standing> for u32 {
+    fn from(standing: Standing) -> u32 {
+        standing as u32
+    }
+}
+
+/// What a moderator does to a member of their channel. On the wire, a
+/// number (the browser writes numbers already): 0 remove, 1 ban, 2 unban,
+/// 3 appoint, 4 dismiss, and 100 + n a timeout of n minutes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub enum ModAction {
+    /// Takes them out of the channel; they may join again.
+    Remove,
+    /// Takes them out, and they cannot join again until unbanned.
+    Ban,
+    Unban,
+    /// They cannot send in the channel for this many minutes (at most
+    /// [`MAX_TIMEOUT_MINUTES`]); 0 ends a timeout.
+    TimeOut(u32),
+    /// Owners only: makes a member a moderator.
+    Appoint,
+    /// Owners only: makes a moderator a member again.
+    Dismiss,
+}
+
+/// The longest timeout: a week.
+pub const MAX_TIMEOUT_MINUTES: u32 = 7 * 24 * 60;
+
+/// Where timeouts start among [`ModAction`]'s numbers.
+const TIMEOUT_CODES: u32 = 100;
+
+impl TryFrom<u32> for ModAction {
+    type Error = String;
+
+    fn try_from(code: u32) -> Result<Self, Self::Error> {
+        Ok(match code {
+            0 => ModAction::Remove,
+            1 => ModAction::Ban,
+            2 => ModAction::Unban,
+            3 => ModAction::Appoint,
+            4 => ModAction::Dismiss,
+            TIMEOUT_CODES.. => ModAction::TimeOut(code - TIMEOUT_CODES),
+            _ => return Err(format!("{code} is not a moderator's action")),
+        })
+    }
+}
+
+impl From<ModAction> for u32 {
+    fn from(action: ModAction) -> u32 {
+        match action {
+            ModAction::Remove => 0,
+            ModAction::Ban => 1,
+            ModAction::Unban => 2,
+            ModAction::Appoint => 3,
+            ModAction::Dismiss => 4,
+            ModAction::TimeOut(minutes) => TIMEOUT_CODES.saturating_add(minutes),
+        }
+    }
 }
 
 /// What a reply shows of the message it answers.
@@ -177,7 +321,10 @@ pub enum ChangeKind {
         body: Option<Body>,
         at: Millis,
     },
+    /// Deleted by its author.
     Deleted,
+    /// Deleted by a moderator (or an administrator).
+    Removed,
     Reacted {
         emoji: String,
         user: User,
@@ -236,6 +383,8 @@ pub struct DirectoryEntry {
 pub struct Member {
     pub user: User,
     pub online: bool,
+    /// Their role in the channel, or `Admin` for an administrator.
+    pub standing: Standing,
 }
 
 /// The most members a member list holds.

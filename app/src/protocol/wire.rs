@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     CatchUp, Change, ChangeKind, ChannelKind, ChannelSummary, DirectoryEntry, Member, Message,
-    Millis, NotifyLevel, ProtocolError, Reply, ReqId, Rev, Seq, ServerMsg,
+    Millis, NotifyLevel, ProtocolError, Reply, ReqId, Rev, Seq, ServerMsg, Standing,
 };
 use crate::format::Body;
-use crate::model::{ChannelId, ChannelNameError, MessageTextError, User, UserId};
+use crate::model::{ChannelId, User, UserId};
 
 /// Declares `$wire`, the twin of the enum `$named` with named fields: the
 /// same variants holding the same fields, in the order listed, as a tuple;
@@ -72,7 +72,7 @@ twins!(Reply <=> ReplyWire {
     Channel { channel: ChannelSummary },
     Directory { channels: Vec<DirectoryEntry> },
     Users { users: Vec<User> },
-    Members { channel: ChannelId, members: Vec<Member>, total: u32, online: u32 },
+    Members { channel: ChannelId, members: Vec<Member>, total: u32, online: u32, you: Standing, banned: Vec<User> },
     Mentions { messages: Vec<Message>, has_more: bool },
     Presence { online: Vec<UserId> },
     Revised { rev: Rev },
@@ -86,20 +86,11 @@ twins!(
     ProtocolError <=> ErrorWire {
         BadRequest { detail: String },
         NotMember,
-        InvalidMessage { reason: MessageTextError },
         RateLimited { retry_after_ms: u64 },
         TooManyRequests { retry_after_ms: u64 },
-        InvalidChannelName { reason: ChannelNameError },
-        ChannelNameTaken,
-        CannotLeaveGeneral,
-        CannotLeaveConversation,
         UserNotFound,
-        CannotMessageYourself,
         NoSuchMessage,
-        NotYourMessage,
-        InvalidEmoji,
-        TooManyReactions { max: u32 },
-        HereTooSoon,
+        Refused { reason: String },
         Internal,
     }
 );
@@ -107,6 +98,7 @@ twins!(
 twins!(ChangeKind <=> ChangeKindWire {
     Edited { text: String, body: Option<Body>, at: Millis },
     Deleted,
+    Removed,
     Reacted { emoji: String, user: User, added: bool },
 });
 

@@ -216,5 +216,5 @@ async fn set_admin(store: &dyn Store, username: &str, admin: bool) -> Result<Str
 
 /// What the audit log records of a command.
 fn by_command(what: Audited) -> Audit {
-    Audit { by: None, what }
+    Audit::account(None, what)
 }

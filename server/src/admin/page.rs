@@ -81,10 +81,7 @@ impl AppState {
         // Nobody but the command line could undo these; and one's own
         // password is changed on /settings.
         let to_myself = account.id == me.id;
-        let audit = Audit {
-            by: Some(me.id),
-            what: action.into(),
-        };
+        let audit = Audit::account(Some(me.id), action.into());
         match action {
             AdminAction::Deactivate | AdminAction::Revoke | AdminAction::ResetPassword
                 if to_myself =>

@@ -5,7 +5,7 @@
 
 use app::{
     model::{ChannelId, User},
-    protocol::{MessageId, ProtocolError, Rev},
+    protocol::{MessageId, ProtocolError, Refused, Rev},
 };
 
 use super::messages::{message_text, refused};
@@ -48,7 +48,7 @@ impl AppState {
         emoji: &str,
         add: bool,
     ) -> Result<Option<Rev>, ProtocolError> {
-        let emoji = emojis::get(emoji).ok_or(ProtocolError::InvalidEmoji)?;
+        let emoji = emojis::get(emoji).ok_or(Refused::InvalidEmoji)?;
         let react = ChangeRequest::React {
             emoji: emoji.as_str().to_owned(),
             add,

@@ -5,7 +5,8 @@
 use app::{
     model::{ChannelId, ChannelName, User, UserId},
     protocol::{
-        ChannelKind, ChannelSummary, DirectoryEntry, NotifyLevel, ProtocolError, Seq, ServerMsg,
+        ChannelKind, ChannelSummary, DirectoryEntry, NotifyLevel, ProtocolError, Refused, Seq,
+        ServerMsg,
     },
 };
 
@@ -21,11 +22,12 @@ impl AppState {
         user: &User,
         name: &str,
     ) -> Result<ChannelSummary, ProtocolError> {
-        let name = ChannelName::parse(name)
-            .map_err(|reason| ProtocolError::InvalidChannelName { reason })?;
+        let name = ChannelName::parse(name).map_err(|reason| ProtocolError::Refused {
+            reason: reason.to_string(),
+        })?;
         let id = match self.store.create_channel(user.id, &name).await {
             Ok(id) => id,
-            Err(StoreError::ChannelNameTaken) => return Err(ProtocolError::ChannelNameTaken),
+            Err(StoreError::ChannelNameTaken) => return Err(Refused::ChannelNameTaken.into()),
             Err(error) => return Err(internal_ws(error)),
         };
         tracing::info!(user = %user.id, channel = %id, "created a channel");
@@ -46,6 +48,7 @@ impl AppState {
             }
             Ok(false) => self.summary(user.id, channel).await,
             Err(StoreError::NotFound) => Err(ProtocolError::NotMember),
+            Err(StoreError::Banned) => Err(Refused::BannedFromChannel.into()),
             Err(error) => Err(internal_ws(error)),
         }
     }
@@ -57,11 +60,11 @@ impl AppState {
         channel: ChannelId,
     ) -> Result<(), ProtocolError> {
         if channel == ChannelId::GENERAL {
-            return Err(ProtocolError::CannotLeaveGeneral);
+            return Err(Refused::CannotLeaveGeneral.into());
         }
         let summary = self.summary(user.id, channel).await?;
         if matches!(summary.kind, ChannelKind::Direct { .. }) {
-            return Err(ProtocolError::CannotLeaveConversation);
+            return Err(Refused::CannotLeaveConversation.into());
         }
         if self
             .store
@@ -69,19 +72,34 @@ impl AppState {
             .await
             .map_err(internal_ws)?
         {
-            self.bus.publish(Event::Unsubscribe {
-                user: user.id,
-                channel,
-            });
-            self.bus
-                .to_user(user.id, &ServerMsg::ChannelRemoved { channel });
-            let members = self
-                .store
-                .member_count(channel)
-                .await
-                .map_err(internal_ws)?;
-            self.announce_members(channel, members);
+            self.removed_from_channel(user.id, channel).await?;
         }
+        Ok(())
+    }
+
+    /// After `user` left `channel` (or was removed from it): their
+    /// connections stop listening to it, their sidebars drop it, and its
+    /// members hear the new count.
+    pub(super) async fn removed_from_channel(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+    ) -> Result<(), ProtocolError> {
+        self.bus.publish(Event::Unsubscribe { user, channel });
+        self.bus
+            .to_user(user, &ServerMsg::ChannelRemoved { channel });
+        self.recount_members(channel).await
+    }
+
+    /// Counts a channel's members and tells them (see
+    /// [`Self::announce_members`]).
+    pub(super) async fn recount_members(&self, channel: ChannelId) -> Result<(), ProtocolError> {
+        let members = self
+            .store
+            .member_count(channel)
+            .await
+            .map_err(internal_ws)?;
+        self.announce_members(channel, members);
         Ok(())
     }
 
@@ -117,7 +135,7 @@ impl AppState {
         other: UserId,
     ) -> Result<ChannelSummary, ProtocolError> {
         if other == user.id {
-            return Err(ProtocolError::CannotMessageYourself);
+            return Err(Refused::CannotMessageYourself.into());
         }
         let (channel, created) = match self.store.open_direct(user.id, other).await {
             Ok(opened) => opened,
@@ -215,7 +233,9 @@ impl AppState {
         }
     }
 
-    fn announce_members(&self, channel: ChannelId, members: u32) {
+    /// Tells a channel's members how many they are: their tabs load the
+    /// member list again (it changed, or someone's role in it did).
+    pub(super) fn announce_members(&self, channel: ChannelId, members: u32) {
         self.bus.to_channel(
             channel,
             &ServerMsg::MemberCount {

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use app::{
     model::{ChannelId, MessageText, User},
-    protocol::{ClientId, Message, MessageId, PageAt, ProtocolError, Rev, Seq, MAX_PAGE},
+    protocol::{ClientId, Message, MessageId, PageAt, ProtocolError, Refused, Rev, Seq, MAX_PAGE},
 };
 
 use crate::{
@@ -127,7 +127,9 @@ impl AppState {
 /// `text` as a message's text (trimmed, bounded, no control characters),
 /// or why not: for a send and an edit alike.
 pub(super) fn message_text(text: &str) -> Result<MessageText, ProtocolError> {
-    MessageText::parse(text).map_err(|reason| ProtocolError::InvalidMessage { reason })
+    MessageText::parse(text).map_err(|reason| ProtocolError::Refused {
+        reason: reason.to_string(),
+    })
 }
 
 /// What the user is told when a write stored nothing.
@@ -135,10 +137,17 @@ pub(super) fn refused(refusal: Refusal) -> ProtocolError {
     match refusal {
         Refusal::NotMember => ProtocolError::NotMember,
         Refusal::NoSuchMessage => ProtocolError::NoSuchMessage,
-        Refusal::NotAuthor => ProtocolError::NotYourMessage,
-        Refusal::TooManyReactions => ProtocolError::TooManyReactions {
-            max: app::protocol::MAX_REACTIONS as u32,
-        },
-        Refusal::HereTooSoon => ProtocolError::HereTooSoon,
+        Refusal::NotAuthor => Refused::NotYourMessage.into(),
+        Refusal::TooManyReactions => Refused::TooManyReactions.into(),
+        Refusal::HereTooSoon => Refused::HereTooSoon.into(),
+        Refusal::TimedOut { until } => {
+            let minutes = ((until - crate::store::now_millis()).max(1) + 59_999) / 60_000;
+            let unit = if minutes == 1 { "minute" } else { "minutes" };
+            ProtocolError::Refused {
+                reason: format!(
+                    "a moderator has stopped you sending here for {minutes} more {unit}"
+                ),
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use app::{
     model::{ChannelId, User, UserId},
-    protocol::{ProtocolError, Reply, ServerMsg, MAX_WATCHED, MEMBER_LIST_LIMIT},
+    protocol::{ProtocolError, Reply, ServerMsg, Standing, MAX_WATCHED, MEMBER_LIST_LIMIT},
 };
 
 use crate::{error::internal_ws, hub::ConnId, state::AppState};
@@ -17,11 +17,22 @@ impl AppState {
             .channel_members(channel, MEMBER_LIST_LIMIT)
             .await
             .map_err(internal_ws)?;
+        let you = self.standing(user, channel).await?;
+        let banned = match you >= Standing::Moderator {
+            true => self
+                .store
+                .banned(channel, MEMBER_LIST_LIMIT)
+                .await
+                .map_err(internal_ws)?,
+            false => Vec::new(),
+        };
         Ok(Reply::Members {
             channel,
             members: list.members,
             total: list.total,
             online: list.online,
+            you,
+            banned,
         })
     }
 

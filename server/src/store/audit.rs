@@ -1,11 +1,12 @@
-//! The audit log: what administrators did to whom, and when, read on
+//! The audit log: what administrators and moderators did to whom, where
+//! and when, read on
 //! `/settings/audit`. An entry is written in the transaction of what it
 //! records ([`insert`]), so there is never one without the other. Names are
 //! kept as they were, so an entry reads the same after the account changes.
 
 use app::{
     chat::{AuditRow, Audited},
-    model::UserId,
+    model::{ChannelId, UserId},
     protocol::Millis,
 };
 
@@ -17,6 +18,19 @@ pub struct Audit {
     /// `None`: the command line (`banter admin`).
     pub by: Option<UserId>,
     pub what: Audited,
+    /// The channel a moderator acted in; `None` for an account.
+    pub channel: Option<ChannelId>,
+}
+
+impl Audit {
+    /// An administrator's action on an account (`None`: the command line).
+    pub fn account(by: Option<UserId>, what: Audited) -> Self {
+        Self {
+            by,
+            what,
+            channel: None,
+        }
+    }
 }
 
 /// Records `audit`, done to `target`, in `tx`.
@@ -26,14 +40,17 @@ pub(super) async fn insert(
     target: UserId,
 ) -> Result<(), StoreError> {
     tx.sql(
-        "INSERT INTO audit_log (created_at, actor_id, actor_name, action, target_id, target_name)
-         SELECT $1, $2, (SELECT username FROM users WHERE id = $2), $3, id, username
+        "INSERT INTO audit_log (created_at, actor_id, actor_name, action, target_id, target_name,
+                                channel_id, channel_name)
+         SELECT $1, $2, (SELECT username FROM users WHERE id = $2), $3, id, username,
+                $5, (SELECT COALESCE(name, 'a conversation') FROM channels WHERE id = $5)
          FROM users WHERE id = $4",
     )
     .bind(now_millis())
     .bind(audit.by)
     .bind(audit.what.as_str())
     .bind(target)
+    .bind(audit.channel)
     .execute()
     .await?;
     Ok(())
@@ -53,10 +70,11 @@ impl AuditStore for SqlStore {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditRow>, StoreError> {
-        let rows: Vec<(i64, i64, Option<String>, String, String)> = self
+        let rows: Vec<(i64, i64, Option<String>, String, String, Option<String>)> = self
             .db
             .sql(
-                "SELECT id, created_at, actor_name, action, target_name FROM audit_log
+                "SELECT id, created_at, actor_name, action, target_name, channel_name
+                 FROM audit_log
                  WHERE id < $1 ORDER BY id DESC LIMIT $2",
             )
             .bind(before.unwrap_or(i64::MAX))
@@ -65,13 +83,14 @@ impl AuditStore for SqlStore {
             .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, at, actor, action, target)| {
+            .filter_map(|(id, at, actor, action, target, channel)| {
                 Some(AuditRow {
                     id,
                     at: Millis(at),
                     actor,
                     what: Audited::parse(&action)?,
                     target,
+                    channel,
                 })
             })
             .collect())

@@ -1,5 +1,10 @@
 //! Changes to stored messages: edits, deletes, reactions.
 //!
+//! A message is edited by its author only, and deleted by its author or
+//! removed by someone who moderates its author in the channel (see
+//! `moderation.rs`); a removal is recorded in the audit log in the same
+//! transaction.
+//!
 //! A change takes the next value of its channel's revision counter first,
 //! which locks the channel row until commit (as a new message does; see
 //! `messages.rs`), then checks what it may do against the message as it is
@@ -9,13 +14,16 @@
 //! after a lost answer changes nothing.
 
 use app::{
-    model::UserId,
+    chat::Audited,
+    model::{ChannelId, UserId},
     protocol::{Change, ChangeKind, Millis, Rev, Seq, MAX_REACTIONS},
 };
 
 use super::{
+    audit::{self, Audit},
     db::Tx,
     mentions::{self, Calling},
+    moderation::standing_in,
     now_millis, search, ChangeRequest, Changed, NewChange, Refusal, StoreError,
 };
 
@@ -61,11 +69,13 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
     };
     let deleted = deleted_at.is_some();
     let mine = author == change.user.id;
+    let removing = change.what == ChangeRequest::Delete && !mine && !deleted;
+    if removing && !moderates(tx, change.user.id, author, change.channel).await? {
+        return Ok(Changed::Refused(Refusal::NotAuthor));
+    }
     let at = now_millis();
     let what = match &change.what {
-        ChangeRequest::Edit(_) | ChangeRequest::Delete if !mine => {
-            return Ok(Changed::Refused(Refusal::NotAuthor))
-        }
+        ChangeRequest::Edit(_) if !mine => return Ok(Changed::Refused(Refusal::NotAuthor)),
         ChangeRequest::Delete if deleted => return Ok(Changed::Already),
         _ if deleted => return Ok(Changed::Refused(Refusal::NoSuchMessage)),
         ChangeRequest::Edit(text) if *text == body => return Ok(Changed::Already),
@@ -101,11 +111,12 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
             // The text goes from the database, not only from view.
             tx.sql(
                 "UPDATE messages SET body = '', edited_at = NULL, reply_to = NULL,
-                                     deleted_at = $1, rev = $2
-                 WHERE id = $3",
+                                     deleted_at = $1, rev = $2, removed = $3
+                 WHERE id = $4",
             )
             .bind(at)
             .bind(rev)
+            .bind(removing)
             .bind(change.message)
             .execute()
             .await?;
@@ -115,7 +126,18 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
                 .await?;
             mentions::forget(tx, change.message).await?;
             search::unindex(tx, change.message).await?;
-            ChangeKind::Deleted
+            if removing {
+                let audit = Audit {
+                    by: Some(change.user.id),
+                    what: Audited::RemovedMessage,
+                    channel: Some(change.channel),
+                };
+                audit::insert(tx, audit, author).await?;
+            }
+            match removing {
+                true => ChangeKind::Removed,
+                false => ChangeKind::Deleted,
+            }
         }
         ChangeRequest::React { emoji, add } => {
             match react(tx, change, emoji, *add, at).await? {
@@ -141,6 +163,25 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
         rev,
         what,
     }))
+}
+
+/// Whether `user` moderates `author` in `channel`, and so may remove their
+/// messages there.
+async fn moderates(
+    tx: &mut Tx<'_>,
+    user: UserId,
+    author: UserId,
+    channel: ChannelId,
+) -> Result<bool, StoreError> {
+    let Some((Some(actor), _)) = standing_in(tx, user, channel).await? else {
+        return Ok(false);
+    };
+    let author = standing_in(tx, author, channel).await?;
+    Ok(actor.moderates(
+        author
+            .and_then(|(standing, _)| standing)
+            .unwrap_or_default(),
+    ))
 }
 
 /// What adding or removing one reaction did.

@@ -104,24 +104,31 @@ impl ChannelStore for SqlStore {
                 true => StoreError::ChannelNameTaken,
                 false => StoreError::Database(error),
             })?;
-        tx.sql("INSERT INTO memberships (user_id, channel_id, joined_at) VALUES ($1, $2, $3)")
-            .bind(creator)
-            .bind(id)
-            .bind(now)
-            .execute()
-            .await?;
+        // The creator owns it.
+        tx.sql(
+            "INSERT INTO memberships (user_id, channel_id, joined_at, role)
+             VALUES ($1, $2, $3, 'owner')",
+        )
+        .bind(creator)
+        .bind(id)
+        .bind(now)
+        .execute()
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     async fn join_channel(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError> {
-        // Only public channels can be joined; a newcomer starts with the
-        // history read, as in General.
+        // Only public channels can be joined, and not by those banned from
+        // them; a newcomer starts with the history read, as in General.
         let joined = self
             .db
             .sql(
                 "INSERT INTO memberships (user_id, channel_id, joined_at, last_read_seq)
-                 SELECT $1, id, $2, last_seq FROM channels WHERE id = $3 AND kind = 'public'
+                 SELECT $1, id, $2, last_seq FROM channels
+                 WHERE id = $3 AND kind = 'public'
+                   AND NOT EXISTS (SELECT 1 FROM channel_bans b
+                                   WHERE b.channel_id = $3 AND b.user_id = $1)
                  ON CONFLICT (user_id, channel_id) DO NOTHING",
             )
             .bind(user)
@@ -132,15 +139,22 @@ impl ChannelStore for SqlStore {
         if joined == 1 {
             return Ok(true);
         }
-        let public: Option<ChannelId> = self
+        let public: Option<(ChannelId, bool, bool)> = self
             .db
-            .sql("SELECT id FROM channels WHERE id = $1 AND kind = 'public'")
+            .sql(
+                "SELECT id,
+                        EXISTS (SELECT 1 FROM memberships WHERE channel_id = $1 AND user_id = $2),
+                        EXISTS (SELECT 1 FROM channel_bans WHERE channel_id = $1 AND user_id = $2)
+                 FROM channels WHERE id = $1 AND kind = 'public'",
+            )
             .bind(channel)
-            .scalar_optional()
+            .bind(user)
+            .fetch_optional()
             .await?;
         match public {
-            Some(_) => Ok(false),
-            None => Err(StoreError::NotFound),
+            Some((_, true, _)) => Ok(false),
+            Some((_, false, true)) => Err(StoreError::Banned),
+            _ => Err(StoreError::NotFound),
         }
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use app::{
     model::{ChannelId, UserId},
     protocol::{
-        ClientId, Message, MessageId, Millis, Quote, Reaction, Rev, Seq, QUOTE_CHARS,
+        ClientId, Deletion, Message, MessageId, Millis, Quote, Reaction, Rev, Seq, QUOTE_CHARS,
         REACTION_NAMES,
     },
     text::excerpt,
@@ -24,7 +24,7 @@ macro_rules! select_messages {
     () => {
         "SELECT m.id, m.channel_id, m.seq, m.sender_id, u.username AS sender_name,
                 m.client_id, m.body AS text, m.created_at AS at, m.rev, m.edited_at,
-                m.deleted_at, m.reply_to, q.seq AS quote_seq, qu.username AS quote_sender,
+                m.deleted_at, m.removed, m.reply_to, q.seq AS quote_seq, qu.username AS quote_sender,
                 q.body AS quote_text, q.deleted_at AS quote_deleted
          FROM messages m JOIN users u ON u.id = m.sender_id
          LEFT JOIN messages q ON q.id = m.reply_to
@@ -47,6 +47,7 @@ pub(crate) struct MessageRow {
     rev: Rev,
     edited_at: Option<i64>,
     deleted_at: Option<i64>,
+    removed: bool,
     reply_to: Option<MessageId>,
     quote_seq: Option<Seq>,
     quote_sender: Option<String>,
@@ -79,7 +80,11 @@ impl MessageRow {
             at: self.at,
             rev: self.rev,
             edited: self.edited_at.map(Millis),
-            deleted: self.deleted_at.is_some(),
+            deleted: match (self.deleted_at, self.removed) {
+                (None, _) => Deletion::Kept,
+                (Some(_), false) => Deletion::ByAuthor,
+                (Some(_), true) => Deletion::ByModerator,
+            },
             reply_to,
             reactions: Vec::new(),
         }

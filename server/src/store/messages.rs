@@ -23,7 +23,7 @@
 
 use app::{
     model::{ChannelId, UserId},
-    protocol::{Message, MessageId, Millis, PageAt, Quote, Rev, Seq},
+    protocol::{Deletion, Message, MessageId, Millis, PageAt, Quote, Rev, Seq},
 };
 
 use super::{
@@ -147,21 +147,26 @@ impl MessageStore for SqlStore {
 /// (the same client id) is rare, so it is not looked for up front: the
 /// insert's conflict finds it, and the counter is given back.
 async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, StoreError> {
-    // Bump the channel's counters, only if the sender is a member; the row
-    // stays locked until commit.
+    // Bump the channel's counters, only if the sender is a member who is
+    // not timed out; the row stays locked until commit.
+    let at = now_millis();
     let counters: Option<(Seq, Rev)> = tx
         .sql(
             "UPDATE channels SET last_seq = last_seq + 1, last_rev = last_rev + 1
              WHERE id = $1
-               AND EXISTS (SELECT 1 FROM memberships WHERE channel_id = $1 AND user_id = $2)
+               AND EXISTS (SELECT 1 FROM memberships
+                           WHERE channel_id = $1 AND user_id = $2
+                             AND (muted_until IS NULL OR muted_until <= $3))
              RETURNING last_seq, last_rev",
         )
         .bind(message.channel)
         .bind(message.sender.id)
+        .bind(at)
         .fetch_optional()
         .await?;
     let Some((seq, rev)) = counters else {
-        return refused(tx, message, Refusal::NotMember).await;
+        let refusal = why_not_member(tx, message, at).await?;
+        return refused(tx, message, refusal).await;
     };
     let quote = match message.reply_to {
         None => None,
@@ -176,7 +181,6 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         },
     };
     // `@here` is taken last, once nothing else can refuse the message.
-    let at = now_millis();
     let body = app::format::parse(&message.text);
     let here = body.as_ref().is_some_and(mentions::calls_here);
     if here && !mentions::take_here(tx, message.channel, at).await? {
@@ -235,10 +239,29 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         at: Millis(at),
         rev,
         edited: None,
-        deleted: false,
+        deleted: Deletion::Kept,
         reply_to: quote,
         reactions: Vec::new(),
     }))
+}
+
+/// Why the sender of `message` may not send to its channel now: they are
+/// not a member, or a moderator timed them out.
+async fn why_not_member(
+    tx: &mut Tx<'_>,
+    message: &NewMessage,
+    now: i64,
+) -> Result<Refusal, StoreError> {
+    let until: Option<Option<i64>> = tx
+        .sql("SELECT muted_until FROM memberships WHERE channel_id = $1 AND user_id = $2")
+        .bind(message.channel)
+        .bind(message.sender.id)
+        .scalar_optional()
+        .await?;
+    Ok(match until.flatten() {
+        Some(until) if until > now => Refusal::TimedOut { until },
+        _ => Refusal::NotMember,
+    })
 }
 
 /// Gives back the seq and revision just taken (the channel row is still

@@ -36,7 +36,7 @@ pub struct NewChange {
 pub enum ChangeRequest {
     /// New text, already validated and trimmed; the author's only.
     Edit(String),
-    /// The author's only.
+    /// The author's, or a moderator's (a removal).
     Delete,
     /// A known emoji; any member's.
     React { emoji: String, add: bool },
@@ -96,6 +96,9 @@ pub enum Refusal {
     TooManyReactions,
     /// `@here` in a channel that heard one less than a minute ago.
     HereTooSoon,
+    /// A moderator timed the sender out of the channel until this time
+    /// (Unix milliseconds).
+    TimedOut { until: i64 },
 }
 
 /// What storing one write did.

@@ -120,7 +120,8 @@ impl PresenceStore for SqlStore {
     ) -> Result<MemberPage, StoreError> {
         let sql = format!(
             "SELECT u.id, u.username,
-                    EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id) AS online
+                    EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id) AS online,
+                    CASE WHEN u.is_admin THEN 'admin' ELSE m.role END AS standing
              FROM memberships m JOIN users u ON u.id = m.user_id
              WHERE m.channel_id = $1
              ORDER BY online DESC, {}

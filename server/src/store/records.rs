@@ -14,7 +14,7 @@ use super::MemberPage;
 pub(crate) type DirectoryRow = (ChannelId, String, i64, bool);
 
 /// A row of a channel's member list: id, name, and whether online.
-pub(crate) type MemberRow = (UserId, String, bool);
+pub(crate) type MemberRow = (UserId, String, bool, String);
 
 /// The directory entries of `rows`, in order.
 pub(crate) fn directory(rows: Vec<DirectoryRow>) -> Vec<DirectoryEntry> {
@@ -33,9 +33,10 @@ pub(crate) fn member_list(rows: Vec<MemberRow>, total: i64, online: i64) -> Memb
     MemberPage {
         members: rows
             .into_iter()
-            .map(|(id, username, online)| Member {
+            .map(|(id, username, online, standing)| Member {
                 user: User { id, username },
                 online,
+                standing: super::moderation::standing_of(&standing),
             })
             .collect(),
         total: count(total),

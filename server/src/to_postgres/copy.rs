@@ -29,7 +29,7 @@ type Channel = (
     Option<i64>,
     i64,
 );
-type Membership = (i64, i64, i64, i64, Option<String>);
+type Membership = (i64, i64, i64, i64, Option<String>, String, Option<i64>);
 type Message = (
     i64,
     i64,
@@ -42,6 +42,7 @@ type Message = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    bool,
 );
 type Reaction = (i64, String, i64, i64);
 type Mention = (i64, i64, i64, i64);
@@ -167,15 +168,17 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
     .await
 }
 
-/// Memberships, with their read markers and notification settings.
+/// Memberships, with their read markers, notification settings, roles and
+/// timeouts.
 pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
     paged(
         (i64::MIN, i64::MIN),
         |row: &Membership| (row.0, row.1),
         async |after| {
             sqlx::query_as(
-                "SELECT user_id, channel_id, joined_at, last_read_seq, notify FROM memberships
-                 WHERE (user_id, channel_id) > ($1, $2) ORDER BY user_id, channel_id LIMIT $3",
+                "SELECT user_id, channel_id, joined_at, last_read_seq, notify, role, muted_until
+                 FROM memberships WHERE (user_id, channel_id) > ($1, $2)
+                 ORDER BY user_id, channel_id LIMIT $3",
             )
             .bind(after.0)
             .bind(after.1)
@@ -184,24 +187,29 @@ pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Resu
             .await
         },
         async |page| {
-            let mut c = (vec![], vec![], vec![], vec![], vec![]);
+            let mut c = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
             for row in page {
                 c.0.push(row.0);
                 c.1.push(row.1);
                 c.2.push(row.2);
                 c.3.push(row.3);
                 c.4.push(row.4);
+                c.5.push(row.5);
+                c.6.push(row.6);
             }
             sqlx::query(
-                "INSERT INTO memberships (user_id, channel_id, joined_at, last_read_seq, notify)
+                "INSERT INTO memberships (user_id, channel_id, joined_at, last_read_seq, notify,
+                                          role, muted_until)
                  SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
-                                      $5::text[])",
+                                      $5::text[], $6::text[], $7::bigint[])",
             )
             .bind(c.0)
             .bind(c.1)
             .bind(c.2)
             .bind(c.3)
             .bind(c.4)
+            .bind(c.5)
+            .bind(c.6)
             .execute(&mut *to)
             .await
             .map(drop)
@@ -219,7 +227,7 @@ pub async fn messages(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
         async |after| {
             sqlx::query_as(
                 "SELECT id, channel_id, seq, sender_id, client_id, body, created_at, rev,
-                        edited_at, deleted_at, reply_to
+                        edited_at, deleted_at, reply_to, removed
                  FROM messages WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -229,6 +237,7 @@ pub async fn messages(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
         },
         async |page| {
             let mut c = (
+                vec![],
                 vec![],
                 vec![],
                 vec![],
@@ -253,14 +262,15 @@ pub async fn messages(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
                 c.8.push(row.8);
                 c.9.push(row.9);
                 c.10.push(row.10);
+                c.11.push(row.11);
             }
             sqlx::query(
                 "INSERT INTO messages (id, channel_id, seq, sender_id, client_id, body, created_at,
-                                       rev, edited_at, deleted_at, reply_to)
+                                       rev, edited_at, deleted_at, reply_to, removed)
                  OVERRIDING SYSTEM VALUE
                  SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
                                       $5::uuid[], $6::text[], $7::bigint[], $8::bigint[],
-                                      $9::bigint[], $10::bigint[], $11::bigint[])",
+                                      $9::bigint[], $10::bigint[], $11::bigint[], $12::boolean[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -273,6 +283,7 @@ pub async fn messages(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
             .bind(c.8)
             .bind(c.9)
             .bind(c.10)
+            .bind(c.11)
             .execute(&mut *to)
             .await
             .map(drop)

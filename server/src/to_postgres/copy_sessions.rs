@@ -1,5 +1,6 @@
 //! The tables that hang off sessions and accounts: each user's list of
-//! sessions, the push subscriptions they made, and the audit log. Copied
+//! sessions, the push subscriptions they made, the audit log, and channel
+//! bans. Copied
 //! with the sessions themselves, so that after the move people keep their
 //! list on `/settings/sessions` and their pushes, and administrators their
 //! log.
@@ -10,7 +11,18 @@ use super::{copy::paged, PAGE};
 
 type Listed = (i64, String, i64, i64, String, Option<i64>, String);
 type Subscription = (i64, i64, String, String, String, String, i64);
-type Entry = (i64, i64, Option<i64>, Option<String>, String, i64, String);
+type Entry = (
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+);
+type Ban = (i64, i64, i64);
 
 /// `user_sessions`, with their ids.
 pub async fn user_sessions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
@@ -115,7 +127,8 @@ pub async fn audit_log(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result
         |row: &Entry| row.0,
         async |after| {
             sqlx::query_as(
-                "SELECT id, created_at, actor_id, actor_name, action, target_id, target_name
+                "SELECT id, created_at, actor_id, actor_name, action, target_id, target_name,
+                        channel_id, channel_name
                  FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -124,7 +137,17 @@ pub async fn audit_log(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result
             .await
         },
         async |page| {
-            let mut c = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+            let mut c = (
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+            );
             for row in page {
                 c.0.push(row.0);
                 c.1.push(row.1);
@@ -133,13 +156,17 @@ pub async fn audit_log(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result
                 c.4.push(row.4);
                 c.5.push(row.5);
                 c.6.push(row.6);
+                c.7.push(row.7);
+                c.8.push(row.8);
             }
             sqlx::query(
                 "INSERT INTO audit_log
-                     (id, created_at, actor_id, actor_name, action, target_id, target_name)
+                     (id, created_at, actor_id, actor_name, action, target_id, target_name,
+                      channel_id, channel_name)
                  OVERRIDING SYSTEM VALUE
                  SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[],
-                                      $5::text[], $6::bigint[], $7::text[])",
+                                      $5::text[], $6::bigint[], $7::text[], $8::bigint[],
+                                      $9::text[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -148,6 +175,46 @@ pub async fn audit_log(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result
             .bind(c.4)
             .bind(c.5)
             .bind(c.6)
+            .bind(c.7)
+            .bind(c.8)
+            .execute(&mut *to)
+            .await
+            .map(drop)
+        },
+    )
+    .await
+}
+
+/// `channel_bans`: who may not join which channel.
+pub async fn channel_bans(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
+    paged(
+        (i64::MIN, i64::MIN),
+        |row: &Ban| (row.0, row.1),
+        async |after| {
+            sqlx::query_as(
+                "SELECT channel_id, user_id, banned_at FROM channel_bans
+                 WHERE (channel_id, user_id) > ($1, $2) ORDER BY channel_id, user_id LIMIT $3",
+            )
+            .bind(after.0)
+            .bind(after.1)
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (vec![], vec![], vec![]);
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+            }
+            sqlx::query(
+                "INSERT INTO channel_bans (channel_id, user_id, banned_at)
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
             .execute(&mut *to)
             .await
             .map(drop)

@@ -184,6 +184,15 @@ async fn run(
             channel: state.open_direct(user, other).await?,
         }),
         ClientMsg::Members { channel, .. } => state.members(user, channel).await,
+        ClientMsg::Moderate {
+            channel,
+            user: target,
+            action,
+            ..
+        } => {
+            state.moderate(user, channel, target, action).await?;
+            Ok(Reply::Done)
+        }
         ClientMsg::Mentions { before, .. } => {
             let (messages, has_more) = state.mentions(user, before).await?;
             Ok(Reply::Mentions { messages, has_more })

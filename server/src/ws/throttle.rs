@@ -63,6 +63,7 @@ impl Kind {
             | ClientMsg::Edit { .. }
             | ClientMsg::Delete { .. }
             | ClientMsg::React { .. }
+            | ClientMsg::Moderate { .. }
             | ClientMsg::Sync { .. }
             | ClientMsg::MarkRead { .. }
             | ClientMsg::Ping { .. }

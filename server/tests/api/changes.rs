@@ -6,7 +6,7 @@ use app::{
     model::ChannelId,
     protocol::{
         CatchUp, Change, ChangeKind, ClientId, ClientMsg, Cursor, Message, MessageId, PageAt,
-        ProtocolError, Reply, Rev, ServerMsg, MAX_REACTIONS,
+        ProtocolError, Refused, Reply, Rev, ServerMsg, MAX_REACTIONS,
     },
 };
 
@@ -176,7 +176,7 @@ async fn a_client_away_catches_up_on_every_change_exactly_once() {
     let got: Vec<(MessageId, &str, bool)> = missed
         .messages
         .iter()
-        .map(|m| (m.id, m.text.as_str(), m.deleted))
+        .map(|m| (m.id, m.text.as_str(), m.deleted.is_deleted()))
         .collect();
     assert_eq!(
         got,
@@ -259,15 +259,15 @@ async fn only_authors_edit_and_delete_and_only_members_react_or_reply() {
 
     assert_eq!(
         edit(&mut bob, &sent, "yours now").await,
-        Err(ProtocolError::NotYourMessage)
+        Err(ProtocolError::from(Refused::NotYourMessage))
     );
     assert_eq!(
         delete(&mut bob, &sent).await,
-        Err(ProtocolError::NotYourMessage)
+        Err(ProtocolError::from(Refused::NotYourMessage))
     );
     assert_eq!(
         react(&mut bob, &sent, "not an emoji", true).await,
-        Err(ProtocolError::InvalidEmoji)
+        Err(ProtocolError::from(Refused::InvalidEmoji))
     );
     let mut elsewhere = sent.clone();
     elsewhere.channel = ChannelId(999_999);
@@ -283,7 +283,7 @@ async fn only_authors_edit_and_delete_and_only_members_react_or_reply() {
     );
     assert!(matches!(
         edit(&mut alice, &sent, " \u{200B} ").await,
-        Err(ProtocolError::InvalidMessage { .. })
+        Err(ProtocolError::Refused { .. })
     ));
 
     // A change that changes nothing (a resend) succeeds and takes no
@@ -307,9 +307,7 @@ async fn only_authors_edit_and_delete_and_only_members_react_or_reply() {
     }
     assert_eq!(
         react(&mut alice, &sent, emoji[MAX_REACTIONS - 1], true).await,
-        Err(ProtocolError::TooManyReactions {
-            max: MAX_REACTIONS as u32
-        })
+        Err(ProtocolError::from(Refused::TooManyReactions))
     );
     assert!(matches!(
         react(&mut alice, &sent, "👍", true).await,
@@ -386,5 +384,5 @@ async fn a_reply_quotes_its_original_until_the_original_is_deleted() {
         .iter()
         .find(|m| m.id == original.id)
         .expect("its place");
-    assert!(gone.deleted && gone.text.is_empty());
+    assert!(gone.deleted.is_deleted() && gone.text.is_empty());
 }

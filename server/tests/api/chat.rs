@@ -4,8 +4,8 @@
 use app::{
     model::{ChannelId, ChannelNameError, MessageTextError},
     protocol::{
-        ChannelKind, ChannelSummary, ClientId, ClientMsg, Cursor, PageAt, ProtocolError, Reply,
-        Seq, ServerMsg, CLOSE_SESSION_ENDED,
+        ChannelKind, ChannelSummary, ClientId, ClientMsg, Cursor, PageAt, ProtocolError, Refused,
+        Reply, Seq, ServerMsg, CLOSE_SESSION_ENDED,
     },
 };
 
@@ -35,7 +35,7 @@ pub(crate) async fn create(live: &mut Live, name: &str) -> ChannelId {
     }
 }
 
-async fn join(live: &mut Live, channel: ChannelId) {
+pub(crate) async fn join(live: &mut Live, channel: ChannelId) {
     let reply = live
         .request(|req| ClientMsg::JoinChannel { req, channel })
         .await;
@@ -381,7 +381,10 @@ async fn the_same_two_people_always_get_the_same_conversation() {
             user: alice_id,
         })
         .await;
-    assert_eq!(reply, Err(ProtocolError::CannotMessageYourself));
+    assert_eq!(
+        reply,
+        Err(ProtocolError::from(Refused::CannotMessageYourself))
+    );
     let reply = alice
         .request(|req| ClientMsg::OpenDirect {
             req,
@@ -410,7 +413,7 @@ async fn channels_are_created_found_joined_and_left() {
             name: "rUsT".into(),
         })
         .await;
-    assert_eq!(taken, Err(ProtocolError::ChannelNameTaken));
+    assert_eq!(taken, Err(ProtocolError::from(Refused::ChannelNameTaken)));
     let invalid = alice
         .request(|req| ClientMsg::CreateChannel {
             req,
@@ -419,8 +422,8 @@ async fn channels_are_created_found_joined_and_left() {
         .await;
     assert_eq!(
         invalid,
-        Err(ProtocolError::InvalidChannelName {
-            reason: ChannelNameError::BadCharacter
+        Err(ProtocolError::Refused {
+            reason: ChannelNameError::BadCharacter.to_string()
         })
     );
 
@@ -479,7 +482,10 @@ async fn channels_are_created_found_joined_and_left() {
             channel: GENERAL,
         })
         .await;
-    assert_eq!(general, Err(ProtocolError::CannotLeaveGeneral));
+    assert_eq!(
+        general,
+        Err(ProtocolError::from(Refused::CannotLeaveGeneral))
+    );
     bob.request(|req| ClientMsg::LeaveChannel { req, channel: rust })
         .await
         .unwrap();
@@ -511,15 +517,15 @@ async fn refusals_store_nothing_and_keep_the_connection() {
     let empty = alice.request(send("  \n ".into())).await;
     assert_eq!(
         empty,
-        Err(ProtocolError::InvalidMessage {
-            reason: MessageTextError::Empty
+        Err(ProtocolError::Refused {
+            reason: MessageTextError::Empty.to_string()
         })
     );
     let long = alice.request(send("x".repeat(5001))).await;
     assert_eq!(
         long,
-        Err(ProtocolError::InvalidMessage {
-            reason: MessageTextError::TooLong
+        Err(ProtocolError::Refused {
+            reason: MessageTextError::TooLong.to_string()
         })
     );
     let nowhere = alice

@@ -9,7 +9,7 @@ use app::{
     model::{ChannelId, ChannelName, User, UserId, Username},
     protocol::{
         ChannelSummary, ClientMsg, DirectoryEntry, Message, MessageId, PageAt, Reply, Rev, Seq,
-        ServerMsg,
+        ServerMsg, Standing,
     },
 };
 use server::{
@@ -17,12 +17,13 @@ use server::{
     store::{
         accounts::{Account, Credentials, SessionUser, SignOut},
         audit::Audit,
+        moderation::{Moderated, Moderation},
         push::{NewSubscription, PushTarget},
         search::{Found, Search},
         sessions::ListedSession,
         AccountStore, Announce, AuditStore, ChannelStore, Inserted, Isolation, MemberPage,
-        MentionStore, MessageStore, PasswordHash, PresenceChange, PresenceStore, PushStore,
-        SearchStore, SessionListStore, Store, StoreError, UserStore, Write,
+        MentionStore, MessageStore, ModerationStore, PasswordHash, PresenceChange, PresenceStore,
+        PushStore, SearchStore, SessionListStore, Store, StoreError, UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -380,6 +381,25 @@ impl AuditStore for SlowHistory {
         limit: u32,
     ) -> Result<Vec<AuditRow>, StoreError> {
         self.inner.audit_log(before, limit).await
+    }
+}
+
+#[async_trait::async_trait]
+impl ModerationStore for SlowHistory {
+    async fn standing(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+    ) -> Result<Option<Standing>, StoreError> {
+        self.inner.standing(user, channel).await
+    }
+
+    async fn banned(&self, channel: ChannelId, limit: u32) -> Result<Vec<User>, StoreError> {
+        self.inner.banned(channel, limit).await
+    }
+
+    async fn moderate(&self, asked: Moderation) -> Result<Moderated, StoreError> {
+        self.inner.moderate(asked).await
     }
 }
 

@@ -21,6 +21,7 @@ mod limits;
 mod live;
 mod mentions;
 mod migrate;
+mod moderation;
 mod nodes;
 mod notify;
 mod observe;

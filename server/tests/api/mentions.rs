@@ -9,7 +9,7 @@ use app::{
     error::AppError,
     format::{Body, Mark, Mentioned},
     model::{ChannelId, UsernameError},
-    protocol::{ChannelSummary, ClientId, ClientMsg, Message, ProtocolError, Reply, Seq},
+    protocol::{ChannelSummary, ClientId, ClientMsg, Message, ProtocolError, Refused, Reply, Seq},
 };
 
 use crate::{
@@ -180,7 +180,7 @@ async fn here_calls_the_members_online_once_a_minute_per_channel() {
         "@HERE again",
     )
     .await;
-    assert_eq!(again, Err(ProtocolError::HereTooSoon));
+    assert_eq!(again, Err(ProtocolError::from(Refused::HereTooSoon)));
     // A resend of the first is answered as stored.
     match send(&mut alice, GENERAL, first, "@here standup, 日本語").await {
         Ok(Reply::Sent { message }) => assert_eq!(message.id, sent.id),

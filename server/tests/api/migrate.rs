@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use app::{
     model::{ChannelId, UserId},
-    protocol::{ClientMsg, Cursor, Reply, Rev, Seq},
+    protocol::{ClientMsg, Cursor, ModAction, Reply, Rev, Seq},
 };
 
 use crate::{
@@ -58,7 +58,7 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
     alice.sign_up("alice", PASSWORD).await.unwrap();
     bob.sign_up("bob", PASSWORD).await.unwrap();
     let mut alice_live = Live::connect(&alice).await;
-    let bob_live = Live::connect(&bob).await;
+    let mut bob_live = Live::connect(&bob).await;
     let room = match alice_live
         .request(|req| ClientMsg::OpenDirect {
             req,
@@ -95,6 +95,33 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
         .call::<()>("sign_out_elsewhere", &[])
         .await
         .expect("sign out everywhere else");
+    // A channel alice owns, where she moderated bob: a message removed, a
+    // timeout, and someone banned.
+    let owned = crate::chat::create(&mut alice_live, "moved").await;
+    crate::chat::join(&mut bob_live, owned).await;
+    let spam = bob_live.say(owned, "スパム").await;
+    let removed = alice_live
+        .request(|req| ClientMsg::Delete {
+            req,
+            channel: owned,
+            message: spam.id,
+        })
+        .await;
+    assert!(matches!(removed, Ok(Reply::Revised { .. })), "{removed:?}");
+    for (user, action) in [
+        (bob_live.user.id, ModAction::TimeOut(60)),
+        (UserId(3), ModAction::Ban),
+    ] {
+        let done = alice_live
+            .request(|req| ClientMsg::Moderate {
+                req,
+                channel: owned,
+                user,
+                action,
+            })
+            .await;
+        assert_eq!(done, Ok(Reply::Done));
+    }
     // An administrator's action, in the audit log, made while it serves.
     let granted = run_to_end(data.path(), &["admin", "grant", "bob"], &[]).await;
     assert!(granted.status.success(), "{granted:?}");
@@ -126,10 +153,21 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
 
     let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
     assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 52);
-    assert_eq!(db.scalar("SELECT COUNT(*) FROM audit_log").await, 1);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM audit_log").await, 4);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM channel_bans").await, 1);
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM messages WHERE removed")
+            .await,
+        1
+    );
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM memberships WHERE muted_until IS NOT NULL")
+            .await,
+        1
+    );
     assert_eq!(
         db.scalar("SELECT COUNT(*) FROM messages").await,
-        i64::from(SEEDED_MESSAGES) + 8
+        i64::from(SEEDED_MESSAGES) + 9
     );
 
     // Served from PostgreSQL: alice's session still holds, bob logs in with

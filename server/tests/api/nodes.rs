@@ -410,7 +410,7 @@ async fn changes_made_through_one_node_reach_the_other_live_and_on_catch_up() {
         .await
         .expect("the delete");
     assert_eq!(missed.messages.len(), 1);
-    assert!(missed.messages[0].deleted && missed.messages[0].reactions.is_empty());
+    assert!(missed.messages[0].deleted.is_deleted() && missed.messages[0].reactions.is_empty());
     assert_eq!(missed.rev.0, reacted.rev.0 + 1);
     assert_eq!(catch_up(&mut bob_on_b, missed.rev).await, None);
 }

@@ -35,6 +35,7 @@ fn templates() -> Vec<Value> {
         json!({"type": "open_direct", "req": 1, "user": 2}),
         json!({"type": "ping", "req": 1}),
         json!({"type": "members", "req": 1, "channel": 1}),
+        json!({"type": "moderate", "req": 1, "channel": 1, "user": 2, "action": 110}),
         json!({"type": "mentions", "req": 1, "before": 5}),
         json!({"type": "watch", "req": 1, "users": [2]}),
         json!({"type": "typing", "req": 1, "channel": 1, "typing": true}),
@@ -74,6 +75,7 @@ fn oversized(field: &str) -> Option<Value> {
         "req" => json!(1e20),
         "channel" | "user" | "seq" | "before" | "message" | "reply_to" => json!(u64::MAX),
         "page" => json!({"after": u64::MAX}),
+        "action" => json!(u64::from(u32::MAX) + 1),
         _ => return None,
     })
 }

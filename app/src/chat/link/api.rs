@@ -7,7 +7,7 @@ use crate::{
     model::{ChannelId, User, UserId},
     protocol::{
         CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, MessageId,
-        NotifyLevel, PageAt, Reply, Rev, Seq,
+        ModAction, NotifyLevel, PageAt, Reply, Rev, Seq,
     },
 };
 
@@ -258,16 +258,36 @@ impl Link {
                     members,
                     total,
                     online,
+                    you,
+                    banned,
                 } => Some(MemberList {
                     channel,
                     members,
                     total,
                     online,
+                    you,
+                    banned,
                 }),
                 _ => None,
             },
         )
         .await
+    }
+
+    /// A moderator's `action` on `user` in `channel`.
+    pub async fn moderate(
+        &self,
+        channel: ChannelId,
+        user: UserId,
+        action: ModAction,
+    ) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::Moderate {
+            req,
+            channel,
+            user,
+            action,
+        };
+        self.call(build, done).await
     }
 
     /// Follows the presence of exactly `users`; those of them online now.

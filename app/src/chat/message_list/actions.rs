@@ -1,6 +1,7 @@
 //! What can be done to a message from the list: the bar of actions that
 //! shows on hover and on keyboard focus (react and reply; on one's own
-//! messages, edit and delete), the box that edits a message in place, and
+//! messages, edit and delete; on others', for the channel's moderators,
+//! remove), the box that edits a message in place, and
 //! the reaction chips under it.
 //!
 //! The dialogs these open (the emoji picker, "Delete message?") exist once
@@ -46,8 +47,14 @@ pub(super) fn ActionBar(
         }));
         focus_composer();
     };
+    let label = if mine {
+        "Delete message"
+    } else {
+        "Remove message"
+    };
     let delete = move |event: ev::SubmitEvent| {
         event.prevent_default();
+        dialogs.removing.set(!mine);
         dialogs.deleting.set(Some(id));
     };
 
@@ -62,19 +69,23 @@ pub(super) fn ActionBar(
                 <span aria-hidden="true">"↩"</span>
                 <span class="visually-hidden">"Reply"</span>
             </button>
+            // (Erased: an `Option` of it is a type the page has already.)
             {mine.then(|| view! {
                 <button type="button" class="icon-button" title="Edit message"
                     on:click=move |_| chat.editing().set(Some(id))>
                     <span aria-hidden="true">"✎"</span>
                     <span class="visually-hidden">"Edit message"</span>
                 </button>
-                <form method="get" action=format!("/c/{channel}/delete/{id}") on:submit=delete>
-                    <button type="submit" class="icon-button" title="Delete message">
-                        <span aria-hidden="true">"🗑"</span>
-                        <span class="visually-hidden">"Delete message"</span>
-                    </button>
-                </form>
-            })}
+            }.into_any())}
+            // On others' messages, "Remove message" shows only while the
+            // reader moderates the channel (`data-moderating`, set by
+            // `member_tools::mark_moderating`).
+            <form method="get" action=format!("/c/{channel}/delete/{id}") on:submit=delete>
+                <button type="submit" class="icon-button" title=label>
+                    <span aria-hidden="true">"🗑"</span>
+                    <span class="visually-hidden">{label}</span>
+                </button>
+            </form>
         </div>
     }
 }

@@ -24,6 +24,9 @@ use crate::{
 pub(super) struct MessageDialogs {
     pub channel: Memo<ChannelId>,
     pub deleting: RwSignal<Option<MessageId>>,
+    /// Whether the message being deleted is someone else's, which a
+    /// moderator removes.
+    pub removing: RwSignal<bool>,
     pub reacting: RwSignal<Option<MessageId>>,
 }
 
@@ -33,6 +36,7 @@ impl MessageDialogs {
         let dialogs = Self {
             channel,
             deleting: RwSignal::new(None),
+            removing: RwSignal::new(false),
             reacting: RwSignal::new(None),
         };
         provide_context(dialogs);
@@ -92,7 +96,8 @@ crate::split_view!(
 );
 
 /// "Delete message?": deleting takes the text out of the database, so it is
-/// asked once more.
+/// asked once more. A moderator removing someone else's message is asked
+/// the same, in words of removing.
 #[component]
 fn DeleteDialog() -> impl IntoView {
     let dialogs = expect_context::<MessageDialogs>();
@@ -116,13 +121,21 @@ fn DeleteDialog() -> impl IntoView {
     };
     view! {
         <Modal open title="Delete message?">
-            <p>"The message will be removed for everyone. This cannot be undone."</p>
+            <p>
+                {move || match dialogs.removing.get() {
+                    true => "As a moderator, you remove it for everyone; its place will say a moderator removed it.",
+                    false => "The message will be removed for everyone.",
+                }}
+                " This cannot be undone."
+            </p>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <div class="dialog-actions">
                 <button type="button" class="button subtle" on:click=move |_| open.set(false)>
                     "Cancel"
                 </button>
-                <button type="button" class="button danger" on:click=delete>"Delete"</button>
+                <button type="button" class="button danger" on:click=delete>
+                    {move || if dialogs.removing.get() { "Remove" } else { "Delete" }}
+                </button>
             </div>
         </Modal>
     }

@@ -127,6 +127,9 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
             {actions}
             {match delivery {
                 Delivery::Stored => None,
+                Delivery::Removed => Some(
+                    view! { <span class="delivery removed">"Message removed by a moderator"</span> }.into_any(),
+                ),
                 Delivery::Sending => Some(view! { <span class="delivery">"Sending…"</span> }.into_any()),
                 // Shown only if it lasts (the link is down): CSS fades it in
                 // after a moment.

@@ -7,7 +7,7 @@
 use super::{ChannelState, Entry};
 use crate::{
     model::UserId,
-    protocol::{Change, ChangeKind, Message, MessageId, Reaction, REACTION_NAMES},
+    protocol::{Change, ChangeKind, Deletion, Message, MessageId, Reaction, REACTION_NAMES},
 };
 
 impl ChannelState {
@@ -54,8 +54,11 @@ impl ChannelState {
                 held.body.clone_from(body);
                 held.edited = Some(*at);
             }
-            ChangeKind::Deleted => {
-                held.deleted = true;
+            ChangeKind::Deleted | ChangeKind::Removed => {
+                held.deleted = match change.what {
+                    ChangeKind::Removed => Deletion::ByModerator,
+                    _ => Deletion::ByAuthor,
+                };
                 held.text.clear();
                 held.edited = None;
                 held.reply_to = None;
@@ -92,8 +95,8 @@ impl ChannelState {
                 continue;
             };
             if let Some(quote) = reply.reply_to.as_mut().filter(|q| q.id == original.id) {
-                quote.deleted = original.deleted;
-                quote.excerpt = if original.deleted {
+                quote.deleted = original.deleted.is_deleted();
+                quote.excerpt = if original.deleted.is_deleted() {
                     String::new()
                 } else {
                     crate::text::excerpt(&original.text, crate::protocol::QUOTE_CHARS)
@@ -234,7 +237,7 @@ mod tests {
         });
         c.merge(reply, ME);
         assert!(c.apply_change(&change(1, 3, ChangeKind::Deleted), ME));
-        assert!(held(&c, 1).deleted && held(&c, 1).text.is_empty());
+        assert!(held(&c, 1).deleted.is_deleted() && held(&c, 1).text.is_empty());
         let quote = held(&c, 2).reply_to.clone().unwrap();
         assert!(quote.deleted && quote.excerpt.is_empty());
         assert_eq!(c.entries.len(), 2, "the seq stays held");
@@ -251,7 +254,7 @@ mod tests {
         edited.edited = Some(Millis(4));
         let mut gone = message(2, BOB, 2);
         gone.rev = Rev(5);
-        gone.deleted = true;
+        gone.deleted = Deletion::ByModerator;
         gone.text.clear();
         let catch_up = vec![edited, gone, message(3, BOB, 3)];
         for m in catch_up.clone() {
@@ -263,7 +266,7 @@ mod tests {
         }
         assert_eq!(c, once);
         assert_eq!(held(&c, 1).text, "مرحبا");
-        assert!(held(&c, 2).deleted);
+        assert!(held(&c, 2).deleted.is_deleted());
     }
 
     #[test]

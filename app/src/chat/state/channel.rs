@@ -276,7 +276,7 @@ impl ChannelState {
             .iter()
             .rev()
             .filter_map(Entry::stored)
-            .find(|m| m.sender == me && !m.deleted)
+            .find(|m| m.sender == me && !m.deleted.is_deleted())
     }
 
     /// Records that the user has read up to `seq`.
