@@ -123,7 +123,7 @@ test("an owner appoints a moderator, who removes a message and bans a member; th
     await small.screenshot({ path: test.info().outputPath(`moderation-phone-${scheme}.png`) });
   }
   await smallPanel.getByRole("button", { name: "10 minutes" }).click();
-  await expect(smallPanel.getByRole("status")).toHaveText(`${troll.name} cannot send here for a while.`);
+  await expect(smallPanel.getByRole("status")).toHaveText(`${troll.name} cannot send here for 10 minutes.`);
   await say(troll.page, "can I still talk?");
   await expect(troll.page.getByText("a moderator has stopped you sending here for 10 more minutes")).toBeVisible();
   await phone.close();

@@ -48,6 +48,8 @@ test("results follow the query as it is typed, without a page load", async ({ br
   await say(alice.page, `first quokka ${tag}`);
   await say(alice.page, `second quokka ${tag}`);
   await expect(row(alice.page, `second quokka ${tag}`)).toBeVisible();
+  // Stored, not only shown: the search page is read from the database.
+  await expect(messages(alice.page).getByText("Sending…")).toHaveCount(0);
 
   await alice.page.goto(`/search?q=${tag}`);
   await live(alice.page);
@@ -80,6 +82,7 @@ test("screenshots of search results, light and dark, desktop and phone", async (
     await say(alice.page, text);
   }
   await expect(row(alice.page, `checklist 🚀 ${tag}`)).toBeVisible();
+  await expect(messages(alice.page).getByText("Sending…")).toHaveCount(0);
   const phone = await browser.newContext({
     baseURL,
     storageState: await alice.context.storageState(),

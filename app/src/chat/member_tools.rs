@@ -71,7 +71,13 @@ fn done(name: &str, action: ModAction) -> String {
         ModAction::Ban => format!("{name} was banned from the channel."),
         ModAction::Unban => format!("{name} may join again."),
         ModAction::TimeOut(0) => format!("{name} may send again."),
-        ModAction::TimeOut(_) => format!("{name} cannot send here for a while."),
+        ModAction::TimeOut(minutes) => {
+            let length = TIMEOUTS
+                .iter()
+                .find(|(offered, _)| *offered == minutes)
+                .map_or("a while", |(_, label)| label);
+            format!("{name} cannot send here for {length}.")
+        }
         ModAction::Appoint => format!("{name} is now a moderator."),
         ModAction::Dismiss => format!("{name} is no longer a moderator."),
     }
