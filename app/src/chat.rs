@@ -12,6 +12,7 @@
 mod admin_page;
 mod attention;
 mod audit_page;
+mod channel_settings;
 pub mod channel_view;
 pub mod composer;
 mod delete_page;

@@ -180,6 +180,40 @@ impl ChannelName {
     }
 }
 
+/// A channel's topic, shown in its header: one line of at most 250
+/// characters once runs of whitespace (line breaks too) become one space,
+/// with no control characters and no direction overrides. Empty means none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Topic(String);
+
+/// Why a topic was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum TopicError {
+    #[error("a topic can be at most {max} characters", max = Topic::MAX)]
+    TooLong,
+    #[error("a topic cannot contain control characters or direction overrides")]
+    BadCharacter,
+}
+
+impl Topic {
+    pub const MAX: usize = 250;
+
+    pub fn parse(raw: &str) -> Result<Self, TopicError> {
+        let topic = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if topic.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+            Err(TopicError::BadCharacter)
+        } else if topic.chars().count() > Self::MAX {
+            Err(TopicError::TooLong)
+        } else {
+            Ok(Self(topic))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The text of a message: 1 to 5000 characters once surrounding whitespace is
 /// trimmed, with line breaks as `\n`, no control characters but newline and
 /// tab, and something visible.
@@ -383,11 +417,30 @@ mod tests {
             if let Ok(name) = ChannelName::parse(&raw) {
                 proptest::prop_assert_eq!(ChannelName::parse(name.as_str()), Ok(name.clone()));
             }
+            if let Ok(topic) = Topic::parse(&raw) {
+                proptest::prop_assert!(topic.as_str().chars().count() <= Topic::MAX);
+                proptest::prop_assert!(!topic.as_str().contains(['\n', '\r', '\t']));
+                proptest::prop_assert_eq!(Topic::parse(topic.as_str()), Ok(topic.clone()));
+            }
             if let Ok(name) = Username::parse(&raw) {
                 proptest::prop_assert_eq!(Username::parse(name.as_str()), Ok(name.clone()));
             }
             let _ = Password::parse(raw);
         }
+    }
+
+    #[test]
+    fn topics_are_one_line_in_any_script() {
+        let topic = Topic::parse("  日本語 と\n Привет\tالعربية 🎉 ").unwrap();
+        assert_eq!(topic.as_str(), "日本語 と Привет العربية 🎉");
+        assert_eq!(Topic::parse("   ").unwrap().as_str(), "");
+        assert_eq!(
+            Topic::parse(&"é".repeat(250)).map(|t| t.as_str().chars().count()),
+            Ok(250)
+        );
+        assert_eq!(Topic::parse(&"é".repeat(251)), Err(TopicError::TooLong));
+        assert_eq!(Topic::parse("a\u{202E}b"), Err(TopicError::BadCharacter));
+        assert_eq!(Topic::parse("a\u{0}b"), Err(TopicError::BadCharacter));
     }
 
     #[test]

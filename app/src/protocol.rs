@@ -39,7 +39,7 @@ pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 11;
+pub const PROTOCOL_VERSION: u32 = 12;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -229,8 +229,11 @@ mod tests {
     fn a_channel_summary_carries_its_kind() {
         let summary = ChannelSummary {
             id: ChannelId(2),
-            kind: ChannelKind::Public {
+            kind: ChannelKind::Named {
                 name: "rust".into(),
+                topic: "Rust — 日本語".into(),
+                private: true,
+                archived: false,
             },
             last_seq: Seq(5),
             last_read: Seq(3),
@@ -240,7 +243,10 @@ mod tests {
             notify: crate::protocol::NotifyLevel::All,
         };
         let json = serde_json::to_value(&summary).unwrap();
-        assert_eq!(json[1]["public"], "rust");
+        assert_eq!(
+            json[1]["named"],
+            serde_json::json!(["rust", "Rust — 日本語", true, false])
+        );
         assert_eq!(
             serde_json::from_value::<ChannelSummary>(json).unwrap(),
             summary

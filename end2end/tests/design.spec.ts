@@ -41,7 +41,7 @@ for (const scheme of ["light", "dark"] as const) {
     test.use({ colorScheme: scheme });
 
     test("the pages and dialogs have no serious accessibility problems", async ({ page, browser, baseURL }) => {
-      test.slow(); // two people, five pages and dialogs checked
+      test.slow(); // two people, six pages and dialogs checked
       await page.goto("/login");
       await expectAccessible(page, "the log-in page");
       await page.goto("/signup");
@@ -59,7 +59,7 @@ for (const scheme of ["light", "dark"] as const) {
       await alice.page.getByRole("button", { name: "Members" }).click();
       await expectAccessible(alice.page, "the chat page");
 
-      for (const dialog of ["New channel", "Browse channels", "New message"]) {
+      for (const dialog of ["New channel", "Browse channels", "New message", "Channel settings"]) {
         await alice.page.getByRole("button", { name: dialog }).click();
         await expect(alice.page.getByRole("dialog", { name: dialog })).toBeVisible();
         await expectAccessible(alice.page, `the ${dialog} dialog`);

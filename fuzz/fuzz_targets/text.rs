@@ -1,12 +1,12 @@
-//! Arbitrary text through every parser of names and messages, and the text
-//! helpers that measure, cut or read mentions in it: none panics, and what
-//! a parser accepts parses again to itself.
+//! Arbitrary text through every parser of names, topics and messages, and
+//! the text helpers that measure, cut or read mentions in it: none panics,
+//! and what a parser accepts parses again to itself.
 #![no_main]
 
 use app::{
     chat::{people::typing_line, rows::initials},
     format::{pieces, typed_mention, Piece},
-    model::{ChannelName, MessageText, Password, Username},
+    model::{ChannelName, MessageText, Password, Topic, Username},
     text::{excerpt, is_forbidden_control, normalise_newlines},
 };
 use libfuzzer_sys::fuzz_target;
@@ -19,6 +19,10 @@ fuzz_target!(|raw: &str| {
     }
     if let Ok(name) = ChannelName::parse(raw) {
         assert_eq!(ChannelName::parse(name.as_str()), Ok(name.clone()));
+    }
+    if let Ok(topic) = Topic::parse(raw) {
+        assert!(topic.as_str().chars().count() <= Topic::MAX);
+        assert_eq!(Topic::parse(topic.as_str()), Ok(topic.clone()));
     }
     if let Ok(name) = Username::parse(raw) {
         assert!(name.as_str().len() <= Username::MAX);

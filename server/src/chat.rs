@@ -4,6 +4,7 @@
 
 mod catch_up;
 mod changes;
+mod channel_settings;
 mod channels;
 mod mentions;
 mod messages;

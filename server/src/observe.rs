@@ -149,6 +149,8 @@ pub fn request_kind(message: &ClientMsg) -> &'static str {
         ClientMsg::MarkRead { .. } => "mark_read",
         ClientMsg::SetNotify { .. } => "set_notify",
         ClientMsg::CreateChannel { .. } => "create_channel",
+        ClientMsg::Configure { .. } => "configure",
+        ClientMsg::Invite { .. } => "invite",
         ClientMsg::JoinChannel { .. } => "join_channel",
         ClientMsg::LeaveChannel { .. } => "leave_channel",
         ClientMsg::BrowseChannels { .. } => "browse_channels",

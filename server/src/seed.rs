@@ -87,7 +87,7 @@ pub async fn seed(config: Config, args: &SeedArgs) -> Result<(), SeedError> {
             if n % args.members.max(1) == 0 {
                 let name = format!("{}-room-{room}", args.prefix);
                 let name = ChannelName::parse(&name).map_err(|_| SeedError::Name(name.clone()))?;
-                channel = state.store.create_channel(user.id, &name).await?;
+                channel = state.store.create_channel(user.id, &name, false).await?;
                 rooms.push((channel, vec![n as usize]));
             } else {
                 state.store.join_channel(user.id, channel).await?;

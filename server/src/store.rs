@@ -3,8 +3,8 @@
 //!
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
 //! [`MessageStore`], [`SearchStore`], [`PresenceStore`], [`PushStore`],
-//! [`SessionListStore`], [`AccountStore`], [`AuditStore`], [`ModerationStore`]), each
-//! implemented in a file of its own; [`Store`]
+//! [`SessionListStore`], [`AccountStore`], [`AuditStore`], [`ModerationStore`],
+//! [`ChannelSettingsStore`]), each implemented in a file of its own; [`Store`]
 //! is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
 //! each once for both databases; [`dialect`] holds what differs.
@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod audit;
 mod batch;
 mod changes;
+pub mod channel_settings;
 mod channels;
 pub mod db;
 pub mod dialect;
@@ -137,11 +138,13 @@ pub trait ChannelStore: Send + Sync {
     /// The ids of every channel `user` is in.
     async fn channel_ids_of(&self, user: UserId) -> Result<Vec<ChannelId>, StoreError>;
 
-    /// Creates a public channel with its creator as first member.
+    /// Creates a named channel, public or private (for good), with its
+    /// creator as owner and first member.
     async fn create_channel(
         &self,
         creator: UserId,
         name: &ChannelName,
+        private: bool,
     ) -> Result<ChannelId, StoreError>;
 
     /// Adds `user` to a public channel; `Ok(false)` if they were in it.
@@ -477,6 +480,31 @@ pub trait ModerationStore: Send + Sync {
     ) -> Result<moderation::Moderated, StoreError>;
 }
 
+/// A channel's settings, and invitations (see [`channel_settings`]).
+#[async_trait::async_trait]
+pub trait ChannelSettingsStore: Send + Sync {
+    /// Checks and makes a change to `channel`'s settings by `by`, recording
+    /// it in the audit log if it is a moderator's, in one transaction.
+    /// [`StoreError::NotFound`] if there is no such channel, or `by` is
+    /// neither in it nor an administrator.
+    async fn configure(
+        &self,
+        by: UserId,
+        channel: ChannelId,
+        setting: channel_settings::Setting,
+    ) -> Result<channel_settings::Configured, StoreError>;
+
+    /// Adds `users` to `channel`, invited by `by` (all of them, or none
+    /// and why not): those added now, not those in it already.
+    /// [`StoreError::NotFound`] as for [`Self::configure`].
+    async fn invite(
+        &self,
+        by: UserId,
+        channel: ChannelId,
+        users: &[UserId],
+    ) -> Result<channel_settings::Invited, StoreError>;
+}
+
 /// Everything Banter stores.
 #[async_trait::async_trait]
 pub trait Store:
@@ -491,6 +519,7 @@ pub trait Store:
     + AccountStore
     + AuditStore
     + ModerationStore
+    + ChannelSettingsStore
     + Send
     + Sync
     + 'static

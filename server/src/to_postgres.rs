@@ -265,6 +265,18 @@ const CHECKS: &[(&str, &str)] = &[
     ),
     ("channel bans", "SELECT COUNT(*) FROM channel_bans"),
     (
+        "channel topics",
+        "SELECT COALESCE(SUM(LENGTH(topic)), 0) FROM channels",
+    ),
+    (
+        "private channels",
+        "SELECT COUNT(*) FROM channels WHERE is_private",
+    ),
+    (
+        "archived channels",
+        "SELECT COALESCE(SUM(archived_at), 0) FROM channels",
+    ),
+    (
         "channel roles",
         "SELECT COUNT(*) FROM memberships WHERE role <> 'member'",
     ),

@@ -35,10 +35,15 @@ pub enum Audited {
     TimeOutEnded,
     MadeModerator,
     RemovedModerator,
+    /// Done to a channel itself; the target is the channel, by the name it
+    /// had before.
+    RenamedChannel,
+    ArchivedChannel,
+    RestoredChannel,
 }
 
 impl Audited {
-    const ALL: [Audited; 14] = [
+    const ALL: [Audited; 17] = [
         Audited::Created,
         Audited::Deactivated,
         Audited::Reactivated,
@@ -53,6 +58,9 @@ impl Audited {
         Audited::TimeOutEnded,
         Audited::MadeModerator,
         Audited::RemovedModerator,
+        Audited::RenamedChannel,
+        Audited::ArchivedChannel,
+        Audited::RestoredChannel,
     ];
 
     /// As the database keeps it.
@@ -72,6 +80,9 @@ impl Audited {
             Audited::TimeOutEnded => "end-time-out",
             Audited::MadeModerator => "appoint",
             Audited::RemovedModerator => "dismiss",
+            Audited::RenamedChannel => "rename-channel",
+            Audited::ArchivedChannel => "archive-channel",
+            Audited::RestoredChannel => "restore-channel",
         }
     }
 
@@ -97,6 +108,20 @@ impl Audited {
             Audited::TimeOutEnded => "ended the timeout of",
             Audited::MadeModerator => "made a moderator:",
             Audited::RemovedModerator => "removed as moderator:",
+            Audited::RenamedChannel => "renamed the channel",
+            Audited::ArchivedChannel => "archived the channel",
+            Audited::RestoredChannel => "restored the channel",
+        }
+    }
+
+    /// What goes before the channel's name, if the entry names it apart
+    /// from its target ("… in rust"; a renamed channel's new name: "… to
+    /// rust").
+    pub fn place(self) -> Option<&'static str> {
+        match self {
+            Audited::RenamedChannel => Some(" to "),
+            Audited::ArchivedChannel | Audited::RestoredChannel => None,
+            _ => Some(" in "),
         }
     }
 }
@@ -151,7 +176,11 @@ fn AuditSlot() -> impl IntoView {
         .into_iter()
         .map(|row| {
             let actor = row.actor.unwrap_or_else(|| "The command line".to_owned());
-            let place = row.channel.map(|channel| view! { " in " <strong>{channel}</strong> });
+            let place = row
+                .what
+                .place()
+                .zip(row.channel)
+                .map(|(before, channel)| view! { {before} <strong>{channel}</strong> });
             view! {
                 <li class="audit-entry">
                     <time datetime=super::time::iso(row.at)>{super::time::moment(row.at, zone)}</time>

@@ -10,13 +10,13 @@ use leptos_meta::Title;
 use reactive_stores::Store;
 
 use super::{
+    channel_settings::channel_settings_dialog,
     composer::Composer,
     events::{catch_up_channel, update_channel},
     link::Link,
     members::{load_members, members_panel, online_count, TypingLine},
     message_list::MessageList,
     notify_setting::NotifySetting,
-    page::go_to,
     people::People,
     read_marker::ReadMarkers,
     search_page::SEARCH_PATH,
@@ -54,16 +54,28 @@ pub fn ChannelView(channel: Memo<ChannelId>) -> impl IntoView {
     });
     load_members(channel);
     let members_open = RwSignal::new(false);
+    let archived = move || {
+        chat.channels()
+            .at_key(channel.get())
+            .kind()
+            .try_with(|k| k.is_archived())
+            == Some(true)
+    };
 
     view! {
         <main class="channel-view" id="main">
             <Show when=exists fallback=|| view! { <ChannelMissing /> }>
                 <ChannelHeader channel members_open />
                 <div class="channel-body">
-                    <div class="channel-column">
+                    // Archived, its note takes the composer's place (CSS):
+                    // one attribute costs the page less than a second view.
+                    <div class="channel-column" data-archived=move || archived().then_some("")>
                         <MessageList channel unread_after />
                         <TypingLine channel />
                         <Composer channel />
+                        <p class="archived-note">
+                            "This channel is archived: it can be read and searched, not written in."
+                        </p>
                     </div>
                     <Deferred when=members_open view=move || members_panel(channel, members_open)
                         preload=members_panel::preload />
@@ -78,7 +90,6 @@ pub fn ChannelView(channel: Memo<ChannelId>) -> impl IntoView {
 #[component]
 fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
-    let link = expect_context::<Link>();
     let people = expect_context::<People>();
     let online = move || channel.try_get().and_then(|id| online_count(people, id));
     let state = move || chat.channels().at_key(channel.get());
@@ -97,14 +108,10 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
     let title = name;
     let members = move || state().members().try_get().unwrap_or(0);
     let direct = move || state().try_read().is_some_and(|c| c.is_direct());
-    let leavable = move || channel.get() != ChannelId::GENERAL && !direct();
-    let error = RwSignal::new(None::<String>);
-    let leave = move |_| {
-        let leaving = leave_channel(chat, link.clone(), channel.get_untracked(), error);
-        leptos::task::spawn_local(async move {
-            leaving.await;
-        });
-    };
+    let topic = move || state().try_read().map(|c| c.topic().to_owned());
+    let archived = move || state().kind().try_with(|k| k.is_archived()) == Some(true);
+    let private = move || state().try_read().is_some_and(|c| c.is_private());
+    let settings_open = RwSignal::new(false);
 
     view! {
         <Title text=title />
@@ -113,12 +120,21 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
             <span class="channel-icon" aria-hidden="true">{move || if direct() { "@" } else { "#" }}</span>
             <h1>{name}</h1>
             <span class="channel-meta">
-                {move || match members() {
-                    1 => "1 member".to_owned(),
-                    n => format!("{n} members"),
+                {move || {
+                    let what = match (private(), archived()) {
+                        (true, true) => "Private · archived · ",
+                        (true, false) => "Private · ",
+                        (false, true) => "Archived · ",
+                        (false, false) => "",
+                    };
+                    match members() {
+                        1 => format!("{what}1 member"),
+                        n => format!("{what}{n} members"),
+                    }
                 }}
                 {move || online().map(|n| format!(" · {n} online"))}
             </span>
+            <span class="channel-topic">{topic}</span>
             <span class="spacer"></span>
             // A plain form (a GET to `/search`): it works before hydration
             // and without JavaScript. Its placeholder is its visible label.
@@ -135,43 +151,23 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
             >
                 "Members"
             </button>
-            <Show when=leavable>
-                <button type="button" class="button subtle small" on:click=leave.clone()>
-                    "Leave channel"
-                </button>
-            </Show>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            // Hidden, not left out, in a conversation: cheaper for the page.
+            <button
+                type="button"
+                class="icon-button"
+                title="Channel settings"
+                aria-haspopup="dialog"
+                hidden=move || direct().then_some("")
+                on:click=move |_| settings_open.set(true)
+            >
+                <span class="gear" aria-hidden="true">"\u{2699}\u{FE0E}"</span>
+                <span class="visually-hidden">"Channel settings"</span>
+            </button>
         </header>
+        <Deferred when=settings_open view=move || channel_settings_dialog(channel, settings_open)
+            preload=channel_settings_dialog::preload />
     }
 }
-
-/// Fetches the chunks the view uses only later ("Leave channel"), so that
-/// they are there even if the network is not by then.
-pub async fn preload() {
-    leave_channel::preload().await;
-}
-
-crate::split_view!(
-    /// Takes the user out of `channel` and opens General; refused, says why
-    /// in `error`. A chunk of its own: few ever leave a channel.
-    fn leave_channel(
-        chat: Store<Chat>,
-        link: Link,
-        channel: ChannelId,
-        error: RwSignal<Option<String>>,
-    ) {
-        leptos::task::spawn_local(async move {
-            match link.leave_channel(channel).await {
-                Ok(_) => {
-                    chat.channels().write().retain(|c| c.id != channel);
-                    go_to(&format!("/c/{}", ChannelId::GENERAL));
-                }
-                Err(refused) => error.set(Some(refused.to_string())),
-            }
-        });
-        ().into_any()
-    }
-);
 
 /// A channel that does not exist, or that the user is not in.
 #[component]

@@ -9,6 +9,7 @@ mod browse;
 pub(super) mod modal;
 mod new_channel;
 mod new_message;
+pub(super) mod people_picker;
 pub(super) mod search;
 
 use browse::BrowseChannelsDialog;

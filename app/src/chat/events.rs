@@ -62,6 +62,9 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
         ServerMsg::ChannelRemoved { channel } => {
             chat.channels().write().retain(|c| c.id != channel);
         }
+        ServerMsg::ChannelUpdated { channel, kind } => {
+            update_channel(chat, channel, |c| c.kind = kind)
+        }
         ServerMsg::ReadMarker { channel, seq } => {
             update_channel(chat, channel, |c| c.mark_read(seq))
         }

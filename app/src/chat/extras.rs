@@ -14,7 +14,7 @@ use reactive_stores::Store;
 
 use super::{
     attention::{needing, AttentionTitle},
-    channel_view, desktop, member_tools, message_list, notify_setting,
+    desktop, member_tools, message_list, notify_setting,
     sidebar::{keyboard_shortcuts, Drawer},
     state::Chat,
 };
@@ -26,7 +26,6 @@ crate::split_view!(
         notify_setting::follow(chat);
         leptos::task::spawn_local(async {
             message_list::preload().await;
-            channel_view::preload().await;
         });
         desktop::start(chat);
         message_list::land_on_address();

@@ -206,7 +206,7 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
     let peer = Memo::new(move |_| {
         state().try_read().and_then(|c| match &c.kind {
             ChannelKind::Direct { peer } => Some(peer.id),
-            ChannelKind::Public { .. } => None,
+            ChannelKind::Named { .. } => None,
         })
     });
     let unread = Memo::new(move |_| state().unread().try_get().unwrap_or(0));

@@ -213,8 +213,11 @@ mod tests {
     pub(super) fn channel() -> ChannelState {
         let mut channel = ChannelState::from_summary(ChannelSummary {
             id: ChannelId(1),
-            kind: ChannelKind::Public {
+            kind: ChannelKind::Named {
                 name: "General".into(),
+                topic: String::new(),
+                private: false,
+                archived: false,
             },
             last_seq: Seq(0),
             last_read: Seq(0),
@@ -348,8 +351,11 @@ mod tests {
     fn a_refresh_finds_a_read_marker_the_server_missed() {
         let summary = |last_read, unread| ChannelSummary {
             id: ChannelId(1),
-            kind: ChannelKind::Public {
+            kind: ChannelKind::Named {
                 name: "General".into(),
+                topic: String::new(),
+                private: false,
+                archived: false,
             },
             last_seq: Seq(5),
             last_read: Seq(last_read),

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientId, Cursor, MessageId, ModAction, NotifyLevel, PageAt, ReqId, Seq};
+use super::{
+    ChannelChange, ClientId, Cursor, MessageId, ModAction, NotifyLevel, PageAt, ReqId, Seq,
+};
 use crate::model::{ChannelId, UserId};
 
 /// What a client sends.
@@ -72,9 +74,25 @@ pub enum ClientMsg {
         channel: ChannelId,
         notify: NotifyLevel,
     },
+    /// Creates a channel, public or private (for good).
     CreateChannel {
         req: ReqId,
         name: String,
+        #[serde(default)]
+        private: bool,
+    },
+    /// Changes a channel's name, topic or archived state.
+    Configure {
+        req: ReqId,
+        channel: ChannelId,
+        change: ChannelChange,
+    },
+    /// Adds people to a channel (a private one's only way in). At most
+    /// [`MAX_INVITES`](super::MAX_INVITES) at once.
+    Invite {
+        req: ReqId,
+        channel: ChannelId,
+        users: Vec<UserId>,
     },
     JoinChannel {
         req: ReqId,
@@ -143,6 +161,8 @@ impl ClientMsg {
             | ClientMsg::MarkRead { req, .. }
             | ClientMsg::SetNotify { req, .. }
             | ClientMsg::CreateChannel { req, .. }
+            | ClientMsg::Configure { req, .. }
+            | ClientMsg::Invite { req, .. }
             | ClientMsg::JoinChannel { req, .. }
             | ClientMsg::LeaveChannel { req, .. }
             | ClientMsg::BrowseChannels { req, .. }

@@ -44,6 +44,7 @@ pub enum Refused {
     TooManyReactions,
     HereTooSoon,
     BannedFromChannel,
+    Archived,
 }
 
 #[cfg(feature = "ssr")]
@@ -62,6 +63,9 @@ impl Refused {
                 "@here was used in this channel less than a minute ago; wait, or write without it"
             }
             Refused::BannedFromChannel => "you are banned from this channel",
+            Refused::Archived => {
+                "this channel is archived: nothing in it can change until it is restored"
+            }
         }
     }
 }

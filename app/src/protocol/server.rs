@@ -17,8 +17,8 @@ use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 
 use super::{
     wire::{ReplyWire, ServerWire},
-    Change, ChannelSummary, DirectoryEntry, Member, Message, NotifyLevel, ProtocolError, ReqId,
-    Rev, Seq, Standing,
+    Change, ChannelKind, ChannelSummary, DirectoryEntry, Member, Message, NotifyLevel,
+    ProtocolError, ReqId, Rev, Seq, Standing,
 };
 use crate::model::{ChannelId, User, UserId};
 
@@ -139,6 +139,12 @@ pub enum ServerMsg {
     /// You are no longer in this channel.
     ChannelRemoved {
         channel: ChannelId,
+    },
+    /// One of your channels was renamed, given a topic, archived or
+    /// restored: what it is now.
+    ChannelUpdated {
+        channel: ChannelId,
+        kind: ChannelKind,
     },
     /// Your read marker moved (on another tab, perhaps).
     ReadMarker {

@@ -339,10 +339,40 @@ pub enum ChangeKind {
     from = "super::wire::ChannelKindWire"
 )]
 pub enum ChannelKind {
-    /// A public channel anyone can find and join.
-    Public { name: String },
+    /// A channel with a name. A public one anyone can find and join; a
+    /// private one only its members see, and people join it when a member
+    /// invites them (it was created so, and stays so). An archived one is
+    /// read-only until restored.
+    Named {
+        name: String,
+        topic: String,
+        private: bool,
+        archived: bool,
+    },
     /// A private conversation; `peer` is the other person.
     Direct { peer: User },
+}
+
+impl ChannelKind {
+    /// Whether the channel is archived: read-only.
+    pub fn is_archived(&self) -> bool {
+        matches!(self, ChannelKind::Named { archived: true, .. })
+    }
+}
+
+/// A change to a channel's settings, by one who may make it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    into = "super::wire::ChannelChangeWire",
+    from = "super::wire::ChannelChangeWire"
+)]
+pub enum ChannelChange {
+    /// A new name (moderators, owners and administrators).
+    Rename { name: String },
+    /// A new topic, or none if empty (the same).
+    Topic { topic: String },
+    /// Makes it read-only, or writable again (owners and administrators).
+    Archive { archived: bool },
 }
 
 /// A channel as one member sees it in their sidebar.
@@ -373,6 +403,7 @@ pub const MAX_UNREAD: u32 = 100;
 pub struct DirectoryEntry {
     pub id: ChannelId,
     pub name: String,
+    pub topic: String,
     pub members: u32,
     /// Whether the asking user is in it.
     pub joined: bool,
@@ -386,6 +417,9 @@ pub struct Member {
     /// Their role in the channel, or `Admin` for an administrator.
     pub standing: Standing,
 }
+
+/// The most people one invitation adds.
+pub const MAX_INVITES: usize = 50;
 
 /// The most members a member list holds.
 pub const MEMBER_LIST_LIMIT: u32 = 200;

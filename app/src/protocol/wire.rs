@@ -12,8 +12,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CatchUp, Change, ChangeKind, ChannelKind, ChannelSummary, DirectoryEntry, Member, Message,
-    Millis, NotifyLevel, ProtocolError, Reply, ReqId, Rev, Seq, ServerMsg, Standing,
+    CatchUp, Change, ChangeKind, ChannelChange, ChannelKind, ChannelSummary, DirectoryEntry,
+    Member, Message, Millis, NotifyLevel, ProtocolError, Reply, ReqId, Rev, Seq, ServerMsg,
+    Standing,
 };
 use crate::format::Body;
 use crate::model::{ChannelId, User, UserId};
@@ -58,6 +59,7 @@ twins!(ServerMsg <=> ServerWire {
     Changed { changes: Vec<Change> },
     ChannelAdded { channel: ChannelSummary },
     ChannelRemoved { channel: ChannelId },
+    ChannelUpdated { channel: ChannelId, kind: ChannelKind },
     ReadMarker { channel: ChannelId, seq: Seq },
     Notify { channel: ChannelId, notify: NotifyLevel },
     MemberCount { channel: ChannelId, count: u32 },
@@ -103,6 +105,12 @@ twins!(ChangeKind <=> ChangeKindWire {
 });
 
 twins!(ChannelKind <=> ChannelKindWire {
-    Public { name: String },
+    Named { name: String, topic: String, private: bool, archived: bool },
     Direct { peer: User },
+});
+
+twins!(ChannelChange <=> ChannelChangeWire {
+    Rename { name: String },
+    Topic { topic: String },
+    Archive { archived: bool },
 });

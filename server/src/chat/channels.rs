@@ -16,21 +16,22 @@ use crate::{bus::Event, error::internal_ws, state::AppState, store::StoreError};
 const SEARCH_LIMIT: u32 = 50;
 
 impl AppState {
-    /// Creates a public channel with `user` in it.
+    /// Creates a channel, public or private, owned by `user`.
     pub async fn create_channel(
         &self,
         user: &User,
         name: &str,
+        private: bool,
     ) -> Result<ChannelSummary, ProtocolError> {
         let name = ChannelName::parse(name).map_err(|reason| ProtocolError::Refused {
             reason: reason.to_string(),
         })?;
-        let id = match self.store.create_channel(user.id, &name).await {
+        let id = match self.store.create_channel(user.id, &name, private).await {
             Ok(id) => id,
             Err(StoreError::ChannelNameTaken) => return Err(Refused::ChannelNameTaken.into()),
             Err(error) => return Err(internal_ws(error)),
         };
-        tracing::info!(user = %user.id, channel = %id, "created a channel");
+        tracing::info!(user = %user.id, channel = %id, private, "created a channel");
         self.added_to_channel(user.id, id).await
     }
 
@@ -209,7 +210,7 @@ impl AppState {
 
     /// After `user` became a member: their connections listen to the channel
     /// and their sidebars show it.
-    async fn added_to_channel(
+    pub(super) async fn added_to_channel(
         &self,
         user: UserId,
         channel: ChannelId,

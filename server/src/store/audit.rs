@@ -56,6 +56,31 @@ pub(super) async fn insert(
     Ok(())
 }
 
+/// Records `what` `by` did to `channel` itself (renamed it, say), in `tx`:
+/// the entry's target is the channel under `name`, its name before.
+pub(super) async fn insert_on_channel(
+    tx: &mut Tx<'_>,
+    by: UserId,
+    what: Audited,
+    channel: ChannelId,
+    name: &str,
+) -> Result<(), StoreError> {
+    tx.sql(
+        "INSERT INTO audit_log (created_at, actor_id, actor_name, action, target_id, target_name,
+                                channel_id, channel_name)
+         SELECT $1, $2, (SELECT username FROM users WHERE id = $2), $3, id, $4, id, name
+         FROM channels WHERE id = $5",
+    )
+    .bind(now_millis())
+    .bind(by)
+    .bind(what.as_str())
+    .bind(name)
+    .bind(channel)
+    .execute()
+    .await?;
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl AuditStore for SqlStore {
     async fn record(&self, audit: Audit, target: UserId) -> Result<(), StoreError> {

@@ -29,21 +29,25 @@ use super::{
 
 /// Makes one change inside the batch's transaction.
 pub(crate) async fn change_one(tx: &mut Tx<'_>, change: &NewChange) -> Result<Changed, StoreError> {
-    let rev: Option<Rev> = tx
+    let rev: Option<(Rev, Option<i64>)> = tx
         .sql(
             "UPDATE channels SET last_rev = last_rev + 1
              WHERE id = $1
                AND EXISTS (SELECT 1 FROM memberships WHERE channel_id = $1 AND user_id = $2)
-             RETURNING last_rev",
+             RETURNING last_rev, archived_at",
         )
         .bind(change.channel)
         .bind(change.user.id)
-        .scalar_optional()
+        .fetch_optional()
         .await?;
-    let Some(rev) = rev else {
+    let Some((rev, archived_at)) = rev else {
         return Ok(Changed::Refused(Refusal::NotMember));
     };
-    let outcome = apply(tx, change, rev).await?;
+    // An archived channel is read-only: its messages stay as they are.
+    let outcome = match archived_at {
+        Some(_) => Changed::Refused(Refusal::Archived),
+        None => apply(tx, change, rev).await?,
+    };
     if !matches!(outcome, Changed::Now(_)) {
         tx.sql("UPDATE channels SET last_rev = last_rev - 1 WHERE id = $1")
             .bind(change.channel)

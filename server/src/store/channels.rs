@@ -14,7 +14,8 @@ use super::{
 /// and stops at `MAX_UNREAD` so that a huge backlog costs no more than that;
 /// so do unread mentions.
 const SUMMARY: &str = "
-    SELECT c.id, c.kind, c.name, c.last_seq, m.last_read_seq,
+    SELECT c.id, c.kind, c.name, c.topic, c.is_private, c.archived_at IS NOT NULL AS archived,
+           c.last_seq, m.last_read_seq,
            (SELECT COUNT(*) FROM (
                 SELECT 1 FROM messages x
                 WHERE x.channel_id = c.id AND x.seq > m.last_read_seq AND x.sender_id <> m.user_id
@@ -87,17 +88,19 @@ impl ChannelStore for SqlStore {
         &self,
         creator: UserId,
         name: &ChannelName,
+        private: bool,
     ) -> Result<ChannelId, StoreError> {
         let now = now_millis();
         let mut tx = self.db.begin().await?;
         let id: ChannelId = tx
             .sql(
-                "INSERT INTO channels (kind, name, created_by, created_at)
-                 VALUES ('public', $1, $2, $3) RETURNING id",
+                "INSERT INTO channels (kind, name, created_by, created_at, is_private)
+                 VALUES ('public', $1, $2, $3, $4) RETURNING id",
             )
             .bind(name.as_str())
             .bind(creator)
             .bind(now)
+            .bind(private)
             .scalar()
             .await
             .map_err(|error| match is_unique_violation(&error) {
@@ -119,14 +122,15 @@ impl ChannelStore for SqlStore {
     }
 
     async fn join_channel(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError> {
-        // Only public channels can be joined, and not by those banned from
-        // them; a newcomer starts with the history read, as in General.
+        // Only public channels can be joined (a private one's members invite
+        // people in), and not by those banned from them; a newcomer starts
+        // with the history read, as in General.
         let joined = self
             .db
             .sql(
                 "INSERT INTO memberships (user_id, channel_id, joined_at, last_read_seq)
                  SELECT $1, id, $2, last_seq FROM channels
-                 WHERE id = $3 AND kind = 'public'
+                 WHERE id = $3 AND kind = 'public' AND NOT is_private
                    AND NOT EXISTS (SELECT 1 FROM channel_bans b
                                    WHERE b.channel_id = $3 AND b.user_id = $1)
                  ON CONFLICT (user_id, channel_id) DO NOTHING",
@@ -145,7 +149,7 @@ impl ChannelStore for SqlStore {
                 "SELECT id,
                         EXISTS (SELECT 1 FROM memberships WHERE channel_id = $1 AND user_id = $2),
                         EXISTS (SELECT 1 FROM channel_bans WHERE channel_id = $1 AND user_id = $2)
-                 FROM channels WHERE id = $1 AND kind = 'public'",
+                 FROM channels WHERE id = $1 AND kind = 'public' AND NOT is_private",
             )
             .bind(channel)
             .bind(user)
@@ -177,11 +181,14 @@ impl ChannelStore for SqlStore {
     ) -> Result<Vec<DirectoryEntry>, StoreError> {
         let dialect = self.db.dialect();
         let sql = format!(
-            "SELECT c.id, c.name,
+            "SELECT c.id, c.name, c.topic,
                     (SELECT COUNT(*) FROM memberships mm WHERE mm.channel_id = c.id),
                     EXISTS (SELECT 1 FROM memberships me WHERE me.channel_id = c.id AND me.user_id = $1)
              FROM channels c
              WHERE c.kind = 'public' AND {}
+               AND (NOT c.is_private
+                    OR EXISTS (SELECT 1 FROM memberships mi
+                               WHERE mi.channel_id = c.id AND mi.user_id = $1))
              ORDER BY {}
              LIMIT $3",
             dialect.name_like("c.name", "$2"),

@@ -153,7 +153,7 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
     let counters: Option<(Seq, Rev)> = tx
         .sql(
             "UPDATE channels SET last_seq = last_seq + 1, last_rev = last_rev + 1
-             WHERE id = $1
+             WHERE id = $1 AND archived_at IS NULL
                AND EXISTS (SELECT 1 FROM memberships
                            WHERE channel_id = $1 AND user_id = $2
                              AND (muted_until IS NULL OR muted_until <= $3))
@@ -252,14 +252,19 @@ async fn why_not_member(
     message: &NewMessage,
     now: i64,
 ) -> Result<Refusal, StoreError> {
-    let until: Option<Option<i64>> = tx
-        .sql("SELECT muted_until FROM memberships WHERE channel_id = $1 AND user_id = $2")
+    let row: Option<(Option<i64>, Option<i64>)> = tx
+        .sql(
+            "SELECT m.muted_until, c.archived_at
+             FROM memberships m JOIN channels c ON c.id = m.channel_id
+             WHERE m.channel_id = $1 AND m.user_id = $2",
+        )
         .bind(message.channel)
         .bind(message.sender.id)
-        .scalar_optional()
+        .fetch_optional()
         .await?;
-    Ok(match until.flatten() {
-        Some(until) if until > now => Refusal::TimedOut { until },
+    Ok(match row {
+        Some((_, Some(_))) => Refusal::Archived,
+        Some((Some(until), None)) if until > now => Refusal::TimedOut { until },
         _ => Refusal::NotMember,
     })
 }

@@ -99,6 +99,8 @@ pub enum Refusal {
     /// A moderator timed the sender out of the channel until this time
     /// (Unix milliseconds).
     TimedOut { until: i64 },
+    /// The channel is archived: read-only until restored.
+    Archived,
 }
 
 /// What storing one write did.

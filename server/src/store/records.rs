@@ -9,9 +9,9 @@ use app::{
 
 use super::MemberPage;
 
-/// A row of the channel directory: id, name, member count, and whether the
-/// asking user is a member.
-pub(crate) type DirectoryRow = (ChannelId, String, i64, bool);
+/// A row of the channel directory: id, name, topic, member count, and
+/// whether the asking user is a member.
+pub(crate) type DirectoryRow = (ChannelId, String, String, i64, bool);
 
 /// A row of a channel's member list: id, name, and whether online.
 pub(crate) type MemberRow = (UserId, String, bool, String);
@@ -19,9 +19,10 @@ pub(crate) type MemberRow = (UserId, String, bool, String);
 /// The directory entries of `rows`, in order.
 pub(crate) fn directory(rows: Vec<DirectoryRow>) -> Vec<DirectoryEntry> {
     rows.into_iter()
-        .map(|(id, name, members, joined)| DirectoryEntry {
+        .map(|(id, name, topic, members, joined)| DirectoryEntry {
             id,
             name,
+            topic,
             members: count(members),
             joined,
         })
@@ -56,6 +57,9 @@ pub(crate) struct SummaryRow {
     id: ChannelId,
     kind: String,
     name: Option<String>,
+    topic: String,
+    is_private: bool,
+    archived: bool,
     last_seq: Seq,
     last_read_seq: Seq,
     unread: i64,
@@ -71,7 +75,12 @@ impl SummaryRow {
     /// log) for a row that contradicts its kind.
     pub(crate) fn into_summary(self) -> Option<ChannelSummary> {
         let kind = match (self.kind.as_str(), self.name, self.peer_id, self.peer_name) {
-            ("public", Some(name), _, _) => ChannelKind::Public { name },
+            ("public", Some(name), _, _) => ChannelKind::Named {
+                name,
+                topic: self.topic,
+                private: self.is_private,
+                archived: self.archived,
+            },
             ("direct", _, Some(id), Some(username)) => ChannelKind::Direct {
                 peer: User { id, username },
             },
@@ -84,7 +93,7 @@ impl SummaryRow {
         // In a conversation every message is for the reader.
         let mentions = match kind {
             ChannelKind::Direct { .. } => unread,
-            ChannelKind::Public { .. } => u32::try_from(self.mentions).unwrap_or(MAX_UNREAD),
+            ChannelKind::Named { .. } => u32::try_from(self.mentions).unwrap_or(MAX_UNREAD),
         };
         let members = count(self.members);
         let direct = matches!(kind, ChannelKind::Direct { .. });
@@ -108,13 +117,13 @@ impl SummaryRow {
         })
     }
 
-    /// A member's channels in sidebar order: public channels by name, then
+    /// A member's channels in sidebar order: named channels by name, then
     /// conversations by the other person's name.
     pub(crate) fn sidebar(rows: Vec<Self>) -> Vec<ChannelSummary> {
         let mut channels: Vec<ChannelSummary> =
             rows.into_iter().filter_map(Self::into_summary).collect();
         channels.sort_by_cached_key(|c| match &c.kind {
-            ChannelKind::Public { name } => (0, name.to_ascii_lowercase()),
+            ChannelKind::Named { name, .. } => (0, name.to_ascii_lowercase()),
             ChannelKind::Direct { peer } => (1, peer.username.to_ascii_lowercase()),
         });
         channels

@@ -94,9 +94,10 @@ pub(crate) fn find(dialect: Dialect, search: &Search) -> (String, Vec<Arg>) {
         (_, false) => "messages m".to_owned(),
     };
 
-    // What may be read: public channels, and those the viewer is in.
+    // What may be read: public channels (not private ones), and those the
+    // viewer is in.
     q.and(format!(
-        "m.deleted_at IS NULL AND (c.kind = 'public' OR EXISTS (
+        "m.deleted_at IS NULL AND ((c.kind = 'public' AND NOT c.is_private) OR EXISTS (
              SELECT 1 FROM memberships mb WHERE mb.channel_id = m.channel_id
                                            AND mb.user_id = {viewer}))"
     ));

@@ -28,6 +28,9 @@ type Channel = (
     Option<i64>,
     Option<i64>,
     i64,
+    String,
+    bool,
+    Option<i64>,
 );
 type Membership = (i64, i64, i64, i64, Option<String>, String, Option<i64>);
 type Message = (
@@ -112,7 +115,7 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
         async |after| {
             sqlx::query_as(
                 "SELECT id, kind, name, created_by, created_at, last_seq, direct_low, direct_high,
-                        last_rev
+                        last_rev, topic, is_private, archived_at
                  FROM channels WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -122,6 +125,9 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
         },
         async |page| {
             let mut c = (
+                vec![],
+                vec![],
+                vec![],
                 vec![],
                 vec![],
                 vec![],
@@ -142,14 +148,18 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
                 c.6.push(row.6);
                 c.7.push(row.7);
                 c.8.push(row.8);
+                c.9.push(row.9);
+                c.10.push(row.10);
+                c.11.push(row.11);
             }
             sqlx::query(
                 "INSERT INTO channels
                      (id, kind, name, created_by, created_at, last_seq, direct_low, direct_high,
-                      last_rev)
+                      last_rev, topic, is_private, archived_at)
                  SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[],
                                       $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
-                                      $9::bigint[])",
+                                      $9::bigint[], $10::text[], $11::boolean[],
+                                      $12::bigint[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -160,6 +170,9 @@ pub async fn channels(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<
             .bind(c.6)
             .bind(c.7)
             .bind(c.8)
+            .bind(c.9)
+            .bind(c.10)
+            .bind(c.11)
             .execute(&mut *to)
             .await
             .map(drop)

@@ -158,9 +158,19 @@ async fn run(
             state.set_notify(user, channel, notify).await?;
             Ok(Reply::Done)
         }
-        ClientMsg::CreateChannel { name, .. } => Ok(Reply::Channel {
-            channel: state.create_channel(user, &name).await?,
+        ClientMsg::CreateChannel { name, private, .. } => Ok(Reply::Channel {
+            channel: state.create_channel(user, &name, private).await?,
         }),
+        ClientMsg::Configure {
+            channel, change, ..
+        } => {
+            state.configure(user, channel, change).await?;
+            Ok(Reply::Done)
+        }
+        ClientMsg::Invite { channel, users, .. } => {
+            state.invite(user, channel, &users).await?;
+            Ok(Reply::Done)
+        }
         ClientMsg::JoinChannel { channel, .. } => Ok(Reply::Channel {
             channel: state.join_channel(user, channel).await?,
         }),

@@ -64,6 +64,8 @@ impl Kind {
             | ClientMsg::Delete { .. }
             | ClientMsg::React { .. }
             | ClientMsg::Moderate { .. }
+            | ClientMsg::Configure { .. }
+            | ClientMsg::Invite { .. }
             | ClientMsg::Sync { .. }
             | ClientMsg::MarkRead { .. }
             | ClientMsg::Ping { .. }

@@ -27,6 +27,7 @@ pub(crate) async fn create(live: &mut Live, name: &str) -> ChannelId {
         .request(|req| ClientMsg::CreateChannel {
             req,
             name: name.into(),
+            private: false,
         })
         .await
     {
@@ -411,6 +412,7 @@ async fn channels_are_created_found_joined_and_left() {
         .request(|req| ClientMsg::CreateChannel {
             req,
             name: "rUsT".into(),
+            private: false,
         })
         .await;
     assert_eq!(taken, Err(ProtocolError::from(Refused::ChannelNameTaken)));
@@ -418,6 +420,7 @@ async fn channels_are_created_found_joined_and_left() {
         .request(|req| ClientMsg::CreateChannel {
             req,
             name: "<b>".into(),
+            private: false,
         })
         .await;
     assert_eq!(

@@ -17,13 +17,15 @@ use server::{
     store::{
         accounts::{Account, Credentials, SessionUser, SignOut},
         audit::Audit,
+        channel_settings::{Configured, Invited, Setting},
         moderation::{Moderated, Moderation},
         push::{NewSubscription, PushTarget},
         search::{Found, Search},
         sessions::ListedSession,
-        AccountStore, Announce, AuditStore, ChannelStore, Inserted, Isolation, MemberPage,
-        MentionStore, MessageStore, ModerationStore, PasswordHash, PresenceChange, PresenceStore,
-        PushStore, SearchStore, SessionListStore, Store, StoreError, UserStore, Write,
+        AccountStore, Announce, AuditStore, ChannelSettingsStore, ChannelStore, Inserted,
+        Isolation, MemberPage, MentionStore, MessageStore, ModerationStore, PasswordHash,
+        PresenceChange, PresenceStore, PushStore, SearchStore, SessionListStore, Store, StoreError,
+        UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -155,8 +157,9 @@ impl ChannelStore for SlowHistory {
         &self,
         by: UserId,
         name: &ChannelName,
+        private: bool,
     ) -> Result<ChannelId, StoreError> {
-        self.inner.create_channel(by, name).await
+        self.inner.create_channel(by, name, private).await
     }
 
     async fn join_channel(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError> {
@@ -400,6 +403,27 @@ impl ModerationStore for SlowHistory {
 
     async fn moderate(&self, asked: Moderation) -> Result<Moderated, StoreError> {
         self.inner.moderate(asked).await
+    }
+}
+
+#[async_trait::async_trait]
+impl ChannelSettingsStore for SlowHistory {
+    async fn configure(
+        &self,
+        by: UserId,
+        channel: ChannelId,
+        setting: Setting,
+    ) -> Result<Configured, StoreError> {
+        self.inner.configure(by, channel, setting).await
+    }
+
+    async fn invite(
+        &self,
+        by: UserId,
+        channel: ChannelId,
+        users: &[UserId],
+    ) -> Result<Invited, StoreError> {
+        self.inner.invite(by, channel, users).await
     }
 }
 

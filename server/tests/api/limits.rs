@@ -114,7 +114,11 @@ async fn each_costly_request_has_a_limit_with_the_wait() {
     for name in ["one", "two"] {
         let name = name.to_owned();
         let reply = alice
-            .request(|req| ClientMsg::CreateChannel { req, name })
+            .request(|req| ClientMsg::CreateChannel {
+                req,
+                name,
+                private: false,
+            })
             .await;
         assert!(matches!(reply, Ok(Reply::Channel { .. })), "{reply:?}");
     }
@@ -122,6 +126,7 @@ async fn each_costly_request_has_a_limit_with_the_wait() {
         .request(|req| ClientMsg::CreateChannel {
             req,
             name: "three".into(),
+            private: false,
         })
         .await;
     assert!(

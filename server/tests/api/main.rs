@@ -9,6 +9,7 @@ mod admin;
 mod backup;
 mod browser;
 mod changes;
+mod channel_settings;
 mod chaos;
 mod chat;
 mod common;

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use app::{
     model::{ChannelId, UserId},
-    protocol::{ClientMsg, Cursor, ModAction, Reply, Rev, Seq},
+    protocol::{ChannelChange, ClientMsg, Cursor, ModAction, Reply, Rev, Seq},
 };
 
 use crate::{
@@ -122,6 +122,33 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
             .await;
         assert_eq!(done, Ok(Reply::Done));
     }
+    // A private channel with a topic, archived: its details move with it.
+    let private = match alice_live
+        .request(|req| ClientMsg::CreateChannel {
+            req,
+            name: "hidden".into(),
+            private: true,
+        })
+        .await
+    {
+        Ok(Reply::Channel { channel }) => channel.id,
+        other => panic!("create failed: {other:?}"),
+    };
+    for change in [
+        ChannelChange::Topic {
+            topic: "話題 · тема".into(),
+        },
+        ChannelChange::Archive { archived: true },
+    ] {
+        let done = alice_live
+            .request(|req| ClientMsg::Configure {
+                req,
+                channel: private,
+                change,
+            })
+            .await;
+        assert_eq!(done, Ok(Reply::Done));
+    }
     // An administrator's action, in the audit log, made while it serves.
     let granted = run_to_end(data.path(), &["admin", "grant", "bob"], &[]).await;
     assert!(granted.status.success(), "{granted:?}");
@@ -153,7 +180,15 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
 
     let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
     assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 52);
-    assert_eq!(db.scalar("SELECT COUNT(*) FROM audit_log").await, 4);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM audit_log").await, 5);
+    assert_eq!(
+        db.scalar(
+            "SELECT COUNT(*) FROM channels
+             WHERE is_private AND topic = '話題 · тема' AND archived_at IS NOT NULL"
+        )
+        .await,
+        1
+    );
     assert_eq!(db.scalar("SELECT COUNT(*) FROM channel_bans").await, 1);
     assert_eq!(
         db.scalar("SELECT COUNT(*) FROM messages WHERE removed")

@@ -7,7 +7,8 @@ use std::time::Duration;
 use app::{
     model::ChannelId,
     protocol::{
-        ChangeKind, ClientMsg, Cursor, Reply, Seq, ServerMsg, CLOSE_LAGGING, CLOSE_SESSION_ENDED,
+        ChangeKind, ChannelChange, ChannelKind, ClientMsg, Cursor, Reply, Seq, ServerMsg,
+        CLOSE_LAGGING, CLOSE_SESSION_ENDED,
     },
 };
 
@@ -90,6 +91,7 @@ async fn channel_events_cross_nodes() {
         .request(|req| ClientMsg::CreateChannel {
             req,
             name: "rust".into(),
+            private: false,
         })
         .await
     {
@@ -106,6 +108,53 @@ async fn channel_events_cross_nodes() {
         .await;
     assert!(matches!(joined, Ok(Reply::Channel { .. })), "{joined:?}");
     let sent = alice_on_a.say(rust, "welcome").await;
+    assert_eq!(bob_on_b.next_message().await, sent);
+
+    // A new topic, set on one node, reaches members on the other.
+    let set = alice_on_a
+        .request(|req| ClientMsg::Configure {
+            req,
+            channel: rust,
+            change: ChannelChange::Topic {
+                topic: "錆 · ржавчина".into(),
+            },
+        })
+        .await;
+    assert_eq!(set, Ok(Reply::Done));
+    let heard = bob_on_b
+        .event_where(|e| matches!(e, ServerMsg::ChannelUpdated { .. }))
+        .await;
+    assert!(matches!(
+        heard,
+        ServerMsg::ChannelUpdated { channel, kind: ChannelKind::Named { topic, .. } }
+            if channel == rust && topic == "錆 · ржавчина"
+    ));
+    // Someone invited into a private channel on one node sees it on the
+    // other at once.
+    let hidden = match alice_on_a
+        .request(|req| ClientMsg::CreateChannel {
+            req,
+            name: "hidden".into(),
+            private: true,
+        })
+        .await
+    {
+        Ok(Reply::Channel { channel }) => channel.id,
+        other => panic!("{other:?}"),
+    };
+    let bob_id = bob_on_b.user.id;
+    let invited = alice_on_a
+        .request(|req| ClientMsg::Invite {
+            req,
+            channel: hidden,
+            users: vec![bob_id],
+        })
+        .await;
+    assert_eq!(invited, Ok(Reply::Done));
+    bob_on_b
+        .event_where(|e| matches!(e, ServerMsg::ChannelAdded { channel } if channel.id == hidden))
+        .await;
+    let sent = alice_on_a.say(hidden, "just us").await;
     assert_eq!(bob_on_b.next_message().await, sent);
 }
 

@@ -53,6 +53,7 @@ async fn a_channel_one_is_not_in_is_not_shown() {
         .request(|req| ClientMsg::CreateChannel {
             req,
             name: "secret".into(),
+            private: false,
         })
         .await
     {

@@ -24,7 +24,7 @@ async fn server() -> TestServer {
 }
 
 /// The results of `query` as `browser` gets them, HTML and status.
-async fn search(browser: &Browser, query: &str) -> (StatusCode, String) {
+pub(crate) async fn search(browser: &Browser, query: &str) -> (StatusCode, String) {
     let path = format!("/search/results?{}", encode(query));
     let response = browser.get(&path).await;
     let status = response.status();
@@ -51,7 +51,7 @@ fn encode(query: &str) -> String {
 }
 
 /// How many results the HTML lists.
-fn hits(html: &str) -> usize {
+pub(crate) fn hits(html: &str) -> usize {
     html.matches(r#"<li class="search-result">"#).count()
 }
 

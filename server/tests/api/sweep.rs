@@ -27,7 +27,10 @@ fn templates() -> Vec<Value> {
         json!({"type": "history", "req": 1, "channel": 1, "page": {"after": 5}, "limit": 10}),
         json!({"type": "sync", "req": 1, "cursors": [{"channel": 1, "rev": 0}]}),
         json!({"type": "mark_read", "req": 1, "channel": 1, "seq": 1}),
-        json!({"type": "create_channel", "req": 1, "name": "sweep"}),
+        json!({"type": "create_channel", "req": 1, "name": "sweep", "private": true}),
+        json!({"type": "configure", "req": 1, "channel": 1, "change": {"topic": "hi"}}),
+        json!({"type": "configure", "req": 1, "channel": 1, "change": {"archive": true}}),
+        json!({"type": "invite", "req": 1, "channel": 1, "users": [2]}),
         json!({"type": "join_channel", "req": 1, "channel": 1}),
         json!({"type": "leave_channel", "req": 1, "channel": 1}),
         json!({"type": "browse_channels", "req": 1, "query": "gen"}),
@@ -49,7 +52,7 @@ struct Case {
 }
 
 /// Fields whose absence a request tolerates (optional by design).
-const OPTIONAL: [&str; 2] = ["before", "reply_to"];
+const OPTIONAL: [&str; 3] = ["before", "reply_to", "private"];
 
 fn fields(template: &Value) -> &Map<String, Value> {
     template.as_object().expect("an object")
@@ -76,6 +79,8 @@ fn oversized(field: &str) -> Option<Value> {
         "channel" | "user" | "seq" | "before" | "message" | "reply_to" => json!(u64::MAX),
         "page" => json!({"after": u64::MAX}),
         "action" => json!(u64::from(u32::MAX) + 1),
+        "change" => json!({"topic": "x".repeat(1_000)}),
+        "private" => json!("yes"),
         _ => return None,
     })
 }

@@ -49,11 +49,13 @@ pub fn BrowseChannelsDialog(open: RwSignal<bool>) -> impl IntoView {
                             1 => "1 member".to_owned(),
                             n => format!("{n} members"),
                         };
+                        let topic = (!entry.topic.is_empty()).then(|| entry.topic.clone());
                         let name = entry.name.clone();
                         view! {
                             <li class="result">
                                 <span class="result-name">{name.clone()}</span>
                                 <span class="result-meta">{members}</span>
+                                {topic.map(|topic| view! { <span class="result-topic">{topic}</span> })}
                                 <button type="button" class="button subtle small" on:click=move |_| join(entry.clone())>
                                     {label}
                                     <span class="visually-hidden">" " {name}</span>

@@ -6,8 +6,8 @@ use crate::{
     chat::{mentions_page::MentionPage, people::MemberList},
     model::{ChannelId, User, UserId},
     protocol::{
-        CatchUp, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry, Message, MessageId,
-        ModAction, NotifyLevel, PageAt, Reply, Rev, Seq,
+        CatchUp, ChannelChange, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry,
+        Message, MessageId, ModAction, NotifyLevel, PageAt, Reply, Rev, Seq,
     },
 };
 
@@ -202,9 +202,37 @@ impl Link {
     }
 
     /// Creates a public channel named `name`, with the user in it.
-    pub async fn create_channel(&self, name: String) -> Result<ChannelSummary, LinkError> {
-        self.call(move |req| ClientMsg::CreateChannel { req, name }, channel)
-            .await
+    pub async fn create_channel(
+        &self,
+        name: String,
+        private: bool,
+    ) -> Result<ChannelSummary, LinkError> {
+        let build = move |req| ClientMsg::CreateChannel { req, name, private };
+        self.call(build, channel).await
+    }
+
+    /// Changes a channel's name, topic or archived state.
+    pub async fn configure(
+        &self,
+        channel: ChannelId,
+        change: ChannelChange,
+    ) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::Configure {
+            req,
+            channel,
+            change,
+        };
+        self.call(build, done).await
+    }
+
+    /// Adds people to a channel.
+    pub async fn invite(&self, channel: ChannelId, users: Vec<UserId>) -> Result<(), LinkError> {
+        let build = move |req| ClientMsg::Invite {
+            req,
+            channel,
+            users,
+        };
+        self.call(build, done).await
     }
 
     /// Joins a public channel.

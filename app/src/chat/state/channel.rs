@@ -59,9 +59,21 @@ impl ChannelState {
     /// The name the sidebar and the heading show.
     pub fn name(&self) -> &str {
         match &self.kind {
-            ChannelKind::Public { name } => name,
+            ChannelKind::Named { name, .. } => name,
             ChannelKind::Direct { peer } => &peer.username,
         }
+    }
+
+    /// The topic the header shows ("" for none).
+    pub fn topic(&self) -> &str {
+        match &self.kind {
+            ChannelKind::Named { topic, .. } => topic,
+            ChannelKind::Direct { .. } => "",
+        }
+    }
+
+    pub fn is_private(&self) -> bool {
+        matches!(self.kind, ChannelKind::Named { private: true, .. })
     }
 
     pub fn is_direct(&self) -> bool {
