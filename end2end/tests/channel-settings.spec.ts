@@ -1,3 +1,4 @@
+import type { Locator } from "@playwright/test";
 import { test, expect, chatter, live, say, row, expectNoSidewaysScroll, type Page } from "./fixtures";
 
 /** Creates a channel on `page`, private if asked, and returns its name. */
@@ -95,6 +96,19 @@ test("the owner sets the topic, renames and archives a channel; members see it l
     await expect(page.getByRole("heading", { level: 1, name: renamed })).toBeVisible();
     await expect(page.locator(".channel-topic")).toHaveText(topic);
   }
+  // On a desktop the header stays one row, the long topic cut short.
+  await owner.page.keyboard.press("Escape");
+  const middle = async (locator: Locator) => {
+    const box = await locator.boundingBox();
+    expect(box).not.toBeNull();
+    return box!.y + box!.height / 2;
+  };
+  const headerRow = await middle(owner.page.getByRole("heading", { level: 1 }));
+  for (const name of ["Members", "Channel settings"]) {
+    const button = owner.page.getByRole("button", { name, exact: true });
+    expect(Math.abs((await middle(button)) - headerRow)).toBeLessThan(12);
+  }
+  await openSettings(owner.page);
 
   // Archived: nobody can write in it; restored, they can again.
   await dialog.getByRole("button", { name: "Archive channel" }).click();

@@ -127,7 +127,8 @@ fn MembersPanel(channel: Memo<ChannelId>) -> impl IntoView {
         })
     };
     view! {
-        <aside class="members-panel" id="members-panel" aria-labelledby="members-title">
+        // Focusable, so that a long list scrolls by keyboard too.
+        <aside class="members-panel" id="members-panel" aria-labelledby="members-title" tabindex="0">
             <h2 id="members-title" class="panel-title">"Members"</h2>
             {move || said.get().map(|(failed, text)| view! {
                 <p class="member-said" class:form-error=failed role="status">{text}</p>

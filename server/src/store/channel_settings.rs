@@ -62,46 +62,62 @@ pub enum SettingsRefusal {
 /// Who invitations added.
 pub type Invited = Result<Vec<UserId>, SettingsRefusal>;
 
-/// The channel as the database has it, read under the lock: its kind, name,
-/// topic, whether private, whether archived.
-type ChannelRow = (String, Option<String>, String, bool, bool);
+/// The channel as the database has it, read under the lock.
+#[derive(sqlx::FromRow)]
+struct Current {
+    kind: String,
+    name: Option<String>,
+    topic: String,
+    is_private: bool,
+    archived: bool,
+}
 
-/// Locks `channel`'s row (on PostgreSQL) and reads it.
-async fn lock(tx: &mut Tx<'_>, channel: ChannelId) -> Result<Option<ChannelRow>, StoreError> {
+impl Current {
+    /// A channel with a name (not a conversation).
+    fn named(&self) -> bool {
+        self.kind == "public"
+    }
+}
+
+/// Locks `channel`'s row (on PostgreSQL) and reads it, with where `by`
+/// stands in it and whether they are a member; [`StoreError::NotFound`]
+/// if there is no such channel or `by` is neither in it nor an
+/// administrator.
+async fn lock(
+    tx: &mut Tx<'_>,
+    by: UserId,
+    channel: ChannelId,
+) -> Result<(Current, Standing, bool), StoreError> {
     let lock = match tx.dialect().locks_rows() {
         true => " FOR UPDATE",
         false => "",
     };
     let sql = format!(
-        "SELECT kind, name, topic, is_private, archived_at IS NOT NULL
+        "SELECT kind, name, topic, is_private, archived_at IS NOT NULL AS archived
          FROM channels WHERE id = $1{lock}"
     );
-    Ok(tx.sql(&sql).bind(channel).fetch_optional().await?)
+    let row: Option<Current> = tx.sql(&sql).bind(channel).fetch_optional().await?;
+    match (row, standing_in(tx, by, channel).await?) {
+        (Some(row), Some((Some(standing), member))) => Ok((row, standing, member)),
+        _ => Err(StoreError::NotFound),
+    }
 }
 
-/// The channel `row` describes, with `setting` made.
-fn after(row: ChannelRow, setting: &Setting) -> ChannelKind {
-    let (_, name, topic, private, archived) = row;
-    let mut kind = ChannelKind::Named {
-        name: name.unwrap_or_default(),
-        topic,
-        private,
-        archived,
-    };
-    if let ChannelKind::Named {
+/// The channel as it is once `setting` is made.
+fn after(now: Current, setting: &Setting) -> ChannelKind {
+    let (mut name, mut topic, mut archived) =
+        (now.name.unwrap_or_default(), now.topic, now.archived);
+    match setting {
+        Setting::Rename(new) => name = new.as_str().to_owned(),
+        Setting::Topic(new) => topic = new.as_str().to_owned(),
+        Setting::Archive(wanted) => archived = *wanted,
+    }
+    ChannelKind::Named {
         name,
         topic,
+        private: now.is_private,
         archived,
-        ..
-    } = &mut kind
-    {
-        match setting {
-            Setting::Rename(new) => *name = new.as_str().to_owned(),
-            Setting::Topic(new) => *topic = new.as_str().to_owned(),
-            Setting::Archive(now) => *archived = *now,
-        }
     }
-    kind
 }
 
 /// Whether someone standing as `actor` may make `setting` in `channel`,
@@ -131,23 +147,18 @@ impl ChannelSettingsStore for SqlStore {
         setting: Setting,
     ) -> Result<Configured, StoreError> {
         let mut tx = self.db.begin().await?;
-        let Some(row) = lock(&mut tx, channel).await? else {
-            return Err(StoreError::NotFound);
-        };
-        let Some((Some(actor), _)) = standing_in(&mut tx, by, channel).await? else {
-            return Err(StoreError::NotFound);
-        };
-        if row.0 != "public" {
+        let (now, actor, _) = lock(&mut tx, by, channel).await?;
+        if !now.named() {
             return Ok(Configured::Refused(SettingsRefusal::NotHere));
         }
-        if let Err(refusal) = allowed(actor, channel, &setting, row.4) {
+        if let Err(refusal) = allowed(actor, channel, &setting, now.archived) {
             return Ok(Configured::Refused(refusal));
         }
-        let old_name = row.1.clone().unwrap_or_default();
+        let old_name = now.name.clone().unwrap_or_default();
         let unchanged = match &setting {
             Setting::Rename(name) => name.as_str() == old_name,
-            Setting::Topic(topic) => topic.as_str() == row.2,
-            Setting::Archive(archived) => *archived == row.4,
+            Setting::Topic(topic) => topic.as_str() == now.topic,
+            Setting::Archive(archived) => *archived == now.archived,
         };
         if unchanged {
             return Ok(Configured::Already);
@@ -185,7 +196,7 @@ impl ChannelSettingsStore for SqlStore {
             audit::insert_on_channel(&mut tx, by, what, channel, &old_name).await?;
         }
         tx.commit().await?;
-        Ok(Configured::Done(after(row, &setting)))
+        Ok(Configured::Done(after(now, &setting)))
     }
 
     async fn invite(
@@ -195,19 +206,14 @@ impl ChannelSettingsStore for SqlStore {
         users: &[UserId],
     ) -> Result<Invited, StoreError> {
         let mut tx = self.db.begin().await?;
-        let Some(row) = lock(&mut tx, channel).await? else {
-            return Err(StoreError::NotFound);
-        };
-        let Some((Some(actor), member)) = standing_in(&mut tx, by, channel).await? else {
-            return Err(StoreError::NotFound);
-        };
-        if row.0 != "public" || channel == ChannelId::GENERAL {
+        let (now, actor, member) = lock(&mut tx, by, channel).await?;
+        if !now.named() || channel == ChannelId::GENERAL {
             return Ok(Err(SettingsRefusal::NoInvitesHere));
         }
         if !member && actor < Standing::Admin {
             return Ok(Err(SettingsRefusal::NotMember));
         }
-        if row.4 {
+        if now.archived {
             return Ok(Err(SettingsRefusal::Archived));
         }
         let now = now_millis();

@@ -14,7 +14,7 @@ use app::{
 };
 
 use crate::{
-    chat::{create, join, user},
+    chat::{create, create_as, join, user},
     common::TestServer,
     live::Live,
     search::{hits, search},
@@ -53,23 +53,12 @@ async fn invite(
 }
 
 async fn create_private(live: &mut Live, name: &str) -> ChannelId {
-    match live
-        .request(|req| ClientMsg::CreateChannel {
-            req,
-            name: name.into(),
-            private: true,
-        })
-        .await
-    {
-        Ok(Reply::Channel { channel }) => {
-            assert!(matches!(
-                channel.kind,
-                ChannelKind::Named { private: true, .. }
-            ));
-            channel.id
-        }
-        other => panic!("create failed: {other:?}"),
-    }
+    let channel = create_as(live, name, true).await;
+    assert!(matches!(
+        channel.kind,
+        ChannelKind::Named { private: true, .. }
+    ));
+    channel.id
 }
 
 /// What `live` hears next of `channel`'s settings.

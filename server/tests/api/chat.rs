@@ -23,15 +23,20 @@ pub(crate) async fn user(server: &TestServer, name: &str) -> (Browser, Live) {
 }
 
 pub(crate) async fn create(live: &mut Live, name: &str) -> ChannelId {
+    create_as(live, name, false).await.id
+}
+
+/// Creates a channel, public or private, as its creator sees it.
+pub(crate) async fn create_as(live: &mut Live, name: &str, private: bool) -> ChannelSummary {
     match live
         .request(|req| ClientMsg::CreateChannel {
             req,
             name: name.into(),
-            private: false,
+            private,
         })
         .await
     {
-        Ok(Reply::Channel { channel }) => channel.id,
+        Ok(Reply::Channel { channel }) => channel,
         other => panic!("create failed: {other:?}"),
     }
 }

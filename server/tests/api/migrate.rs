@@ -123,17 +123,9 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
         assert_eq!(done, Ok(Reply::Done));
     }
     // A private channel with a topic, archived: its details move with it.
-    let private = match alice_live
-        .request(|req| ClientMsg::CreateChannel {
-            req,
-            name: "hidden".into(),
-            private: true,
-        })
+    let private = crate::chat::create_as(&mut alice_live, "hidden", true)
         .await
-    {
-        Ok(Reply::Channel { channel }) => channel.id,
-        other => panic!("create failed: {other:?}"),
-    };
+        .id;
     for change in [
         ChannelChange::Topic {
             topic: "話題 · тема".into(),

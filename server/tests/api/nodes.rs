@@ -131,17 +131,9 @@ async fn channel_events_cross_nodes() {
     ));
     // Someone invited into a private channel on one node sees it on the
     // other at once.
-    let hidden = match alice_on_a
-        .request(|req| ClientMsg::CreateChannel {
-            req,
-            name: "hidden".into(),
-            private: true,
-        })
+    let hidden = crate::chat::create_as(&mut alice_on_a, "hidden", true)
         .await
-    {
-        Ok(Reply::Channel { channel }) => channel.id,
-        other => panic!("{other:?}"),
-    };
+        .id;
     let bob_id = bob_on_b.user.id;
     let invited = alice_on_a
         .request(|req| ClientMsg::Invite {
