@@ -92,7 +92,6 @@ fn wording(refusal: SettingsRefusal) -> ProtocolError {
         }
         SettingsRefusal::NameTaken => return Refused::ChannelNameTaken.into(),
         SettingsRefusal::Archived => return Refused::Archived.into(),
-        SettingsRefusal::NotMember => "only the channel's members can invite people to it",
         SettingsRefusal::Banned(name) => {
             return ProtocolError::Refused {
                 reason: format!("{name} is banned from this channel"),

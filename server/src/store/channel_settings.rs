@@ -51,8 +51,6 @@ pub enum SettingsRefusal {
     NameTaken,
     /// The channel is archived: restore it first.
     Archived,
-    /// Inviting is for members of the channel.
-    NotMember,
     /// This user (named) is banned from the channel.
     Banned(String),
     /// No such user.
@@ -80,14 +78,14 @@ impl Current {
 }
 
 /// Locks `channel`'s row (on PostgreSQL) and reads it, with where `by`
-/// stands in it and whether they are a member; [`StoreError::NotFound`]
-/// if there is no such channel or `by` is neither in it nor an
-/// administrator.
+/// stands in it; [`StoreError::NotFound`] if there is no such channel or
+/// `by` is neither in it nor an administrator (so an outsider learns
+/// nothing of a private channel).
 async fn lock(
     tx: &mut Tx<'_>,
     by: UserId,
     channel: ChannelId,
-) -> Result<(Current, Standing, bool), StoreError> {
+) -> Result<(Current, Standing), StoreError> {
     let lock = match tx.dialect().locks_rows() {
         true => " FOR UPDATE",
         false => "",
@@ -98,7 +96,7 @@ async fn lock(
     );
     let row: Option<Current> = tx.sql(&sql).bind(channel).fetch_optional().await?;
     match (row, standing_in(tx, by, channel).await?) {
-        (Some(row), Some((Some(standing), member))) => Ok((row, standing, member)),
+        (Some(row), Some((Some(standing), _))) => Ok((row, standing)),
         _ => Err(StoreError::NotFound),
     }
 }
@@ -147,7 +145,7 @@ impl ChannelSettingsStore for SqlStore {
         setting: Setting,
     ) -> Result<Configured, StoreError> {
         let mut tx = self.db.begin().await?;
-        let (now, actor, _) = lock(&mut tx, by, channel).await?;
+        let (now, actor) = lock(&mut tx, by, channel).await?;
         if !now.named() {
             return Ok(Configured::Refused(SettingsRefusal::NotHere));
         }
@@ -206,12 +204,10 @@ impl ChannelSettingsStore for SqlStore {
         users: &[UserId],
     ) -> Result<Invited, StoreError> {
         let mut tx = self.db.begin().await?;
-        let (now, actor, member) = lock(&mut tx, by, channel).await?;
+        // Members (and administrators) invite: `lock` let no one else by.
+        let (now, _) = lock(&mut tx, by, channel).await?;
         if !now.named() || channel == ChannelId::GENERAL {
             return Ok(Err(SettingsRefusal::NoInvitesHere));
-        }
-        if !member && actor < Standing::Admin {
-            return Ok(Err(SettingsRefusal::NotMember));
         }
         if now.archived {
             return Ok(Err(SettingsRefusal::Archived));
