@@ -17,6 +17,8 @@ use crate::{
     chat::{create, create_as, join, user},
     common::TestServer,
     live::Live,
+    mentions::send,
+    moderation::{moderate, refused},
     search::{hits, search},
 };
 
@@ -72,24 +74,6 @@ async fn updated(live: &mut Live, channel: ChannelId) -> ChannelKind {
     }
 }
 
-fn refused(outcome: Result<(), ProtocolError>) -> String {
-    match outcome {
-        Err(ProtocolError::Refused { reason }) => reason,
-        other => panic!("expected a worded refusal, got {other:?}"),
-    }
-}
-
-async fn send(live: &mut Live, channel: ChannelId, text: &str) -> Result<Reply, ProtocolError> {
-    live.request(|req| ClientMsg::Send {
-        req,
-        channel,
-        client_id: ClientId(uuid::Uuid::new_v4()),
-        text: text.into(),
-        reply_to: None,
-    })
-    .await
-}
-
 #[tokio::test]
 async fn moderators_rename_and_set_the_topic_and_every_member_hears_it() {
     let server = TestServer::start().await;
@@ -116,7 +100,9 @@ async fn moderators_rename_and_set_the_topic_and_every_member_hears_it() {
     assert_eq!(said, "only the channel's moderators can change that");
 
     // The owner appoints carol, who then sets a topic in any script.
-    carol_moderates(&mut bob, ops, carol_id).await;
+    moderate(&mut bob, ops, carol_id, ModAction::Appoint)
+        .await
+        .expect("the owner appoints carol");
     let topic = "  Déploiements · 日本語 · Привет · العربية 🚀 ";
     configure(
         &mut carol,
@@ -207,18 +193,6 @@ async fn moderators_rename_and_set_the_topic_and_every_member_hears_it() {
     );
 }
 
-async fn carol_moderates(owner: &mut Live, channel: ChannelId, carol: UserId) {
-    let reply = owner
-        .request(|req| ClientMsg::Moderate {
-            req,
-            channel,
-            user: carol,
-            action: ModAction::Appoint,
-        })
-        .await;
-    assert_eq!(reply, Ok(Reply::Done));
-}
-
 #[tokio::test]
 async fn an_archived_channel_is_read_only_until_its_owner_restores_it() {
     let server = TestServer::start().await;
@@ -229,7 +203,9 @@ async fn an_archived_channel_is_read_only_until_its_owner_restores_it() {
     let old = create(&mut bob, "old").await;
     join(&mut carol, old).await;
     let said = carol.say(old, "before the archive").await;
-    carol_moderates(&mut bob, old, carol_id).await;
+    moderate(&mut bob, old, carol_id, ModAction::Appoint)
+        .await
+        .expect("the owner appoints carol");
 
     // A moderator cannot archive; General cannot be archived at all.
     let archive = ChannelChange::Archive { archived: true };
@@ -250,7 +226,7 @@ async fn an_archived_channel_is_read_only_until_its_owner_restores_it() {
     assert!(updated(&mut carol, old).await.is_archived());
     // Nothing is written: no message, no edit, no reaction, no rename.
     assert_eq!(
-        send(&mut carol, old, "after").await,
+        send(&mut carol, old, ClientId(uuid::Uuid::new_v4()), "after").await,
         Err(ProtocolError::from(Refused::Archived))
     );
     let edit = carol
@@ -286,7 +262,7 @@ async fn an_archived_channel_is_read_only_until_its_owner_restores_it() {
         .expect("restore");
     assert!(!updated(&mut carol, old).await.is_archived());
     assert!(matches!(
-        send(&mut carol, old, "after").await,
+        send(&mut carol, old, ClientId(uuid::Uuid::new_v4()), "after").await,
         Ok(Reply::Sent { .. })
     ));
     let log = server.state.store.audit_log(None, 10).await.expect("log");
@@ -336,7 +312,13 @@ async fn a_private_channel_is_seen_and_read_only_by_its_members() {
         .await;
     assert_eq!(joined, Err(ProtocolError::NotMember));
     assert_eq!(
-        send(&mut carol, secret, "let me in").await,
+        send(
+            &mut carol,
+            secret,
+            ClientId(uuid::Uuid::new_v4()),
+            "let me in"
+        )
+        .await,
         Err(ProtocolError::NotMember)
     );
     assert_eq!(hits(&search(&carol_browser, "wombat").await.1), 0);
@@ -391,15 +373,9 @@ async fn a_private_channel_is_seen_and_read_only_by_its_members() {
         said,
         "everyone is in General, and a conversation is between its two people"
     );
-    let ban = bob
-        .request(|req| ClientMsg::Moderate {
-            req,
-            channel: secret,
-            user: dave_id,
-            action: ModAction::Ban,
-        })
-        .await;
-    assert_eq!(ban, Ok(Reply::Done));
+    moderate(&mut bob, secret, dave_id, ModAction::Ban)
+        .await
+        .expect("the owner bans dave");
     let said = refused(invite(&mut carol, secret, vec![dave_id]).await);
     assert_eq!(said, "dave is banned from this channel");
     assert_eq!(

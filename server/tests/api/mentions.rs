@@ -42,7 +42,7 @@ async fn summary(live: &mut Live, channel: ChannelId) -> ChannelSummary {
         .expect("a member")
 }
 
-async fn send(
+pub(crate) async fn send(
     live: &mut Live,
     channel: ChannelId,
     client_id: ClientId,

@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// Asks for `action` on `target` in `channel`.
-async fn moderate(
+pub(crate) async fn moderate(
     live: &mut Live,
     channel: ChannelId,
     target: UserId,
@@ -39,7 +39,7 @@ async fn moderate(
 }
 
 /// The refusal's words, or a failure if it was not refused that way.
-fn refused(outcome: Result<(), ProtocolError>) -> String {
+pub(crate) fn refused(outcome: Result<(), ProtocolError>) -> String {
     match outcome {
         Err(ProtocolError::Refused { reason }) => reason,
         other => panic!("expected a worded refusal, got {other:?}"),
