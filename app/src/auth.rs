@@ -1,10 +1,12 @@
-//! Accounts: the sign-up and log-in pages, the log-out button and the
-//! password form, each with the server function its form posts to.
+//! Accounts: the sign-up and log-in pages, the log-out button, the
+//! password form and the deletion form, each with the server function its
+//! form posts to.
 //!
 //! The forms are plain `<form method="post">` elements, so they work the same
 //! before, after and without the WebAssembly: the server answers with a
 //! redirect, onward or back to the form (see `refused`).
 
+mod delete_account;
 mod fields;
 mod login;
 mod logout;
@@ -13,6 +15,7 @@ mod password;
 mod refused;
 mod signup;
 
+pub use delete_account::{DeleteAccount, DeleteAccountForm, DELETED_PATH};
 pub use login::{LogIn, LoginPage, LoginRoute};
 pub use logout::{LogOut, LogoutButton};
 #[cfg(feature = "hydrate")]

@@ -52,6 +52,10 @@ pub trait Backend: Send + Sync + 'static {
     /// Signs out every session of the user but this one.
     async fn sign_out_elsewhere(&self, request: &Parts) -> Result<(), AppError>;
 
+    /// Deletes the signed-in user's account, if `password` is theirs, and
+    /// ends every session of theirs.
+    async fn delete_account(&self, request: &Parts, password: &str) -> Result<(), AppError>;
+
     /// Sets the user's password, if `current` is theirs, and signs out
     /// every other session of theirs.
     async fn change_password(

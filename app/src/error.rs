@@ -103,7 +103,13 @@ pub enum Refusal {
     NotAdmin,
     #[error("you cannot do that to your own account")]
     NotToYourself,
+    #[error("that username belonged to an account deleted in the last {days} days; pick another", days = DELETED_NAME_HELD_DAYS)]
+    UsernameHeld,
 }
+
+/// How many days a deleted account's username stays held, so that no one
+/// takes it while others still remember it (`server/src/store/deletion.rs`).
+pub const DELETED_NAME_HELD_DAYS: i64 = 30;
 
 #[cfg(feature = "ssr")]
 impl From<Refusal> for AppError {

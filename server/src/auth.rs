@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod attempts;
 pub mod client_addr;
+pub mod delete_account;
 pub mod devices;
 pub mod guard;
 pub mod origin;

@@ -54,6 +54,10 @@ impl Backend for AppState {
         AppState::sign_out_elsewhere(self, request).await
     }
 
+    async fn delete_account(&self, request: &Parts, password: &str) -> Result<(), AppError> {
+        AppState::delete_account(self, request, password).await
+    }
+
     async fn change_password(
         &self,
         request: &Parts,

@@ -4,7 +4,7 @@
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
 //! [`MessageStore`], [`SearchStore`], [`PresenceStore`], [`PushStore`],
 //! [`SessionListStore`], [`AccountStore`], [`AuditStore`], [`ModerationStore`],
-//! [`ChannelSettingsStore`]), each implemented in a file of its own; [`Store`]
+//! [`ChannelSettingsStore`], [`DeletionStore`]), each implemented in a file of its own; [`Store`]
 //! is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
 //! each once for both databases; [`dialect`] holds what differs.
@@ -16,6 +16,7 @@ mod changes;
 pub mod channel_settings;
 mod channels;
 pub mod db;
+pub mod deletion;
 pub mod dialect;
 mod mentions;
 mod message_rows;
@@ -55,6 +56,10 @@ pub enum StoreError {
     /// The username looks like one in use (see `Username::lookalike_key`).
     #[error("username looks like another")]
     UsernameLooksLike,
+    /// The username (or one like it) was a deleted account's, and is held
+    /// for a while (see [`deletion::NAME_HELD_DAYS`]).
+    #[error("username held after an account's deletion")]
+    UsernameHeld,
     /// A public channel has this name, in any letter case.
     #[error("channel name taken")]
     ChannelNameTaken,
@@ -85,8 +90,9 @@ pub fn now_millis() -> i64 {
 pub trait UserStore: Send + Sync {
     /// Creates a user and makes them a member of `General`, in one
     /// transaction. Fails with [`StoreError::UsernameTaken`] when the name is
-    /// in use in any case, and [`StoreError::UsernameLooksLike`] when it
-    /// looks like one in use.
+    /// in use in any case, [`StoreError::UsernameLooksLike`] when it
+    /// looks like one in use, and [`StoreError::UsernameHeld`] while a
+    /// deleted account holds it.
     async fn create_user(
         &self,
         username: &Username,
@@ -505,6 +511,16 @@ pub trait ChannelSettingsStore: Send + Sync {
     ) -> Result<channel_settings::Invited, StoreError>;
 }
 
+/// Deleting one's account (see [`deletion`]).
+#[async_trait::async_trait]
+pub trait DeletionStore: Send + Sync {
+    /// Deletes `user`'s account: their sessions, memberships and what else
+    /// is theirs alone go, their messages stay under a placeholder name,
+    /// and their username is held for a while. The channels they were in,
+    /// or `None` if there is no such account (or it is deleted already).
+    async fn delete_account(&self, user: UserId) -> Result<Option<Vec<ChannelId>>, StoreError>;
+}
+
 /// Everything Banter stores.
 #[async_trait::async_trait]
 pub trait Store:
@@ -520,6 +536,7 @@ pub trait Store:
     + AuditStore
     + ModerationStore
     + ChannelSettingsStore
+    + DeletionStore
     + Send
     + Sync
     + 'static

@@ -197,6 +197,8 @@ const CHECKS: &[(&str, &str)] = &[
         "deactivated accounts",
         "SELECT COUNT(deactivated_at) FROM users",
     ),
+    ("deleted accounts", "SELECT COUNT(deleted_at) FROM users"),
+    ("held names", "SELECT COUNT(held_name) FROM users"),
     (
         "session epochs",
         "SELECT COALESCE(SUM(session_epoch), 0) FROM users",

@@ -2,6 +2,7 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::{
     fields::{next_param, next_query, AuthCard, FormError, TextField},
@@ -36,10 +37,15 @@ pub fn LoginPage() -> impl IntoView {
     let Refused { error, username } = refused::<LogIn>();
     let next = next_param();
     let signup_href = format!("/signup{}", next_query(next.as_deref()));
+    // Where a deleted account's last page lands (`DELETED_PATH`).
+    let deleted = use_query_map().read_untracked().get_str("account") == Some("deleted");
 
     view! {
         <Title text="Log in" />
         <AuthCard title="Log in">
+            {deleted.then(|| view! {
+                <p class="form-done" role="status">"Your account is deleted."</p>
+            })}
             <form method="post" action=LogIn::url() class="auth-form">
                 <input type="hidden" name="next" value=next />
                 <TextField

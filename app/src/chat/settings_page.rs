@@ -1,5 +1,6 @@
 //! `/settings`, reached from the sidebar's footer: desktop notifications,
-//! the theme, the password, and a way to the sessions signed in
+//! the theme, the password, deleting the account, and a way to the
+//! sessions signed in
 //! (`/settings/sessions`, `sessions_page.rs`, whose code is in the same
 //! chunk). (Each channel's notification setting is in its header.)
 //!
@@ -22,7 +23,7 @@ use super::{
     state::{Chat, ChatStoreFields},
 };
 use crate::{
-    auth::PasswordForm,
+    auth::{DeleteAccountForm, PasswordForm},
     protocol::{NotifyLevel, BUSY_CHANNEL},
     theme::{Theme, ThemeState},
 };
@@ -109,6 +110,7 @@ fn SettingsPage() -> impl IntoView {
                     </p>
                 </section>
                 <AdminLink />
+                <DeleteAccountForm />
             </div>
         </main>
     }

@@ -71,6 +71,8 @@ pub enum AdminError {
     Taken(String),
     #[error("an account with a name that looks like {0:?} exists already")]
     LooksLike(String),
+    #[error("{0:?} belonged to an account deleted in the last {days} days", days = app::error::DELETED_NAME_HELD_DAYS)]
+    Held(String),
     #[error("database: {0}")]
     Store(#[from] StoreError),
     #[error("cannot hash the password: {0}")]
@@ -161,6 +163,7 @@ async fn create(store: &dyn Store, username: &str, admin: bool) -> Result<String
         Err(StoreError::UsernameLooksLike) => {
             return Err(AdminError::LooksLike(username.to_owned()))
         }
+        Err(StoreError::UsernameHeld) => return Err(AdminError::Held(username.to_owned())),
         Err(error) => return Err(error.into()),
     };
     store.record(by_command(Audited::Created), user.id).await?;

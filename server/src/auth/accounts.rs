@@ -62,6 +62,7 @@ impl AppState {
                 return Err(match error {
                     StoreError::UsernameTaken => AppError::UsernameTaken,
                     StoreError::UsernameLooksLike => AppError::UsernameLooksLike,
+                    StoreError::UsernameHeld => Refusal::UsernameHeld.into(),
                     error => internal(error),
                 });
             }

@@ -2,8 +2,9 @@
 //!
 //! Banter is for signed-in users: a visitor who opens any app page is sent to
 //! `/login?next=<that page>`, and a signed-in user who opens `/login` or
-//! `/signup` is sent into the app. This runs before rendering, so it holds
-//! without JavaScript. Server functions (`/api/…`) check the session
+//! `/signup` is sent into the app; a browser whose account was just deleted
+//! is sent to the log-in page that says so. This runs before rendering, so
+//! it holds without JavaScript. Server functions (`/api/…`) check the session
 //! themselves.
 
 use axum::{
@@ -14,7 +15,9 @@ use axum::{
 use http::Method;
 use tower_sessions::Session;
 
-use super::client_addr::client_addr_of;
+use app::auth::DELETED_PATH;
+
+use super::{client_addr::client_addr_of, session};
 use crate::state::AppState;
 
 /// Redirects page requests according to whether someone is signed in.
@@ -44,6 +47,13 @@ pub async fn pages(
     };
     let path = request.uri().path();
     let is_auth_page = path == "/login" || path == "/signup";
+    // A browser whose account was just deleted: its tabs, sent to a page
+    // by their closed sockets, land where the deletion form does.
+    let landing = path == "/login"
+        && query_param(request.uri().query(), "account").as_deref() == Some("deleted");
+    if !signed_in && !landing && path != "/signup" && session::deleted_lately(&session).await {
+        return Redirect::to(DELETED_PATH).into_response();
+    }
 
     match (signed_in, is_auth_page) {
         (true, true) => {

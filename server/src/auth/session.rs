@@ -26,6 +26,9 @@ use tower_sessions::{
 pub const COOKIE: &str = "banter_session";
 /// How long a session lives without being used.
 pub const IDLE_EXPIRY: Duration = Duration::days(30);
+/// How long a browser is told its account was deleted (see
+/// [`mark_deleted`]).
+const DELETED_NOTICE_MS: i64 = 10 * 60 * 1000;
 /// The session key holding the signed-in user's id.
 const USER_KEY: &str = "user_id";
 /// The session key holding the day (since the Unix epoch, UTC) the session
@@ -34,6 +37,9 @@ const RENEWED_KEY: &str = "renewed";
 /// The session key holding the user's session epoch as of signing in
 /// (absent in sessions from before epochs: 0).
 const EPOCH_KEY: &str = "epoch";
+/// The session key holding when the account signed in here was deleted
+/// (the session holds nothing else then).
+const DELETED_KEY: &str = "deleted";
 
 /// Who a session says is signed in, to be checked against the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,11 +90,33 @@ pub async fn sign_in(
     claim: Claim,
 ) -> Result<Option<Id>, tower_sessions::session::Error> {
     session.cycle_id().await?;
+    session.remove_value(DELETED_KEY).await?;
     session.insert(USER_KEY, claim.user).await?;
     session.insert(EPOCH_KEY, claim.epoch).await?;
     session.insert(RENEWED_KEY, today()).await?;
     session.save().await?;
     Ok(session.id())
+}
+
+/// Ends `session`'s sign-in after its account was deleted, and marks it so
+/// that this browser's pages land on the log-in page, which says so, for
+/// [`DELETED_NOTICE_MS`]: both the deletion form's landing and a tab its
+/// closed socket sends to `/login`. Saved at once, under the same id (the
+/// store deleted the record), before any socket closes.
+pub async fn mark_deleted(session: &Session) -> Result<(), tower_sessions::session::Error> {
+    session.clear().await;
+    session
+        .insert(DELETED_KEY, crate::store::now_millis())
+        .await?;
+    session.save().await
+}
+
+/// Whether `session` is a browser whose account was deleted lately.
+pub async fn deleted_lately(session: &Session) -> bool {
+    match session.get::<i64>(DELETED_KEY).await {
+        Ok(Some(at)) => crate::store::now_millis() - at < DELETED_NOTICE_MS,
+        _ => false,
+    }
 }
 
 /// Keeps `session` signed in after its user was signed out everywhere

@@ -40,7 +40,17 @@ impl AppState {
     ) -> Result<(), AppError> {
         let me = self.signed_in(request).await?;
         let new = Password::parse(new)?;
-        // Guessing the current password is limited as logging in is.
+        self.check_password(&me, current).await?;
+        let hash = self.passwords.hash(&new).await.map_err(internal)?;
+        self.sign_out_others(request, &me, Some(&hash)).await?;
+        tracing::info!(user = %me.id, "changed their password");
+        Ok(())
+    }
+
+    /// Checks that `given` is `me`'s password (the signed-in user's, asked
+    /// again before what only they should do); guesses are limited as
+    /// logging in is.
+    pub(super) async fn check_password(&self, me: &User, given: &str) -> Result<(), AppError> {
         let name_key = me.username.to_ascii_lowercase();
         let attempt = self
             .limits
@@ -55,16 +65,13 @@ impl AppState {
             .ok_or(AppError::NotSignedIn)?;
         let valid = self
             .passwords
-            .verify(current, &hash)
+            .verify(given, &hash)
             .await
             .map_err(internal)?;
         if !valid {
             return Err(Refusal::WrongPassword.into());
         }
         attempt.refund();
-        let hash = self.passwords.hash(&new).await.map_err(internal)?;
-        self.sign_out_others(request, &me, Some(&hash)).await?;
-        tracing::info!(user = %me.id, "changed their password");
         Ok(())
     }
 

@@ -94,7 +94,7 @@ impl AppState {
 
     /// Counts a channel's members and tells them (see
     /// [`Self::announce_members`]).
-    pub(super) async fn recount_members(&self, channel: ChannelId) -> Result<(), ProtocolError> {
+    pub(crate) async fn recount_members(&self, channel: ChannelId) -> Result<(), ProtocolError> {
         let members = self
             .store
             .member_count(channel)

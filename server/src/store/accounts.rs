@@ -1,7 +1,8 @@
 //! Accounts as their owners and administrators control them: whether a
 //! session still stands, signing a user out everywhere (with a new
 //! password, or deactivating them), the administrator role, and the list
-//! administrators read.
+//! administrators read (which leaves deleted accounts out: see
+//! [`super::deletion`]).
 //!
 //! A session stands while it carries its user's `session_epoch` and the
 //! account is active. Signing out everywhere bumps the epoch, so that every
@@ -98,7 +99,8 @@ impl AccountStore for SqlStore {
             .sql(
                 "SELECT u.id, u.username, s.id, s.last_seen_at FROM users u
                  LEFT JOIN user_sessions s ON s.session_id = $3 AND s.user_id = u.id
-                 WHERE u.id = $1 AND u.session_epoch = $2 AND u.deactivated_at IS NULL",
+                 WHERE u.id = $1 AND u.session_epoch = $2 AND u.deactivated_at IS NULL
+                   AND u.deleted_at IS NULL",
             )
             .bind(user)
             .bind(epoch)
@@ -206,7 +208,8 @@ impl AccountStore for SqlStore {
 
     async fn account(&self, username: &str) -> Result<Option<Account>, StoreError> {
         let sql = format!(
-            "SELECT id, username, is_admin, deactivated_at, created_at FROM users WHERE {}",
+            "SELECT id, username, is_admin, deactivated_at, created_at FROM users
+             WHERE {} AND deleted_at IS NULL",
             self.db.dialect().same_name("username", "$1")
         );
         Ok(self.db.sql(&sql).bind(username).fetch_optional().await?)
@@ -216,7 +219,7 @@ impl AccountStore for SqlStore {
         let dialect = self.db.dialect();
         let sql = format!(
             "SELECT id, username, is_admin, deactivated_at, created_at FROM users
-             WHERE {} ORDER BY {} LIMIT $2",
+             WHERE {} AND deleted_at IS NULL ORDER BY {} LIMIT $2",
             dialect.name_like("username", "$1"),
             dialect.name_order("username"),
         );

@@ -210,7 +210,7 @@ impl ChannelStore for SqlStore {
         let now = now_millis();
         let mut tx = self.db.begin().await?;
         let peer: Option<UserId> = tx
-            .sql("SELECT id FROM users WHERE id = $1")
+            .sql("SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL")
             .bind(b)
             .scalar_optional()
             .await?;

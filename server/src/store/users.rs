@@ -3,8 +3,8 @@
 use app::model::{ChannelId, User, UserId, Username};
 
 use super::{
-    accounts::Credentials, is_unique_violation, like_escape, now_millis, PasswordHash, SqlStore,
-    StoreError, UserStore,
+    accounts::Credentials, deletion, is_unique_violation, like_escape, now_millis, PasswordHash,
+    SqlStore, StoreError, UserStore,
 };
 
 #[async_trait::async_trait]
@@ -16,6 +16,7 @@ impl UserStore for SqlStore {
     ) -> Result<User, StoreError> {
         let now = now_millis();
         let mut tx = self.db.begin().await?;
+        deletion::check_not_held(&mut tx, username).await?;
         let id = tx
             .sql(
                 // The first account is an administrator.
@@ -57,7 +58,7 @@ impl UserStore for SqlStore {
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
         let sql = format!(
             "SELECT id, username, password_hash, session_epoch, deactivated_at FROM users
-             WHERE {}",
+             WHERE {} AND deleted_at IS NULL",
             self.db.dialect().same_name("username", "$1")
         );
         let row: Option<(UserId, String, String, i64, Option<i64>)> =
@@ -90,7 +91,8 @@ impl UserStore for SqlStore {
     ) -> Result<Vec<User>, StoreError> {
         let dialect = self.db.dialect();
         let sql = format!(
-            "SELECT id, username FROM users WHERE {} AND id <> $2 ORDER BY {} LIMIT $3",
+            "SELECT id, username FROM users WHERE {} AND id <> $2 AND deleted_at IS NULL
+             ORDER BY {} LIMIT $3",
             dialect.name_like("username", "$1"),
             dialect.name_order("username"),
         );

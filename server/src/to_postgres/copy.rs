@@ -17,6 +17,8 @@ type User = (
     bool,
     Option<i64>,
     i64,
+    Option<i64>,
+    Option<String>,
 );
 type Channel = (
     i64,
@@ -59,7 +61,7 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
         async |after| {
             sqlx::query_as(
                 "SELECT id, username, password_hash, created_at, presence_version, lookalike_key,
-                        is_admin, deactivated_at, session_epoch
+                        is_admin, deactivated_at, session_epoch, deleted_at, held_name
                  FROM users WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -69,7 +71,7 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
         },
         async |page| {
             let mut c = (vec![], vec![], vec![], vec![], vec![], vec![]);
-            let mut d = (vec![], vec![], vec![]);
+            let mut d = (vec![], vec![], vec![], vec![], vec![]);
             for row in page {
                 c.0.push(row.0);
                 c.1.push(row.1);
@@ -80,15 +82,17 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
                 d.0.push(row.6);
                 d.1.push(row.7);
                 d.2.push(row.8);
+                d.3.push(row.9);
+                d.4.push(row.10);
             }
             sqlx::query(
                 "INSERT INTO users
                      (id, username, password_hash, created_at, presence_version, lookalike_key,
-                      is_admin, deactivated_at, session_epoch)
+                      is_admin, deactivated_at, session_epoch, deleted_at, held_name)
                  OVERRIDING SYSTEM VALUE
                  SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[],
                                       $5::bigint[], $6::text[], $7::boolean[], $8::bigint[],
-                                      $9::bigint[])",
+                                      $9::bigint[], $10::bigint[], $11::text[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -99,6 +103,8 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
             .bind(d.0)
             .bind(d.1)
             .bind(d.2)
+            .bind(d.3)
+            .bind(d.4)
             .execute(&mut *to)
             .await
             .map(drop)

@@ -22,8 +22,8 @@ use server::{
         push::{NewSubscription, PushTarget},
         search::{Found, Search},
         sessions::ListedSession,
-        AccountStore, Announce, AuditStore, ChannelSettingsStore, ChannelStore, Inserted,
-        Isolation, MemberPage, MentionStore, MessageStore, ModerationStore, PasswordHash,
+        AccountStore, Announce, AuditStore, ChannelSettingsStore, ChannelStore, DeletionStore,
+        Inserted, Isolation, MemberPage, MentionStore, MessageStore, ModerationStore, PasswordHash,
         PresenceChange, PresenceStore, PushStore, SearchStore, SessionListStore, Store, StoreError,
         UserStore, Write,
     },
@@ -424,6 +424,13 @@ impl ChannelSettingsStore for SlowHistory {
         users: &[UserId],
     ) -> Result<Invited, StoreError> {
         self.inner.invite(by, channel, users).await
+    }
+}
+
+#[async_trait::async_trait]
+impl DeletionStore for SlowHistory {
+    async fn delete_account(&self, user: UserId) -> Result<Option<Vec<ChannelId>>, StoreError> {
+        self.inner.delete_account(user).await
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //! One test binary with a module per feature, so the suite links once.
 
+mod account_deletion;
 mod accounts;
 mod admin;
 mod backup;

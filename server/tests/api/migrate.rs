@@ -141,6 +141,12 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
             .await;
         assert_eq!(done, Ok(Reply::Done));
     }
+    // A deleted account, whose name is held.
+    let dave = Browser::new(&node.base);
+    dave.sign_up("dave", PASSWORD).await.unwrap();
+    dave.call::<()>("delete_account", &[("password", PASSWORD)])
+        .await
+        .expect("deleted");
     // An administrator's action, in the audit log, made while it serves.
     let granted = run_to_end(data.path(), &["admin", "grant", "bob"], &[]).await;
     assert!(granted.status.success(), "{granted:?}");
@@ -171,7 +177,7 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
     println!("migrate-to: {said}(the command took {took:?} in all)");
 
     let db = Db::Postgres(sqlx::PgPool::connect(&url).await.expect("database"));
-    assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 52);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM users").await, 53);
     assert_eq!(db.scalar("SELECT COUNT(*) FROM audit_log").await, 5);
     assert_eq!(
         db.scalar(
@@ -239,6 +245,11 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
     let after = alice_live.say(GENERAL, "после переезда").await;
     assert_eq!(after.seq, Seq(i64::from(SEEDED_MESSAGES) + 5));
     assert!(after.id > written.last().expect("written").id);
+    assert_eq!(
+        Browser::new(&node.base).sign_up("DAVE", PASSWORD).await,
+        Err(app::error::Refusal::UsernameHeld.into()),
+        "dave's name is still held"
+    );
     let carol = Browser::new(&node.base);
     carol.sign_up("carol", PASSWORD).await.unwrap();
     assert!(carol.me().await.unwrap().id > UserId(52));
