@@ -97,7 +97,8 @@ async function fakeNotificationsAndVisibility(context: BrowserContext) {
     Object.defineProperty(document, "hidden", { get: () => hidden });
     w.__setHidden = (value: boolean) => {
       hidden = value;
-      document.dispatchEvent(new Event("visibilitychange"));
+      // As a browser does: it bubbles to the window, where the page listens.
+      document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
     };
   });
 }

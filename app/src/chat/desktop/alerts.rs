@@ -30,8 +30,9 @@ use crate::{
 
 use super::{notice_tag, notice_text, notice_title};
 
-/// How long the notifying tab waits for a visible tab to answer.
-const ASK_MS: u32 = 300;
+/// How long the notifying tab waits for a visible tab to answer: long
+/// enough for a tab on a busy machine, short enough not to be noticed.
+const ASK_MS: u32 = 1_000;
 
 /// The name of the lock and of the channel the tabs share.
 const NAME: &str = "banter.alerts";
