@@ -150,3 +150,43 @@ test("the owner sets the topic, renames and archives a channel; members see it l
   await expect(smallDialog.getByRole("textbox", { name: "Topic" })).toHaveValue(topic);
   await phone.close();
 });
+
+test("leaving a conversation hides it in every tab until the other writes again", async ({ browser, baseURL }) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  await bob.page.getByRole("button", { name: "New message" }).click();
+  await bob.page.getByLabel("Search people").fill(alice.name.slice(0, 8));
+  await bob.page.getByRole("button", { name: alice.name }).click();
+  await expect(bob.page.getByRole("heading", { level: 1, name: alice.name })).toBeVisible();
+  await say(bob.page, "日本語 Привет");
+
+  const other = await alice.context.newPage();
+  await other.goto("/c/1");
+  await live(other);
+  const links = [alice.page, other].map((page) =>
+    page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: bob.name }),
+  );
+  await links[0].click();
+  await expect(row(alice.page, "日本語 Привет")).toBeVisible();
+  await expect(links[1]).toBeVisible();
+
+  await alice.page.getByRole("button", { name: "Channel settings" }).click();
+  const dialog = alice.page.getByRole("dialog", { name: "Conversation settings" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("textbox", { name: "Topic" })).toHaveCount(0);
+  for (const scheme of ["light", "dark"] as const) {
+    await alice.page.emulateMedia({ colorScheme: scheme });
+    await dialog.screenshot({ path: test.info().outputPath(`conversation-settings-${scheme}.png`) });
+  }
+  await dialog.getByRole("button", { name: "Leave conversation" }).click();
+  await expect(alice.page).toHaveURL(/\/c\/1$/);
+  for (const link of links) await expect(link).toHaveCount(0);
+
+  // Bob writes again: it is back in both tabs, unread.
+  await say(bob.page, "العربية 🦀");
+  for (const link of links) await expect(link).toBeVisible();
+  await expect(alice.page.getByRole("navigation", { name: "Direct messages" }).getByLabel("1 unread")).toBeVisible();
+  await links[0].click();
+  await expect(row(alice.page, "العربية 🦀")).toBeVisible();
+  await other.close();
+});

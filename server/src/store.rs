@@ -159,6 +159,12 @@ pub trait ChannelStore: Send + Sync {
     /// Removes `user` from a channel; `Ok(false)` if they were not in it.
     async fn leave_channel(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError>;
 
+    /// Hides a conversation from `user`'s channel list until it has a
+    /// message after its newest now (or `user` opens it again); `Ok(false)`
+    /// if they are not in it.
+    async fn hide_conversation(&self, user: UserId, channel: ChannelId)
+        -> Result<bool, StoreError>;
+
     /// Public channels whose name contains `query` (any case), by name.
     async fn directory(
         &self,
@@ -168,7 +174,8 @@ pub trait ChannelStore: Send + Sync {
     ) -> Result<Vec<DirectoryEntry>, StoreError>;
 
     /// The conversation of two different users, created with both as members
-    /// on first use; `true` when it was created now.
+    /// on first use (and shown to `a` again if they had hidden it); `true`
+    /// when it was created now.
     async fn open_direct(&self, a: UserId, b: UserId) -> Result<(ChannelId, bool), StoreError>;
 
     /// Moves `user`'s read marker in `channel` forward to `seq` (never past

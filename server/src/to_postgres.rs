@@ -287,6 +287,10 @@ const CHECKS: &[(&str, &str)] = &[
         "SELECT COALESCE(SUM(muted_until), 0) FROM memberships",
     ),
     (
+        "hidden conversations",
+        "SELECT COALESCE(SUM(hidden_seq), 0) FROM memberships",
+    ),
+    (
         "messages removed by moderators",
         "SELECT COUNT(*) FROM messages WHERE removed",
     ),

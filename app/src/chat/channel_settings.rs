@@ -5,10 +5,17 @@
 //! (`server/src/store/channel_settings.rs`); what changed reaches every
 //! member's tabs as a `ChannelUpdated` event, this one's too.
 //!
+//! In a one-to-one conversation the same button opens "Conversation
+//! settings", which only leaves it (`leaving.rs`).
+//!
 //! Its code is a chunk of its own, fetched when first opened.
+
+mod leaving;
 
 use leptos::{ev, prelude::*};
 use reactive_stores::Store;
+
+use leaving::{ConversationSettings, Leave};
 
 use super::{
     dialogs::{
@@ -16,7 +23,6 @@ use super::{
         people_picker::{PeoplePicker, Picked},
     },
     link::Link,
-    page::go_to,
     people::People,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields},
 };
@@ -51,7 +57,16 @@ fn ChannelSettings(channel: Memo<ChannelId>, open: RwSignal<bool>) -> impl IntoV
     let moderates = move || you.get() >= Standing::Moderator;
     let owns = move || you.get() >= Standing::Owner;
 
+    // Kept while the channel is gone from the list (just left), so that
+    // the dialog does not switch to the other kind's parts as it closes.
+    let direct = Memo::new(move |was: Option<&bool>| {
+        state()
+            .try_with(|c| c.is_direct())
+            .unwrap_or(was.copied().unwrap_or(false))
+    });
+
     view! {
+        <Show when=move || !direct.get() fallback=move || view! { <ConversationSettings channel open /> }>
         <Modal open title="Channel settings">
             <Details channel open moderates />
             <div class="field check-field">
@@ -76,12 +91,13 @@ fn ChannelSettings(channel: Memo<ChannelId>, open: RwSignal<bool>) -> impl IntoV
             // General stays open, and everyone stays in it.
             <Show when=move || channel.get() != ChannelId::GENERAL>
                 <Archive channel archived=Signal::derive(archived) owns=Signal::derive(owns) />
-                <Leave channel open />
+                <Leave channel open what="Leave channel" />
             </Show>
             <div class="dialog-actions">
                 <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Close"</button>
             </div>
         </Modal>
+        </Show>
     }
 }
 
@@ -266,36 +282,6 @@ fn Archive(channel: Memo<ChannelId>, archived: Signal<bool>, owns: Signal<bool>)
                     false => "Archive channel",
                 }}
             </button>
-        </section>
-    }
-}
-
-/// Leaving the channel: it goes from the sidebar, and General opens.
-#[component]
-fn Leave(channel: Memo<ChannelId>, open: RwSignal<bool>) -> impl IntoView {
-    let chat = expect_context::<Store<Chat>>();
-    let link = expect_context::<Link>();
-    let error = RwSignal::new(None::<String>);
-    let leave = move |_| {
-        let link = link.clone();
-        let id = channel.get_untracked();
-        leptos::task::spawn_local(async move {
-            match link.leave_channel(id).await {
-                Ok(()) => {
-                    open.set(false);
-                    chat.channels().write().retain(|c| c.id != id);
-                    go_to(&format!("/c/{}", ChannelId::GENERAL));
-                }
-                Err(refused) => error.set(Some(refused.to_string())),
-            }
-        });
-    };
-
-    view! {
-        <section class="settings-part" aria-labelledby="leave-title">
-            <h3 id="leave-title" class="part-title">"Leave"</h3>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <button type="button" class="button subtle" on:click=leave>"Leave channel"</button>
         </section>
     }
 }

@@ -151,13 +151,12 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
             >
                 "Members"
             </button>
-            // Hidden, not left out, in a conversation: cheaper for the page.
+            // In a conversation it opens "Conversation settings".
             <button
                 type="button"
                 class="icon-button"
                 title="Channel settings"
                 aria-haspopup="dialog"
-                hidden=move || direct().then_some("")
                 on:click=move |_| settings_open.set(true)
             >
                 <span class="gear" aria-hidden="true">"\u{2699}\u{FE0E}"</span>

@@ -15,11 +15,19 @@ use crate::{
 };
 
 /// Applies one pushed event. `viewing` is the channel the reader is looking
-/// at (open, in a visible tab).
-pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Option<ChannelId>) {
+/// at (open, in a visible tab). Returns `true` if the channel list is owed:
+/// a message came in a channel it does not hold (a conversation the reader
+/// left, written in again).
+pub fn apply(
+    chat: Store<Chat>,
+    people: People,
+    event: ServerMsg,
+    viewing: Option<ChannelId>,
+) -> bool {
     let user = chat.me().read_untracked().clone();
     let me = user.id;
     match event {
+        ServerMsg::Message { message } if !lists(chat, message.channel) => return true,
         ServerMsg::Message { message } => {
             let viewing = viewing == Some(message.channel);
             people.typing_stopped(message.channel, message.sender);
@@ -86,6 +94,7 @@ pub fn apply(chat: Store<Chat>, people: People, event: ServerMsg, viewing: Optio
         },
         ServerMsg::Welcome { .. } | ServerMsg::Ok { .. } | ServerMsg::Error { .. } => {}
     }
+    false
 }
 
 /// Adds `message` to a list of the latest heard, keeping at most `max`.
@@ -161,14 +170,17 @@ pub fn update_channel(
     channel: ChannelId,
     change: impl FnOnce(&mut ChannelState),
 ) {
-    if chat
-        .channels()
+    if lists(chat, channel) {
+        chat.channels().at_key(channel).update(change);
+    }
+}
+
+/// Whether the user's channel list holds `channel`.
+fn lists(chat: Store<Chat>, channel: ChannelId) -> bool {
+    chat.channels()
         .read_untracked()
         .iter()
         .any(|c| c.id == channel)
-    {
-        chat.channels().at_key(channel).update(change);
-    }
 }
 
 /// Adds a channel the user is now in, or refreshes it.

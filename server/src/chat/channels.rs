@@ -54,7 +54,10 @@ impl AppState {
         }
     }
 
-    /// Takes `user` out of a public channel other than General.
+    /// Takes `user` out of a named channel other than General; a
+    /// conversation they leave is only hidden from their sidebar (every
+    /// tab of theirs drops it) until a new message arrives in it, which
+    /// their tabs, still listening, then ask the list again for.
     pub async fn leave_channel(
         &self,
         user: &User,
@@ -65,7 +68,13 @@ impl AppState {
         }
         let summary = self.summary(user.id, channel).await?;
         if matches!(summary.kind, ChannelKind::Direct { .. }) {
-            return Err(Refused::CannotLeaveConversation.into());
+            self.store
+                .hide_conversation(user.id, channel)
+                .await
+                .map_err(internal_ws)?;
+            self.bus
+                .to_user(user.id, &ServerMsg::ChannelRemoved { channel });
+            return Ok(());
         }
         if self
             .store

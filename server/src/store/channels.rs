@@ -33,12 +33,16 @@ const SUMMARY: &str = "
         AND p.id = CASE WHEN c.direct_low = m.user_id THEN c.direct_high ELSE c.direct_low END
     WHERE m.user_id = $1";
 
+/// The channels a member's sidebar lists: a conversation they left is
+/// hidden until it has a later message.
+const LISTED: &str = " AND (m.hidden_seq IS NULL OR c.last_seq > m.hidden_seq)";
+
 #[async_trait::async_trait]
 impl ChannelStore for SqlStore {
     async fn channels_of(&self, user: UserId) -> Result<Vec<ChannelSummary>, StoreError> {
         let rows: Vec<SummaryRow> = self
             .db
-            .sql(SUMMARY)
+            .sql(&format!("{SUMMARY}{LISTED}"))
             .bind(user)
             .bind(i64::from(MAX_UNREAD))
             .fetch_all()
@@ -173,6 +177,25 @@ impl ChannelStore for SqlStore {
         Ok(left == 1)
     }
 
+    async fn hide_conversation(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+    ) -> Result<bool, StoreError> {
+        let hidden = self
+            .db
+            .sql(
+                "UPDATE memberships
+                 SET hidden_seq = (SELECT last_seq FROM channels WHERE id = $2)
+                 WHERE user_id = $1 AND channel_id = $2",
+            )
+            .bind(user)
+            .bind(channel)
+            .execute()
+            .await?;
+        Ok(hidden == 1)
+    }
+
     async fn directory(
         &self,
         user: UserId,
@@ -242,6 +265,15 @@ impl ChannelStore for SqlStore {
                 .bind(high)
                 .scalar()
                 .await?;
+            // Opened again by one who had left it: listed again.
+            tx.sql(
+                "UPDATE memberships SET hidden_seq = NULL WHERE user_id = $1 AND channel_id = $2",
+            )
+            .bind(a)
+            .bind(id)
+            .execute()
+            .await?;
+            tx.commit().await?;
             return Ok((id, false));
         };
         tx.sql(

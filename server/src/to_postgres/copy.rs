@@ -34,7 +34,16 @@ type Channel = (
     bool,
     Option<i64>,
 );
-type Membership = (i64, i64, i64, i64, Option<String>, String, Option<i64>);
+type Membership = (
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    String,
+    Option<i64>,
+    Option<i64>,
+);
 type Message = (
     i64,
     i64,
@@ -195,7 +204,8 @@ pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Resu
         |row: &Membership| (row.0, row.1),
         async |after| {
             sqlx::query_as(
-                "SELECT user_id, channel_id, joined_at, last_read_seq, notify, role, muted_until
+                "SELECT user_id, channel_id, joined_at, last_read_seq, notify, role, muted_until,
+                        hidden_seq
                  FROM memberships WHERE (user_id, channel_id) > ($1, $2)
                  ORDER BY user_id, channel_id LIMIT $3",
             )
@@ -206,7 +216,16 @@ pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Resu
             .await
         },
         async |page| {
-            let mut c = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+            let mut c = (
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+            );
             for row in page {
                 c.0.push(row.0);
                 c.1.push(row.1);
@@ -215,12 +234,13 @@ pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Resu
                 c.4.push(row.4);
                 c.5.push(row.5);
                 c.6.push(row.6);
+                c.7.push(row.7);
             }
             sqlx::query(
                 "INSERT INTO memberships (user_id, channel_id, joined_at, last_read_seq, notify,
-                                          role, muted_until)
+                                          role, muted_until, hidden_seq)
                  SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
-                                      $5::text[], $6::text[], $7::bigint[])",
+                                      $5::text[], $6::text[], $7::bigint[], $8::bigint[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -229,6 +249,7 @@ pub async fn memberships(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Resu
             .bind(c.4)
             .bind(c.5)
             .bind(c.6)
+            .bind(c.7)
             .execute(&mut *to)
             .await
             .map(drop)

@@ -170,6 +170,14 @@ impl ChannelStore for SlowHistory {
         self.inner.leave_channel(user, channel).await
     }
 
+    async fn hide_conversation(
+        &self,
+        user: UserId,
+        channel: ChannelId,
+    ) -> Result<bool, StoreError> {
+        self.inner.hide_conversation(user, channel).await
+    }
+
     async fn directory(
         &self,
         user: UserId,

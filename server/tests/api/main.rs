@@ -19,6 +19,7 @@ mod drain;
 mod formatting;
 mod foundation;
 mod input;
+mod leaving;
 mod limits;
 mod live;
 mod mentions;

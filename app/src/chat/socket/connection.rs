@@ -104,7 +104,11 @@ impl Connection {
                 req: Some(req),
                 error,
             } => self.answer(req, Err(LinkError::Refused(error))),
-            event => events::apply(self.chat, self.people, event, viewing(self.chat)),
+            event => {
+                if events::apply(self.chat, self.people, event, viewing(self.chat)) {
+                    return Some(self.sync());
+                }
+            }
         }
         None
     }

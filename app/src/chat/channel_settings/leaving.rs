@@ -1,0 +1,76 @@
+//! Leaving: a named channel (from "Channel settings"), or a one-to-one
+//! conversation (the whole of "Conversation settings"), which the server
+//! only hides from the sidebar until someone writes in it again. Either
+//! way it goes from this tab's sidebar at once (the server tells the
+//! others), and General opens.
+
+use leptos::prelude::*;
+use reactive_stores::Store;
+
+use crate::{
+    chat::{
+        dialogs::modal::Modal,
+        link::Link,
+        page::go_to,
+        state::{Chat, ChatStoreFields},
+    },
+    model::ChannelId,
+};
+
+/// The dialog the header's settings button opens in a conversation.
+#[component]
+pub(super) fn ConversationSettings(
+    channel: Memo<ChannelId>,
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <Modal open title="Conversation settings">
+            <Leave
+                channel
+                open
+                what="Leave conversation"
+                hint="It leaves your sidebar until someone writes in it again. Its messages stay."
+            />
+            <div class="dialog-actions">
+                <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Close"</button>
+            </div>
+        </Modal>
+    }
+}
+
+/// The button that leaves `channel`, named `what`, with a `hint` of what
+/// leaving does.
+#[component]
+pub(super) fn Leave(
+    channel: Memo<ChannelId>,
+    open: RwSignal<bool>,
+    what: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let chat = expect_context::<Store<Chat>>();
+    let link = expect_context::<Link>();
+    let error = RwSignal::new(None::<String>);
+    let leave = move |_| {
+        let link = link.clone();
+        let id = channel.get_untracked();
+        leptos::task::spawn_local(async move {
+            match link.leave_channel(id).await {
+                Ok(()) => {
+                    open.set(false);
+                    chat.channels().write().retain(|c| c.id != id);
+                    go_to(&format!("/c/{}", ChannelId::GENERAL));
+                }
+                Err(refused) => error.set(Some(refused.to_string())),
+            }
+        });
+    };
+
+    view! {
+        <section class="settings-part" aria-labelledby="leave-title">
+            <h3 id="leave-title" class="part-title">"Leave"</h3>
+            {hint.map(|hint| view! { <p class="field-hint">{hint}</p> })}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <button type="button" class="button subtle" on:click=leave>{what}</button>
+        </section>
+    }
+}
