@@ -214,6 +214,43 @@ impl Topic {
     }
 }
 
+/// A group conversation's name: like a topic (one line, any script, no
+/// control characters or direction overrides), 1 to 64 characters. Unlike
+/// a channel's name it need not be unique, so any alphabet will do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupName(String);
+
+/// Why a group's name was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum GroupNameError {
+    #[error("a name cannot be empty")]
+    Empty,
+    #[error("a name can be at most {max} characters", max = GroupName::MAX)]
+    TooLong,
+    #[error("a name cannot contain control characters or direction overrides")]
+    BadCharacter,
+}
+
+impl GroupName {
+    pub const MAX: usize = 64;
+
+    pub fn parse(raw: &str) -> Result<Self, GroupNameError> {
+        let name = Topic::parse(raw).map_err(|error| match error {
+            TopicError::TooLong => GroupNameError::TooLong,
+            TopicError::BadCharacter => GroupNameError::BadCharacter,
+        })?;
+        match name.as_str().chars().count() {
+            0 => Err(GroupNameError::Empty),
+            n if n > Self::MAX => Err(GroupNameError::TooLong),
+            _ => Ok(Self(name.0)),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The text of a message: 1 to 5000 characters once surrounding whitespace is
 /// trimmed, with line breaks as `\n`, no control characters but newline and
 /// tab, and something visible.
@@ -422,6 +459,11 @@ mod tests {
                 proptest::prop_assert!(!topic.as_str().contains(['\n', '\r', '\t']));
                 proptest::prop_assert_eq!(Topic::parse(topic.as_str()), Ok(topic.clone()));
             }
+            if let Ok(name) = GroupName::parse(&raw) {
+                let count = name.as_str().chars().count();
+                proptest::prop_assert!((1..=GroupName::MAX).contains(&count));
+                proptest::prop_assert_eq!(GroupName::parse(name.as_str()), Ok(name.clone()));
+            }
             if let Ok(name) = Username::parse(&raw) {
                 proptest::prop_assert_eq!(Username::parse(name.as_str()), Ok(name.clone()));
             }
@@ -441,6 +483,22 @@ mod tests {
         assert_eq!(Topic::parse(&"é".repeat(251)), Err(TopicError::TooLong));
         assert_eq!(Topic::parse("a\u{202E}b"), Err(TopicError::BadCharacter));
         assert_eq!(Topic::parse("a\u{0}b"), Err(TopicError::BadCharacter));
+    }
+
+    #[test]
+    fn group_names_are_short_lines_in_any_script() {
+        let name = GroupName::parse(" Café\n日本語 🦀 ").unwrap();
+        assert_eq!(name.as_str(), "Café 日本語 🦀");
+        assert_eq!(GroupName::parse("  "), Err(GroupNameError::Empty));
+        assert!(GroupName::parse(&"я".repeat(64)).is_ok());
+        assert_eq!(
+            GroupName::parse(&"я".repeat(65)),
+            Err(GroupNameError::TooLong)
+        );
+        assert_eq!(
+            GroupName::parse("a\u{202E}b"),
+            Err(GroupNameError::BadCharacter)
+        );
     }
 
     #[test]

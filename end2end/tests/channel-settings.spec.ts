@@ -1,5 +1,5 @@
 import type { Locator } from "@playwright/test";
-import { test, expect, chatter, live, say, row, expectNoSidewaysScroll, type Page } from "./fixtures";
+import { test, expect, chatter, live, say, row, expectNoSidewaysScroll, openConversation, type Page } from "./fixtures";
 
 /** Creates a channel on `page`, private if asked, and returns its name. */
 async function newChannel(page: Page, prefix: string, priv = false): Promise<string> {
@@ -154,10 +154,7 @@ test("the owner sets the topic, renames and archives a channel; members see it l
 test("leaving a conversation hides it in every tab until the other writes again", async ({ browser, baseURL }) => {
   const alice = await chatter(browser, baseURL, "alice");
   const bob = await chatter(browser, baseURL, "bob");
-  await bob.page.getByRole("button", { name: "New message" }).click();
-  await bob.page.getByLabel("Search people").fill(alice.name.slice(0, 8));
-  await bob.page.getByRole("button", { name: alice.name }).click();
-  await expect(bob.page.getByRole("heading", { level: 1, name: alice.name })).toBeVisible();
+  await openConversation(bob.page, alice.name);
   await say(bob.page, "日本語 Привет");
 
   const other = await alice.context.newPage();

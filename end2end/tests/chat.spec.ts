@@ -1,4 +1,4 @@
-import { test, expect, chatter, say, messages, live } from "./fixtures";
+import { test, expect, chatter, say, messages, live, openConversation } from "./fixtures";
 
 test("a message appears live for the other user", async ({ browser, baseURL }) => {
   const alice = await chatter(browser, baseURL, "alice");
@@ -44,10 +44,7 @@ test("a private conversation appears live with its unread count", async ({ brows
   const alice = await chatter(browser, baseURL, "alice");
   const bob = await chatter(browser, baseURL, "bob");
 
-  await bob.page.getByRole("button", { name: "New message" }).click();
-  await bob.page.getByLabel("Search people").fill(alice.name.slice(0, 8));
-  await bob.page.getByRole("button", { name: alice.name }).click();
-  await expect(bob.page.getByRole("heading", { level: 1, name: alice.name })).toBeVisible();
+  await openConversation(bob.page, alice.name);
   await say(bob.page, "psst, just for you");
 
   const direct = alice.page.getByRole("navigation", { name: "Direct messages" });
@@ -67,10 +64,7 @@ test("opening a channel marks it read on the user's other tabs", async ({ browse
   const bob = await chatter(browser, baseURL, "bob");
 
   // Alice looks at her conversation with Bob in both tabs...
-  await bob.page.getByRole("button", { name: "New message" }).click();
-  await bob.page.getByLabel("Search people").fill(alice.name.slice(0, 8));
-  await bob.page.getByRole("button", { name: alice.name }).click();
-  await expect(bob.page.getByRole("heading", { level: 1, name: alice.name })).toBeVisible();
+  await openConversation(bob.page, alice.name);
   await say(bob.page, "one");
   const unread = (page) => page.getByRole("navigation", { name: "Direct messages" }).getByLabel("1 unread");
   await expect(unread(alice.page)).toBeVisible();

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import path from "node:path";
 import { Locator, Page } from "@playwright/test";
-import { test, expect, BanterServer, chatter, live, messages, say, signUp, uniqueName, PASSWORD } from "./fixtures";
+import { test, expect, BanterServer, chatter, live, messages, say, signUp, uniqueName, openConversation, PASSWORD } from "./fixtures";
 
 /** Fails with the list of serious or critical accessibility violations, of
  * the page as it settles once hydrated (a lazy route's title is put back
@@ -114,9 +114,14 @@ test("keyboard only: sign up, switch channels, open a conversation, send", async
   await page.keyboard.press("Enter");
   await expect(page.getByLabel("Search people")).toBeFocused();
   await page.keyboard.type(friend.name);
-  const person = page.getByRole("dialog").getByRole("button", { name: friend.name });
+  const dialog = page.getByRole("dialog", { name: "New message" });
+  const person = dialog.getByRole("option", { name: friend.name });
   await expect(person).toBeVisible();
-  await tabTo(page, person);
+  await tabTo(page, dialog.getByRole("listbox", { name: "People" }));
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Space");
+  await expect(person).toHaveAttribute("aria-selected", "true");
+  await tabTo(page, dialog.getByRole("button", { name: "Start conversation" }));
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: friend.name })).toBeVisible();
 
@@ -208,10 +213,7 @@ test("screenshots of the chat screen, light and dark", async ({ browser }) => {
       await maya.getByRole("button", { name: "Create" }).click();
       await expect(maya.getByRole("heading", { level: 1, name: channel })).toBeVisible();
     }
-    await priya.getByRole("button", { name: "New message" }).click();
-    await priya.getByLabel("Search people").fill("maya");
-    await priya.getByRole("button", { name: "maya" }).click();
-    await expect(priya.getByRole("heading", { level: 1, name: "maya" })).toBeVisible();
+    await openConversation(priya, "maya");
     await say(priya, "Lunch at 12:30?");
     await priya.getByRole("link", { name: "General" }).click();
     await maya.getByRole("link", { name: "General" }).click();

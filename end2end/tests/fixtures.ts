@@ -239,6 +239,24 @@ export async function live(page: Page): Promise<void> {
   await expect(page.locator("html")).toHaveAttribute("data-link", "online");
 }
 
+/**
+ * Opens (or starts) the conversation of `page`'s user with the people
+ * named, from "New message": one person, or several for a group, whose
+ * heading names the others as the sidebar does.
+ */
+export async function openConversation(page: Page, ...names: string[]): Promise<void> {
+  await page.getByRole("button", { name: "New message" }).click();
+  const dialog = page.getByRole("dialog", { name: "New message" });
+  for (const name of names) {
+    await dialog.getByRole("searchbox", { name: "Search people" }).fill(name);
+    await dialog.getByRole("option", { name, exact: true }).click();
+    await expect(dialog.getByRole("option", { name, exact: true })).toHaveAttribute("aria-selected", "true");
+  }
+  await dialog.getByRole("button", { name: "Start conversation" }).click();
+  const heading = [...names].sort().join(", ");
+  await expect(page.getByRole("heading", { level: 1, name: heading, exact: true })).toBeVisible();
+}
+
 /** Types a message in the composer and sends it with Enter. */
 export async function say(page: Page, text: string): Promise<void> {
   const box = page.getByRole("textbox", { name: "Message" });

@@ -10,6 +10,7 @@ import {
   say,
   shownSeq,
   walkBackToFirst,
+  openConversation,
 } from "./fixtures";
 
 test("10,000 messages: back to the first and forward again, with a bounded page", async ({ browser }) => {
@@ -154,10 +155,7 @@ test("the first unread message is marked, and the mark stays while reading", asy
 test("more unread than a page: a bar jumps to the first unread message", async ({ browser, baseURL }) => {
   const alice = await chatter(browser, baseURL, "alice");
   const bob = await chatter(browser, baseURL, "bob");
-  await alice.page.getByRole("button", { name: "New message" }).click();
-  await alice.page.getByLabel("Search people").fill(bob.name);
-  await alice.page.getByRole("button", { name: bob.name }).click();
-  await expect(alice.page.getByRole("heading", { level: 1, name: bob.name })).toBeVisible();
+  await openConversation(alice.page, bob.name);
   const conversation = new URL(alice.page.url()).pathname.split("/").pop() ?? "";
   for (let i = 1; i <= 200; i++) {
     const response = await alice.page.request.post("/api/post", {
@@ -198,10 +196,7 @@ test.describe("without JavaScript", () => {
 
     // A friend (with JavaScript) writes to them privately.
     const friend = await chatter(browser, baseURL, "friend");
-    await friend.page.getByRole("button", { name: "New message" }).click();
-    await friend.page.getByLabel("Search people").fill(name);
-    await friend.page.getByRole("button", { name }).click();
-    await expect(friend.page.getByRole("heading", { level: 1, name })).toBeVisible();
+    await openConversation(friend.page, name);
     await say(friend.page, "psst, plain reader");
     await expect(messages(friend.page).getByText("Sending…")).toHaveCount(0);
 

@@ -1,13 +1,5 @@
-import { test, expect, chatter, say, messages, live, BanterServer } from "./fixtures";
+import { test, expect, chatter, say, messages, live, openConversation, BanterServer } from "./fixtures";
 import { Page } from "@playwright/test";
-
-/** Opens (or creates) the conversation of `page`'s user with `name`. */
-async function openConversation(page: Page, name: string) {
-  await page.getByRole("button", { name: "New message" }).click();
-  await page.getByLabel("Search people").fill(name.slice(0, 8));
-  await page.getByRole("button", { name }).click();
-  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-}
 
 /** The texts of the messages in the open channel, in order. */
 async function texts(page: Page): Promise<string[]> {

@@ -6,6 +6,7 @@ mod catch_up;
 mod changes;
 mod channel_settings;
 mod channels;
+mod groups;
 mod mentions;
 mod messages;
 mod moderation;

@@ -22,6 +22,11 @@ pub enum StartError {
     NewerDatabase(i64),
     #[error("cannot migrate the database: {0}")]
     Migrate(sqlx::migrate::MigrateError),
+    #[error(
+        "after migrating, rows of the table {0:?} refer to rows that do not exist: \
+         restore a backup made before the upgrade"
+    )]
+    BrokenKeys(String),
     #[error("cannot give existing users their look-alike keys: {0}")]
     LookalikeKeys(String),
     #[error("cannot index the stored messages for search: {0}")]

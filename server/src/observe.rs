@@ -156,6 +156,7 @@ pub fn request_kind(message: &ClientMsg) -> &'static str {
         ClientMsg::BrowseChannels { .. } => "browse_channels",
         ClientMsg::FindUsers { .. } => "find_users",
         ClientMsg::OpenDirect { .. } => "open_direct",
+        ClientMsg::OpenGroup { .. } => "open_group",
         ClientMsg::Ping { .. } => "ping",
         ClientMsg::Members { .. } => "members",
         ClientMsg::Moderate { .. } => "moderate",

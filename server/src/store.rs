@@ -4,8 +4,8 @@
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
 //! [`MessageStore`], [`SearchStore`], [`PresenceStore`], [`PushStore`],
 //! [`SessionListStore`], [`AccountStore`], [`AuditStore`], [`ModerationStore`],
-//! [`ChannelSettingsStore`], [`DeletionStore`]), each implemented in a file of its own; [`Store`]
-//! is all of them. Handlers hold an `Arc<dyn Store>` and never
+//! [`ChannelSettingsStore`], [`DeletionStore`], [`GroupStore`]), each
+//! implemented in a file of its own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
 //! each once for both databases; [`dialect`] holds what differs.
 
@@ -18,6 +18,7 @@ mod channels;
 pub mod db;
 pub mod deletion;
 pub mod dialect;
+mod groups;
 mod mentions;
 mod message_rows;
 mod messages;
@@ -41,9 +42,10 @@ pub(crate) use records::{is_unique_violation, like_escape, DirectoryRow, MemberR
 pub use sql::SqlStore;
 
 use app::{
-    model::{ChannelId, ChannelName, User, UserId, Username},
+    model::{ChannelId, ChannelName, GroupName, User, UserId, Username},
     protocol::{
-        ChannelSummary, DirectoryEntry, Message, MessageId, NotifyLevel, PageAt, Rev, Seq, Standing,
+        ChannelKind, ChannelSummary, DirectoryEntry, Message, MessageId, NotifyLevel, PageAt, Rev,
+        Seq, Standing,
     },
 };
 
@@ -528,6 +530,33 @@ pub trait DeletionStore: Send + Sync {
     async fn delete_account(&self, user: UserId) -> Result<Option<Vec<ChannelId>>, StoreError>;
 }
 
+/// Group conversations (see [`groups`]).
+#[async_trait::async_trait]
+pub trait GroupStore: Send + Sync {
+    /// The group conversation of `by` with `others` (who exist and are not
+    /// deleted, or [`StoreError::NotFound`]), created with all of them as
+    /// members unless a group of exactly these people exists; `true` when
+    /// it was created now. The caller checks its size.
+    async fn open_group(
+        &self,
+        by: UserId,
+        others: &[UserId],
+    ) -> Result<(ChannelId, bool), StoreError>;
+
+    /// Names the group conversation `channel`, as `by`, one of its members
+    /// ([`StoreError::NotFound`] if it is not a group or they are not in it).
+    async fn name_group(
+        &self,
+        by: UserId,
+        channel: ChannelId,
+        name: &GroupName,
+    ) -> Result<channel_settings::Configured, StoreError>;
+
+    /// What a group conversation is now (its name and members), or `None`
+    /// if `channel` is not one.
+    async fn group_kind(&self, channel: ChannelId) -> Result<Option<ChannelKind>, StoreError>;
+}
+
 /// Everything Banter stores.
 #[async_trait::async_trait]
 pub trait Store:
@@ -544,6 +573,7 @@ pub trait Store:
     + ModerationStore
     + ChannelSettingsStore
     + DeletionStore
+    + GroupStore
     + Send
     + Sync
     + 'static

@@ -5,23 +5,24 @@
 //! (`server/src/store/channel_settings.rs`); what changed reaches every
 //! member's tabs as a `ChannelUpdated` event, this one's too.
 //!
-//! In a one-to-one conversation the same button opens "Conversation
-//! settings", which only leaves it (`leaving.rs`).
+//! In a conversation the same button opens "Conversation settings": a
+//! group's name and adding people to it (`group.rs`), and leaving
+//! (`leaving.rs`).
 //!
 //! Its code is a chunk of its own, fetched when first opened.
 
+mod group;
+mod invite;
 mod leaving;
 
 use leptos::{ev, prelude::*};
 use reactive_stores::Store;
 
+use invite::{Invite, CHANNEL_INVITE};
 use leaving::{ConversationSettings, Leave};
 
 use super::{
-    dialogs::{
-        modal::Modal,
-        people_picker::{PeoplePicker, Picked},
-    },
+    dialogs::modal::Modal,
     link::Link,
     people::People,
     state::{ChannelStateStoreFields, Chat, ChatStoreFields},
@@ -64,9 +65,14 @@ fn ChannelSettings(channel: Memo<ChannelId>, open: RwSignal<bool>) -> impl IntoV
             .try_with(|c| c.is_direct())
             .unwrap_or(was.copied().unwrap_or(false))
     });
+    let group = Memo::new(move |was: Option<&bool>| {
+        state()
+            .try_with(|c| c.is_group())
+            .unwrap_or(was.copied().unwrap_or(false))
+    });
 
     view! {
-        <Show when=move || !direct.get() fallback=move || view! { <ConversationSettings channel open /> }>
+        <Show when=move || !direct.get() fallback=move || view! { <ConversationSettings channel open group /> }>
         <Modal open title="Channel settings">
             <Details channel open moderates />
             <div class="field check-field">
@@ -86,7 +92,7 @@ fn ChannelSettings(channel: Memo<ChannelId>, open: RwSignal<bool>) -> impl IntoV
                 </p>
             </div>
             <Show when=move || !archived()>
-                <Invite channel open />
+                <Invite channel open words=CHANNEL_INVITE />
             </Show>
             // General stays open, and everyone stays in it.
             <Show when=move || channel.get() != ChannelId::GENERAL>
@@ -196,51 +202,6 @@ fn Details(
                 <button type="submit" class="button primary" disabled=move || busy.get() || !moderates()>
                     "Save"
                 </button>
-            </div>
-        </form>
-    }
-}
-
-/// Inviting people in: any member may.
-#[component]
-fn Invite(channel: Memo<ChannelId>, open: RwSignal<bool>) -> impl IntoView {
-    let link = expect_context::<Link>();
-    let picked = Picked::default();
-    let error = RwSignal::new(None::<String>);
-    let status = RwSignal::new(String::new());
-    let invite = move |event: ev::SubmitEvent| {
-        event.prevent_default();
-        let users: Vec<_> = picked.0.get_untracked().iter().map(|u| u.id).collect();
-        if users.is_empty() {
-            error.set(Some("Pick someone to invite first.".to_owned()));
-            return;
-        }
-        let link = link.clone();
-        let id = channel.get_untracked();
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            let count = users.len();
-            match link.invite(id, users).await {
-                Ok(()) => {
-                    picked.0.set(Vec::new());
-                    status.set(match count {
-                        1 => "Invited 1 person.".to_owned(),
-                        n => format!("Invited {n} people."),
-                    });
-                }
-                Err(refused) => error.set(Some(refused.to_string())),
-            }
-        });
-    };
-
-    view! {
-        <form class="dialog-form settings-part" on:submit=invite aria-labelledby="invite-title">
-            <h3 id="invite-title" class="part-title">"Invitations"</h3>
-            <PeoplePicker open picked label="People to invite" />
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <p class="form-status" role="status">{move || status.get()}</p>
-            <div class="dialog-actions">
-                <button type="submit" class="button primary">"Invite people"</button>
             </div>
         </form>
     }

@@ -71,7 +71,8 @@ pub fn apply(
             chat.channels().write().retain(|c| c.id != channel);
         }
         ServerMsg::ChannelUpdated { channel, kind } => {
-            update_channel(chat, channel, |c| c.kind = kind)
+            let me = chat.me().read_untracked().id;
+            update_channel(chat, channel, |c| c.set_kind(kind, me))
         }
         ServerMsg::ReadMarker { channel, seq } => {
             update_channel(chat, channel, |c| c.mark_read(seq))
@@ -128,8 +129,10 @@ pub fn apply_sync(
     let mut unheard = Vec::new();
     for summary in summaries {
         match channels.iter_mut().find(|c| c.id == summary.id) {
-            Some(channel) => unheard.extend(channel.refresh(summary).map(|seq| (channel.id, seq))),
-            None => channels.push(ChannelState::from_summary(summary)),
+            Some(channel) => {
+                unheard.extend(channel.refresh(summary, me).map(|seq| (channel.id, seq)))
+            }
+            None => channels.push(ChannelState::from_summary(summary, me)),
         }
     }
     let mut owed = false;
@@ -185,12 +188,13 @@ fn lists(chat: Store<Chat>, channel: ChannelId) -> bool {
 
 /// Adds a channel the user is now in, or refreshes it.
 pub fn add_or_refresh(chat: Store<Chat>, summary: ChannelSummary) {
+    let me = chat.me().read_untracked().id;
     let field = chat.channels();
     let mut channels = field.write();
     match channels.iter_mut().find(|c| c.id == summary.id) {
         Some(channel) => {
-            channel.refresh(summary);
+            channel.refresh(summary, me);
         }
-        None => channels.push(ChannelState::from_summary(summary)),
+        None => channels.push(ChannelState::from_summary(summary, me)),
     }
 }

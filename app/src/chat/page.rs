@@ -324,7 +324,7 @@ fn follow_presence(chat: Store<Chat>, people: People, link: Link) {
             .iter()
             .filter_map(|c| match &c.kind {
                 ChannelKind::Direct { peer } => Some(peer.id),
-                ChannelKind::Named { .. } => None,
+                _ => None,
             })
             .collect();
         if let Some(list) = people.members.get() {

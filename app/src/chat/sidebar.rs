@@ -206,9 +206,10 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
     let peer = Memo::new(move |_| {
         state().try_read().and_then(|c| match &c.kind {
             ChannelKind::Direct { peer } => Some(peer.id),
-            ChannelKind::Named { .. } => None,
+            _ => None,
         })
     });
+    let direct = Memo::new(move |_| state().try_read().is_some_and(|c| c.is_direct()));
     let unread = Memo::new(move |_| state().unread().try_get().unwrap_or(0));
     let mentions = Memo::new(move |_| state().mentions().try_get().unwrap_or(0));
     let notify = move || state().notify().try_get().unwrap_or_default();
@@ -216,7 +217,7 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
     // (none while muted) and, apart, those that call the reader.
     let counts = move || {
         let notify = notify();
-        let called = notify.alerts(peer.get().is_some(), true);
+        let called = notify.alerts(direct.get(), true);
         (
             if notify.shows_unread() {
                 unread.get()
@@ -252,7 +253,7 @@ fn ChannelLink(id: ChannelId) -> impl IntoView {
                         0 => called_label,
                         _ => format!("{called_label}, {label}"),
                     };
-                    if peer.get().is_none() {
+                    if !direct.get() {
                         shown = format!("@{called_shown}");
                     }
                 }

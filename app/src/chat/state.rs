@@ -84,7 +84,10 @@ pub enum LinkStatus {
 #[derive(Clone, Debug, PartialEq, Store)]
 pub struct ChannelState {
     pub id: ChannelId,
+    /// What it is; set with [`ChannelState::set_kind`], which names it.
     pub kind: ChannelKind,
+    /// Its name as the reader sees it (see [`channel::label`]).
+    label: String,
     pub members: u32,
     pub last_seq: Seq,
     pub last_read: Seq,
@@ -186,7 +189,7 @@ impl Chat {
     pub fn new(me: User, summaries: Vec<ChannelSummary>) -> Self {
         let channels = summaries
             .into_iter()
-            .map(ChannelState::from_summary)
+            .map(|summary| ChannelState::from_summary(summary, me.id))
             .collect();
         Self {
             me,
@@ -211,21 +214,24 @@ mod tests {
     const BOB: UserId = UserId(2);
 
     pub(super) fn channel() -> ChannelState {
-        let mut channel = ChannelState::from_summary(ChannelSummary {
-            id: ChannelId(1),
-            kind: ChannelKind::Named {
-                name: "General".into(),
-                topic: String::new(),
-                private: false,
-                archived: false,
+        let mut channel = ChannelState::from_summary(
+            ChannelSummary {
+                id: ChannelId(1),
+                kind: ChannelKind::Named {
+                    name: "General".into(),
+                    topic: String::new(),
+                    private: false,
+                    archived: false,
+                },
+                last_seq: Seq(0),
+                last_read: Seq(0),
+                unread: 0,
+                mentions: 0,
+                members: 2,
+                notify: crate::protocol::NotifyLevel::All,
             },
-            last_seq: Seq(0),
-            last_read: Seq(0),
-            unread: 0,
-            mentions: 0,
-            members: 2,
-            notify: crate::protocol::NotifyLevel::All,
-        });
+            ME,
+        );
         channel.loaded = true;
         channel
     }
@@ -256,6 +262,34 @@ mod tests {
             .filter_map(Entry::stored)
             .map(|m| m.seq.0)
             .collect()
+    }
+
+    #[test]
+    fn a_group_is_named_by_its_other_members_until_someone_names_it() {
+        let member = |id: i64, name: &str| User {
+            id: UserId(id),
+            username: name.into(),
+        };
+        let mut group = ChannelKind::Group {
+            name: String::new(),
+            members: vec![member(3, "carol"), member(1, "me"), member(2, "bob")],
+        };
+        assert_eq!(channel::label(&group, ME), "carol, bob");
+        if let ChannelKind::Group { name, .. } = &mut group {
+            *name = "Café ☕".into();
+        }
+        assert_eq!(channel::label(&group, ME), "Café ☕");
+        let alone = ChannelKind::Group {
+            name: String::new(),
+            members: vec![member(1, "me")],
+        };
+        assert_eq!(channel::label(&alone, ME), "only you");
+        let mut c = channel();
+        c.set_kind(group, ME);
+        assert_eq!(
+            (c.name(), c.is_direct(), c.is_group()),
+            ("Café ☕", true, true)
+        );
     }
 
     #[test]
@@ -369,13 +403,13 @@ mod tests {
         c.mark_read(Seq(5));
         // The server missed the marker: it is to be sent again, and what
         // this tab has read stays read.
-        assert_eq!(c.refresh(summary(3, 2)), Some(Seq(5)));
+        assert_eq!(c.refresh(summary(3, 2), ME), Some(Seq(5)));
         assert_eq!((c.last_read, c.unread), (Seq(5), 0));
         // It heard of it.
-        assert_eq!(c.refresh(summary(5, 0)), None);
+        assert_eq!(c.refresh(summary(5, 0), ME), None);
         // Another tab read further: nothing to send, the server's count holds.
         c.last_seq = Seq(7);
-        assert_eq!(c.refresh(summary(6, 1)), None);
+        assert_eq!(c.refresh(summary(6, 1), ME), None);
         assert_eq!((c.last_read, c.unread), (Seq(6), 1));
     }
 

@@ -117,6 +117,12 @@ pub enum ClientMsg {
         req: ReqId,
         user: UserId,
     },
+    /// The group conversation of the user with `users` (2 to 8 others),
+    /// created unless one of exactly these people exists.
+    OpenGroup {
+        req: ReqId,
+        users: Vec<UserId>,
+    },
     /// The messages that mention the user, newest first, before the
     /// message `before` (from the newest if `None`).
     Mentions {
@@ -168,6 +174,7 @@ impl ClientMsg {
             | ClientMsg::BrowseChannels { req, .. }
             | ClientMsg::FindUsers { req, .. }
             | ClientMsg::OpenDirect { req, .. }
+            | ClientMsg::OpenGroup { req, .. }
             | ClientMsg::Members { req, .. }
             | ClientMsg::Mentions { req, .. }
             | ClientMsg::Watch { req, .. }

@@ -351,6 +351,10 @@ pub enum ChannelKind {
     },
     /// A private conversation; `peer` is the other person.
     Direct { peer: User },
+    /// A private conversation of [`MIN_GROUP`] to [`MAX_GROUP`] people
+    /// (fewer, once some have left): every member, by name, and the name
+    /// someone gave it ("" for none: it is then named by its members).
+    Group { name: String, members: Vec<User> },
 }
 
 impl ChannelKind {
@@ -360,6 +364,13 @@ impl ChannelKind {
     }
 }
 
+/// The fewest people a group conversation starts with, its starter
+/// included (two make a one-to-one conversation).
+pub const MIN_GROUP: usize = 3;
+
+/// The most people a group conversation holds.
+pub const MAX_GROUP: usize = 9;
+
 /// A change to a channel's settings, by one who may make it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
@@ -367,7 +378,8 @@ impl ChannelKind {
     from = "super::wire::ChannelChangeWire"
 )]
 pub enum ChannelChange {
-    /// A new name (moderators, owners and administrators).
+    /// A new name (moderators, owners and administrators; in a group
+    /// conversation, any member).
     Rename { name: String },
     /// A new topic, or none if empty (the same).
     Topic { topic: String },

@@ -107,6 +107,7 @@ twins!(ChangeKind <=> ChangeKindWire {
 twins!(ChannelKind <=> ChannelKindWire {
     Named { name: String, topic: String, private: bool, archived: bool },
     Direct { peer: User },
+    Group { name: String, members: Vec<User> },
 });
 
 twins!(ChannelChange <=> ChannelChangeWire {

@@ -4,8 +4,8 @@
 //! channel appear, as if they had joined it.
 
 use app::{
-    model::{ChannelId, ChannelName, Topic, User, UserId},
-    protocol::{ChannelChange, ProtocolError, Refused, ServerMsg, MAX_INVITES},
+    model::{ChannelId, ChannelName, GroupName, Topic, User, UserId},
+    protocol::{ChannelChange, ProtocolError, Refused, ServerMsg, MAX_GROUP, MAX_INVITES},
 };
 
 use crate::{
@@ -27,6 +27,13 @@ impl AppState {
     ) -> Result<(), ProtocolError> {
         self.take_write(user)?;
         let refused = |reason: String| ProtocolError::Refused { reason };
+        if let ChannelChange::Rename { name } = &change {
+            if self.is_group(channel).await? {
+                let name = GroupName::parse(name).map_err(|e| refused(e.to_string()))?;
+                let named = self.store.name_group(user.id, channel, &name).await;
+                return self.configured(user, channel, named);
+            }
+        }
         let setting = match change {
             ChannelChange::Rename { name } => {
                 Setting::Rename(ChannelName::parse(&name).map_err(|e| refused(e.to_string()))?)
@@ -36,7 +43,19 @@ impl AppState {
             }
             ChannelChange::Archive { archived } => Setting::Archive(archived),
         };
-        match self.store.configure(user.id, channel, setting).await {
+        let configured = self.store.configure(user.id, channel, setting).await;
+        self.configured(user, channel, configured)
+    }
+
+    /// Tells every member of `channel` what a change made of it, or the
+    /// asker why it was not made.
+    fn configured(
+        &self,
+        user: &User,
+        channel: ChannelId,
+        configured: Result<Configured, StoreError>,
+    ) -> Result<(), ProtocolError> {
+        match configured {
             Ok(Configured::Done(kind)) => {
                 tracing::info!(user = %user.id, %channel, "changed a channel's settings");
                 self.bus
@@ -86,7 +105,10 @@ fn wording(refusal: SettingsRefusal) -> ProtocolError {
     let reason = match refusal {
         SettingsRefusal::NotModerator => "only the channel's moderators can change that",
         SettingsRefusal::NotOwner => "only the channel's owner can archive or restore it",
-        SettingsRefusal::NotHere => "General stays open, and a conversation has no name or topic",
+        SettingsRefusal::GeneralStaysOpen => "General stays open",
+        SettingsRefusal::NotInConversation => {
+            "a conversation has no topic and is never archived, and only a group one has a name"
+        }
         SettingsRefusal::NoInvitesHere => {
             "everyone is in General, and a conversation is between its two people"
         }
@@ -98,6 +120,11 @@ fn wording(refusal: SettingsRefusal) -> ProtocolError {
             }
         }
         SettingsRefusal::NoSuchUser => return ProtocolError::UserNotFound,
+        SettingsRefusal::GroupFull => {
+            return ProtocolError::Refused {
+                reason: format!("a group conversation holds at most {MAX_GROUP} people"),
+            }
+        }
     };
     ProtocolError::Refused {
         reason: reason.to_owned(),

@@ -54,10 +54,11 @@ impl AppState {
         }
     }
 
-    /// Takes `user` out of a named channel other than General; a
-    /// conversation they leave is only hidden from their sidebar (every
-    /// tab of theirs drops it) until a new message arrives in it, which
-    /// their tabs, still listening, then ask the list again for.
+    /// Takes `user` out of a named channel other than General, or out of a
+    /// group conversation; a one-to-one conversation they leave is only
+    /// hidden from their sidebar (every tab of theirs drops it) until a new
+    /// message arrives in it, which their tabs, still listening, then ask
+    /// the list again for.
     pub async fn leave_channel(
         &self,
         user: &User,
@@ -102,7 +103,7 @@ impl AppState {
     }
 
     /// Counts a channel's members and tells them (see
-    /// [`Self::announce_members`]).
+    /// [`Self::announce_members`]), and who they are if it is a group.
     pub(crate) async fn recount_members(&self, channel: ChannelId) -> Result<(), ProtocolError> {
         let members = self
             .store
@@ -110,7 +111,7 @@ impl AppState {
             .await
             .map_err(internal_ws)?;
         self.announce_members(channel, members);
-        Ok(())
+        self.announce_group(channel).await
     }
 
     /// Public channels whose name contains `query`.
@@ -205,7 +206,7 @@ impl AppState {
     }
 
     /// `channel` as `user` sees it, if they are in it.
-    async fn summary(
+    pub(super) async fn summary(
         &self,
         user: UserId,
         channel: ChannelId,

@@ -1,6 +1,7 @@
 //! A channel's settings and who is let in: renaming it, its topic,
 //! archiving and restoring it, and members inviting people in (the only way
-//! into a private channel).
+//! into a private channel, or a group conversation, which its members also
+//! name).
 //!
 //! As with moderation (`moderation.rs`), every check is made inside the
 //! transaction that acts, with the channel's row locked on PostgreSQL, so it
@@ -14,8 +15,8 @@ use app::{
 };
 
 use super::{
-    audit, db::Tx, is_unique_violation, moderation::standing_in, now_millis, ChannelSettingsStore,
-    SqlStore, StoreError,
+    audit, db::Tx, groups, is_unique_violation, moderation::standing_in, now_millis,
+    ChannelSettingsStore, SqlStore, StoreError,
 };
 
 /// A change to a channel's settings, checked for shape already.
@@ -43,8 +44,10 @@ pub enum SettingsRefusal {
     NotModerator,
     /// Archiving and restoring are for its owner.
     NotOwner,
-    /// A conversation has no name, topic or archive; General stays open.
-    NotHere,
+    /// General stays open.
+    GeneralStaysOpen,
+    /// A conversation has no topic or archive, and only a group one a name.
+    NotInConversation,
     /// Everyone is in General; a conversation is its two people's.
     NoInvitesHere,
     /// Another channel has the name.
@@ -55,6 +58,8 @@ pub enum SettingsRefusal {
     Banned(String),
     /// No such user.
     NoSuchUser,
+    /// A group conversation holds at most `MAX_GROUP` people.
+    GroupFull,
 }
 
 /// Who invitations added.
@@ -75,12 +80,17 @@ impl Current {
     fn named(&self) -> bool {
         self.kind == "public"
     }
+
+    fn group(&self) -> bool {
+        self.kind == "group"
+    }
 }
 
 /// Locks `channel`'s row (on PostgreSQL) and reads it, with where `by`
 /// stands in it; [`StoreError::NotFound`] if there is no such channel or
 /// `by` is neither in it nor an administrator (so an outsider learns
-/// nothing of a private channel).
+/// nothing of a private channel), or if it is a group conversation and `by`
+/// is not in it (administrators have no say there).
 async fn lock(
     tx: &mut Tx<'_>,
     by: UserId,
@@ -96,6 +106,7 @@ async fn lock(
     );
     let row: Option<Current> = tx.sql(&sql).bind(channel).fetch_optional().await?;
     match (row, standing_in(tx, by, channel).await?) {
+        (Some(row), Some((_, false))) if row.group() => Err(StoreError::NotFound),
         (Some(row), Some((Some(standing), _))) => Ok((row, standing)),
         _ => Err(StoreError::NotFound),
     }
@@ -127,7 +138,9 @@ fn allowed(
     archived: bool,
 ) -> Result<(), SettingsRefusal> {
     match setting {
-        Setting::Archive(_) if channel == ChannelId::GENERAL => Err(SettingsRefusal::NotHere),
+        Setting::Archive(_) if channel == ChannelId::GENERAL => {
+            Err(SettingsRefusal::GeneralStaysOpen)
+        }
         Setting::Archive(_) if actor < Standing::Owner => Err(SettingsRefusal::NotOwner),
         Setting::Archive(_) => Ok(()),
         _ if actor < Standing::Moderator => Err(SettingsRefusal::NotModerator),
@@ -147,7 +160,7 @@ impl ChannelSettingsStore for SqlStore {
         let mut tx = self.db.begin().await?;
         let (now, actor) = lock(&mut tx, by, channel).await?;
         if !now.named() {
-            return Ok(Configured::Refused(SettingsRefusal::NotHere));
+            return Ok(Configured::Refused(SettingsRefusal::NotInConversation));
         }
         if let Err(refusal) = allowed(actor, channel, &setting, now.archived) {
             return Ok(Configured::Refused(refusal));
@@ -206,11 +219,14 @@ impl ChannelSettingsStore for SqlStore {
         let mut tx = self.db.begin().await?;
         // Members (and administrators) invite: `lock` let no one else by.
         let (now, _) = lock(&mut tx, by, channel).await?;
-        if !now.named() || channel == ChannelId::GENERAL {
+        if !(now.named() || now.group()) || channel == ChannelId::GENERAL {
             return Ok(Err(SettingsRefusal::NoInvitesHere));
         }
         if now.archived {
             return Ok(Err(SettingsRefusal::Archived));
+        }
+        if now.group() && !groups::has_room(&mut tx, channel, users).await? {
+            return Ok(Err(SettingsRefusal::GroupFull));
         }
         let now = now_millis();
         let mut added = Vec::new();
@@ -219,7 +235,7 @@ impl ChannelSettingsStore for SqlStore {
                 .sql(
                     "SELECT username,
                             EXISTS (SELECT 1 FROM channel_bans WHERE channel_id = $2 AND user_id = $1)
-                     FROM users WHERE id = $1",
+                     FROM users WHERE id = $1 AND deleted_at IS NULL",
                 )
                 .bind(user)
                 .bind(channel)

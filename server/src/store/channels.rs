@@ -6,8 +6,8 @@ use app::{
 };
 
 use super::{
-    is_unique_violation, like_escape, now_millis, records, ChannelStore, DirectoryRow, SqlStore,
-    StoreError, SummaryRow,
+    groups, is_unique_violation, like_escape, now_millis, records, ChannelStore, DirectoryRow,
+    SqlStore, StoreError, SummaryRow,
 };
 
 /// A channel as one member sees it. Unread counts only others' messages,
@@ -40,13 +40,17 @@ const LISTED: &str = " AND (m.hidden_seq IS NULL OR c.last_seq > m.hidden_seq)";
 #[async_trait::async_trait]
 impl ChannelStore for SqlStore {
     async fn channels_of(&self, user: UserId) -> Result<Vec<ChannelSummary>, StoreError> {
-        let rows: Vec<SummaryRow> = self
+        let mut rows: Vec<SummaryRow> = self
             .db
             .sql(&format!("{SUMMARY}{LISTED}"))
             .bind(user)
             .bind(i64::from(MAX_UNREAD))
             .fetch_all()
             .await?;
+        let mut groups = groups::members_of(self, rows.iter().map(SummaryRow::kind)).await?;
+        for row in &mut rows {
+            row.members_named = groups.remove(&row.kind().0).unwrap_or_default();
+        }
         Ok(SummaryRow::sidebar(rows))
     }
 
@@ -56,15 +60,20 @@ impl ChannelStore for SqlStore {
         channel: ChannelId,
     ) -> Result<Option<ChannelSummary>, StoreError> {
         let sql = format!("{SUMMARY} AND c.id = $3");
-        let row: Option<SummaryRow> = self
+        let Some(mut row): Option<SummaryRow> = self
             .db
             .sql(&sql)
             .bind(user)
             .bind(i64::from(MAX_UNREAD))
             .bind(channel)
             .fetch_optional()
-            .await?;
-        Ok(row.and_then(SummaryRow::into_summary))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut groups = groups::members_of(self, std::iter::once(row.kind())).await?;
+        row.members_named = groups.remove(&channel).unwrap_or_default();
+        Ok(row.into_summary())
     }
 
     async fn is_member(&self, user: UserId, channel: ChannelId) -> Result<bool, StoreError> {

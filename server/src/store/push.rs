@@ -54,7 +54,7 @@ pub struct PushTarget {
     pub channel_name: Option<String>,
 }
 
-/// Who each message may call: the other member of a conversation, and
+/// Who each message may call: the other members of a conversation, and
 /// whoever its mentions recorded in a channel; with their setting for the
 /// channel, which [`NotifyLevel::alerts`] then rules on. Only those with no
 /// presence row anywhere, through subscriptions whose session still exists.
@@ -62,18 +62,19 @@ fn targets_sql(dialect: Dialect) -> String {
     format!(
         "SELECT s.id AS subscription, s.endpoint, s.p256dh, s.auth,
                 msg.id AS message, msg.channel_id AS channel, msg.seq, msg.body,
-                u.username AS sender_name, c.name AS channel_name,
+                u.username AS sender_name,
+                CASE WHEN c.kind = 'public' THEN c.name END AS channel_name,
                 called.mention, m.notify
          FROM (
              SELECT x.id AS message_id, dm.user_id, 0 AS mention
              FROM messages x
-             JOIN channels dc ON dc.id = x.channel_id AND dc.kind = 'direct'
+             JOIN channels dc ON dc.id = x.channel_id AND dc.kind IN ('direct', 'group')
              JOIN memberships dm ON dm.channel_id = x.channel_id AND dm.user_id <> x.sender_id
              WHERE {in_ids}
              UNION ALL
              SELECT n.message_id, n.user_id, 1
              FROM mentions n
-             JOIN channels pc ON pc.id = n.channel_id AND pc.kind <> 'direct'
+             JOIN channels pc ON pc.id = n.channel_id AND pc.kind = 'public'
              WHERE {in_mentions}
          ) AS called
          JOIN push_subscriptions s ON s.user_id = called.user_id

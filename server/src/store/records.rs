@@ -68,6 +68,9 @@ pub(crate) struct SummaryRow {
     notify: Option<String>,
     peer_id: Option<UserId>,
     peer_name: Option<String>,
+    /// A group conversation's members, read apart (see `groups.rs`).
+    #[sqlx(skip)]
+    pub(crate) members_named: Vec<User>,
 }
 
 impl SummaryRow {
@@ -84,6 +87,10 @@ impl SummaryRow {
             ("direct", _, Some(id), Some(username)) => ChannelKind::Direct {
                 peer: User { id, username },
             },
+            ("group", name, _, _) => ChannelKind::Group {
+                name: name.unwrap_or_default(),
+                members: self.members_named,
+            },
             _ => {
                 tracing::error!(channel = %self.id, "a channel row contradicts its kind");
                 return None;
@@ -91,12 +98,12 @@ impl SummaryRow {
         };
         let unread = u32::try_from(self.unread).unwrap_or(MAX_UNREAD);
         // In a conversation every message is for the reader.
-        let mentions = match kind {
-            ChannelKind::Direct { .. } => unread,
-            ChannelKind::Named { .. } => u32::try_from(self.mentions).unwrap_or(MAX_UNREAD),
+        let direct = !matches!(kind, ChannelKind::Named { .. });
+        let mentions = match direct {
+            true => unread,
+            false => u32::try_from(self.mentions).unwrap_or(MAX_UNREAD),
         };
         let members = count(self.members);
-        let direct = matches!(kind, ChannelKind::Direct { .. });
         let notify = match self.notify.as_deref().map(NotifyLevel::parse) {
             Some(Some(chosen)) => chosen,
             Some(None) => {
@@ -117,14 +124,25 @@ impl SummaryRow {
         })
     }
 
+    /// The id and kind of the row, to find which are groups.
+    pub(crate) fn kind(&self) -> (ChannelId, &str) {
+        (self.id, &self.kind)
+    }
+
     /// A member's channels in sidebar order: named channels by name, then
-    /// conversations by the other person's name.
+    /// conversations by the other person's name (a group's by its name, or
+    /// its members' names).
     pub(crate) fn sidebar(rows: Vec<Self>) -> Vec<ChannelSummary> {
         let mut channels: Vec<ChannelSummary> =
             rows.into_iter().filter_map(Self::into_summary).collect();
         channels.sort_by_cached_key(|c| match &c.kind {
             ChannelKind::Named { name, .. } => (0, name.to_ascii_lowercase()),
             ChannelKind::Direct { peer } => (1, peer.username.to_ascii_lowercase()),
+            ChannelKind::Group { name, members } if name.is_empty() => {
+                let names: Vec<&str> = members.iter().map(|m| m.username.as_str()).collect();
+                (1, names.join(", ").to_ascii_lowercase())
+            }
+            ChannelKind::Group { name, .. } => (1, name.to_ascii_lowercase()),
         });
         channels
     }

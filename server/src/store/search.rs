@@ -289,11 +289,17 @@ impl SqlStore {
         Ok(rows
             .into_iter()
             .map(|(id, kind, name, peer, member)| {
-                let direct = kind == "direct";
+                // A conversation is named by the other person, or a group by
+                // its name if it has one.
+                let name = match kind.as_str() {
+                    "direct" => peer,
+                    "group" => name.or_else(|| Some("group conversation".to_owned())),
+                    _ => name,
+                };
                 FoundChannel {
                     id,
-                    name: if direct { peer } else { name }.unwrap_or_default(),
-                    direct,
+                    name: name.unwrap_or_default(),
+                    direct: kind != "public",
                     member,
                 }
             })

@@ -141,7 +141,7 @@ pub(crate) fn find(dialect: Dialect, search: &Search) -> (String, Vec<Arg>) {
         Some(Place::Channel(name)) => {
             let at = q.arg(Arg::Text(name.clone()));
             q.and(format!(
-                "c.kind <> 'direct' AND {}",
+                "c.kind = 'public' AND {}",
                 dialect.same_name("c.name", &at)
             ));
         }

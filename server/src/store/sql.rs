@@ -15,6 +15,7 @@ use std::{str::FromStr, time::Duration};
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    ConnectOptions, Connection,
 };
 
 use super::{db::Db, Store, StoreError};
@@ -86,12 +87,12 @@ async fn open_sqlite(url: &str) -> Result<SqlStore, StartError> {
             })?;
         }
     }
+    migrate_sqlite(&options, &SQLITE_MIGRATIONS).await?;
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options.clone())
         .await
         .map_err(StartError::Database)?;
-    SQLITE_MIGRATIONS.run(&pool).await?;
     let ephemeral = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options.synchronous(SqliteSynchronous::Off))
@@ -101,6 +102,35 @@ async fn open_sqlite(url: &str) -> Result<SqlStore, StartError> {
         db: Db::Sqlite(pool),
         ephemeral: Db::Sqlite(ephemeral),
     })
+}
+
+/// Applies `migrator`'s pending migrations on a connection of its own with
+/// foreign keys off, then checks every key. SQLite changes a table's
+/// constraints by rebuilding it (a new table, the rows copied, the old one
+/// dropped), and dropping a table with foreign keys on deletes every row
+/// that refers to it first; with them off nothing cascades, and the check
+/// after (each migration runs in a transaction of its own, so a crash
+/// leaves the last one undone, never half done) makes sure the rows still
+/// refer to rows that exist.
+async fn migrate_sqlite(
+    options: &SqliteConnectOptions,
+    migrator: &sqlx::migrate::Migrator,
+) -> Result<(), StartError> {
+    let mut conn = options
+        .clone()
+        .foreign_keys(false)
+        .connect()
+        .await
+        .map_err(StartError::Database)?;
+    migrator.run(&mut conn).await?;
+    let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut conn)
+        .await
+        .map_err(StartError::Database)?;
+    if let Some((table,)) = broken.first() {
+        return Err(StartError::BrokenKeys(table.clone()));
+    }
+    conn.close().await.map_err(StartError::Database)
 }
 
 async fn open_postgres(url: &str) -> Result<SqlStore, StartError> {
@@ -135,5 +165,88 @@ impl Store for SqlStore {
     async fn node_count(&self) -> Result<u64, StoreError> {
         let nodes: i64 = self.db.sql("SELECT COUNT(*) FROM nodes").scalar().await?;
         Ok(u64::try_from(nodes).unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+
+    /// The migration that lets channels be group conversations rebuilds the
+    /// channels table (SQLite cannot change a CHECK constraint): a database
+    /// made before it keeps every channel, membership and message, and its
+    /// foreign keys still hold afterwards.
+    #[tokio::test]
+    async fn rebuilding_the_channels_table_keeps_what_hangs_off_it() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let url = format!("sqlite://{}", dir.path().join("banter.db").display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .expect("a URL")
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .expect("a database");
+        let rebuild = SQLITE_MIGRATIONS
+            .iter()
+            .position(|m| m.description == "group conversations")
+            .expect("the rebuild");
+        let mut before = sqlx::migrate::Migrator::DEFAULT;
+        before.migrations = Cow::Owned(SQLITE_MIGRATIONS.migrations[..rebuild].to_vec());
+        migrate_sqlite(&options, &before)
+            .await
+            .expect("the migrations before");
+        for sql in [
+            "INSERT INTO users (id, username, password_hash, created_at, lookalike_key)
+             VALUES (2, 'alice', '', 0, 'alice'), (3, 'bob', '', 0, 'bob')",
+            "INSERT INTO channels (id, kind, name, created_at, topic, is_private)
+             VALUES (7, 'public', 'Café', 0, '日本語', 1)",
+            "INSERT INTO channels (id, kind, created_at, direct_low, direct_high, last_seq)
+             VALUES (8, 'direct', 0, 2, 3, 1)",
+            "INSERT INTO memberships (user_id, channel_id, joined_at, role)
+             VALUES (2, 7, 0, 'owner'), (2, 8, 0, 'member'), (3, 8, 0, 'member')",
+            "INSERT INTO messages (channel_id, seq, sender_id, client_id, body, created_at)
+             VALUES (8, 1, 2, x'01', 'Привет', 0)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.expect(sql);
+        }
+
+        migrate_sqlite(&options, &SQLITE_MIGRATIONS)
+            .await
+            .expect("the rebuild");
+        let count = |table: &'static str| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                    .fetch_one(&pool)
+                    .await
+                    .expect("a count")
+            }
+        };
+        assert_eq!(count("channels").await, 3, "General and the two");
+        assert_eq!(count("memberships").await, 3);
+        assert_eq!(count("messages").await, 1);
+        let kept: (String, String, bool) =
+            sqlx::query_as("SELECT name, topic, is_private FROM channels WHERE id = 7")
+                .fetch_one(&pool)
+                .await
+                .expect("the channel");
+        assert_eq!(kept, ("Café".to_owned(), "日本語".to_owned(), true));
+        // A group row is allowed now, and the keys still cascade (the
+        // pool's connections keep them on).
+        sqlx::query("INSERT INTO channels (kind, created_at) VALUES ('group', 0)")
+            .execute(&pool)
+            .await
+            .expect("a group");
+        sqlx::query("DELETE FROM channels WHERE id = 8")
+            .execute(&pool)
+            .await
+            .expect("a delete");
+        assert_eq!(count("messages").await, 0);
+        assert_eq!(count("memberships").await, 1);
     }
 }

@@ -193,6 +193,9 @@ async fn run(
         ClientMsg::OpenDirect { user: other, .. } => Ok(Reply::Channel {
             channel: state.open_direct(user, other).await?,
         }),
+        ClientMsg::OpenGroup { users, .. } => Ok(Reply::Channel {
+            channel: state.open_group(user, &users).await?,
+        }),
         ClientMsg::Members { channel, .. } => state.members(user, channel).await,
         ClientMsg::Moderate {
             channel,

@@ -48,7 +48,8 @@ impl Kind {
     fn of(request: &ClientMsg) -> Option<Kind> {
         Some(match request {
             ClientMsg::CreateChannel { .. } => Kind::CreateChannel,
-            ClientMsg::OpenDirect { .. } => Kind::OpenDirect,
+            // Starting a conversation, with one person or several.
+            ClientMsg::OpenDirect { .. } | ClientMsg::OpenGroup { .. } => Kind::OpenDirect,
             // Changes to one's memberships: each is written and told to
             // every tab of the user.
             ClientMsg::JoinChannel { .. }

@@ -6,10 +6,10 @@ use std::{sync::Arc, time::Duration};
 
 use app::{
     chat::AuditRow,
-    model::{ChannelId, ChannelName, User, UserId, Username},
+    model::{ChannelId, ChannelName, GroupName, User, UserId, Username},
     protocol::{
-        ChannelSummary, ClientMsg, DirectoryEntry, Message, MessageId, PageAt, Reply, Rev, Seq,
-        ServerMsg, Standing,
+        ChannelKind, ChannelSummary, ClientMsg, DirectoryEntry, Message, MessageId, PageAt, Reply,
+        Rev, Seq, ServerMsg, Standing,
     },
 };
 use server::{
@@ -23,9 +23,9 @@ use server::{
         search::{Found, Search},
         sessions::ListedSession,
         AccountStore, Announce, AuditStore, ChannelSettingsStore, ChannelStore, DeletionStore,
-        Inserted, Isolation, MemberPage, MentionStore, MessageStore, ModerationStore, PasswordHash,
-        PresenceChange, PresenceStore, PushStore, SearchStore, SessionListStore, Store, StoreError,
-        UserStore, Write,
+        GroupStore, Inserted, Isolation, MemberPage, MentionStore, MessageStore, ModerationStore,
+        PasswordHash, PresenceChange, PresenceStore, PushStore, SearchStore, SessionListStore,
+        Store, StoreError, UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -439,6 +439,30 @@ impl ChannelSettingsStore for SlowHistory {
 impl DeletionStore for SlowHistory {
     async fn delete_account(&self, user: UserId) -> Result<Option<Vec<ChannelId>>, StoreError> {
         self.inner.delete_account(user).await
+    }
+}
+
+#[async_trait::async_trait]
+impl GroupStore for SlowHistory {
+    async fn open_group(
+        &self,
+        by: UserId,
+        others: &[UserId],
+    ) -> Result<(ChannelId, bool), StoreError> {
+        self.inner.open_group(by, others).await
+    }
+
+    async fn name_group(
+        &self,
+        by: UserId,
+        channel: ChannelId,
+        name: &GroupName,
+    ) -> Result<Configured, StoreError> {
+        self.inner.name_group(by, channel, name).await
+    }
+
+    async fn group_kind(&self, channel: ChannelId) -> Result<Option<ChannelKind>, StoreError> {
+        self.inner.group_kind(channel).await
     }
 }
 

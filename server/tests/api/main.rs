@@ -18,6 +18,7 @@ mod devices;
 mod drain;
 mod formatting;
 mod foundation;
+mod groups;
 mod input;
 mod leaving;
 mod limits;

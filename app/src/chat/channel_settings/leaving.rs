@@ -1,12 +1,17 @@
-//! Leaving: a named channel (from "Channel settings"), or a one-to-one
-//! conversation (the whole of "Conversation settings"), which the server
-//! only hides from the sidebar until someone writes in it again. Either
+//! Leaving: a named channel (from "Channel settings"), or a conversation
+//! (from "Conversation settings"). A one-to-one conversation the server
+//! only hides from the sidebar until someone writes in it again; a group
+//! one, the leaver is out of, as out of a channel. Either
 //! way it goes from this tab's sidebar at once (the server tells the
 //! others), and General opens.
 
 use leptos::prelude::*;
 use reactive_stores::Store;
 
+use super::{
+    group::GroupName,
+    invite::{Invite, GROUP_INVITE},
+};
 use crate::{
     chat::{
         dialogs::modal::Modal,
@@ -17,20 +22,36 @@ use crate::{
     model::ChannelId,
 };
 
-/// The dialog the header's settings button opens in a conversation.
+/// The dialog the header's settings button opens in a conversation: a
+/// group's name and adding people to it, and leaving.
 #[component]
 pub(super) fn ConversationSettings(
     channel: Memo<ChannelId>,
     open: RwSignal<bool>,
+    group: Memo<bool>,
 ) -> impl IntoView {
-    view! {
-        <Modal open title="Conversation settings">
+    let one_to_one = move || {
+        view! {
             <Leave
                 channel
                 open
                 what="Leave conversation"
                 hint="It leaves your sidebar until someone writes in it again. Its messages stay."
             />
+        }
+    };
+    view! {
+        <Modal open title="Conversation settings">
+            <Show when=move || group.get() fallback=one_to_one>
+                <GroupName channel open />
+                <Invite channel open words=GROUP_INVITE />
+                <Leave
+                    channel
+                    open
+                    what="Leave conversation"
+                    hint="You stop receiving its messages, and cannot read it again unless someone in it adds you back."
+                />
+            </Show>
             <div class="dialog-actions">
                 <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Close"</button>
             </div>

@@ -1,66 +1,81 @@
-//! Starting (or reopening) a private conversation with someone.
+//! Starting (or reopening) a private conversation: with one person, or a
+//! group conversation with two to eight others. People are picked as the
+//! options of a listbox, and "Start conversation" opens the conversation of
+//! exactly those people, created on first use.
 
-use leptos::prelude::*;
+use leptos::{ev, prelude::*};
 use leptos_router::hooks::use_navigate;
 use reactive_stores::Store;
 
 use super::{
     enter_channel,
     modal::Modal,
-    search::{Search, SearchField},
+    people_picker::{PeoplePicker, Picked},
 };
 use crate::{
     chat::{link::Link, state::Chat},
-    model::User,
+    protocol::MAX_GROUP,
 };
 
 #[component]
 pub fn NewMessageDialog(open: RwSignal<bool>) -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
     let link = expect_context::<Link>();
-    let Search {
-        query,
-        results: people,
-        error,
-    } = Search::new(link.clone(), open, |link, query| async move {
-        link.find_users(query).await
+    let picked = Picked::default();
+    let error = RwSignal::new(None::<String>);
+    // A new start each time the dialog opens.
+    Effect::new(move || {
+        if open.get() {
+            picked.0.set(Vec::new());
+            error.set(None);
+        }
     });
 
     let navigate = use_navigate();
-    let open_with = move |user: User| {
+    let start = move |event: ev::SubmitEvent| {
+        event.prevent_default();
+        let users = picked.ids();
+        let refusal = match users.len() {
+            0 => Some("Pick someone to write to first.".to_owned()),
+            n if n >= MAX_GROUP => Some(format!(
+                "A group conversation holds at most {MAX_GROUP} people, you included."
+            )),
+            _ => None,
+        };
+        if refusal.is_some() {
+            return error.set(refusal);
+        }
         let (link, navigate) = (link.clone(), navigate.clone());
+        error.set(None);
         leptos::task::spawn_local(async move {
-            let id = user.id;
-            let answer = link.open_direct(id).await;
+            let answer = match users.as_slice() {
+                [one] => link.open_direct(*one).await,
+                _ => link.open_group(users).await,
+            };
             enter_channel(answer, chat, open, error, navigate);
         });
+    };
+    let hint = move || {
+        let count = picked.0.with(Vec::len);
+        match count {
+            0 => "Pick one person, or several to start a group.".to_owned(),
+            1 => "A conversation of the two of you.".to_owned(),
+            n if n < MAX_GROUP => format!("A group of {} people, you included.", n + 1),
+            _ => format!("At most {} others in a group.", MAX_GROUP - 1),
+        }
     };
 
     view! {
         <Modal open title="New message">
-            <SearchField id="people-query" label="Search people" query />
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <ul class="result-list">
-                <For each=move || people.get() key=|user| user.id let:user>
-                    {
-                        let open_with = open_with.clone();
-                        let name = user.username.clone();
-                        view! {
-                            <li class="result">
-                                <button type="button" class="result-person" on:click=move |_| open_with(user.clone())>
-                                    {name}
-                                </button>
-                            </li>
-                        }
-                    }
-                </For>
-            </ul>
-            <Show when=move || !query.with(String::is_empty) && people.with(Vec::is_empty)>
-                <p class="result-empty">"Nobody by that name."</p>
-            </Show>
-            <div class="dialog-actions">
-                <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Close"</button>
-            </div>
+            <form class="dialog-form" on:submit=start>
+                <PeoplePicker open picked id="people-query" search="Search people" label="People" />
+                <p class="field-hint" aria-live="polite">{hint}</p>
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <div class="dialog-actions">
+                    <button type="button" class="button subtle" on:click=move |_| open.set(false)>"Close"</button>
+                    <button type="submit" class="button primary">"Start conversation"</button>
+                </div>
+            </form>
         </Modal>
     }
 }

@@ -20,6 +20,12 @@ impl Default for Picked {
 }
 
 impl Picked {
+    /// The ids of those picked.
+    pub fn ids(&self) -> Vec<crate::model::UserId> {
+        self.0
+            .with_untracked(|picked| picked.iter().map(|u| u.id).collect())
+    }
+
     fn has(&self, user: &User) -> bool {
         self.0.with(|picked| picked.iter().any(|p| p.id == user.id))
     }
@@ -36,9 +42,17 @@ impl Picked {
     }
 }
 
-/// The picker, searching while `open`; `label` names its listbox.
+/// The picker, searching while `open`; `search` labels its search box and
+/// `label` names its listbox; `id`, its search box's, tells its parts from
+/// another picker's.
 #[component]
-pub fn PeoplePicker(open: RwSignal<bool>, picked: Picked, label: &'static str) -> impl IntoView {
+pub fn PeoplePicker(
+    open: RwSignal<bool>,
+    picked: Picked,
+    id: &'static str,
+    search: &'static str,
+    label: &'static str,
+) -> impl IntoView {
     let link = expect_context::<Link>();
     let Search {
         query,
@@ -53,7 +67,7 @@ pub fn PeoplePicker(open: RwSignal<bool>, picked: Picked, label: &'static str) -
         people.track();
         active.set(None);
     });
-    let option_id = |at: usize| format!("pick-{at}");
+    let option_id = move |at: usize| format!("{id}-{at}");
     let keys = move |event: ev::KeyboardEvent| {
         let count = people.with_untracked(Vec::len);
         if count == 0 {
@@ -100,7 +114,7 @@ pub fn PeoplePicker(open: RwSignal<bool>, picked: Picked, label: &'static str) -
                     </For>
                 </ul>
             </Show>
-            <SearchField id="pick-query" label="Find people" query />
+            <SearchField id label=search query />
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <ul
                 class="result-list pick-list"

@@ -276,6 +276,13 @@ impl Link {
             .await
     }
 
+    /// The group conversation with `users` (two to eight others), created
+    /// unless one of exactly these people exists.
+    pub async fn open_group(&self, users: Vec<UserId>) -> Result<ChannelSummary, LinkError> {
+        self.call(move |req| ClientMsg::OpenGroup { req, users }, channel)
+            .await
+    }
+
     /// Some members of `channel`, online first, and its counts.
     pub async fn members(&self, channel: ChannelId) -> Result<MemberList, LinkError> {
         self.call(

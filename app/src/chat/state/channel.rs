@@ -15,10 +15,34 @@ use crate::{
     protocol::{ChannelKind, ChannelSummary, ClientId, Message, Rev, Seq, MAX_UNREAD},
 };
 
+/// What `me` calls a channel: its name; in a one-to-one conversation, the
+/// other person's; in a group, the name someone gave it, or else the other
+/// members' names ("alice, bob, carol").
+pub fn label(kind: &ChannelKind, me: UserId) -> String {
+    match kind {
+        ChannelKind::Named { name, .. } => name.clone(),
+        ChannelKind::Direct { peer } => peer.username.clone(),
+        ChannelKind::Group { name, .. } if !name.is_empty() => name.clone(),
+        ChannelKind::Group { members, .. } => {
+            let others: Vec<&str> = members
+                .iter()
+                .filter(|m| m.id != me)
+                .map(|m| m.username.as_str())
+                .collect();
+            match others.is_empty() {
+                true => "only you".to_owned(),
+                false => others.join(", "),
+            }
+        }
+    }
+}
+
 impl ChannelState {
-    pub fn from_summary(summary: ChannelSummary) -> Self {
+    /// The channel of `summary`, as `me` sees it.
+    pub fn from_summary(summary: ChannelSummary, me: UserId) -> Self {
         Self {
             id: summary.id,
+            label: label(&summary.kind, me),
             kind: summary.kind,
             members: summary.members,
             last_seq: summary.last_seq,
@@ -40,8 +64,8 @@ impl ChannelState {
     /// Takes a fresh summary from the server, keeping the messages held.
     /// Returns this tab's read marker if the server has not heard of it (it
     /// was lost with the link), to be sent again.
-    pub fn refresh(&mut self, summary: ChannelSummary) -> Option<Seq> {
-        self.kind = summary.kind;
+    pub fn refresh(&mut self, summary: ChannelSummary, me: UserId) -> Option<Seq> {
+        self.set_kind(summary.kind, me);
         self.members = summary.members;
         self.notify = summary.notify;
         self.last_seq = self.last_seq.max(summary.last_seq);
@@ -56,19 +80,23 @@ impl ChannelState {
         unheard
     }
 
+    /// Takes what the channel is now (renamed, or a group's members
+    /// changed), as `me` sees it.
+    pub fn set_kind(&mut self, kind: ChannelKind, me: UserId) {
+        self.label = label(&kind, me);
+        self.kind = kind;
+    }
+
     /// The name the sidebar and the heading show.
     pub fn name(&self) -> &str {
-        match &self.kind {
-            ChannelKind::Named { name, .. } => name,
-            ChannelKind::Direct { peer } => &peer.username,
-        }
+        &self.label
     }
 
     /// The topic the header shows ("" for none).
     pub fn topic(&self) -> &str {
         match &self.kind {
             ChannelKind::Named { topic, .. } => topic,
-            ChannelKind::Direct { .. } => "",
+            _ => "",
         }
     }
 
@@ -76,8 +104,15 @@ impl ChannelState {
         matches!(self.kind, ChannelKind::Named { private: true, .. })
     }
 
+    /// A conversation, one-to-one or group: listed under "Direct
+    /// messages", and every message in it is for each member.
     pub fn is_direct(&self) -> bool {
-        matches!(self.kind, ChannelKind::Direct { .. })
+        !matches!(self.kind, ChannelKind::Named { .. })
+    }
+
+    /// A group conversation.
+    pub fn is_group(&self) -> bool {
+        matches!(self.kind, ChannelKind::Group { .. })
     }
 
     /// The revision up to which this tab holds every change, if it holds
