@@ -65,6 +65,15 @@ pub trait Backend: Send + Sync + 'static {
         new: String,
     ) -> Result<(), AppError>;
 
+    /// The people the signed-in user blocked, by name.
+    async fn blocked(&self, request: &Parts) -> Result<Vec<User>, AppError>;
+
+    /// Blocks the user named `username`.
+    async fn block(&self, request: &Parts, username: &str) -> Result<(), AppError>;
+
+    /// Unblocks the user `user`.
+    async fn unblock(&self, request: &Parts, user: i64) -> Result<(), AppError>;
+
     /// Whether the signed-in user is an administrator.
     async fn is_admin(&self, request: &Parts) -> Result<bool, AppError>;
 

@@ -32,6 +32,7 @@ pub mod outbox;
 pub mod page;
 pub mod people;
 
+mod blocked_page;
 pub mod read_marker;
 pub mod rows;
 mod search_page;
@@ -50,6 +51,7 @@ pub mod window;
 
 pub use admin_page::{admin_act, AccountRow, AdminAct, AdminAction, AdminView, ADMIN_PATH};
 pub use audit_page::{AuditRow, Audited, AUDIT_PAGE, AUDIT_PATH};
+pub use blocked_page::{block_user, unblock_user, BlockUser, UnblockUser, BLOCKED_IDS_PATH};
 pub use composer::{post_message, PostMessage};
 pub use delete_page::{delete_message, DeleteMessage, DeletePage, DeleteRoute};
 pub use mentions_page::{MentionPage, MentionsRoute};

@@ -67,6 +67,18 @@ impl Backend for AppState {
         AppState::change_password(self, request, current, new).await
     }
 
+    async fn blocked(&self, request: &Parts) -> Result<Vec<User>, AppError> {
+        AppState::blocked(self, request).await
+    }
+
+    async fn block(&self, request: &Parts, username: &str) -> Result<(), AppError> {
+        AppState::block(self, request, username).await
+    }
+
+    async fn unblock(&self, request: &Parts, user: i64) -> Result<(), AppError> {
+        AppState::unblock(self, request, user).await
+    }
+
     async fn is_admin(&self, request: &Parts) -> Result<bool, AppError> {
         let me = self.signed_in(request).await?;
         self.store

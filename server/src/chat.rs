@@ -2,6 +2,7 @@
 //! and the pages use them. Each operation checks membership against the
 //! database, stores, and publishes what other connections need to hear.
 
+pub mod blocks;
 mod catch_up;
 mod changes;
 mod channel_settings;

@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), auth::guard::pages))
         .route(app::protocol::WS_PATH, get(ws::upgrade))
         .route(app::chat::RESULTS_PATH, get(chat::search::results))
+        .route(app::chat::BLOCKED_IDS_PATH, get(chat::blocks::blocked_ids))
         .merge(push::session_routes())
         .layer(from_fn_with_state(
             state.clone(),

@@ -4,14 +4,15 @@
 //! The interface is split by feature ([`UserStore`], [`ChannelStore`],
 //! [`MessageStore`], [`SearchStore`], [`PresenceStore`], [`PushStore`],
 //! [`SessionListStore`], [`AccountStore`], [`AuditStore`], [`ModerationStore`],
-//! [`ChannelSettingsStore`], [`DeletionStore`], [`GroupStore`]), each
-//! implemented in a file of its own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and never
+//! [`ChannelSettingsStore`], [`DeletionStore`], [`GroupStore`],
+//! [`BlockStore`]), each implemented in a file of its own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
 //! each once for both databases; [`dialect`] holds what differs.
 
 pub mod accounts;
 pub mod audit;
 mod batch;
+pub mod blocks;
 mod changes;
 pub mod channel_settings;
 mod channels;
@@ -557,6 +558,29 @@ pub trait GroupStore: Send + Sync {
     async fn group_kind(&self, channel: ChannelId) -> Result<Option<ChannelKind>, StoreError>;
 }
 
+/// Who blocked whom (see [`blocks`]).
+#[async_trait::async_trait]
+pub trait BlockStore: Send + Sync {
+    /// `by` blocks the user named `username` (any case); who that is, or
+    /// `None` if there is no such user (or it is `by`). Blocking twice
+    /// changes nothing.
+    async fn block(&self, by: UserId, username: &str) -> Result<Option<User>, StoreError>;
+
+    /// `by` unblocks `user`; `false` if they had not blocked them.
+    async fn unblock(&self, by: UserId, user: UserId) -> Result<bool, StoreError>;
+
+    /// The people `user` blocked, by name.
+    async fn blocked_by(&self, user: UserId) -> Result<Vec<User>, StoreError>;
+
+    /// Whether `user` blocked any of `others`, or any of them blocked
+    /// `user` (the first, if both).
+    async fn blocking(
+        &self,
+        user: UserId,
+        others: &[UserId],
+    ) -> Result<Option<blocks::Blocking>, StoreError>;
+}
+
 /// Everything Banter stores.
 #[async_trait::async_trait]
 pub trait Store:
@@ -574,6 +598,7 @@ pub trait Store:
     + ChannelSettingsStore
     + DeletionStore
     + GroupStore
+    + BlockStore
     + Send
     + Sync
     + 'static

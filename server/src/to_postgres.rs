@@ -122,6 +122,7 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     copy_sessions::push_subscriptions(&sqlite, &mut tx).await?;
     copy_sessions::audit_log(&sqlite, &mut tx).await?;
     copy_sessions::channel_bans(&sqlite, &mut tx).await?;
+    copy_sessions::blocks(&sqlite, &mut tx).await?;
     for table in [
         "users",
         "channels",
@@ -173,6 +174,7 @@ async fn ensure_empty(postgres: &PgPool) -> Result<(), MoveError> {
         ("push_subscriptions", 0),
         ("audit_log", 0),
         ("channel_bans", 0),
+        ("blocks", 0),
     ] {
         let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(postgres)
@@ -266,6 +268,11 @@ const CHECKS: &[(&str, &str)] = &[
         "SELECT COUNT(channel_id) FROM audit_log",
     ),
     ("channel bans", "SELECT COUNT(*) FROM channel_bans"),
+    ("blocks", "SELECT COUNT(*) FROM blocks"),
+    (
+        "group conversations",
+        "SELECT COUNT(*) FROM channels WHERE kind = 'group'",
+    ),
     (
         "channel topics",
         "SELECT COALESCE(SUM(LENGTH(topic)), 0) FROM channels",

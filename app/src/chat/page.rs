@@ -90,6 +90,7 @@ async fn snapshot(
     use super::{
         admin_page::ADMIN_PATH,
         audit_page::AUDIT_PATH,
+        blocked_page::BLOCKED_PATH,
         mentions_page::MENTIONS_PATH,
         sessions_page::{SESSIONS_PATH, SETTINGS_PATH},
     };
@@ -97,6 +98,7 @@ async fn snapshot(
         MENTIONS_PATH,
         SETTINGS_PATH,
         SESSIONS_PATH,
+        BLOCKED_PATH,
         ADMIN_PATH,
         AUDIT_PATH,
     ];
@@ -109,6 +111,10 @@ async fn snapshot(
         SESSIONS_PATH => {
             let sessions = backend.sessions(&request).await?;
             snapshot.server_part = serde_json::to_string(&sessions).ok();
+        }
+        BLOCKED_PATH => {
+            let blocked = backend.blocked(&request).await?;
+            snapshot.server_part = serde_json::to_string(&blocked).ok();
         }
         // Whether to show the way to the administrators' page.
         SETTINGS_PATH => {

@@ -17,6 +17,7 @@ use reactive_stores::Store;
 use super::{
     admin_page::{AdminPage, ADMIN_PATH},
     audit_page::{AuditPage, AUDIT_PATH},
+    blocked_page::{BlockedPage, BLOCKED_PATH},
     desktop::{self, Permission},
     sessions_page::{SessionsPage, SESSIONS_PATH, SETTINGS_PATH},
     sidebar::MenuButton,
@@ -33,7 +34,8 @@ crate::split_route!(
     pub SettingsRoute, settings_page => SettingsArea
 );
 
-/// `/settings`, `/settings/sessions`, `/settings/admin` or `/settings/audit`.
+/// `/settings`, `/settings/sessions`, `/settings/blocked`, `/settings/admin`
+/// or `/settings/audit`.
 #[component]
 pub fn SettingsArea() -> impl IntoView {
     let chat = expect_context::<Store<Chat>>();
@@ -46,6 +48,7 @@ pub fn SettingsArea() -> impl IntoView {
     {
         SETTINGS_PATH => view! { <SettingsPage /> }.into_any(),
         SESSIONS_PATH => view! { <SessionsPage /> }.into_any(),
+        BLOCKED_PATH => view! { <BlockedPage /> }.into_any(),
         ADMIN_PATH => view! { <AdminPage /> }.into_any(),
         AUDIT_PATH => view! { <AuditPage /> }.into_any(),
         _ => view! { <crate::not_found::NotFound /> }.into_any(),
@@ -107,6 +110,13 @@ fn SettingsPage() -> impl IntoView {
                     <p>
                         "See every browser you are signed in with, and sign any of them out: "
                         <a href=SESSIONS_PATH rel="external">"Manage sessions"</a>
+                    </p>
+                </section>
+                <section class="settings-section" aria-labelledby="settings-blocked">
+                    <h2 id="settings-blocked">"Blocked people"</h2>
+                    <p>
+                        "Stop someone from writing to you or notifying you: "
+                        <a href=BLOCKED_PATH rel="external">"Manage blocked people"</a>
                     </p>
                 </section>
                 <AdminLink />

@@ -45,6 +45,12 @@ pub enum Refused {
     HereTooSoon,
     BannedFromChannel,
     Archived,
+    /// The asker blocked someone they would talk with.
+    YouBlocked,
+    /// Someone the asker would talk with blocked them.
+    BlockedYou,
+    /// One of a one-to-one conversation's two people blocked the other.
+    Blocked,
 }
 
 #[cfg(feature = "ssr")]
@@ -66,6 +72,11 @@ impl Refused {
             Refused::Archived => {
                 "this channel is archived: nothing in it can change until it is restored"
             }
+            Refused::YouBlocked => {
+                "you blocked someone you picked: unblock them first (Settings, Blocked people)"
+            }
+            Refused::BlockedYou => "you cannot start a conversation with someone who blocked you",
+            Refused::Blocked => "one of you blocked the other: nothing more can be written here",
         }
     }
 }

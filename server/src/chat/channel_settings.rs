@@ -83,6 +83,11 @@ impl AppState {
             });
         }
         self.take_write(user)?;
+        // Nobody brings someone who blocked them, or whom they blocked, into
+        // a group conversation; a channel has its own moderation.
+        if self.is_group(channel).await? {
+            self.not_blocked(user.id, users).await?;
+        }
         let added = match self.store.invite(user.id, channel, users).await {
             Ok(Ok(added)) => added,
             Ok(Err(refusal)) => return Err(wording(refusal)),

@@ -148,6 +148,7 @@ impl AppState {
         if other == user.id {
             return Err(Refused::CannotMessageYourself.into());
         }
+        self.not_blocked(user.id, &[other]).await?;
         let (channel, created) = match self.store.open_direct(user.id, other).await {
             Ok(opened) => opened,
             Err(StoreError::NotFound) => return Err(ProtocolError::UserNotFound),

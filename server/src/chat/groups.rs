@@ -32,6 +32,7 @@ impl AppState {
                 ),
             });
         }
+        self.not_blocked(user.id, &people).await?;
         let (channel, created) = match self.store.open_group(user.id, &people).await {
             Ok(opened) => opened,
             Err(StoreError::NotFound) => return Err(ProtocolError::UserNotFound),

@@ -141,6 +141,7 @@ pub(super) fn refused(refusal: Refusal) -> ProtocolError {
         Refusal::TooManyReactions => Refused::TooManyReactions.into(),
         Refusal::HereTooSoon => Refused::HereTooSoon.into(),
         Refusal::Archived => Refused::Archived.into(),
+        Refusal::Blocked => Refused::Blocked.into(),
         Refusal::TimedOut { until } => {
             let minutes = ((until - crate::store::now_millis()).max(1) + 59_999) / 60_000;
             let unit = if minutes == 1 { "minute" } else { "minutes" };

@@ -49,6 +49,7 @@ impl DeletionStore for SqlStore {
             "DELETE FROM push_subscriptions WHERE user_id = $1",
             "DELETE FROM mentions WHERE user_id = $1",
             "DELETE FROM channel_bans WHERE user_id = $1",
+            "DELETE FROM blocks WHERE blocker_id = $1 OR blocked_id = $1",
         ] {
             tx.sql(sql).bind(user).execute().await?;
         }

@@ -75,7 +75,8 @@ pub(crate) async fn take_here(
 }
 
 /// Records whom `calling` calls by name, and with `here`, the members
-/// online. Mentions recorded before stay.
+/// online, except those who blocked its sender. Mentions recorded before
+/// stay.
 pub(crate) async fn record(
     tx: &mut Tx<'_>,
     calling: &Calling<'_>,
@@ -88,6 +89,8 @@ pub(crate) async fn record(
              SELECT u.id, $1, $2, $3 FROM users u
              JOIN memberships m ON m.user_id = u.id AND m.channel_id = $2
              WHERE u.id <> $4 AND {}
+               AND NOT EXISTS (SELECT 1 FROM blocks bl
+                               WHERE bl.blocker_id = u.id AND bl.blocked_id = $4)
              ON CONFLICT DO NOTHING",
             tx.dialect().in_names("u.username", "$5")
         );
@@ -101,6 +104,8 @@ pub(crate) async fn record(
              SELECT m.user_id, $1, $2, $3 FROM memberships m
              WHERE m.channel_id = $2 AND m.user_id <> $4
                AND EXISTS (SELECT 1 FROM presence p WHERE p.user_id = m.user_id)
+               AND NOT EXISTS (SELECT 1 FROM blocks bl
+                               WHERE bl.blocker_id = m.user_id AND bl.blocked_id = $4)
              ON CONFLICT DO NOTHING";
         bind(tx.sql(sql), calling).execute().await?;
     }

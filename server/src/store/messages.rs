@@ -148,7 +148,9 @@ impl MessageStore for SqlStore {
 /// insert's conflict finds it, and the counter is given back.
 async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, StoreError> {
     // Bump the channel's counters, only if the sender is a member who is
-    // not timed out; the row stays locked until commit.
+    // not timed out, and it is not a one-to-one conversation one of whose
+    // people blocked the other (`blocks.rs`; in any other channel the pair
+    // is NULL); the row stays locked until commit.
     let at = now_millis();
     let counters: Option<(Seq, Rev)> = tx
         .sql(
@@ -157,6 +159,9 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
                AND EXISTS (SELECT 1 FROM memberships
                            WHERE channel_id = $1 AND user_id = $2
                              AND (muted_until IS NULL OR muted_until <= $3))
+               AND NOT EXISTS (SELECT 1 FROM blocks bl
+                               WHERE (bl.blocker_id = direct_low AND bl.blocked_id = direct_high)
+                                  OR (bl.blocker_id = direct_high AND bl.blocked_id = direct_low))
              RETURNING last_seq, last_rev",
         )
         .bind(message.channel)
@@ -246,15 +251,19 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
 }
 
 /// Why the sender of `message` may not send to its channel now: they are
-/// not a member, or a moderator timed them out.
+/// not a member, a moderator timed them out, or one of a conversation's
+/// two people blocked the other.
 async fn why_not_member(
     tx: &mut Tx<'_>,
     message: &NewMessage,
     now: i64,
 ) -> Result<Refusal, StoreError> {
-    let row: Option<(Option<i64>, Option<i64>)> = tx
+    let row: Option<(Option<i64>, Option<i64>, bool)> = tx
         .sql(
-            "SELECT m.muted_until, c.archived_at
+            "SELECT m.muted_until, c.archived_at,
+                    EXISTS (SELECT 1 FROM blocks bl
+                            WHERE (bl.blocker_id = c.direct_low AND bl.blocked_id = c.direct_high)
+                               OR (bl.blocker_id = c.direct_high AND bl.blocked_id = c.direct_low))
              FROM memberships m JOIN channels c ON c.id = m.channel_id
              WHERE m.channel_id = $1 AND m.user_id = $2",
         )
@@ -263,8 +272,9 @@ async fn why_not_member(
         .fetch_optional()
         .await?;
     Ok(match row {
-        Some((_, Some(_))) => Refusal::Archived,
-        Some((Some(until), None)) if until > now => Refusal::TimedOut { until },
+        Some((_, Some(_), _)) => Refusal::Archived,
+        Some((Some(until), None, _)) if until > now => Refusal::TimedOut { until },
+        Some((_, None, true)) => Refusal::Blocked,
         _ => Refusal::NotMember,
     })
 }

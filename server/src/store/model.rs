@@ -101,6 +101,8 @@ pub enum Refusal {
     TimedOut { until: i64 },
     /// The channel is archived: read-only until restored.
     Archived,
+    /// A one-to-one conversation one of whose two people blocked the other.
+    Blocked,
 }
 
 /// What storing one write did.

@@ -54,8 +54,9 @@ pub struct PushTarget {
     pub channel_name: Option<String>,
 }
 
-/// Who each message may call: the other members of a conversation, and
-/// whoever its mentions recorded in a channel; with their setting for the
+/// Who each message may call: the other members of a conversation (but
+/// not those who blocked its sender), and whoever its mentions recorded in
+/// a channel; with their setting for the
 /// channel, which [`NotifyLevel::alerts`] then rules on. Only those with no
 /// presence row anywhere, through subscriptions whose session still exists.
 fn targets_sql(dialect: Dialect) -> String {
@@ -71,6 +72,8 @@ fn targets_sql(dialect: Dialect) -> String {
              JOIN channels dc ON dc.id = x.channel_id AND dc.kind IN ('direct', 'group')
              JOIN memberships dm ON dm.channel_id = x.channel_id AND dm.user_id <> x.sender_id
              WHERE {in_ids}
+               AND NOT EXISTS (SELECT 1 FROM blocks bl
+                               WHERE bl.blocker_id = dm.user_id AND bl.blocked_id = x.sender_id)
              UNION ALL
              SELECT n.message_id, n.user_id, 1
              FROM mentions n

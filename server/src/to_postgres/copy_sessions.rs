@@ -22,6 +22,8 @@ type Entry = (
     Option<i64>,
     Option<String>,
 );
+/// Two ids and a time: a ban (channel, user, when) or a block (blocker,
+/// blocked, when).
 type Ban = (i64, i64, i64);
 
 /// `user_sessions`, with their ids.
@@ -210,6 +212,45 @@ pub async fn channel_bans(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Res
             }
             sqlx::query(
                 "INSERT INTO channel_bans (channel_id, user_id, banned_at)
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
+            .execute(&mut *to)
+            .await
+            .map(drop)
+        },
+    )
+    .await
+}
+
+/// `blocks`: who blocked whom.
+pub async fn blocks(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
+    paged(
+        (i64::MIN, i64::MIN),
+        |row: &Ban| (row.0, row.1),
+        async |after| {
+            sqlx::query_as(
+                "SELECT blocker_id, blocked_id, created_at FROM blocks
+                 WHERE (blocker_id, blocked_id) > ($1, $2) ORDER BY blocker_id, blocked_id
+                 LIMIT $3",
+            )
+            .bind(after.0)
+            .bind(after.1)
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (vec![], vec![], vec![]);
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+            }
+            sqlx::query(
+                "INSERT INTO blocks (blocker_id, blocked_id, created_at)
                  SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])",
             )
             .bind(c.0)

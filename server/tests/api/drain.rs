@@ -17,15 +17,16 @@ use server::{
     store::{
         accounts::{Account, Credentials, SessionUser, SignOut},
         audit::Audit,
+        blocks::Blocking,
         channel_settings::{Configured, Invited, Setting},
         moderation::{Moderated, Moderation},
         push::{NewSubscription, PushTarget},
         search::{Found, Search},
         sessions::ListedSession,
-        AccountStore, Announce, AuditStore, ChannelSettingsStore, ChannelStore, DeletionStore,
-        GroupStore, Inserted, Isolation, MemberPage, MentionStore, MessageStore, ModerationStore,
-        PasswordHash, PresenceChange, PresenceStore, PushStore, SearchStore, SessionListStore,
-        Store, StoreError, UserStore, Write,
+        AccountStore, Announce, AuditStore, BlockStore, ChannelSettingsStore, ChannelStore,
+        DeletionStore, GroupStore, Inserted, Isolation, MemberPage, MentionStore, MessageStore,
+        ModerationStore, PasswordHash, PresenceChange, PresenceStore, PushStore, SearchStore,
+        SessionListStore, Store, StoreError, UserStore, Write,
     },
 };
 use tokio::sync::{Notify, Semaphore};
@@ -463,6 +464,29 @@ impl GroupStore for SlowHistory {
 
     async fn group_kind(&self, channel: ChannelId) -> Result<Option<ChannelKind>, StoreError> {
         self.inner.group_kind(channel).await
+    }
+}
+
+#[async_trait::async_trait]
+impl BlockStore for SlowHistory {
+    async fn block(&self, by: UserId, username: &str) -> Result<Option<User>, StoreError> {
+        self.inner.block(by, username).await
+    }
+
+    async fn unblock(&self, by: UserId, user: UserId) -> Result<bool, StoreError> {
+        self.inner.unblock(by, user).await
+    }
+
+    async fn blocked_by(&self, user: UserId) -> Result<Vec<User>, StoreError> {
+        self.inner.blocked_by(user).await
+    }
+
+    async fn blocking(
+        &self,
+        user: UserId,
+        others: &[UserId],
+    ) -> Result<Option<Blocking>, StoreError> {
+        self.inner.blocking(user, others).await
     }
 }
 

@@ -8,6 +8,7 @@ mod account_deletion;
 mod accounts;
 mod admin;
 mod backup;
+mod blocking;
 mod browser;
 mod changes;
 mod channel_settings;

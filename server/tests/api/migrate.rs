@@ -147,6 +147,17 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
     dave.call::<()>("delete_account", &[("password", PASSWORD)])
         .await
         .expect("deleted");
+    // A group conversation, and a block.
+    let group = alice_live
+        .request(|req| ClientMsg::OpenGroup {
+            req,
+            users: vec![bob_live.user.id, UserId(3)],
+        })
+        .await;
+    assert!(matches!(group, Ok(Reply::Channel { .. })), "{group:?}");
+    bob.call::<()>("block_user", &[("username", "ALICE")])
+        .await
+        .expect("blocked");
     // An administrator's action, in the audit log, made while it serves.
     let granted = run_to_end(data.path(), &["admin", "grant", "bob"], &[]).await;
     assert!(granted.status.success(), "{granted:?}");
@@ -188,6 +199,12 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
         1
     );
     assert_eq!(db.scalar("SELECT COUNT(*) FROM channel_bans").await, 1);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM blocks").await, 1);
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM channels WHERE kind = 'group'")
+            .await,
+        1
+    );
     assert_eq!(
         db.scalar("SELECT COUNT(*) FROM messages WHERE removed")
             .await,

@@ -22,6 +22,7 @@ use web_sys::{BroadcastChannel, MessageEvent, Notification, NotificationOptions,
 
 use crate::{
     chat::{
+        blocked_page::BLOCKED_IDS_PATH,
         page::{go_to, message_href},
         state::{Chat, ChatStoreFields},
     },
@@ -49,13 +50,16 @@ crate::split_view!(
             // screen has answered each.
             let asked = Rc::new(RefCell::new(HashMap::<i64, bool>::new()));
             answer(&tabs, asked.clone());
+            let blocked = Rc::new(RefCell::new(Vec::new()));
+            leptos::task::spawn_local(fetch_blocked(blocked.clone()));
             Effect::new(move || {
                 chat.alerts().track();
                 let heard = std::mem::take(&mut *chat.alerts().write_untracked());
                 if !leader.get() || visible() {
                     return;
                 }
-                for message in heard {
+                let blocked = blocked.borrow();
+                for message in heard.into_iter().filter(|m| !blocked.contains(&m.sender.0)) {
                     let (tabs, asked) = (tabs.clone(), asked.clone());
                     leptos::task::spawn_local(async move {
                         let id = message.id.0;
@@ -72,6 +76,31 @@ crate::split_view!(
         ().into_any()
     }
 );
+
+/// The people the reader blocked (their ids), whose messages never
+/// notify: the server records no mention of theirs, but this tab hears
+/// every message of its channels. Read once as the chunk starts; blocking
+/// someone happens on `/settings/blocked`, and coming back from there
+/// loads the page, and this, afresh.
+async fn fetch_blocked(into: Rc<RefCell<Vec<i64>>>) {
+    use wasm_bindgen_futures::JsFuture;
+    let Ok(response) = JsFuture::from(window().fetch_with_str(BLOCKED_IDS_PATH)).await else {
+        return;
+    };
+    let response = response.unchecked_into::<web_sys::Response>();
+    if !response.ok() {
+        return;
+    }
+    let Ok(text) = response.text() else {
+        return;
+    };
+    if let Some(text) = JsFuture::from(text).await.ok().and_then(|t| t.as_string()) {
+        *into.borrow_mut() = text
+            .split_whitespace()
+            .filter_map(|id| id.parse().ok())
+            .collect();
+    }
+}
 
 /// Whether this tab is on screen.
 fn visible() -> bool {
