@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { test, expect, chatter, say, row, expectNoSidewaysScroll } from "./fixtures";
+import { test, expect, chatter, say, row, screenshotAround } from "./fixtures";
 
 test("blocking someone from the settings stops them writing to you, until unblocked", async ({ browser, baseURL }) => {
   const alice = await chatter(browser, baseURL, "alice");
@@ -18,17 +18,7 @@ test("blocking someone from the settings stops them writing to you, until unbloc
   const axe = await new AxeBuilder({ page: alice.page }).analyze();
   const serious = axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
   expect(serious).toEqual([]);
-  for (const [width, height] of [[1280, 800], [375, 740]]) {
-    await alice.page.setViewportSize({ width, height });
-    for (const scheme of ["light", "dark"] as const) {
-      await alice.page.emulateMedia({ colorScheme: scheme });
-      await expectNoSidewaysScroll(alice.page);
-      await alice.page.screenshot({
-        path: test.info().outputPath(`blocked-${width}-${scheme}.png`),
-        animations: "disabled",
-      });
-    }
-  }
+  await screenshotAround(alice.page, "blocked", test.info());
 
   // A name nobody has is refused, and said so on the page.
   await alice.page.getByRole("textbox", { name: "Username" }).fill("ни-кого-нет");
@@ -45,7 +35,6 @@ test("blocking someone from the settings stops them writing to you, until unbloc
   await bob.page.keyboard.press("Escape");
 
   // Unblocked, he can.
-  await alice.page.setViewportSize({ width: 1280, height: 800 });
   await list.getByRole("button", { name: `Unblock ${bob.name}` }).click();
   await expect(alice.page.getByText("You have not blocked anyone.")).toBeVisible();
   await bob.page.getByRole("button", { name: "New message" }).click();

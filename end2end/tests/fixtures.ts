@@ -1,4 +1,4 @@
-import { test as base, expect, Browser, BrowserContext, Locator, Page } from "@playwright/test";
+import { test as base, expect, Browser, BrowserContext, Locator, Page, TestInfo } from "@playwright/test";
 import { spawn, ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -307,4 +307,21 @@ export async function expectNoSidewaysScroll(page: Page): Promise<void> {
     view: document.documentElement.clientWidth,
   }));
   expect(widths.page).toBeLessThanOrEqual(widths.view);
+}
+
+/**
+ * Screenshots `page` on a desktop (1280 px) and a phone (375 px), light and
+ * dark, into the test's output as `<name>-<width>-<scheme>.png`, checking
+ * at each that nothing scrolls sideways; the page ends at desktop size.
+ */
+export async function screenshotAround(page: Page, name: string, info: TestInfo): Promise<void> {
+  for (const [width, height] of [[1280, 800], [375, 740]]) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectNoSidewaysScroll(page);
+      await page.screenshot({ path: info.outputPath(`${name}-${width}-${scheme}.png`), animations: "disabled" });
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
 }

@@ -1,4 +1,5 @@
-import { test, expect, chatter, say, row, openConversation, expectNoSidewaysScroll, type Page } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { test, expect, chatter, say, row, openConversation, screenshotAround } from "./fixtures";
 
 function directMessages(page: Page) {
   return page.getByRole("navigation", { name: "Direct messages" });
@@ -64,18 +65,7 @@ test("a group conversation: started by picking several people, live for all, nam
   await expect(row(dave.page, words)).toBeVisible();
   await expect(alice.page.locator(".channel-meta")).toContainText("4 members");
 
-  for (const [width, height] of [[1280, 800], [375, 740]]) {
-    await alice.page.setViewportSize({ width, height });
-    for (const scheme of ["light", "dark"] as const) {
-      await alice.page.emulateMedia({ colorScheme: scheme });
-      await expectNoSidewaysScroll(alice.page);
-      await alice.page.screenshot({
-        path: test.info().outputPath(`group-${width}-${scheme}.png`),
-        animations: "disabled",
-      });
-    }
-  }
-  await alice.page.setViewportSize({ width: 1280, height: 800 });
+  await screenshotAround(alice.page, "group", test.info());
 
   // Dave leaves: it goes from his sidebar, and he hears nothing more of it.
   const leaving = await conversationSettings(dave.page);

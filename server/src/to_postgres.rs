@@ -121,8 +121,10 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     copy_sessions::user_sessions(&sqlite, &mut tx).await?;
     copy_sessions::push_subscriptions(&sqlite, &mut tx).await?;
     copy_sessions::audit_log(&sqlite, &mut tx).await?;
-    copy_sessions::channel_bans(&sqlite, &mut tx).await?;
-    copy_sessions::blocks(&sqlite, &mut tx).await?;
+    let bans = ["channel_id", "user_id", "banned_at"];
+    copy_sessions::id_pairs(&sqlite, &mut tx, "channel_bans", bans).await?;
+    let blocks = ["blocker_id", "blocked_id", "created_at"];
+    copy_sessions::id_pairs(&sqlite, &mut tx, "blocks", blocks).await?;
     for table in [
         "users",
         "channels",

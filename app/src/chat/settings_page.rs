@@ -105,24 +105,42 @@ fn SettingsPage() -> impl IntoView {
                 </section>
                 <ThemeChoice />
                 <PasswordForm />
-                <section class="settings-section" aria-labelledby="settings-sessions">
-                    <h2 id="settings-sessions">"Sessions"</h2>
-                    <p>
-                        "See every browser you are signed in with, and sign any of them out: "
-                        <a href=SESSIONS_PATH rel="external">"Manage sessions"</a>
-                    </p>
-                </section>
-                <section class="settings-section" aria-labelledby="settings-blocked">
-                    <h2 id="settings-blocked">"Blocked people"</h2>
-                    <p>
-                        "Stop someone from writing to you or notifying you: "
-                        <a href=BLOCKED_PATH rel="external">"Manage blocked people"</a>
-                    </p>
-                </section>
+                <WayTo
+                    id="settings-sessions"
+                    title="Sessions"
+                    what="See every browser you are signed in with, and sign any of them out: "
+                    href=SESSIONS_PATH
+                    link="Manage sessions"
+                />
+                <WayTo
+                    id="settings-blocked"
+                    title="Blocked people"
+                    what="Stop someone from writing to you or notifying you: "
+                    href=BLOCKED_PATH
+                    link="Manage blocked people"
+                />
                 <AdminLink />
                 <DeleteAccountForm />
             </div>
         </main>
+    }
+}
+
+/// A section of the settings that leads to a page of its own (loaded from
+/// the server, which renders its list).
+#[component]
+fn WayTo(
+    id: &'static str,
+    title: &'static str,
+    what: &'static str,
+    href: &'static str,
+    link: &'static str,
+) -> impl IntoView {
+    view! {
+        <section class="settings-section" aria-labelledby=id>
+            <h2 id=id>{title}</h2>
+            <p>{what} <a href=href rel="external">{link}</a></p>
+        </section>
     }
 }
 

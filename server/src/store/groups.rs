@@ -209,18 +209,22 @@ impl GroupStore for SqlStore {
     }
 
     async fn group_kind(&self, channel: ChannelId) -> Result<Option<ChannelKind>, StoreError> {
-        let mut tx = self.db.begin().await?;
-        let name: Option<Option<String>> = tx
+        // Asked after every change of membership, of any channel: one read
+        // by the primary key, and the members only for a group.
+        let name: Option<Option<String>> = self
+            .db
             .sql("SELECT name FROM channels WHERE id = $1 AND kind = 'group'")
             .bind(channel)
             .scalar_optional()
             .await?;
-        let kind = match name {
-            Some(name) => Some(kind_in(&mut tx, channel, name.unwrap_or_default()).await?),
-            None => None,
+        let Some(name) = name else {
+            return Ok(None);
         };
-        tx.commit().await?;
-        Ok(kind)
+        let mut groups = members_of(self, std::iter::once((channel, "group"))).await?;
+        Ok(Some(ChannelKind::Group {
+            name: name.unwrap_or_default(),
+            members: groups.remove(&channel).unwrap_or_default(),
+        }))
     }
 }
 

@@ -24,7 +24,7 @@ type Entry = (
 );
 /// Two ids and a time: a ban (channel, user, when) or a block (blocker,
 /// blocked, when).
-type Ban = (i64, i64, i64);
+type IdPair = (i64, i64, i64);
 
 /// `user_sessions`, with their ids.
 pub async fn user_sessions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
@@ -187,21 +187,32 @@ pub async fn audit_log(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result
     .await
 }
 
-/// `channel_bans`: who may not join which channel.
-pub async fn channel_bans(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
+/// A table of two ids and a time, keyed by the two ids: `channel_bans`
+/// (channel, user, banned at) and `blocks` (blocker, blocked, since).
+pub async fn id_pairs(
+    from: &SqlitePool,
+    to: &mut PgConnection,
+    table: &str,
+    [a, b, at]: [&str; 3],
+) -> sqlx::Result<()> {
+    let select = format!(
+        "SELECT {a}, {b}, {at} FROM {table}
+         WHERE ({a}, {b}) > ($1, $2) ORDER BY {a}, {b} LIMIT $3"
+    );
+    let insert = format!(
+        "INSERT INTO {table} ({a}, {b}, {at})
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])"
+    );
     paged(
         (i64::MIN, i64::MIN),
-        |row: &Ban| (row.0, row.1),
+        |row: &IdPair| (row.0, row.1),
         async |after| {
-            sqlx::query_as(
-                "SELECT channel_id, user_id, banned_at FROM channel_bans
-                 WHERE (channel_id, user_id) > ($1, $2) ORDER BY channel_id, user_id LIMIT $3",
-            )
-            .bind(after.0)
-            .bind(after.1)
-            .bind(PAGE)
-            .fetch_all(from)
-            .await
+            sqlx::query_as(&select)
+                .bind(after.0)
+                .bind(after.1)
+                .bind(PAGE)
+                .fetch_all(from)
+                .await
         },
         async |page| {
             let mut c = (vec![], vec![], vec![]);
@@ -210,55 +221,13 @@ pub async fn channel_bans(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Res
                 c.1.push(row.1);
                 c.2.push(row.2);
             }
-            sqlx::query(
-                "INSERT INTO channel_bans (channel_id, user_id, banned_at)
-                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])",
-            )
-            .bind(c.0)
-            .bind(c.1)
-            .bind(c.2)
-            .execute(&mut *to)
-            .await
-            .map(drop)
-        },
-    )
-    .await
-}
-
-/// `blocks`: who blocked whom.
-pub async fn blocks(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
-    paged(
-        (i64::MIN, i64::MIN),
-        |row: &Ban| (row.0, row.1),
-        async |after| {
-            sqlx::query_as(
-                "SELECT blocker_id, blocked_id, created_at FROM blocks
-                 WHERE (blocker_id, blocked_id) > ($1, $2) ORDER BY blocker_id, blocked_id
-                 LIMIT $3",
-            )
-            .bind(after.0)
-            .bind(after.1)
-            .bind(PAGE)
-            .fetch_all(from)
-            .await
-        },
-        async |page| {
-            let mut c = (vec![], vec![], vec![]);
-            for row in page {
-                c.0.push(row.0);
-                c.1.push(row.1);
-                c.2.push(row.2);
-            }
-            sqlx::query(
-                "INSERT INTO blocks (blocker_id, blocked_id, created_at)
-                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[])",
-            )
-            .bind(c.0)
-            .bind(c.1)
-            .bind(c.2)
-            .execute(&mut *to)
-            .await
-            .map(drop)
+            sqlx::query(&insert)
+                .bind(c.0)
+                .bind(c.1)
+                .bind(c.2)
+                .execute(&mut *to)
+                .await
+                .map(drop)
         },
     )
     .await
