@@ -1,5 +1,5 @@
 //! Accounts: the sign-up and log-in pages, the log-out button, the
-//! password form and the deletion form, each with the server function its
+//! profile, password and deletion forms, each with the server function its
 //! form posts to.
 //!
 //! The forms are plain `<form method="post">` elements, so they work the same
@@ -12,6 +12,7 @@ mod login;
 mod logout;
 mod me;
 mod password;
+mod profile;
 mod refused;
 mod signup;
 
@@ -22,6 +23,7 @@ pub use logout::{LogOut, LogoutButton};
 pub use me::signed_out;
 pub use me::{current_user, CurrentUser};
 pub use password::{ChangePassword, PasswordForm};
+pub use profile::{ProfileForm, SetProfile};
 pub use signup::{SignUp, SignupPage, SignupRoute};
 // The account forms' card and refusals, which other plain-form pages share.
 pub use fields::{AuthCard, FormError};

@@ -65,6 +65,9 @@ pub trait Backend: Send + Sync + 'static {
         new: String,
     ) -> Result<(), AppError>;
 
+    /// Sets the signed-in user's display name (`""` clears it).
+    async fn set_display_name(&self, request: &Parts, name: &str) -> Result<(), AppError>;
+
     /// The people the signed-in user blocked, by name.
     async fn blocked(&self, request: &Parts) -> Result<Vec<User>, AppError>;
 

@@ -71,13 +71,33 @@ impl ChannelId {
 }
 
 /// A signed-in user, as the rest of the app sees them. Travels as an
-/// array, `[id, "username"]`, like the protocol's other structs: it rides
-/// on every reaction and typing event to a room.
+/// array, `[id, "username", "display name"]`, like the protocol's other
+/// structs: it rides on every reaction and typing event to a room.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize_tuple, Deserialize_tuple)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct User {
     pub id: UserId,
     pub username: String,
+    /// The name they chose to be shown by, beside the username ("" for
+    /// none; see [`DisplayName`]).
+    #[cfg_attr(feature = "ssr", sqlx(rename = "display_name"))]
+    pub display: String,
+}
+
+impl User {
+    /// What people see them called: the display name, or the username.
+    pub fn shown_name(&self) -> &str {
+        shown_name(&self.username, &self.display)
+    }
+}
+
+/// A person's display name, or their username if they chose none.
+pub fn shown_name<'a>(username: &'a str, display: &'a str) -> &'a str {
+    if display.is_empty() {
+        username
+    } else {
+        display
+    }
 }
 
 /// A valid username: 2–32 ASCII letters, digits, `_`, `-` or `.`, shown as
@@ -244,6 +264,25 @@ impl GroupName {
             n if n > Self::MAX => Err(GroupNameError::TooLong),
             _ => Ok(Self(name.0)),
         }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The name someone chose to be shown by, beside their username: a
+/// [`GroupName`]'s rules (any script, one line, up to 64 characters), or
+/// empty for none. Unlike the username it is not unique and can change.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<Self, GroupNameError> {
+        if raw.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        GroupName::parse(raw).map(|name| Self(name.0))
     }
 
     pub fn as_str(&self) -> &str {
@@ -464,6 +503,10 @@ mod tests {
                 proptest::prop_assert!((1..=GroupName::MAX).contains(&count));
                 proptest::prop_assert_eq!(GroupName::parse(name.as_str()), Ok(name.clone()));
             }
+            if let Ok(name) = DisplayName::parse(&raw) {
+                proptest::prop_assert!(name.as_str().chars().count() <= GroupName::MAX);
+                proptest::prop_assert_eq!(DisplayName::parse(name.as_str()), Ok(name.clone()));
+            }
             if let Ok(name) = Username::parse(&raw) {
                 proptest::prop_assert_eq!(Username::parse(name.as_str()), Ok(name.clone()));
             }
@@ -497,6 +540,22 @@ mod tests {
         );
         assert_eq!(
             GroupName::parse("a\u{202E}b"),
+            Err(GroupNameError::BadCharacter)
+        );
+    }
+
+    #[test]
+    fn display_names_are_group_names_or_none() {
+        let name = DisplayName::parse(" Алиса\n 日本語 🦀 ").unwrap();
+        assert_eq!(name.as_str(), "Алиса 日本語 🦀");
+        assert_eq!(DisplayName::parse(" \t\n "), Ok(DisplayName::default()));
+        assert_eq!(DisplayName::parse("").unwrap().as_str(), "");
+        assert_eq!(
+            DisplayName::parse(&"ب".repeat(65)),
+            Err(GroupNameError::TooLong)
+        );
+        assert_eq!(
+            DisplayName::parse("a\u{202E}b"),
             Err(GroupNameError::BadCharacter)
         );
     }

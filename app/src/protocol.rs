@@ -39,7 +39,7 @@ pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 13;
+pub const PROTOCOL_VERSION: u32 = 14;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -244,12 +244,55 @@ mod tests {
         };
         let json = serde_json::to_value(&summary).unwrap();
         assert_eq!(
-            json[1]["named"],
-            serde_json::json!(["rust", "Rust — 日本語", true, false])
+            json[1],
+            serde_json::json!([0, "rust", "Rust — 日本語", true, false, []])
         );
         assert_eq!(
             serde_json::from_value::<ChannelSummary>(json).unwrap(),
             summary
         );
+        // Every kind travels as the same array, and reads back as it was.
+        let user = |id: i64, name: &str| crate::model::User {
+            id: crate::model::UserId(id),
+            username: name.into(),
+            display: String::new(),
+        };
+        let kinds = [
+            ChannelKind::Direct {
+                peer: user(3, "bob"),
+            },
+            ChannelKind::Group {
+                name: "日本語".into(),
+                members: vec![user(1, "ann")],
+            },
+            ChannelKind::Group {
+                name: String::new(),
+                members: vec![user(1, "ann"), user(2, "bo"), user(3, "cy")],
+            },
+        ];
+        for kind in kinds {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(serde_json::from_str::<ChannelKind>(&json).unwrap(), kind);
+        }
+        let direct = serde_json::to_value(ChannelKind::Direct {
+            peer: user(3, "bob"),
+        })
+        .unwrap();
+        assert_eq!(
+            direct,
+            serde_json::json!([1, "", "", false, false, [[3, "bob", ""]]])
+        );
+        // A conversation without exactly one peer, or a kind this version
+        // does not know, is refused rather than guessed.
+        for wrong in [
+            r#"[1,"","",false,false,[]]"#,
+            r#"[1,"","",false,false,[[1,"a",""],[2,"b",""]]]"#,
+            r#"[7,"x","",false,false,[]]"#,
+        ] {
+            assert!(
+                serde_json::from_str::<ChannelKind>(wrong).is_err(),
+                "{wrong}"
+            );
+        }
     }
 }

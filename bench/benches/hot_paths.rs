@@ -26,6 +26,7 @@ fn message(seq: i64) -> Message {
         seq: Seq(seq),
         sender: UserId(1),
         sender_name: "alice".into(),
+        sender_display: String::new(),
         client_id: ClientId(uuid::Uuid::new_v4()),
         text: "A message of ordinary length, about as long as most chat lines are.".into(),
         body: None,

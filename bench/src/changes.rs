@@ -158,13 +158,24 @@ pub struct Heard<'a> {
     pub what: What<'a>,
 }
 
-/// What changed: only an edit's text is kept.
+/// What changed, an array on the wire (`[kind, text, body, at, people,
+/// added]`, see `app/src/protocol/wire.rs`): only its kind and text are
+/// kept.
 #[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum What<'a> {
-    Edited(#[serde(borrow)] Cow<'a, str>, IgnoredAny, IgnoredAny),
-    Deleted,
-    Reacted(IgnoredAny, IgnoredAny, IgnoredAny),
+pub struct What<'a>(
+    u8,
+    #[serde(borrow)] Cow<'a, str>,
+    IgnoredAny,
+    IgnoredAny,
+    IgnoredAny,
+    IgnoredAny,
+);
+
+impl<'a> What<'a> {
+    /// An edit's new text.
+    pub fn edited(self) -> Option<Cow<'a, str>> {
+        (self.0 == 0).then_some(self.1)
+    }
 }
 
 #[cfg(test)]
@@ -202,6 +213,7 @@ mod tests {
                         user: User {
                             id: app::model::UserId(4),
                             username: "load-3".into(),
+                            display: String::new(),
                         },
                         added: true,
                     },
@@ -214,10 +226,10 @@ mod tests {
         let read_back: Vec<(i64, i64)> = heard.iter().map(|h| (h.channel, h.rev)).collect();
         assert_eq!(read_back, [(3, 1), (3, 2), (3, 3)]);
         assert!(
-            matches!(&heard[0].what, What::Edited(text, ..) if text == "123 0 edited \"日本語\" 🦀")
+            matches!(&heard[0].what, What(0, text, ..) if text == "123 0 edited \"日本語\" 🦀")
         );
-        assert!(matches!(heard[1].what, What::Deleted));
-        assert!(matches!(heard[2].what, What::Reacted(..)));
+        assert!(matches!(heard[1].what, What(1, ..)));
+        assert!(matches!(heard[2].what, What(3, ..)));
 
         // Joined with the channel's next event: both read, in order.
         let next = serde_json::to_string(&ServerMsg::MemberCount {

@@ -11,6 +11,7 @@
 //! and counted by the client that got it.
 
 use std::{
+    borrow::Cow,
     collections::VecDeque,
     sync::{Arc, Mutex},
 };
@@ -46,10 +47,7 @@ impl Frame {
             .map(|heard| Change {
                 channel: heard.channel,
                 rev: heard.rev,
-                edited: match heard.what {
-                    changes::What::Edited(text, ..) => Some(text.into_owned()),
-                    _ => None,
-                },
+                edited: heard.what.edited().map(Cow::into_owned),
             })
             .collect();
         Self { changes, events }
@@ -105,7 +103,7 @@ mod tests {
     #[test]
     fn the_same_bytes_are_parsed_once_and_others_anew() {
         let memo = Memo::default();
-        let joined = r#"[{"changed":[[1,9,7,{"edited":["12 0 edited 日本語",null,5]}],[1,9,8,"deleted"]]},{"member_count":[1,3]}]"#;
+        let joined = r#"[{"changed":[[1,9,7,[0,"12 0 edited 日本語",null,5,[],false]],[1,9,8,[1,"",null,0,[],false]]]},{"member_count":[1,3]}]"#;
         let first = memo.read(joined);
         assert_eq!(
             first.changes,

@@ -2,15 +2,15 @@ import type { Page } from "@playwright/test";
 import { test, expect, chatter, say, messages } from "./fixtures";
 
 /** `PROTOCOL_VERSION` in app/src/protocol.rs: the server refuses others. */
-const PROTOCOL_VERSION = 13;
+const PROTOCOL_VERSION = 14;
 
 /**
  * Sends `requests` (each a function of its request id) over a socket of the
  * page's user of its own, as another client would, and returns the replies.
  * Fields travel as arrays: an answer is {"ok":[req, reply]}, a history
  * reply {"history":[channel, messages, has_older, rev]}, and a message
- * [id, channel, seq, sender, sender_name, client_id, text, body, at, rev, edited,
- * deleted, reply_to, reactions].
+ * [id, channel, seq, sender, sender_name, sender_display, client_id, text, body,
+ * at, rev, edited, deleted, reply_to, reactions].
  */
 async function asAnotherClient(page: Page, requests: string[]): Promise<unknown[]> {
   return page.evaluate(async ([requests, version]) => {
@@ -54,7 +54,7 @@ async function idOf(page: Page, text: string): Promise<number> {
     '{"type":"history","req":$req,"channel":1,"page":"latest","limit":50}',
   ])) as { ok: [number, { history: [number, unknown[][], boolean, boolean, number] }] }[];
   const [, held] = reply.ok[1].history;
-  const found = held.filter((m) => m[6] === text).pop();
+  const found = held.filter((m) => m[7] === text).pop();
   if (!found) throw new Error(`no message "${text}"`);
   return found[0] as number;
 }

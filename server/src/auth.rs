@@ -8,6 +8,7 @@ pub mod devices;
 pub mod guard;
 pub mod origin;
 pub mod password;
+pub mod profile;
 pub mod session;
 pub mod sign_out;
 pub mod signed_in;

@@ -67,6 +67,10 @@ impl Backend for AppState {
         AppState::change_password(self, request, current, new).await
     }
 
+    async fn set_display_name(&self, request: &Parts, name: &str) -> Result<(), AppError> {
+        AppState::set_display_name(self, request, name).await
+    }
+
     async fn blocked(&self, request: &Parts) -> Result<Vec<User>, AppError> {
         AppState::blocked(self, request).await
     }

@@ -43,7 +43,7 @@ pub(crate) use records::{is_unique_violation, like_escape, DirectoryRow, MemberR
 pub use sql::SqlStore;
 
 use app::{
-    model::{ChannelId, ChannelName, GroupName, User, UserId, Username},
+    model::{ChannelId, ChannelName, DisplayName, GroupName, User, UserId, Username},
     protocol::{
         ChannelKind, ChannelSummary, DirectoryEntry, Message, MessageId, NotifyLevel, PageAt, Rev,
         Seq, Standing,
@@ -125,6 +125,10 @@ pub trait UserStore: Send + Sync {
         except: UserId,
         limit: u32,
     ) -> Result<Vec<User>, StoreError>;
+
+    /// Sets the display name of `user` ("" for none); `false` if there is
+    /// no such user, or their account is deleted.
+    async fn set_display_name(&self, user: UserId, name: &DisplayName) -> Result<bool, StoreError>;
 }
 
 /// Channels, conversations, memberships and read markers.

@@ -34,6 +34,9 @@ pub fn TextField(
     /// What the field holds when the page loads.
     #[prop(default = None)]
     value: Option<String>,
+    /// Whether the form cannot be sent with the field empty.
+    #[prop(default = true)]
+    required: bool,
 ) -> impl IntoView {
     let hint_id = hint.map(|_| format!("{name}-hint"));
     view! {
@@ -46,7 +49,7 @@ pub fn TextField(
                 autocomplete=autocomplete
                 maxlength=max_length
                 value=value
-                required
+                required=required
                 aria-describedby=hint_id.clone()
             />
             {hint.map(|hint| view! { <p class="field-hint" id=hint_id>{hint}</p> })}

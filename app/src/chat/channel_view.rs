@@ -108,7 +108,7 @@ fn ChannelHeader(channel: Memo<ChannelId>, members_open: RwSignal<bool>) -> impl
     let title = name;
     let members = move || state().members().try_get().unwrap_or(0);
     let direct = move || state().try_read().is_some_and(|c| c.is_direct());
-    let topic = move || state().try_read().map(|c| c.topic().to_owned());
+    let topic = move || state().try_read().map(|c| c.subtitle().to_owned());
     let archived = move || state().kind().try_with(|k| k.is_archived()) == Some(true);
     let private = move || state().try_read().is_some_and(|c| c.is_private());
     let settings_open = RwSignal::new(false);

@@ -146,7 +146,17 @@ fn MembersPanel(channel: Memo<ChannelId>) -> impl IntoView {
                         view! {
                             <li class="member">
                                 <PresenceDot user=member.user.id />
-                                <span class="member-name">{member.user.username}</span>
+                                <span class="member-name">
+                                    {match member.user.display.is_empty() {
+                                        true => member.user.username.into_any(),
+                                        // The username on a line of its own below.
+                                        false => view! {
+                                            {member.user.display}
+                                            <span class="username">{member.user.username}</span>
+                                        }
+                                            .into_any(),
+                                    }}
+                                </span>
                                 <RoleBadge standing=member.standing />
                                 {acts}
                             </li>

@@ -23,7 +23,10 @@ use super::{
     state::{Chat, ChatStoreFields},
     time::{iso, moment, TimeZone},
 };
-use crate::protocol::{Message, MessageId};
+use crate::{
+    model::shown_name,
+    protocol::{Message, MessageId},
+};
 
 /// A page of mentions, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize_tuple, Deserialize_tuple)]
@@ -137,11 +140,12 @@ fn MentionItem(message: Message) -> impl IntoView {
     let at = message.at;
     let when = move || moment(at, zone.0.get());
     let href = message_href(&message);
-    let label = format!("{} in {place}", message.sender_name);
+    let author = shown_name(&message.sender_name, &message.sender_display).to_owned();
+    let label = format!("{author} in {place}");
     view! {
         <li class="mention-item">
             <a class="mention-place" href=href aria-label=format!("Open the message from {label}")>
-                <span class="author">{message.sender_name}</span>
+                <span class="author">{author}</span>
                 " in " {place}
             </a>
             <time datetime=iso(at)>{when}</time>

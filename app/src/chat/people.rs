@@ -158,6 +158,7 @@ mod tests {
         User {
             id: UserId(id),
             username: name.into(),
+            display: String::new(),
         }
     }
 

@@ -45,7 +45,10 @@ pub struct Row {
     pub sender: UserId,
     /// Whether the reader wrote it.
     pub mine: bool,
+    /// The author's username.
     pub author: String,
+    /// The author's display name ("" for none).
+    pub display: String,
     pub text: String,
     /// Its formatting, once the server has parsed it.
     pub body: Option<Body>,
@@ -106,10 +109,10 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
             // A stored message, with this tab's changes to it laid over.
             let laid = entry.stored().map(|m| laid_over(m, outgoing, me));
             let stored = laid.as_ref().map(|(m, _)| m.as_ref());
-            let (sender, author, text, body, at, seq, delivery) = match (entry, &laid) {
+            let (sender, (author, display), text, body, at, seq, delivery) = match (entry, &laid) {
                 (Entry::Pending(p), _) => (
                     me.id,
-                    me.username.clone(),
+                    (me.username.clone(), me.display.clone()),
                     p.text.clone(),
                     None,
                     p.written,
@@ -118,7 +121,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                 ),
                 (Entry::Failed { pending: p, reason }, _) => (
                     me.id,
-                    me.username.clone(),
+                    (me.username.clone(), me.display.clone()),
                     p.text.clone(),
                     None,
                     p.written,
@@ -127,7 +130,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                 ),
                 (Entry::Stored(_), Some((m, changing))) if !m.deleted.is_deleted() => (
                     m.sender,
-                    m.sender_name.clone(),
+                    (m.sender_name.clone(), m.sender_display.clone()),
                     m.text.clone(),
                     m.body.clone(),
                     m.at,
@@ -140,7 +143,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                 ),
                 (Entry::Stored(_), Some((m, _))) if m.deleted == Deletion::ByModerator => (
                     m.sender,
-                    m.sender_name.clone(),
+                    (m.sender_name.clone(), m.sender_display.clone()),
                     String::new(),
                     None,
                     m.at,
@@ -173,6 +176,7 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                 sender,
                 mine: sender == me.id,
                 author,
+                display,
                 text,
                 mentions_me: sender != me.id
                     && body.as_ref().is_some_and(|b| b.calls(&me.username)),
@@ -230,6 +234,7 @@ mod tests {
         User {
             id: UserId(1),
             username: "me".into(),
+            display: String::new(),
         }
     }
 
@@ -240,6 +245,7 @@ mod tests {
             seq: Seq(seq),
             sender: UserId(sender),
             sender_name: format!("user{sender}"),
+            sender_display: String::new(),
             client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
             text: "hi".into(),
             body: None,

@@ -8,7 +8,10 @@ use super::{
     page::message_href_at,
     time::{iso, moment},
 };
-use crate::search::{snippet, Hit, SearchForm, SearchRefusal, SearchResults, MAX_RELEVANCE_PAGES};
+use crate::{
+    model::shown_name,
+    search::{snippet, Hit, SearchForm, SearchRefusal, SearchResults, MAX_RELEVANCE_PAGES},
+};
 
 /// The most characters of a message a result shows.
 const SNIPPET_CHARS: usize = 280;
@@ -124,7 +127,9 @@ fn Result(hit: Hit, terms: Vec<String>, offset: i32) -> impl IntoView {
             <div class="search-result-meta">
                 <span class="search-place">{place}</span>
                 {(!member).then(|| view! { <span class="search-badge">"Not joined"</span> })}
-                <span class="author">{message.sender_name.clone()}</span>
+                <span class="author">
+                    {shown_name(&message.sender_name, &message.sender_display).to_owned()}
+                </span>
                 <time datetime=iso(message.at)>{when}</time>
             </div>
             <a class="search-result-text" href=href rel="external" dir="auto">

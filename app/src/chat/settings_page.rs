@@ -1,8 +1,8 @@
-//! `/settings`, reached from the sidebar's footer: desktop notifications,
-//! the theme, the password, deleting the account, and a way to the
-//! sessions signed in
-//! (`/settings/sessions`, `sessions_page.rs`, whose code is in the same
-//! chunk). (Each channel's notification setting is in its header.)
+//! `/settings`, reached from the sidebar's footer: the profile, desktop
+//! notifications, the theme, the password, deleting the account, and ways
+//! to the sessions signed in (`/settings/sessions`, `sessions_page.rs`,
+//! whose code is in the same chunk) and to blocked people. (Each channel's
+//! notification setting is in its header.)
 //!
 //! The browser alone knows whether it may notify, so the server renders
 //! the notification section as for a browser not asked yet, and the page
@@ -24,7 +24,7 @@ use super::{
     state::{Chat, ChatStoreFields},
 };
 use crate::{
-    auth::{DeleteAccountForm, PasswordForm},
+    auth::{DeleteAccountForm, PasswordForm, ProfileForm},
     protocol::{NotifyLevel, BUSY_CHANNEL},
     theme::{Theme, ThemeState},
 };
@@ -93,6 +93,7 @@ fn SettingsPage() -> impl IntoView {
                 <h1>"Settings"</h1>
             </header>
             <div class="settings">
+                <ProfileForm />
                 <section class="settings-section" aria-labelledby="settings-notifications">
                     <h2 id="settings-notifications">"Notifications"</h2>
                     <DesktopNotifications />

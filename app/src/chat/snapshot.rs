@@ -103,6 +103,7 @@ mod tests {
         let me = User {
             id: UserId(7),
             username: "sakura".into(),
+            display: String::new(),
         };
         let message = |seq: i64, text: &str| Message {
             id: MessageId(seq),
@@ -110,6 +111,7 @@ mod tests {
             seq: Seq(seq),
             sender: me.id,
             sender_name: me.username.clone(),
+            sender_display: String::new(),
             client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
             text: text.into(),
             body: None,

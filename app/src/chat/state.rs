@@ -243,6 +243,7 @@ mod tests {
             seq: Seq(seq),
             sender,
             sender_name: "x".into(),
+            sender_display: String::new(),
             client_id: ClientId(uuid::Uuid::from_u128(id)),
             text: format!("m{seq}"),
             body: None,
@@ -269,6 +270,7 @@ mod tests {
         let member = |id: i64, name: &str| User {
             id: UserId(id),
             username: name.into(),
+            display: String::new(),
         };
         let mut group = ChannelKind::Group {
             name: String::new(),

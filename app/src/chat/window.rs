@@ -91,6 +91,7 @@ mod tests {
                 seq: Seq(seq),
                 sender: UserId(1),
                 sender_name: "ann".into(),
+                sender_display: String::new(),
                 client_id: ClientId(uuid::Uuid::from_u128(seq as u128)),
                 text: String::new(),
                 body: None,

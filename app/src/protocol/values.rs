@@ -107,6 +107,8 @@ pub struct Message {
     pub seq: Seq,
     pub sender: UserId,
     pub sender_name: String,
+    /// The sender's display name as it is now ("" for none).
+    pub sender_display: String,
     pub client_id: ClientId,
     pub text: String,
     /// The text's formatting; `None` when it is plain (see [`crate::format`]).
@@ -313,7 +315,7 @@ pub struct Change {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
     into = "super::wire::ChangeKindWire",
-    from = "super::wire::ChangeKindWire"
+    try_from = "super::wire::ChangeKindWire"
 )]
 pub enum ChangeKind {
     Edited {
@@ -336,7 +338,7 @@ pub enum ChangeKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(
     into = "super::wire::ChannelKindWire",
-    from = "super::wire::ChannelKindWire"
+    try_from = "super::wire::ChannelKindWire"
 )]
 pub enum ChannelKind {
     /// A channel with a name. A public one anyone can find and join; a

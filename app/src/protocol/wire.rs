@@ -97,18 +97,96 @@ twins!(
     }
 );
 
-twins!(ChangeKind <=> ChangeKindWire {
-    Edited { text: String, body: Option<Body>, at: Millis },
-    Deleted,
-    Removed,
-    Reacted { emoji: String, user: User, added: bool },
-});
+/// What changed in a message, as one array whatever the change (as
+/// [`ChannelKindWire`], and for the same reason): `[kind, text, body, at,
+/// people, added]`, with `kind` 0 for an edit (its text, body and time), 1
+/// for a delete, 2 for a removal and 3 for a reaction (`text` is the
+/// emoji, `people` who reacted, `added` whether it was added).
+#[derive(Serialize, Deserialize)]
+pub(super) struct ChangeKindWire(u8, String, Option<Body>, Millis, Vec<User>, bool);
 
-twins!(ChannelKind <=> ChannelKindWire {
-    Named { name: String, topic: String, private: bool, archived: bool },
-    Direct { peer: User },
-    Group { name: String, members: Vec<User> },
-});
+impl From<ChangeKind> for ChangeKindWire {
+    fn from(kind: ChangeKind) -> Self {
+        let none = |kind| Self(kind, String::new(), None, Millis(0), Vec::new(), false);
+        match kind {
+            ChangeKind::Edited { text, body, at } => Self(0, text, body, at, Vec::new(), false),
+            ChangeKind::Deleted => none(1),
+            ChangeKind::Removed => none(2),
+            ChangeKind::Reacted { emoji, user, added } => {
+                Self(3, emoji, None, Millis(0), vec![user], added)
+            }
+        }
+    }
+}
+
+impl TryFrom<ChangeKindWire> for ChangeKind {
+    type Error = &'static str;
+
+    fn try_from(wire: ChangeKindWire) -> Result<Self, Self::Error> {
+        let ChangeKindWire(kind, text, body, at, people, added) = wire;
+        match (kind, <[User; 1]>::try_from(people)) {
+            (0, _) => Ok(ChangeKind::Edited { text, body, at }),
+            (1, _) => Ok(ChangeKind::Deleted),
+            (2, _) => Ok(ChangeKind::Removed),
+            (3, Ok([user])) => Ok(ChangeKind::Reacted {
+                emoji: text,
+                user,
+                added,
+            }),
+            _ => Err("not a change"),
+        }
+    }
+}
+
+/// A channel's kind, as one array whatever the kind: `[kind, name, topic,
+/// private, archived, people]`, with `kind` 0 for a named channel, 1 for a
+/// one-to-one conversation (`people` is the peer) and 2 for a group
+/// (`people` are its members). One decoder, where an enum's variants
+/// would bring one each; the unused fields cost a few bytes a channel.
+#[derive(Serialize, Deserialize)]
+pub(super) struct ChannelKindWire(u8, String, String, bool, bool, Vec<User>);
+
+impl From<ChannelKind> for ChannelKindWire {
+    fn from(kind: ChannelKind) -> Self {
+        match kind {
+            ChannelKind::Named {
+                name,
+                topic,
+                private,
+                archived,
+            } => Self(0, name, topic, private, archived, Vec::new()),
+            ChannelKind::Direct { peer } => {
+                Self(1, String::new(), String::new(), false, false, vec![peer])
+            }
+            ChannelKind::Group { name, members } => {
+                Self(2, name, String::new(), false, false, members)
+            }
+        }
+    }
+}
+
+impl TryFrom<ChannelKindWire> for ChannelKind {
+    type Error = &'static str;
+
+    fn try_from(wire: ChannelKindWire) -> Result<Self, Self::Error> {
+        let ChannelKindWire(kind, name, topic, private, archived, people) = wire;
+        match (kind, <[User; 1]>::try_from(people)) {
+            (0, _) => Ok(ChannelKind::Named {
+                name,
+                topic,
+                private,
+                archived,
+            }),
+            (1, Ok([peer])) => Ok(ChannelKind::Direct { peer }),
+            (2, Ok(one)) => Ok(ChannelKind::Group {
+                name,
+                members: one.into(),
+            }),
+            (2, Err(members)) => Ok(ChannelKind::Group { name, members }),
+            _ => Err("not a channel kind"),
+        }
+    }
+}
 
 twins!(ChannelChange <=> ChannelChangeWire {
     Rename { name: String },

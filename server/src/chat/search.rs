@@ -179,6 +179,7 @@ mod tests {
         let me = User {
             id: UserId(1),
             username: "alice".into(),
+            display: String::new(),
         };
         let query = Query::parse("on:2026-12-01 before:2026-12-31").unwrap_or_default();
         // Tokyo, nine hours ahead of UTC.

@@ -94,10 +94,10 @@ impl AccountStore for SqlStore {
         epoch: i64,
         session: &str,
     ) -> Result<Option<SessionUser>, StoreError> {
-        let row: Option<(UserId, String, Option<i64>, Option<i64>)> = self
+        let row: Option<(UserId, String, String, Option<i64>, Option<i64>)> = self
             .db
             .sql(
-                "SELECT u.id, u.username, s.id, s.last_seen_at FROM users u
+                "SELECT u.id, u.username, u.display_name, s.id, s.last_seen_at FROM users u
                  LEFT JOIN user_sessions s ON s.session_id = $3 AND s.user_id = u.id
                  WHERE u.id = $1 AND u.session_epoch = $2 AND u.deactivated_at IS NULL
                    AND u.deleted_at IS NULL",
@@ -107,11 +107,17 @@ impl AccountStore for SqlStore {
             .bind(session)
             .fetch_optional()
             .await?;
-        Ok(row.map(|(id, username, listed, last_seen)| SessionUser {
-            user: User { id, username },
-            last_seen,
-            listed: listed.is_some(),
-        }))
+        Ok(
+            row.map(|(id, username, display, listed, last_seen)| SessionUser {
+                user: User {
+                    id,
+                    username,
+                    display,
+                },
+                last_seen,
+                listed: listed.is_some(),
+            }),
+        )
     }
 
     async fn password_of(&self, user: UserId) -> Result<Option<PasswordHash>, StoreError> {

@@ -25,17 +25,18 @@ pub enum Blocking {
 impl BlockStore for SqlStore {
     async fn block(&self, by: UserId, username: &str) -> Result<Option<User>, StoreError> {
         let sql = format!(
-            "SELECT id, username FROM users WHERE {} AND deleted_at IS NULL AND id <> $2",
+            "SELECT id, username, display_name FROM users
+             WHERE {} AND deleted_at IS NULL AND id <> $2",
             self.db.dialect().same_name("username", "$1")
         );
-        let found: Option<(UserId, String)> = self
+        let found: Option<User> = self
             .db
             .sql(&sql)
             .bind(username.trim())
             .bind(by)
             .fetch_optional()
             .await?;
-        let Some((id, username)) = found else {
+        let Some(user) = found else {
             return Ok(None);
         };
         self.db
@@ -44,11 +45,11 @@ impl BlockStore for SqlStore {
                  ON CONFLICT (blocker_id, blocked_id) DO NOTHING",
             )
             .bind(by)
-            .bind(id)
+            .bind(user.id)
             .bind(now_millis())
             .execute()
             .await?;
-        Ok(Some(User { id, username }))
+        Ok(Some(user))
     }
 
     async fn unblock(&self, by: UserId, user: UserId) -> Result<bool, StoreError> {
@@ -64,15 +65,12 @@ impl BlockStore for SqlStore {
 
     async fn blocked_by(&self, user: UserId) -> Result<Vec<User>, StoreError> {
         let sql = format!(
-            "SELECT u.id, u.username FROM blocks b JOIN users u ON u.id = b.blocked_id
+            "SELECT u.id, u.username, u.display_name
+             FROM blocks b JOIN users u ON u.id = b.blocked_id
              WHERE b.blocker_id = $1 ORDER BY {}",
             self.db.dialect().name_order("u.username")
         );
-        let rows: Vec<(UserId, String)> = self.db.sql(&sql).bind(user).fetch_all().await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, username)| User { id, username })
-            .collect())
+        Ok(self.db.sql(&sql).bind(user).fetch_all().await?)
     }
 
     async fn blocking(

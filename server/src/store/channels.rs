@@ -26,7 +26,7 @@ const SUMMARY: &str = "
                 LIMIT $2) AS called) AS mentions,
            (SELECT COUNT(*) FROM memberships mm WHERE mm.channel_id = c.id) AS members,
            m.notify,
-           p.id AS peer_id, p.username AS peer_name
+           p.id AS peer_id, p.username AS peer_name, p.display_name AS peer_display
     FROM memberships m
     JOIN channels c ON c.id = m.channel_id
     LEFT JOIN users p ON c.kind = 'direct'

@@ -1,12 +1,12 @@
 //! Deleting an account, in one transaction: what was the user's alone goes
-//! (password, sessions, memberships, push subscriptions, mentions, bans),
-//! and what others read stays. The row itself stays, so that the user's
-//! messages and reactions keep a sender: it is renamed `deleted user <id>`,
-//! which no username can be (usernames hold no spaces), and for
-//! [`NAME_HELD_DAYS`] it keeps its look-alike key and its former name, so
-//! that no one signs up as the departed user (in any case, or as a name
-//! like theirs) while others still remember them. After that, a sign-up
-//! asking for the name releases it ([`check_not_held`]).
+//! (password, display name, sessions, memberships, push subscriptions,
+//! mentions, bans), and what others read stays. The row itself stays, so
+//! that the user's messages and reactions keep a sender: it is renamed
+//! `deleted user <id>`, which no username can be (usernames hold no
+//! spaces), and for [`NAME_HELD_DAYS`] it keeps its look-alike key and its
+//! former name, so that no one signs up as the departed user (in any case,
+//! or as a name like theirs) while others still remember them. After that,
+//! a sign-up asking for the name releases it ([`check_not_held`]).
 
 use app::model::{ChannelId, UserId, Username};
 
@@ -26,7 +26,7 @@ impl DeletionStore for SqlStore {
         let deleted = tx
             .sql(
                 "UPDATE users SET held_name = lower(username), username = 'deleted user ' || id,
-                     password_hash = '',
+                     password_hash = '', display_name = '',
                      is_admin = FALSE, session_epoch = session_epoch + 1, deleted_at = $2
                  WHERE id = $1 AND deleted_at IS NULL",
             )

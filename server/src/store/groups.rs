@@ -23,7 +23,7 @@ use super::{
 /// channel, each group's by name.
 fn members_sql(dialect: Dialect) -> String {
     format!(
-        "SELECT m.channel_id, u.id, u.username
+        "SELECT m.channel_id, u.id, u.username, u.display_name
          FROM memberships m JOIN users u ON u.id = m.user_id
          WHERE {}
          ORDER BY m.channel_id, {}",
@@ -36,13 +36,14 @@ fn members_sql(dialect: Dialect) -> String {
 pub(crate) async fn members_by_group(
     query: Query<'_, '_>,
 ) -> Result<HashMap<ChannelId, Vec<User>>, StoreError> {
-    let rows: Vec<(ChannelId, UserId, String)> = query.fetch_all().await?;
+    let rows: Vec<(ChannelId, UserId, String, String)> = query.fetch_all().await?;
     let mut groups: HashMap<ChannelId, Vec<User>> = HashMap::new();
-    for (channel, id, username) in rows {
-        groups
-            .entry(channel)
-            .or_default()
-            .push(User { id, username });
+    for (channel, id, username, display) in rows {
+        groups.entry(channel).or_default().push(User {
+            id,
+            username,
+            display,
+        });
     }
     Ok(groups)
 }

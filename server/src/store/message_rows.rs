@@ -17,13 +17,13 @@ use app::{
 
 use super::{db::Db, dialect::Dialect, StoreError};
 
-/// Selects messages with their author's name and what their quote shows (a
+/// Selects messages with their author's names and what their quote shows (a
 /// macro, so that each query that extends it is one string made at compile
 /// time).
 macro_rules! select_messages {
     () => {
         "SELECT m.id, m.channel_id, m.seq, m.sender_id, u.username AS sender_name,
-                m.client_id, m.body AS text, m.created_at AS at, m.rev, m.edited_at,
+                u.display_name AS sender_display, m.client_id, m.body AS text, m.created_at AS at, m.rev, m.edited_at,
                 m.deleted_at, m.removed, m.reply_to, q.seq AS quote_seq, qu.username AS quote_sender,
                 q.body AS quote_text, q.deleted_at AS quote_deleted
          FROM messages m JOIN users u ON u.id = m.sender_id
@@ -41,6 +41,7 @@ pub(crate) struct MessageRow {
     seq: Seq,
     sender_id: UserId,
     sender_name: String,
+    sender_display: String,
     client_id: ClientId,
     text: String,
     at: Millis,
@@ -74,6 +75,7 @@ impl MessageRow {
             seq: self.seq,
             sender: self.sender_id,
             sender_name: self.sender_name,
+            sender_display: self.sender_display,
             client_id: self.client_id,
             body: app::format::parse(&self.text),
             text: self.text,

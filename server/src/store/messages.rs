@@ -192,13 +192,15 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         give_back(tx, message.channel).await?;
         return refused(tx, message, Refusal::HereTooSoon).await;
     }
-    let id: Option<MessageId> = tx
+    // The sender's display name is read here, as it is now: the
+    // connection's copy may be older than a change made in another tab.
+    let stored: Option<(MessageId, String)> = tx
         .sql(
             "INSERT INTO messages (channel_id, seq, sender_id, client_id, body, created_at, rev,
                                    reply_to)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (sender_id, client_id) DO NOTHING
-             RETURNING id",
+             RETURNING id, (SELECT display_name FROM users WHERE id = $3)",
         )
         .bind(message.channel)
         .bind(seq)
@@ -208,9 +210,9 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         .bind(at)
         .bind(rev)
         .bind(message.reply_to)
-        .scalar_optional()
+        .fetch_optional()
         .await?;
-    let Some(id) = id else {
+    let Some((id, sender_display)) = stored else {
         // Sent before (a resend after a lost answer, or the same send on
         // another node, committed while this transaction waited): give the
         // counters back (the row is still locked) and answer with that
@@ -238,6 +240,7 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         seq,
         sender: message.sender.id,
         sender_name: message.sender.username.clone(),
+        sender_display,
         client_id: message.client_id,
         text: message.text.clone(),
         body,

@@ -127,21 +127,19 @@ impl ModerationStore for SqlStore {
 
     async fn banned(&self, channel: ChannelId, limit: u32) -> Result<Vec<User>, StoreError> {
         let sql = format!(
-            "SELECT u.id, u.username FROM channel_bans b JOIN users u ON u.id = b.user_id
+            "SELECT u.id, u.username, u.display_name
+             FROM channel_bans b JOIN users u ON u.id = b.user_id
              WHERE b.channel_id = $1 ORDER BY {} LIMIT $2",
             self.db.dialect().name_order("u.username"),
         );
-        let rows: Vec<(UserId, String)> = self
+        let banned = self
             .db
             .sql(&sql)
             .bind(channel)
             .bind(i64::from(limit))
             .fetch_all()
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, username)| User { id, username })
-            .collect())
+        Ok(banned)
     }
 
     async fn moderate(&self, asked: Moderation) -> Result<Moderated, StoreError> {

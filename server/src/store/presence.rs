@@ -119,7 +119,7 @@ impl PresenceStore for SqlStore {
         limit: u32,
     ) -> Result<MemberPage, StoreError> {
         let sql = format!(
-            "SELECT u.id, u.username,
+            "SELECT u.id, u.username, u.display_name,
                     EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id) AS online,
                     CASE WHEN u.is_admin THEN 'admin' ELSE m.role END AS standing
              FROM memberships m JOIN users u ON u.id = m.user_id

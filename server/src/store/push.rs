@@ -49,6 +49,7 @@ pub struct PushTarget {
     pub seq: Seq,
     /// The message's text as written.
     pub body: String,
+    /// The sender's display name, or their username if they chose none.
     pub sender_name: String,
     /// `None` in a conversation.
     pub channel_name: Option<String>,
@@ -63,7 +64,8 @@ fn targets_sql(dialect: Dialect) -> String {
     format!(
         "SELECT s.id AS subscription, s.endpoint, s.p256dh, s.auth,
                 msg.id AS message, msg.channel_id AS channel, msg.seq, msg.body,
-                u.username AS sender_name,
+                CASE WHEN u.display_name = '' THEN u.username ELSE u.display_name END
+                    AS sender_name,
                 CASE WHEN c.kind = 'public' THEN c.name END AS channel_name,
                 called.mention, m.notify
          FROM (

@@ -13,8 +13,9 @@ use super::MemberPage;
 /// whether the asking user is a member.
 pub(crate) type DirectoryRow = (ChannelId, String, String, i64, bool);
 
-/// A row of a channel's member list: id, name, and whether online.
-pub(crate) type MemberRow = (UserId, String, bool, String);
+/// A row of a channel's member list: id, username, display name, whether
+/// online, and standing.
+pub(crate) type MemberRow = (UserId, String, String, bool, String);
 
 /// The directory entries of `rows`, in order.
 pub(crate) fn directory(rows: Vec<DirectoryRow>) -> Vec<DirectoryEntry> {
@@ -34,8 +35,12 @@ pub(crate) fn member_list(rows: Vec<MemberRow>, total: i64, online: i64) -> Memb
     MemberPage {
         members: rows
             .into_iter()
-            .map(|(id, username, online, standing)| Member {
-                user: User { id, username },
+            .map(|(id, username, display, online, standing)| Member {
+                user: User {
+                    id,
+                    username,
+                    display,
+                },
                 online,
                 standing: super::moderation::standing_of(&standing),
             })
@@ -68,6 +73,7 @@ pub(crate) struct SummaryRow {
     notify: Option<String>,
     peer_id: Option<UserId>,
     peer_name: Option<String>,
+    peer_display: Option<String>,
     /// A group conversation's members, read apart (see `groups.rs`).
     #[sqlx(skip)]
     pub(crate) members_named: Vec<User>,
@@ -85,7 +91,11 @@ impl SummaryRow {
                 archived: self.archived,
             },
             ("direct", _, Some(id), Some(username)) => ChannelKind::Direct {
-                peer: User { id, username },
+                peer: User {
+                    id,
+                    username,
+                    display: self.peer_display.unwrap_or_default(),
+                },
             },
             ("group", name, _, _) => ChannelKind::Group {
                 name: name.unwrap_or_default(),

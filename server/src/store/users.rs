@@ -1,6 +1,6 @@
 //! Accounts.
 
-use app::model::{ChannelId, User, UserId, Username};
+use app::model::{ChannelId, DisplayName, User, UserId, Username};
 
 use super::{
     accounts::Credentials, deletion, is_unique_violation, like_escape, now_millis, PasswordHash,
@@ -52,31 +52,36 @@ impl UserStore for SqlStore {
         Ok(User {
             id,
             username: username.as_str().to_owned(),
+            display: String::new(),
         })
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
         let sql = format!(
-            "SELECT id, username, password_hash, session_epoch, deactivated_at FROM users
-             WHERE {} AND deleted_at IS NULL",
+            "SELECT id, username, display_name, password_hash, session_epoch, deactivated_at
+             FROM users WHERE {} AND deleted_at IS NULL",
             self.db.dialect().same_name("username", "$1")
         );
-        let row: Option<(UserId, String, String, i64, Option<i64>)> =
+        let row: Option<(UserId, String, String, String, i64, Option<i64>)> =
             self.db.sql(&sql).bind(username).fetch_optional().await?;
-        Ok(
-            row.map(|(id, username, hash, epoch, deactivated)| Credentials {
-                user: User { id, username },
+        Ok(row.map(
+            |(id, username, display, hash, epoch, deactivated)| Credentials {
+                user: User {
+                    id,
+                    username,
+                    display,
+                },
                 hash: PasswordHash::new(hash),
                 epoch,
                 deactivated: deactivated.is_some(),
-            }),
-        )
+            },
+        ))
     }
 
     async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
         let user = self
             .db
-            .sql("SELECT id, username FROM users WHERE id = $1")
+            .sql("SELECT id, username, display_name FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional()
             .await?;
@@ -91,7 +96,8 @@ impl UserStore for SqlStore {
     ) -> Result<Vec<User>, StoreError> {
         let dialect = self.db.dialect();
         let sql = format!(
-            "SELECT id, username FROM users WHERE {} AND id <> $2 AND deleted_at IS NULL
+            "SELECT id, username, display_name FROM users
+             WHERE {} AND id <> $2 AND deleted_at IS NULL
              ORDER BY {} LIMIT $3",
             dialect.name_like("username", "$1"),
             dialect.name_order("username"),
@@ -107,10 +113,24 @@ impl UserStore for SqlStore {
         Ok(users)
     }
 
+    async fn set_display_name(&self, user: UserId, name: &DisplayName) -> Result<bool, StoreError> {
+        let set = self
+            .db
+            .sql("UPDATE users SET display_name = $1 WHERE id = $2 AND deleted_at IS NULL")
+            .bind(name.as_str())
+            .bind(user)
+            .execute()
+            .await?;
+        Ok(set == 1)
+    }
+
     async fn users_without_lookalike_key(&self, limit: u32) -> Result<Vec<User>, StoreError> {
         let users = self
             .db
-            .sql("SELECT id, username FROM users WHERE lookalike_key IS NULL ORDER BY id LIMIT $1")
+            .sql(
+                "SELECT id, username, display_name FROM users WHERE lookalike_key IS NULL
+                 ORDER BY id LIMIT $1",
+            )
             .bind(i64::from(limit))
             .fetch_all()
             .await?;

@@ -19,6 +19,7 @@ type User = (
     i64,
     Option<i64>,
     Option<String>,
+    String,
 );
 type Channel = (
     i64,
@@ -70,7 +71,7 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
         async |after| {
             sqlx::query_as(
                 "SELECT id, username, password_hash, created_at, presence_version, lookalike_key,
-                        is_admin, deactivated_at, session_epoch, deleted_at, held_name
+                        is_admin, deactivated_at, session_epoch, deleted_at, held_name, display_name
                  FROM users WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -80,7 +81,7 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
         },
         async |page| {
             let mut c = (vec![], vec![], vec![], vec![], vec![], vec![]);
-            let mut d = (vec![], vec![], vec![], vec![], vec![]);
+            let mut d = (vec![], vec![], vec![], vec![], vec![], vec![]);
             for row in page {
                 c.0.push(row.0);
                 c.1.push(row.1);
@@ -93,15 +94,16 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
                 d.2.push(row.8);
                 d.3.push(row.9);
                 d.4.push(row.10);
+                d.5.push(row.11);
             }
             sqlx::query(
                 "INSERT INTO users
                      (id, username, password_hash, created_at, presence_version, lookalike_key,
-                      is_admin, deactivated_at, session_epoch, deleted_at, held_name)
+                      is_admin, deactivated_at, session_epoch, deleted_at, held_name, display_name)
                  OVERRIDING SYSTEM VALUE
                  SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[],
                                       $5::bigint[], $6::text[], $7::boolean[], $8::bigint[],
-                                      $9::bigint[], $10::bigint[], $11::text[])",
+                                      $9::bigint[], $10::bigint[], $11::text[], $12::text[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -114,6 +116,7 @@ pub async fn users(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
             .bind(d.2)
             .bind(d.3)
             .bind(d.4)
+            .bind(d.5)
             .execute(&mut *to)
             .await
             .map(drop)

@@ -6,7 +6,7 @@ use std::{sync::Arc, time::Duration};
 
 use app::{
     chat::AuditRow,
-    model::{ChannelId, ChannelName, GroupName, User, UserId, Username},
+    model::{ChannelId, ChannelName, DisplayName, GroupName, User, UserId, Username},
     protocol::{
         ChannelKind, ChannelSummary, ClientMsg, DirectoryEntry, Message, MessageId, PageAt, Reply,
         Rev, Seq, ServerMsg, Standing,
@@ -129,6 +129,10 @@ impl UserStore for SlowHistory {
         limit: u32,
     ) -> Result<Vec<User>, StoreError> {
         self.inner.find_users(prefix, except, limit).await
+    }
+
+    async fn set_display_name(&self, user: UserId, name: &DisplayName) -> Result<bool, StoreError> {
+        self.inner.set_display_name(user, name).await
     }
 }
 

@@ -247,5 +247,6 @@ fn placeholder() -> app::model::User {
     app::model::User {
         id: app::model::UserId(0),
         username: String::new(),
+        display: String::new(),
     }
 }

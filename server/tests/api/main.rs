@@ -33,6 +33,7 @@ mod observe;
 mod pages;
 mod presence;
 mod process;
+mod profile;
 mod push;
 mod restart;
 mod search;

@@ -56,6 +56,11 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
     let mut node = Process::start(data.path(), &ENV).await;
     let (mut alice, bob) = (Browser::new(&node.base), Browser::new(&node.base));
     alice.sign_up("alice", PASSWORD).await.unwrap();
+    // A display name.
+    alice
+        .call::<()>("set_profile", &[("display_name", "Алиса 日本語")])
+        .await
+        .expect("named");
     bob.sign_up("bob", PASSWORD).await.unwrap();
     let mut alice_live = Live::connect(&alice).await;
     let mut bob_live = Live::connect(&bob).await;
@@ -227,7 +232,8 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
     env.push(("BANTER_DATABASE_URL", &url));
     let node = Process::start(pg_data.path(), &env).await;
     alice.rebase(&node.base);
-    assert_eq!(alice.me().await.expect("still signed in").username, "alice");
+    let me = alice.me().await.expect("still signed in");
+    assert_eq!((&*me.username, &*me.display), ("alice", "Алиса 日本語"));
     let listed: Vec<app::chat::SessionInfo> = alice.call("sessions", &[]).await.expect("sessions");
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert!(listed[0].current, "her session, listed as it was");

@@ -26,6 +26,7 @@ use crate::{
         page::{go_to, message_href},
         state::{Chat, ChatStoreFields},
     },
+    model::shown_name,
     protocol::Message,
 };
 
@@ -175,7 +176,10 @@ fn show(chat: Store<Chat>, message: Message) {
         .iter()
         .find(|c| c.id == message.channel)
         .and_then(|c| (!c.is_direct()).then(|| c.name().to_owned()));
-    let title = notice_title(&message.sender_name, place.as_deref());
+    let title = notice_title(
+        shown_name(&message.sender_name, &message.sender_display),
+        place.as_deref(),
+    );
     let options = NotificationOptions::new();
     options.set_body(&notice_text(message.body.as_ref(), &message.text));
     options.set_tag(&notice_tag(message.id));

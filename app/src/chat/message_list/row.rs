@@ -36,6 +36,7 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
         sender,
         mine,
         author,
+        display,
         text,
         body,
         mentions_me,
@@ -105,12 +106,18 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
             class:failed=failed
         >
             {if starts_group {
+                // A display name goes first, the username beside it.
+                let (name, username) = match display.is_empty() {
+                    true => (author, None),
+                    false => (display, Some(author)),
+                };
                 view! {
                     <div class=format!("avatar avatar-{}", colour(sender)) aria-hidden="true">
-                        {initials(&author)}
+                        {initials(&name)}
                     </div>
                     <div class="message-meta">
-                        <span class="author">{author}</span>
+                        <span class="author">{name}</span>
+                        {username.map(|name| view! { <span class="username">{name}</span> })}
                         <time datetime=datetime>{time}</time>
                     </div>
                 }

@@ -169,6 +169,7 @@ mod tests {
             user: User {
                 id: user,
                 username: format!("user{}", user.0),
+                display: String::new(),
             },
             added,
         }

@@ -100,6 +100,15 @@ impl ChannelState {
         }
     }
 
+    /// The line under the header's name: the topic, or in a one-to-one
+    /// conversation the other person's display name ("" for none).
+    pub fn subtitle(&self) -> &str {
+        match &self.kind {
+            ChannelKind::Direct { peer } => &peer.display,
+            _ => self.topic(),
+        }
+    }
+
     pub fn is_private(&self) -> bool {
         matches!(self.kind, ChannelKind::Named { private: true, .. })
     }

@@ -193,6 +193,7 @@ mod tests {
         User {
             id: ME,
             username: "me".into(),
+            display: String::new(),
         }
     }
 
