@@ -149,7 +149,10 @@ async fn list(store: &dyn Store, search: &str) -> Result<String, AdminError> {
             a.id.0, a.username
         );
     }
-    let _ = write!(out, "{} accounts", accounts.len());
+    let _ = match accounts.len() {
+        1 => write!(out, "1 account"),
+        n => write!(out, "{n} accounts"),
+    };
     Ok(out)
 }
 

@@ -1,6 +1,8 @@
 //! Where log lines go and how they look: readable lines by default, or one
 //! JSON object per line (`--log-format json`) for log shippers. `RUST_LOG`
-//! picks what is logged (`info` unless it says otherwise).
+//! picks what is logged (`info` unless it says otherwise, without
+//! PostgreSQL's notices: "relation … already exists, skipping" at every
+//! start, and before every `banter admin` command's answer).
 
 use clap::ValueEnum;
 use tracing_subscriber::EnvFilter;
@@ -15,9 +17,13 @@ pub enum LogFormat {
     Json,
 }
 
+/// What the default filter leaves out.
+const QUIET: &str = "sqlx::postgres::notice=warn";
+
 /// Sends the process's logs to standard error, in `format`.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("info,{QUIET}")));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
