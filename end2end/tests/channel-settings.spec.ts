@@ -1,5 +1,5 @@
-import type { Locator } from "@playwright/test";
-import { test, expect, chatter, live, say, row, expectNoSidewaysScroll, openConversation, type Page } from "./fixtures";
+import type { Locator, Page } from "@playwright/test";
+import { test, expect, chatter, live, say, row, expectNoSidewaysScroll, openConversation } from "./fixtures";
 
 /** Creates a channel on `page`, private if asked, and returns its name. */
 async function newChannel(page: Page, prefix: string, priv = false): Promise<string> {

@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { test, expect, chatter, say, messages, live, openConversation } from "./fixtures";
 
 test("a message appears live for the other user", async ({ browser, baseURL }) => {
@@ -66,7 +67,7 @@ test("opening a channel marks it read on the user's other tabs", async ({ browse
   // Alice looks at her conversation with Bob in both tabs...
   await openConversation(bob.page, alice.name);
   await say(bob.page, "one");
-  const unread = (page) => page.getByRole("navigation", { name: "Direct messages" }).getByLabel("1 unread");
+  const unread = (page: Page) => page.getByRole("navigation", { name: "Direct messages" }).getByLabel("1 unread");
   await expect(unread(alice.page)).toBeVisible();
   await expect(unread(otherTab)).toBeVisible();
 

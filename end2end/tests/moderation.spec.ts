@@ -1,4 +1,5 @@
-import { test, expect, chatter, live, say, messages, row, expectNoSidewaysScroll, type Page } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { test, expect, chatter, live, say, messages, row, expectNoSidewaysScroll } from "./fixtures";
 
 /** Creates a channel on `page` and returns its name. */
 async function newChannel(page: Page): Promise<string> {
