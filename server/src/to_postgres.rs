@@ -14,6 +14,7 @@
 //! serving `banter` holds. The target must hold no Banter data yet.
 
 mod copy;
+mod copy_messages;
 mod copy_sessions;
 
 use std::time::{Duration, Instant};
@@ -114,10 +115,10 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     copy::users(&sqlite, &mut tx).await?;
     copy::channels(&sqlite, &mut tx).await?;
     copy::memberships(&sqlite, &mut tx).await?;
-    copy::messages(&sqlite, &mut tx).await?;
-    copy::reactions(&sqlite, &mut tx).await?;
-    copy::mentions(&sqlite, &mut tx).await?;
-    copy::sessions(&sqlite, &mut tx).await?;
+    copy_messages::messages(&sqlite, &mut tx).await?;
+    copy_messages::reactions(&sqlite, &mut tx).await?;
+    copy_messages::mentions(&sqlite, &mut tx).await?;
+    copy_sessions::sessions(&sqlite, &mut tx).await?;
     copy_sessions::user_sessions(&sqlite, &mut tx).await?;
     copy_sessions::push_subscriptions(&sqlite, &mut tx).await?;
     copy_sessions::audit_log(&sqlite, &mut tx).await?;

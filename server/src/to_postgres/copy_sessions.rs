@@ -1,7 +1,7 @@
-//! The tables that hang off sessions and accounts: each user's list of
-//! sessions, the push subscriptions they made, the audit log, and channel
-//! bans. Copied
-//! with the sessions themselves, so that after the move people keep their
+//! Sessions, and the tables that hang off sessions and accounts: each
+//! user's list of sessions, the push subscriptions they made, the audit
+//! log, and pairs of ids (channel bans, blocks). Copied with the sessions
+//! themselves, so that after the move people stay signed in and keep their
 //! list on `/settings/sessions` and their pushes, and administrators their
 //! log.
 
@@ -9,6 +9,7 @@ use sqlx::{PgConnection, SqlitePool};
 
 use super::{copy::paged, PAGE};
 
+type Session = (String, Vec<u8>, String);
 type Listed = (i64, String, i64, i64, String, Option<i64>, String);
 type Subscription = (i64, i64, String, String, String, String, i64);
 type Entry = (
@@ -228,6 +229,45 @@ pub async fn id_pairs(
                 .execute(&mut *to)
                 .await
                 .map(drop)
+        },
+    )
+    .await
+}
+
+/// Sessions: SQLite keeps their expiry as RFC 3339 text, PostgreSQL as a
+/// timestamp (which reads that text); their data is the same bytes in both.
+pub async fn sessions(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()> {
+    paged(
+        String::new(),
+        |row: &Session| row.0.clone(),
+        async |after| {
+            sqlx::query_as(
+                "SELECT id, data, expiry_date FROM tower_sessions
+                 WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(after.as_str())
+            .bind(PAGE)
+            .fetch_all(from)
+            .await
+        },
+        async |page| {
+            let mut c = (vec![], vec![], vec![]);
+            for row in page {
+                c.0.push(row.0);
+                c.1.push(row.1);
+                c.2.push(row.2);
+            }
+            sqlx::query(
+                "INSERT INTO tower_sessions (id, data, expiry_date)
+                 SELECT id, data, expiry::timestamptz
+                 FROM UNNEST($1::text[], $2::bytea[], $3::text[]) AS s (id, data, expiry)",
+            )
+            .bind(c.0)
+            .bind(c.1)
+            .bind(c.2)
+            .execute(&mut *to)
+            .await
+            .map(drop)
         },
     )
     .await
