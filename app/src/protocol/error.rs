@@ -37,7 +37,6 @@ pub enum ProtocolError {
 pub enum Refused {
     ChannelNameTaken,
     CannotLeaveGeneral,
-    CannotLeaveConversation,
     CannotMessageYourself,
     NotYourMessage,
     InvalidEmoji,
@@ -60,7 +59,6 @@ impl Refused {
         match self {
             Refused::ChannelNameTaken => "a channel with that name already exists",
             Refused::CannotLeaveGeneral => "everyone stays in General",
-            Refused::CannotLeaveConversation => "a conversation cannot be left",
             Refused::CannotMessageYourself => "you cannot start a conversation with yourself",
             Refused::NotYourMessage => "only its author or a moderator can change a message",
             Refused::InvalidEmoji => "that is not an emoji",
