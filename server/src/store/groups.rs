@@ -79,6 +79,23 @@ pub(crate) async fn kind_in(
     })
 }
 
+/// The first half of the advisory locks that starting a group takes
+/// ("grup"), so that they share no key with other locks.
+const GROUP_LOCKS: i32 = 0x6772_7570;
+
+/// The second half: the people's ids (sorted), hashed (FNV-1a, the same on
+/// every node whatever it was built with). Two groups whose keys collide
+/// only wait for each other.
+fn lock_key(people: &[i64]) -> i32 {
+    let hash = people
+        .iter()
+        .flat_map(|id| id.to_le_bytes())
+        .fold(0x811c_9dc5_u32, |hash, byte| {
+            (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+        });
+    i32::from_le_bytes(hash.to_le_bytes())
+}
+
 /// Whether `count` members more would still fit in a group of `now`.
 fn room_for(now: usize, count: usize) -> bool {
     now + count <= MAX_GROUP
@@ -120,6 +137,16 @@ impl GroupStore for SqlStore {
         let size = i64::try_from(people.len()).unwrap_or(i64::MAX);
         let dialect = self.db.dialect();
         let mut tx = self.db.begin().await?;
+        // Two starts of the same group through two nodes would each find
+        // none and make one: on PostgreSQL they take turns on a lock named
+        // by the people (SQLite's writers take turns anyway).
+        if dialect.locks_rows() {
+            tx.sql("SELECT pg_advisory_xact_lock($1, $2)")
+                .bind(GROUP_LOCKS)
+                .bind(lock_key(&people))
+                .execute()
+                .await?;
+        }
         let found: i64 = tx
             .sql(&format!(
                 "SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND {}",
@@ -238,5 +265,16 @@ mod tests {
         assert!(room_for(3, 6));
         assert!(!room_for(3, 7));
         assert!(!room_for(MAX_GROUP, 1));
+    }
+
+    #[test]
+    fn the_lock_of_a_group_is_the_same_on_every_node() {
+        // FNV-1a of the ids' bytes: fixed, unlike std's hasher across builds.
+        assert_eq!(
+            lock_key(&[]),
+            i32::from_le_bytes(0x811c_9dc5_u32.to_le_bytes())
+        );
+        assert_eq!(lock_key(&[1, 2, 3]), lock_key(&[1, 2, 3]));
+        assert_ne!(lock_key(&[1, 2, 3]), lock_key(&[1, 2, 4]));
     }
 }

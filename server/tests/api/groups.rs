@@ -12,10 +12,14 @@ use app::{
 };
 
 use crate::{
+    browser::Browser,
     chat::{open, user},
-    common::TestServer,
+    common::{on_postgres, TestServer},
     live::Live,
 };
+
+/// The password `chat::user` signs up with.
+const PASSWORD: &str = "correct horse battery";
 
 async fn start(live: &mut Live, users: &[UserId]) -> Result<ChannelSummary, ProtocolError> {
     let users = users.to_vec();
@@ -278,4 +282,38 @@ async fn members_add_people_up_to_nine_name_the_group_and_leave_it() {
         channels.iter().all(|c| c.id != group),
         "carol's list drops it"
     );
+}
+
+#[tokio::test]
+async fn starting_the_same_group_at_once_on_two_nodes_makes_one() {
+    // On one SQLite node the starts take turns anyway; on PostgreSQL they
+    // come through two nodes at the same moment.
+    let a = TestServer::start().await;
+    let b = match on_postgres() {
+        true => Some(a.another_node().await),
+        false => None,
+    };
+    let names = ["alice", "p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"];
+    let mut crowd = people(&a, &names).await;
+    let (_, mut alice_on_a) = crowd.remove(0);
+    let mut alice_elsewhere = {
+        let browser = Browser::new(&b.as_ref().unwrap_or(&a).base());
+        browser.log_in("alice", PASSWORD).await.expect("log in");
+        Live::connect(&browser).await
+    };
+    for pair in crowd.windows(2) {
+        let others = [pair[0].0, pair[1].0];
+        let (first, second) = tokio::join!(
+            start(&mut alice_on_a, &others),
+            start(&mut alice_elsewhere, &others)
+        );
+        let (first, second) = (first.expect("started"), second.expect("started"));
+        assert_eq!(first.id, second.id, "one group of alice and {others:?}");
+    }
+    let groups = a
+        .db()
+        .await
+        .scalar("SELECT COUNT(*) FROM channels WHERE kind = 'group'")
+        .await;
+    assert_eq!(groups, 7);
 }
