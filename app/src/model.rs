@@ -84,19 +84,15 @@ pub struct User {
     pub display: String,
 }
 
-impl User {
-    /// What people see them called: the display name, or the username.
-    pub fn shown_name(&self) -> &str {
-        shown_name(&self.username, &self.display)
-    }
-}
-
-/// A person's display name, or their username if they chose none.
-pub fn shown_name<'a>(username: &'a str, display: &'a str) -> &'a str {
+/// A person's name where only one line names them (a notification, a
+/// list of mentions or results): "display name (username)", or the
+/// username if they chose no display name. The username is kept, so that
+/// no one passes as someone else by taking their name for display.
+pub fn full_name(username: &str, display: &str) -> String {
     if display.is_empty() {
-        username
+        username.to_owned()
     } else {
-        display
+        format!("{display} ({username})")
     }
 }
 
@@ -542,6 +538,12 @@ mod tests {
             GroupName::parse("a\u{202E}b"),
             Err(GroupNameError::BadCharacter)
         );
+    }
+
+    #[test]
+    fn a_full_name_keeps_the_username() {
+        assert_eq!(full_name("alice", ""), "alice");
+        assert_eq!(full_name("alice", "Алиса 日本語"), "Алиса 日本語 (alice)");
     }
 
     #[test]

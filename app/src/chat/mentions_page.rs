@@ -24,7 +24,7 @@ use super::{
     time::{iso, moment, TimeZone},
 };
 use crate::{
-    model::shown_name,
+    model::full_name,
     protocol::{Message, MessageId},
 };
 
@@ -140,7 +140,7 @@ fn MentionItem(message: Message) -> impl IntoView {
     let at = message.at;
     let when = move || moment(at, zone.0.get());
     let href = message_href(&message);
-    let author = shown_name(&message.sender_name, &message.sender_display).to_owned();
+    let author = full_name(&message.sender_name, &message.sender_display);
     let label = format!("{author} in {place}");
     view! {
         <li class="mention-item">

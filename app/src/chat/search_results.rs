@@ -9,7 +9,7 @@ use super::{
     time::{iso, moment},
 };
 use crate::{
-    model::shown_name,
+    model::full_name,
     search::{snippet, Hit, SearchForm, SearchRefusal, SearchResults, MAX_RELEVANCE_PAGES},
 };
 
@@ -128,7 +128,7 @@ fn Result(hit: Hit, terms: Vec<String>, offset: i32) -> impl IntoView {
                 <span class="search-place">{place}</span>
                 {(!member).then(|| view! { <span class="search-badge">"Not joined"</span> })}
                 <span class="author">
-                    {shown_name(&message.sender_name, &message.sender_display).to_owned()}
+                    {full_name(&message.sender_name, &message.sender_display)}
                 </span>
                 <time datetime=iso(message.at)>{when}</time>
             </div>

@@ -49,7 +49,8 @@ pub struct PushTarget {
     pub seq: Seq,
     /// The message's text as written.
     pub body: String,
-    /// The sender's display name, or their username if they chose none.
+    /// The sender's display name and username, as `app::model::full_name`
+    /// writes them.
     pub sender_name: String,
     /// `None` in a conversation.
     pub channel_name: Option<String>,
@@ -64,8 +65,8 @@ fn targets_sql(dialect: Dialect) -> String {
     format!(
         "SELECT s.id AS subscription, s.endpoint, s.p256dh, s.auth,
                 msg.id AS message, msg.channel_id AS channel, msg.seq, msg.body,
-                CASE WHEN u.display_name = '' THEN u.username ELSE u.display_name END
-                    AS sender_name,
+                CASE WHEN u.display_name = '' THEN u.username
+                     ELSE u.display_name || ' (' || u.username || ')' END AS sender_name,
                 CASE WHEN c.kind = 'public' THEN c.name END AS channel_name,
                 called.mention, m.notify
          FROM (

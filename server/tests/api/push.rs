@@ -241,7 +241,7 @@ async fn a_dm_and_a_mention_reach_a_reader_with_no_tab_open() {
     let mut service = PushService::start().await;
     let server = TestServer::start_with(push_config).await;
     let (alice_browser, alice) = user(&server, "alice").await;
-    let (_, mut bob) = user(&server, "bob").await;
+    let (bob_browser, mut bob) = user(&server, "bob").await;
     let alice_id = alice_browser.me().await.expect("alice").id;
     let subscription = Subscription::new(&service, "alice");
     assert_eq!(
@@ -278,9 +278,14 @@ async fn a_dm_and_a_mention_reach_a_reader_with_no_tab_open() {
         format!("/c/{direct}?before={}#m{}", dm.seq.0 + 1, dm.seq.0)
     );
 
+    // With a display name, it goes first and his username after it.
+    bob_browser
+        .call::<()>("set_profile", &[("display_name", "Боб 日本語")])
+        .await
+        .expect("named");
     let mention = bob.say(GENERAL, "@alice look").await;
     let notice = open_push(&service.next().await, &subscription, &key);
-    assert_eq!(notice["title"], "bob in #General");
+    assert_eq!(notice["title"], "Боб 日本語 (bob) in #General");
     assert_eq!(notice["body"], "@alice look");
     assert_eq!(notice["tag"], format!("banter-m{}", mention.id.0));
 }

@@ -26,7 +26,7 @@ use crate::{
         page::{go_to, message_href},
         state::{Chat, ChatStoreFields},
     },
-    model::shown_name,
+    model::full_name,
     protocol::Message,
 };
 
@@ -177,7 +177,7 @@ fn show(chat: Store<Chat>, message: Message) {
         .find(|c| c.id == message.channel)
         .and_then(|c| (!c.is_direct()).then(|| c.name().to_owned()));
     let title = notice_title(
-        shown_name(&message.sender_name, &message.sender_display),
+        &full_name(&message.sender_name, &message.sender_display),
         place.as_deref(),
     );
     let options = NotificationOptions::new();
