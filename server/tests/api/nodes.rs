@@ -317,6 +317,36 @@ async fn signing_out_everywhere_else_through_one_node_closes_the_other_sockets_o
 }
 
 #[tokio::test]
+async fn an_account_deactivated_through_one_node_is_signed_out_on_every_node() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    // The first account is an administrator.
+    let mut admin = sign_up(&a, "alice").await;
+    let mut bob = sign_up(&b, "bob").await;
+    let mut bob_on_a = connect(&mut bob, &a).await;
+    let mut bob_on_b = connect(&mut bob, &b).await;
+    admin.rebase(&a.base());
+    admin
+        .call::<()>(
+            "admin_act",
+            &[("username", "bob"), ("action", "deactivate")],
+        )
+        .await
+        .expect("deactivated");
+    assert_eq!(bob_on_a.closed().await, Some(CLOSE_SESSION_ENDED));
+    assert_eq!(bob_on_b.closed().await, Some(CLOSE_SESSION_ENDED));
+    // Nor can he sign in again through either node.
+    for node in [&a, &b] {
+        let again = Browser::new(&node.base());
+        assert!(again.log_in("bob", PASSWORD).await.is_err());
+    }
+    // The administrator's own socket stands.
+    let said = connect(&mut admin, &b).await.say(GENERAL, "Привет").await;
+    assert_eq!(said.text, "Привет");
+}
+
+#[tokio::test]
 async fn the_users_of_a_killed_node_go_offline_on_the_others() {
     let Some((a, _b)) = two_nodes().await else {
         return;
