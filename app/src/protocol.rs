@@ -24,6 +24,7 @@
 
 mod client;
 mod error;
+mod files;
 mod notify;
 mod server;
 mod values;
@@ -33,13 +34,14 @@ pub use client::ClientMsg;
 pub use error::ProtocolError;
 #[cfg(feature = "ssr")]
 pub use error::Refused;
+pub use files::*;
 pub use notify::{NotifyLevel, BUSY_CHANNEL};
 pub use server::{read_frame, CatchUp, Reply, ServerMsg};
 pub use values::*;
 
 /// Bumped whenever a change would confuse an older client; the server refuses
 /// other versions and the client reloads.
-pub const PROTOCOL_VERSION: u32 = 14;
+pub const PROTOCOL_VERSION: u32 = 15;
 
 /// The largest frame the server accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -90,6 +92,7 @@ mod tests {
             client_id: ClientId(uuid::Uuid::nil()),
             text: "hi".into(),
             reply_to: None,
+            files: Vec::new(),
         };
         let json = serde_json::to_string(&msg).unwrap();
         assert_eq!(

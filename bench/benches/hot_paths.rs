@@ -36,6 +36,7 @@ fn message(seq: i64) -> Message {
         deleted: app::protocol::Deletion::Kept,
         reply_to: None,
         reactions: Vec::new(),
+        files: Vec::new(),
     }
 }
 
@@ -82,6 +83,7 @@ fn new_message(sender: &User) -> Write {
         client_id: ClientId(uuid::Uuid::new_v4()),
         text: "A message of ordinary length, about as long as most chat lines are.".into(),
         reply_to: None,
+        files: Vec::new(),
     })
 }
 

@@ -248,6 +248,7 @@ pub async fn send(
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: format!("{at} {node} load message"),
             reply_to: None,
+            files: Vec::new(),
         };
         if !changes::send(&mut sink, &request).await {
             return (sent, edited);

@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import { test, expect, chatter, say, messages } from "./fixtures";
 
 /** `PROTOCOL_VERSION` in app/src/protocol.rs: the server refuses others. */
-const PROTOCOL_VERSION = 14;
+const PROTOCOL_VERSION = 15;
 
 /**
  * Sends `requests` (each a function of its request id) over a socket of the

@@ -8,7 +8,8 @@
 //! [`Config::header_timeout`]; the whole request (body included) must be
 //! answered within [`Config::request_timeout`], else it gets `408`.
 //! WebSocket upgrades pass through without the request deadline, and live on
-//! after their request.
+//! after their request; so do file uploads, which may take minutes on a
+//! slow link, and bound the wait for each part of their body instead.
 //!
 //! On shutdown the listener stops accepting, every connection finishes the
 //! request it is serving, and `serve` returns once all of them have closed.
@@ -125,7 +126,11 @@ async fn connection(
     let service = hyper::service::service_fn(move |request: Request<Incoming>| {
         let mut request = request.map(Body::new);
         request.extensions_mut().insert(ConnectInfo(remote));
-        let app = match is_websocket(&request) {
+        // An upload may take longer; it bounds the wait for each part of
+        // its body instead (`files/upload.rs`).
+        let untimed = is_websocket(&request)
+            || crate::files::is_upload(request.method(), request.uri().path());
+        let app = match untimed {
             true => app.plain.clone(),
             false => app.timed.clone(),
         };

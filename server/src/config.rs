@@ -3,6 +3,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use bytesize::ByteSize;
 use clap::{Args, Parser, Subcommand};
 use url::Url;
 
@@ -170,6 +171,25 @@ pub struct Config {
     #[arg(long, env = "BANTER_RATE_FIND_USERS", default_value = "10/s")]
     pub rate_find_users: Rate,
 
+    /// The largest file that may be uploaded (`25MiB`, `500KB`, `1GiB`, or
+    /// bytes).
+    #[arg(long, env = "BANTER_MAX_FILE_SIZE", default_value = "25MiB")]
+    pub max_file_size: ByteSize,
+
+    /// The most bytes one user's uploads may take in all (unbounded if
+    /// unset).
+    #[arg(long, env = "BANTER_MAX_STORAGE_PER_USER")]
+    pub max_storage_per_user: Option<ByteSize>,
+
+    /// Files a user may upload.
+    #[arg(long, env = "BANTER_RATE_UPLOAD", default_value = "30/min")]
+    pub rate_upload: Rate,
+
+    /// How often deleted messages' files and unsent uploads (kept a day)
+    /// are collected from the storage, in milliseconds.
+    #[arg(long, env = "BANTER_COLLECT_FILES_MS", default_value_t = 60_000)]
+    pub collect_files_ms: u64,
+
     /// WebSocket connections one user may hold open on this node (each tab
     /// holds one).
     #[arg(long, env = "BANTER_MAX_CONNECTIONS_PER_USER", default_value_t = 30)]
@@ -272,6 +292,16 @@ impl Config {
             .unwrap_or_else(|error| error.exit());
         config.data_dir = dir.into();
         config
+    }
+
+    /// How often files are collected.
+    pub fn collect_files_every(&self) -> Duration {
+        Duration::from_millis(self.collect_files_ms.max(1))
+    }
+
+    /// Where files' bytes are kept: `files` in the data directory.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
     }
 
     /// The presence grace delay.

@@ -39,6 +39,8 @@ pub enum StartError {
     Lock(#[from] crate::backup::BackupError),
     #[error("cannot read or make the Web Push key {path:?}: {reason}")]
     PushKey { path: PathBuf, reason: String },
+    #[error("cannot open the files' storage: {0}")]
+    Files(std::io::Error),
     #[error("cannot record metrics: {0}")]
     Metrics(String),
     #[error("cannot listen on {addr}: {source}")]

@@ -17,6 +17,7 @@
 //! - [`hub`]: this node's connections and what each listens to.
 //! - [`presence`]: who is online, with a grace delay, across nodes.
 //! - [`bus`]: how events reach every node's hub.
+//! - [`files`]: uploads and downloads of files, and where their bytes live.
 //! - [`push`]: Web Push to readers with no tab open, and the service worker.
 //! - [`frame`]: server messages serialised once for every connection.
 //! - [`limits`]: in-memory rate limits.
@@ -46,6 +47,7 @@ pub mod chat;
 pub mod config;
 pub mod database;
 pub mod error;
+pub mod files;
 pub mod frame;
 pub mod health;
 pub mod hub;
@@ -106,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route(app::chat::RESULTS_PATH, get(chat::search::results))
         .route(app::chat::BLOCKED_IDS_PATH, get(chat::blocks::blocked_ids))
         .merge(push::session_routes())
+        .merge(files::routes())
         .layer(from_fn_with_state(
             state.clone(),
             auth::origin::same_site_writes,
@@ -140,7 +143,7 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, app::shell))
         .layer(from_fn_with_state(state.clone(), security::headers))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(files::download::compressible()))
         .layer(from_fn(observe::requests::observe))
         .with_state(state)
 }
@@ -226,7 +229,16 @@ impl AppState {
             Ok(true) => {}
             Err(error) => tracing::warn!(%error, "cannot tell whether any account exists"),
         }
+        let blobs: Arc<dyn files::Blobs> =
+            Arc::new(files::blobs::DirBlobs::open(config.files_dir()).map_err(StartError::Files)?);
+        tokio::spawn(files::collect::run(
+            store.clone(),
+            blobs.clone(),
+            config.collect_files_every(),
+            shutdown.clone(),
+        ));
         let state = Self {
+            files: Arc::new(files::Files::new(&config, blobs)),
             limits: Arc::new(AuthLimits::new(&config)),
             send_limits: Arc::new(TokenBuckets::new(config.send_rate, config.send_burst)),
             search_limits: Arc::new(TokenBuckets::for_rate(config.rate_search)),

@@ -182,6 +182,7 @@ async fn seed_history(
                     client_id: ClientId(uuid::Uuid::new_v4()),
                     text,
                     reply_to: None,
+                    files: Vec::new(),
                 })
             })
             .collect();

@@ -13,6 +13,7 @@ use crate::{
     bus::Bus,
     chat::Pipeline,
     config::Config,
+    files::Files,
     hub::Hub,
     limits::TokenBuckets,
     presence::Presence,
@@ -38,6 +39,8 @@ pub struct AppState {
     pub bus: Arc<dyn Bus>,
     /// Stores and announces messages, in order.
     pub pipeline: Pipeline,
+    /// Files' bytes, and the limits of uploads.
+    pub files: Arc<Files>,
     /// The key pair that signs Web Pushes.
     pub push_keys: Arc<VapidKeys>,
     /// Who is online, on this node and (through the database) on others.

@@ -5,7 +5,7 @@
 //! [`MessageStore`], [`SearchStore`], [`PresenceStore`], [`PushStore`],
 //! [`SessionListStore`], [`AccountStore`], [`AuditStore`], [`ModerationStore`],
 //! [`ChannelSettingsStore`], [`DeletionStore`], [`GroupStore`],
-//! [`BlockStore`]), each implemented in a file of its own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and never
+//! [`BlockStore`], [`files::FileStore`]), each implemented in a file of its own; [`Store`] is all of them. Handlers hold an `Arc<dyn Store>` and never
 //! see which database is behind it. Queries run through [`db`], which writes
 //! each once for both databases; [`dialect`] holds what differs.
 
@@ -19,6 +19,7 @@ mod channels;
 pub mod db;
 pub mod deletion;
 pub mod dialect;
+pub mod files;
 mod groups;
 mod mentions;
 mod message_rows;
@@ -78,6 +79,9 @@ pub enum StoreError {
     /// Anything the database reported; logged, never shown to users.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The blob storage failed while a file was recorded or collected.
+    #[error("blob storage error: {0}")]
+    Blob(std::io::Error),
 }
 
 /// Unix time in milliseconds, the unit of every time Banter stores.
@@ -603,6 +607,7 @@ pub trait Store:
     + DeletionStore
     + GroupStore
     + BlockStore
+    + files::FileStore
     + Send
     + Sync
     + 'static

@@ -14,6 +14,7 @@
 //! serving `banter` holds. The target must hold no Banter data yet.
 
 mod copy;
+mod copy_files;
 mod copy_messages;
 mod copy_sessions;
 
@@ -126,6 +127,8 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
     copy_sessions::id_pairs(&sqlite, &mut tx, "channel_bans", bans).await?;
     let blocks = ["blocker_id", "blocked_id", "created_at"];
     copy_sessions::id_pairs(&sqlite, &mut tx, "blocks", blocks).await?;
+    copy_files::files(&sqlite, &mut tx).await?;
+    copy_files::orphan_blobs(&sqlite, &mut tx).await?;
     for table in [
         "users",
         "channels",
@@ -133,6 +136,7 @@ pub async fn migrate_to(config: &Config, url: &str) -> Result<Moved, MoveError> 
         "user_sessions",
         "push_subscriptions",
         "audit_log",
+        "files",
     ] {
         // The next id made on PostgreSQL follows the largest copied.
         sqlx::query(&format!(
@@ -272,6 +276,13 @@ const CHECKS: &[(&str, &str)] = &[
     ),
     ("channel bans", "SELECT COUNT(*) FROM channel_bans"),
     ("blocks", "SELECT COUNT(*) FROM blocks"),
+    ("files", "SELECT COUNT(*) FROM files"),
+    ("files' bytes", "SELECT COALESCE(SUM(size), 0) FROM files"),
+    (
+        "files sent",
+        "SELECT COALESCE(SUM(message_id), 0) FROM files",
+    ),
+    ("blobs to collect", "SELECT COUNT(*) FROM orphan_blobs"),
     (
         "group conversations",
         "SELECT COUNT(*) FROM channels WHERE kind = 'group'",

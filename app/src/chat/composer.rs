@@ -7,6 +7,9 @@
 //! Typing `@` offers the channel's members to mention (`mention_list`,
 //! fetched the first time; `mentions`: its rules).
 //!
+//! "Attach files" (or a file pasted or dropped on the page) uploads files
+//! for the next message (`uploads`).
+//!
 //! Underneath it is a plain form that posts to [`post_message`], so a reader
 //! without JavaScript can write too; once hydrated, sending goes through the
 //! outbox and the WebSocket instead.
@@ -15,6 +18,7 @@ mod drafts;
 mod mention_list;
 mod mentions;
 mod typing;
+pub mod uploads;
 
 use leptos::{ev, html, prelude::*, server_fn::ServerFn};
 use reactive_stores::Store;
@@ -25,6 +29,7 @@ use super::{
     state::{Chat, ChatStoreFields},
 };
 use drafts::Drafts;
+use uploads::{upload_tray, Ready, Uploads};
 
 use typing::Typing;
 
@@ -35,6 +40,34 @@ use crate::{
     protocol::ClientId,
     split::Deferred,
 };
+
+/// "Attach files": a button that opens the file picker, which its label
+/// names too. The files chosen start uploading at once (`uploads.rs`).
+#[component]
+fn AttachButton(uploads: Uploads, channel: Memo<ChannelId>) -> impl IntoView {
+    let picker = NodeRef::<html::Input>::new();
+    let on_change = move |_: ev::Event| {
+        #[cfg(feature = "hydrate")]
+        if let Some(input) = picker.get_untracked() {
+            uploads.choose(channel.get_untracked(), &input);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (uploads, channel);
+    };
+    view! {
+        <button type="button" id="attach-files" class="button subtle attach"
+            on:click=move |_| {
+                if let Some(input) = picker.get_untracked() {
+                    input.click();
+                }
+            }>
+            <span aria-hidden="true">"📎"</span>
+            <span class="visually-hidden">"Attach files"</span>
+        </button>
+        <input type="file" multiple hidden aria-labelledby="attach-files" node_ref=picker
+            on:change=on_change />
+    }
+}
 
 /// Posts a message from a plain form (no JavaScript), then goes back to the
 /// latest messages of the channel, where the new one is. The client id,
@@ -117,23 +150,56 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
         drafts.set(id, value);
     };
 
+    let uploads = expect_context::<Uploads>();
+    // A send asked for while files still upload: it goes once they are in.
+    let waiting = RwSignal::new(None::<ChannelId>);
     let send = move || {
         let id = channel.get_untracked();
-        match MessageText::parse(&drafts.get_untracked(id)) {
-            Ok(message) => {
-                let reply_to = chat.replying().try_update(Option::take).flatten();
-                outbox::send(chat, &link, id, message, reply_to);
-                drafts.set(id, String::new());
-                error.set(None);
-                typing.sent();
+        let files = match uploads.ready(id) {
+            Ready::Yes(files) => files,
+            Ready::Waiting => {
+                waiting.set(Some(id));
+                return;
             }
-            Err(MessageTextError::Empty) => {}
-            Err(reason) => error.set(Some((id, reason.to_string()))),
-        }
+            Ready::Failed(why) => {
+                error.set(Some((id, why)));
+                return;
+            }
+        };
+        let draft = drafts.get_untracked(id);
+        let text = match MessageText::parse(&draft) {
+            Ok(text) => text.into_string(),
+            // Files may go without words.
+            Err(MessageTextError::Empty) if !files.is_empty() => String::new(),
+            Err(MessageTextError::Empty) => return,
+            Err(reason) => {
+                error.set(Some((id, reason.to_string())));
+                return;
+            }
+        };
+        let reply_to = chat.replying().try_update(Option::take).flatten();
+        outbox::send(chat, &link, id, text, reply_to, files);
+        uploads.clear(id);
+        drafts.set(id, String::new());
+        error.set(None);
+        typing.sent();
         if let Some(input) = input.get_untracked() {
             let _ = input.focus();
         }
     };
+    Effect::new({
+        let send = send.clone();
+        move || {
+            let Some(id) = waiting.get() else { return };
+            uploads.list.track();
+            if uploads.ready(id) != Ready::Waiting {
+                waiting.set(None);
+                if channel.get_untracked() == id {
+                    send();
+                }
+            }
+        }
+    });
     let on_submit = {
         let send = send.clone();
         move |event: ev::SubmitEvent| {
@@ -180,6 +246,8 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
     });
 
     view! {
+        <Deferred when=move || uploads.any_in(channel.get())
+            view=move || upload_tray(uploads, channel) preload=upload_tray::preload />
         <Deferred when=move || chat.replying().with(Option::is_some) view=replying_bar
             preload=replying_bar::preload />
         <form class="composer" method="post" action=PostMessage::url() on:submit=on_submit>
@@ -199,8 +267,12 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
             ></textarea>
             <Deferred when=mentioning view=move || mention_list::list(channel)
                 preload=mention_list::list::preload />
+            <AttachButton uploads channel />
             <button type="submit" class="button primary">"Send"</button>
         </form>
+        {move || (waiting.get() == Some(channel.get())).then(|| view! {
+            <p class="composer-note" role="status">"Sends once the files are uploaded…"</p>
+        })}
         {move || shown_error().map(|e| view! { <p class="form-error composer-error" role="alert">{e}</p> })}
     }
 }

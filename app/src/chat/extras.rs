@@ -4,7 +4,8 @@
 //! the tab's title and favicon, desktop notifications (when the reader
 //! has allowed them), marking the message the address points at as
 //! current, and marking the page while the reader moderates the open
-//! channel. None is needed to read or write,
+//! channel, and taking files pasted or dropped on the page. None is
+//! needed to read or write,
 //! and the page is usable while they arrive. It also fetches the chunks
 //! that are only shown later, so that they are there even if the network
 //! is not by then.
@@ -14,7 +15,7 @@ use reactive_stores::Store;
 
 use super::{
     attention::{needing, AttentionTitle},
-    desktop, member_tools, message_list, notify_setting,
+    composer, desktop, member_tools, message_list, notify_setting,
     sidebar::{keyboard_shortcuts, Drawer},
     state::Chat,
 };
@@ -30,6 +31,9 @@ crate::split_view!(
         desktop::start(chat);
         message_list::land_on_address();
         member_tools::mark_moderating(chat);
+        if let Some(uploads) = use_context::<composer::uploads::Uploads>() {
+            composer::uploads::catch_files(chat, uploads);
+        }
         view! { <AttentionTitle needing=needing(chat) /> }.into_any()
     }
 );

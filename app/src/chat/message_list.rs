@@ -24,6 +24,7 @@
 
 mod actions;
 mod dialogs;
+mod files;
 mod history;
 mod newer;
 mod picker;

@@ -23,28 +23,32 @@ use super::{
 };
 
 use crate::{
-    model::{ChannelId, MessageText},
-    protocol::{ClientId, ProtocolError, Quote},
+    model::ChannelId,
+    protocol::{Attachment, ClientId, FileId, ProtocolError, Quote},
 };
 
 /// How often a send, an edit or a reaction refused for speed is tried again
 /// before giving up.
 const RATE_RETRIES: u32 = 5;
 
-/// Writes a message to `channel` (answering `reply_to`) and sends it.
+/// Writes a message to `channel` (answering `reply_to`, carrying `files`,
+/// uploaded already) and sends it. Its text is checked already, and may be
+/// empty only if it carries files.
 pub fn send(
     chat: Store<Chat>,
     link: &Link,
     channel: ChannelId,
-    text: MessageText,
+    text: String,
     reply_to: Option<Quote>,
+    files: Vec<Attachment>,
 ) {
     let pending = Pending {
         channel,
         client_id: new_client_id(),
-        text: text.into_string(),
+        text,
         written: now(),
         reply_to,
+        files,
     };
     update_channel(chat, channel, |c| c.add_pending(pending.clone()));
     leptos::task::spawn_local(deliver(chat, link.clone(), pending));
@@ -88,10 +92,14 @@ async fn deliver(chat: Store<Chat>, link: Link, pending: Pending) {
         client_id,
         ref text,
         ref reply_to,
+        ref files,
         ..
     } = pending;
     let reply_to = reply_to.as_ref().map(|quote| quote.id);
-    let sent = patiently(|| link.send_message(channel, client_id, text.clone(), reply_to)).await;
+    let files: Vec<FileId> = files.iter().map(|file| file.id).collect();
+    let sent =
+        patiently(|| link.send_message(channel, client_id, text.clone(), reply_to, files.clone()))
+            .await;
     match sent {
         Ok(message) => update_channel(chat, message.channel, |c| {
             c.merge(message, me);

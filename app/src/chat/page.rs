@@ -249,6 +249,7 @@ fn ChatLoaded(snapshot: ChatSnapshot) -> impl IntoView {
     provide_context(link);
     let drawer = Drawer::default();
     provide_context(drawer);
+    provide_context(super::composer::uploads::Uploads::new());
     provide_context(FirstMentions(StoredValue::new(mentions)));
     #[cfg(feature = "ssr")]
     provide_context(ServerPart(server_part));

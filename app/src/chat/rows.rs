@@ -12,7 +12,7 @@ use std::ops::Range;
 use crate::{
     format::Body,
     model::{User, UserId},
-    protocol::{ClientId, Deletion, MessageId, Millis, Quote, Reaction, Seq},
+    protocol::{Attachment, ClientId, Deletion, MessageId, Millis, Quote, Reaction, Seq},
 };
 
 use super::{
@@ -59,6 +59,8 @@ pub struct Row {
     /// The message it answers.
     pub quote: Option<Quote>,
     pub reactions: Vec<Reaction>,
+    /// Its files, in order.
+    pub files: Vec<Attachment>,
     /// "14:05".
     pub time: String,
     /// For `<time datetime>`.
@@ -187,6 +189,10 @@ pub fn rows(entries: &[Entry], range: Range<usize>, viewer: Viewer<'_>) -> Vec<R
                     Entry::Pending(p) | Entry::Failed { pending: p, .. } => p.reply_to.clone(),
                 },
                 reactions: stored.map(|m| m.reactions.clone()).unwrap_or_default(),
+                files: match entry {
+                    Entry::Stored(m) => m.files.clone(),
+                    Entry::Pending(p) | Entry::Failed { pending: p, .. } => p.files.clone(),
+                },
                 time: clock(at, offset),
                 datetime: iso(at),
                 starts_group,
@@ -255,6 +261,7 @@ mod tests {
             deleted: Deletion::Kept,
             reply_to: None,
             reactions: Vec::new(),
+            files: Vec::new(),
         })
     }
 
@@ -364,6 +371,7 @@ mod tests {
             text: "soon".into(),
             written: Millis(NOON),
             reply_to: None,
+            files: Vec::new(),
         })];
         let me = me();
         let rows = rows(&entries, 0..1, viewer(&me, NOON, None));

@@ -121,6 +121,7 @@ mod tests {
             deleted: crate::protocol::Deletion::Kept,
             reply_to: None,
             reactions: Vec::new(),
+            files: Vec::new(),
         };
         let snapshot: Result<ChatSnapshot, AppError> = Ok(ChatSnapshot {
             me: me.clone(),

@@ -21,8 +21,8 @@ use serde_tuple::{Deserialize_tuple, Serialize_tuple};
 use crate::{
     model::{ChannelId, User, UserId},
     protocol::{
-        ChannelKind, ChannelSummary, ClientId, Message, MessageId, Millis, NotifyLevel, Quote, Rev,
-        Seq,
+        Attachment, ChannelKind, ChannelSummary, ClientId, Message, MessageId, Millis, NotifyLevel,
+        Quote, Rev, Seq,
     },
 };
 
@@ -143,6 +143,10 @@ pub struct Pending {
     pub written: Millis,
     /// The message it answers.
     pub reply_to: Option<Quote>,
+    /// Its files, uploaded already. Absent from what pages before files
+    /// saved.
+    #[serde(default)]
+    pub files: Vec<Attachment>,
 }
 
 /// The seq of the oldest stored message among `entries` (stored ones come
@@ -210,6 +214,20 @@ impl Chat {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_unsent_message_saved_before_files_still_reads() {
+        // As pages before files kept one (`outbox/persist.rs`): five fields.
+        let before = r#"[[1,"00000000-0000-0000-0000-000000000000","Привет",5,null],null]"#;
+        let (pending, refused): (Pending, Option<String>) =
+            serde_json::from_str(before).expect("readable");
+        assert_eq!(pending.text, "Привет");
+        assert!(pending.files.is_empty());
+        assert_eq!(refused, None);
+        let saved = serde_json::to_string(&(pending.clone(), refused)).unwrap();
+        let (again, _): (Pending, Option<String>) = serde_json::from_str(&saved).unwrap();
+        assert_eq!(again, pending);
+    }
+
     pub(super) const ME: UserId = UserId(1);
     const BOB: UserId = UserId(2);
 
@@ -253,6 +271,7 @@ mod tests {
             deleted: crate::protocol::Deletion::Kept,
             reply_to: None,
             reactions: Vec::new(),
+            files: Vec::new(),
         }
     }
 
@@ -338,6 +357,7 @@ mod tests {
             text: "m1".into(),
             written: Millis(0),
             reply_to: None,
+            files: Vec::new(),
         });
         assert_eq!(c.pending().count(), 1);
         assert!(c.merge(mine.clone(), ME));
@@ -358,6 +378,7 @@ mod tests {
             text: "p".into(),
             written: Millis(0),
             reply_to: None,
+            files: Vec::new(),
         });
         c.merge(message(1, BOB, 1), ME);
         assert!(matches!(c.entries[0], Entry::Stored(_)));
@@ -425,6 +446,7 @@ mod tests {
             text: "p".into(),
             written: Millis(0),
             reply_to: None,
+            files: Vec::new(),
         });
         c.fail(id, "too fast".into());
         assert_eq!(c.pending().count(), 0);
@@ -452,6 +474,7 @@ mod tests {
             text: "p".into(),
             written: Millis(0),
             reply_to: None,
+            files: Vec::new(),
         });
         c.load_latest(
             vec![message(7, BOB, 7), message(8, BOB, 8)],
@@ -532,6 +555,7 @@ mod tests {
             text: "m9".into(),
             written: Millis(0),
             reply_to: None,
+            files: Vec::new(),
         });
         c.merge(message(9, ME, 42), ME);
         assert_eq!(c.pending().count(), 1, "not lost from sight");

@@ -101,6 +101,7 @@ mod tests {
                 deleted: crate::protocol::Deletion::Kept,
                 reply_to: None,
                 reactions: Vec::new(),
+                files: Vec::new(),
             })
         })
         .collect()

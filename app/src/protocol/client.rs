@@ -20,6 +20,10 @@ pub enum ClientMsg {
         /// The message this one answers, in the same channel.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reply_to: Option<MessageId>,
+        /// Files uploaded to the channel for it, in order (at most
+        /// [`MAX_FILES`](super::MAX_FILES)); the text may then be empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<super::FileId>,
     },
     /// Replaces the text of one's own message.
     Edit {

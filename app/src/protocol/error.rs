@@ -50,6 +50,11 @@ pub enum Refused {
     BlockedYou,
     /// One of a one-to-one conversation's two people blocked the other.
     Blocked,
+    /// A file of a send is not the sender's upload to the channel, or is
+    /// sent already.
+    NoSuchFile,
+    /// A send with more than [`MAX_FILES`](super::MAX_FILES) files.
+    TooManyFiles,
 }
 
 #[cfg(feature = "ssr")]
@@ -75,6 +80,8 @@ impl Refused {
             }
             Refused::BlockedYou => "you cannot start a conversation with someone who blocked you",
             Refused::Blocked => "one of you blocked the other: nothing more can be written here",
+            Refused::NoSuchFile => "a file of this message is gone: attach it again",
+            Refused::TooManyFiles => "a message can carry at most 10 files",
         }
     }
 }

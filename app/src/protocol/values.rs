@@ -122,6 +122,8 @@ pub struct Message {
     pub reply_to: Option<Quote>,
     /// In the order each emoji was first used.
     pub reactions: Vec<Reaction>,
+    /// Its files, in the order they were attached.
+    pub files: Vec<super::Attachment>,
 }
 
 /// Whether a message was deleted, and by whom: its author, or a moderator

@@ -4,7 +4,10 @@ use std::time::Instant;
 
 use app::{
     model::{ChannelId, MessageText, User},
-    protocol::{ClientId, Message, MessageId, PageAt, ProtocolError, Refused, Rev, Seq, MAX_PAGE},
+    protocol::{
+        ClientId, FileId, Message, MessageId, PageAt, ProtocolError, Refused, Rev, Seq, MAX_FILES,
+        MAX_PAGE,
+    },
 };
 
 use crate::{
@@ -36,15 +39,24 @@ impl AppState {
         client_id: ClientId,
         text: &str,
         reply_to: Option<MessageId>,
+        files: Vec<FileId>,
     ) -> Result<Message, ProtocolError> {
-        let text = message_text(text)?;
+        if files.len() > MAX_FILES {
+            return Err(Refused::TooManyFiles.into());
+        }
+        // A message of files alone needs no text.
+        let text = match files.is_empty() || !text.trim().is_empty() {
+            true => message_text(text)?.into_string(),
+            false => String::new(),
+        };
         self.take_write(user)?;
         let message = NewMessage {
             sender: user.clone(),
             channel,
             client_id,
-            text: text.into_string(),
+            text,
             reply_to,
+            files: dedup(files),
         };
         match self.pipeline.store(message).await.map_err(internal_ws)? {
             Stored::New(message) | Stored::Existing(message) => Ok(message),
@@ -132,6 +144,13 @@ pub(super) fn message_text(text: &str) -> Result<MessageText, ProtocolError> {
     })
 }
 
+/// `files` with each file once, in the order first named.
+fn dedup(mut files: Vec<FileId>) -> Vec<FileId> {
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|file| seen.insert(*file));
+    files
+}
+
 /// What the user is told when a write stored nothing.
 pub(super) fn refused(refusal: Refusal) -> ProtocolError {
     match refusal {
@@ -142,6 +161,7 @@ pub(super) fn refused(refusal: Refusal) -> ProtocolError {
         Refusal::HereTooSoon => Refused::HereTooSoon.into(),
         Refusal::Archived => Refused::Archived.into(),
         Refusal::Blocked => Refused::Blocked.into(),
+        Refusal::NoSuchFile => Refused::NoSuchFile.into(),
         Refusal::TimedOut { until } => {
             let minutes = ((until - crate::store::now_millis()).max(1) + 59_999) / 60_000;
             let unit = if minutes == 1 { "minute" } else { "minutes" };

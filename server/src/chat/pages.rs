@@ -62,7 +62,7 @@ impl AppState {
         text: String,
     ) -> Result<(), AppError> {
         let me = self.signed_in(request).await?;
-        self.send_message(&me, channel, client_id, &text, None)
+        self.send_message(&me, channel, client_id, &text, None, Vec::new())
             .await
             .map_err(AppError::Chat)?;
         Ok(())

@@ -22,6 +22,7 @@ use app::{
 use super::{
     audit::{self, Audit},
     db::Tx,
+    files,
     mentions::{self, Calling},
     moderation::standing_in,
     now_millis, search, ChangeRequest, Changed, NewChange, Refusal, StoreError,
@@ -130,6 +131,7 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
                 .await?;
             mentions::forget(tx, change.message).await?;
             search::unindex(tx, change.message).await?;
+            files::detach(tx, change.message).await?;
             if removing {
                 let audit = Audit {
                     by: Some(change.user.id),

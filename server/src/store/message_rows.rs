@@ -1,5 +1,5 @@
 //! How a message is read back: its row (with the quote of the message it
-//! answers), and the reactions to it as one member sees them. Every query
+//! answers), the reactions to it as one member sees them, and its files. Every query
 //! that returns messages starts from [`select_messages!`] and ends in
 //! [`read_messages`], so a message reads the same from history, catch-up
 //! and the answer to a send.
@@ -9,13 +9,13 @@ use std::collections::HashMap;
 use app::{
     model::{ChannelId, UserId},
     protocol::{
-        ClientId, Deletion, Message, MessageId, Millis, Quote, Reaction, Rev, Seq, QUOTE_CHARS,
-        REACTION_NAMES,
+        Attachment, ClientId, Deletion, Message, MessageId, Millis, Quote, Reaction, Rev, Seq,
+        QUOTE_CHARS, REACTION_NAMES,
     },
     text::excerpt,
 };
 
-use super::{db::Db, dialect::Dialect, StoreError};
+use super::{db::Db, dialect::Dialect, files, StoreError};
 
 /// Selects messages with their author's names and what their quote shows (a
 /// macro, so that each query that extends it is one string made at compile
@@ -89,6 +89,7 @@ impl MessageRow {
             },
             reply_to,
             reactions: Vec::new(),
+            files: Vec::new(),
         }
     }
 }
@@ -155,6 +156,18 @@ pub(crate) async fn read_messages(
     for message in &mut messages {
         if let Some(reactions) = by_message.remove(&message.id) {
             message.reactions = reactions;
+        }
+    }
+    let rows = db
+        .sql(&files::attachments_sql(db.dialect()))
+        .bind_ids(messages.iter().map(|m| m.id.0))
+        .fetch_all()
+        .await?;
+    let mut by_message: HashMap<MessageId, Vec<Attachment>> =
+        files::group(rows).into_iter().collect();
+    for message in &mut messages {
+        if let Some(files) = by_message.remove(&message.id) {
+            message.files = files;
         }
     }
     Ok(messages)

@@ -29,6 +29,7 @@ use app::{
 use super::{
     changes::change_one,
     db::Tx,
+    files,
     mentions::{self, Calling},
     message_rows::{quote, read_messages, select_messages, MessageRow},
     now_millis, Announce, Inserted, Isolation, MessageStore, NewMessage, News, Refusal, SqlStore,
@@ -185,6 +186,12 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
             }
         },
     };
+    if !message.files.is_empty()
+        && !files::attachable(tx, message.channel, message.sender.id, &message.files).await?
+    {
+        give_back(tx, message.channel).await?;
+        return refused(tx, message, Refusal::NoSuchFile).await;
+    }
     // `@here` is taken last, once nothing else can refuse the message.
     let body = app::format::parse(&message.text);
     let here = body.as_ref().is_some_and(mentions::calls_here);
@@ -223,6 +230,10 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
             None => Err(StoreError::NotFound),
         };
     };
+    let attachments = match message.files.is_empty() {
+        true => Vec::new(),
+        false => files::attach(tx, id, &message.files).await?,
+    };
     super::search::index(tx, id, &message.text, body.as_ref(), false).await?;
     if let Some(body) = &body {
         let calling = Calling {
@@ -250,6 +261,7 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         deleted: Deletion::Kept,
         reply_to: quote,
         reactions: Vec::new(),
+        files: attachments,
     }))
 }
 
@@ -341,6 +353,13 @@ async fn by_client_id(
         .fetch_optional()
         .await?;
     // Its reactions are not read: whoever resends learns of them by events
-    // and catch-up, like every change after a send.
-    Ok(existing.map(MessageRow::into_message))
+    // and catch-up, like every change after a send. Its files are part of
+    // it, as sent.
+    let Some(mut message) = existing.map(MessageRow::into_message) else {
+        return Ok(None);
+    };
+    if let Some((_, attached)) = files::attachments_of(tx, &[message.id]).await?.pop() {
+        message.files = attached;
+    }
+    Ok(Some(message))
 }

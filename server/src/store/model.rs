@@ -4,7 +4,7 @@
 
 use app::{
     model::{ChannelId, User, UserId},
-    protocol::{Change, ClientId, Member, Message, MessageId},
+    protocol::{Change, ClientId, FileId, Member, Message, MessageId},
 };
 
 use super::StoreError;
@@ -19,6 +19,8 @@ pub struct NewMessage {
     pub text: String,
     /// The message it answers (checked to be in the same channel).
     pub reply_to: Option<MessageId>,
+    /// The sender's uploads to the channel it carries, in order.
+    pub files: Vec<FileId>,
 }
 
 /// A change to a stored message.
@@ -103,6 +105,9 @@ pub enum Refusal {
     Archived,
     /// A one-to-one conversation one of whose two people blocked the other.
     Blocked,
+    /// A file named is not the sender's upload to the channel, or another
+    /// message carries it already.
+    NoSuchFile,
 }
 
 /// What storing one write did.

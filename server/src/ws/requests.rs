@@ -103,10 +103,11 @@ async fn run(
             client_id,
             text,
             reply_to,
+            files,
             ..
         } => {
             let message = state
-                .send_message(user, channel, client_id, &text, reply_to)
+                .send_message(user, channel, client_id, &text, reply_to, files)
                 .await?;
             // Sending ends typing; the other clients clear it on the message.
             caller.typing.remove(&channel);

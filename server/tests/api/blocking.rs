@@ -22,6 +22,7 @@ async fn send(live: &mut Live, channel: ChannelId, text: &str) -> Result<Reply, 
         client_id: ClientId(uuid::Uuid::new_v4()),
         text: text.into(),
         reply_to: None,
+        files: Vec::new(),
     })
     .await
 }

@@ -68,6 +68,7 @@ pub(crate) async fn reply_to(
         client_id,
         text,
         reply_to: Some(original),
+        files: Vec::new(),
     })
     .await
 }

@@ -563,6 +563,7 @@ impl Client {
             client_id,
             text: format!("{} says {}", self.index, client_id.0),
             reply_to: None,
+            files: Vec::new(),
         }
     }
 }

@@ -107,6 +107,7 @@ async fn a_resend_with_the_same_client_id_is_stored_once() {
         client_id,
         text: "once".into(),
         reply_to: None,
+        files: Vec::new(),
     };
 
     let first = alice.request(send).await.unwrap();
@@ -136,6 +137,7 @@ async fn a_resend_after_leaving_is_answered_with_what_was_stored() {
         client_id,
         text: "Привет, 日本語 🦀".into(),
         reply_to: None,
+        files: Vec::new(),
     };
     let first = alice.request(send).await.unwrap();
     alice
@@ -152,6 +154,7 @@ async fn a_resend_after_leaving_is_answered_with_what_was_stored() {
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "new".into(),
             reply_to: None,
+            files: Vec::new(),
         })
         .await;
     assert_eq!(
@@ -378,6 +381,7 @@ async fn the_same_two_people_always_get_the_same_conversation() {
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "hi".into(),
             reply_to: None,
+            files: Vec::new(),
         })
         .await;
     assert_eq!(reply, Err(ProtocolError::NotMember));
@@ -519,6 +523,7 @@ async fn refusals_store_nothing_and_keep_the_connection() {
             client_id: ClientId(uuid::Uuid::new_v4()),
             text,
             reply_to: None,
+            files: Vec::new(),
         }
     };
 
@@ -543,6 +548,7 @@ async fn refusals_store_nothing_and_keep_the_connection() {
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "hi".into(),
             reply_to: None,
+            files: Vec::new(),
         })
         .await;
     assert_eq!(nowhere, Err(ProtocolError::NotMember));
@@ -599,6 +605,7 @@ async fn sending_too_fast_is_refused_with_the_wait() {
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "hi".into(),
             reply_to: None,
+            files: Vec::new(),
         };
         alice.send_raw(&serde_json::to_string(&send).unwrap()).await;
     }
@@ -729,6 +736,7 @@ async fn a_send_cut_off_mid_stream_and_resent_is_stored_once() {
         client_id,
         text: "only once".into(),
         reply_to: None,
+        files: Vec::new(),
     };
 
     // The frame leaves, and the socket dies before any answer is read.

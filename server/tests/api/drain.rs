@@ -4,12 +4,14 @@
 
 use std::{sync::Arc, time::Duration};
 
+use futures::future::BoxFuture;
+
 use app::{
     chat::AuditRow,
     model::{ChannelId, ChannelName, DisplayName, GroupName, User, UserId, Username},
     protocol::{
-        ChannelKind, ChannelSummary, ClientMsg, DirectoryEntry, Message, MessageId, PageAt, Reply,
-        Rev, Seq, ServerMsg, Standing,
+        Attachment, ChannelKind, ChannelSummary, ClientMsg, DirectoryEntry, FileId, Message,
+        MessageId, PageAt, Reply, Rev, Seq, ServerMsg, Standing,
     },
 };
 use server::{
@@ -19,6 +21,7 @@ use server::{
         audit::Audit,
         blocks::Blocking,
         channel_settings::{Configured, Invited, Setting},
+        files::{BlobHash, FileStore, NewFile, StoredFile},
         moderation::{Moderated, Moderation},
         push::{NewSubscription, PushTarget},
         search::{Found, Search},
@@ -491,6 +494,41 @@ impl BlockStore for SlowHistory {
         others: &[UserId],
     ) -> Result<Option<Blocking>, StoreError> {
         self.inner.blocking(user, others).await
+    }
+}
+
+#[async_trait::async_trait]
+impl FileStore for SlowHistory {
+    async fn add_file(
+        &self,
+        file: &NewFile,
+        put: BoxFuture<'_, std::io::Result<()>>,
+    ) -> Result<Attachment, StoreError> {
+        self.inner.add_file(file, put).await
+    }
+
+    async fn uploaded_bytes(&self, user: UserId) -> Result<u64, StoreError> {
+        self.inner.uploaded_bytes(user).await
+    }
+
+    async fn file_for(&self, id: FileId, viewer: UserId) -> Result<Option<StoredFile>, StoreError> {
+        self.inner.file_for(id, viewer).await
+    }
+
+    async fn expire_pending(&self, before: i64) -> Result<u64, StoreError> {
+        self.inner.expire_pending(before).await
+    }
+
+    async fn orphan_blobs(&self, limit: u32) -> Result<Vec<BlobHash>, StoreError> {
+        self.inner.orphan_blobs(limit).await
+    }
+
+    async fn collect_blob(
+        &self,
+        hash: &BlobHash,
+        delete: BoxFuture<'_, std::io::Result<()>>,
+    ) -> Result<bool, StoreError> {
+        self.inner.collect_blob(hash, delete).await
     }
 }
 

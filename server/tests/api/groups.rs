@@ -122,6 +122,7 @@ async fn a_group_appears_for_everyone_in_it_and_only_they_read_it() {
             client_id: app::protocol::ClientId(uuid::Uuid::new_v4()),
             text: "let me in".into(),
             reply_to: None,
+            files: Vec::new(),
         })
         .await;
     assert_eq!(send, Err(ProtocolError::NotMember));

@@ -45,6 +45,7 @@ async fn send(live: &mut Live, text: &str) -> Result<Reply, ProtocolError> {
         client_id: ClientId(uuid::Uuid::new_v4()),
         text,
         reply_to: None,
+        files: Vec::new(),
     })
     .await
 }
@@ -126,6 +127,7 @@ async fn a_message_the_database_refuses_fails_alone_in_its_batch() {
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: text.into(),
             reply_to: None,
+            files: Vec::new(),
         })
     };
     let batch = [message("before"), message("boom"), message("after")];

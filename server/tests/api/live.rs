@@ -129,6 +129,7 @@ impl Live {
                 client_id,
                 text: text.into(),
                 reply_to: None,
+                files: Vec::new(),
             })
             .await
         {

@@ -17,6 +17,7 @@ mod chat;
 mod common;
 mod devices;
 mod drain;
+mod files;
 mod formatting;
 mod foundation;
 mod groups;

@@ -54,6 +54,7 @@ pub(crate) async fn send(
         client_id,
         text: text.into(),
         reply_to: None,
+        files: Vec::new(),
     })
     .await
 }

@@ -79,6 +79,15 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
         written.push(alice_live.say(GENERAL, text).await);
         written.push(alice_live.say(room, text).await);
     }
+    // A file waiting for its message.
+    let uploaded = alice
+        .http
+        .post(alice.url(&app::protocol::upload_url(room, "отчёт.txt")))
+        .body("Привет")
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(uploaded.status(), reqwest::StatusCode::CREATED);
     // Alice's browser takes pushes, and her sessions are listed.
     let subscription = serde_json::json!({
         "endpoint": "https://push.example/alice/日本語",
@@ -205,6 +214,11 @@ async fn a_sqlite_banter_moves_to_postgres_whole_and_carries_on_there() {
     );
     assert_eq!(db.scalar("SELECT COUNT(*) FROM channel_bans").await, 1);
     assert_eq!(db.scalar("SELECT COUNT(*) FROM blocks").await, 1);
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM files WHERE name = 'отчёт.txt' AND size = 12")
+            .await,
+        1
+    );
     assert_eq!(
         db.scalar("SELECT COUNT(*) FROM channels WHERE kind = 'group'")
             .await,

@@ -360,6 +360,7 @@ async fn a_timed_out_member_cannot_send_until_the_timeout_ends() {
             client_id,
             text: "let me speak".into(),
             reply_to: None,
+            files: Vec::new(),
         })
         .await;
     let said = match reply {

@@ -47,6 +47,7 @@ async fn metrics_count_what_happened_on_an_address_apart_from_the_public_port() 
             client_id: ClientId(uuid::Uuid::new_v4()),
             text: "nowhere".into(),
             reply_to: None,
+            files: Vec::new(),
         })
         .await;
     assert_eq!(refused, Err(ProtocolError::NotMember));

@@ -7,7 +7,7 @@ use crate::{
     model::{ChannelId, User, UserId},
     protocol::{
         CatchUp, ChannelChange, ChannelSummary, ClientId, ClientMsg, Cursor, DirectoryEntry,
-        Message, MessageId, ModAction, NotifyLevel, PageAt, Reply, Rev, Seq,
+        FileId, Message, MessageId, ModAction, NotifyLevel, PageAt, Reply, Rev, Seq,
     },
 };
 
@@ -65,6 +65,7 @@ impl Link {
         client_id: ClientId,
         text: String,
         reply_to: Option<MessageId>,
+        files: Vec<FileId>,
     ) -> Result<Message, LinkError> {
         let build = move |req| ClientMsg::Send {
             req,
@@ -72,6 +73,7 @@ impl Link {
             client_id,
             text,
             reply_to,
+            files,
         };
         self.call(build, |reply| match reply {
             Reply::Sent { message } => Some(message),

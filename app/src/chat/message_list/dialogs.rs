@@ -7,7 +7,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use reactive_stores::Store;
 
-use super::picker::ReactionPicker;
+use super::{files::ImageViewer, picker::ReactionPicker};
 use crate::{
     chat::{
         dialogs::modal::Modal,
@@ -15,7 +15,7 @@ use crate::{
         state::{Chat, ChatStoreFields},
     },
     model::ChannelId,
-    protocol::MessageId,
+    protocol::{Attachment, MessageId},
     split::Deferred,
 };
 
@@ -28,6 +28,8 @@ pub(super) struct MessageDialogs {
     /// moderator removes.
     pub removing: RwSignal<bool>,
     pub reacting: RwSignal<Option<MessageId>>,
+    /// The image the viewer shows.
+    pub viewing: RwSignal<Option<Attachment>>,
 }
 
 impl MessageDialogs {
@@ -38,6 +40,7 @@ impl MessageDialogs {
             deleting: RwSignal::new(None),
             removing: RwSignal::new(false),
             reacting: RwSignal::new(None),
+            viewing: RwSignal::new(None),
         };
         provide_context(dialogs);
         dialogs
@@ -45,7 +48,7 @@ impl MessageDialogs {
 }
 
 /// A modal that is open while `target` holds a message.
-pub(super) fn open_while(target: RwSignal<Option<MessageId>>) -> RwSignal<bool> {
+pub(super) fn open_while<T: Send + Sync + 'static>(target: RwSignal<Option<T>>) -> RwSignal<bool> {
     let open = RwSignal::new(false);
     // Each is set only when it differs, or the two would wake each other
     // for ever.
@@ -73,6 +76,8 @@ pub(super) fn ListDialogs() -> impl IntoView {
             preload=delete_dialog::preload />
         <Deferred when=move || dialogs.reacting.with(Option::is_some) view=reaction_picker
             preload=reaction_picker::preload />
+        <Deferred when=move || dialogs.viewing.with(Option::is_some) view=image_viewer
+            preload=image_viewer::preload />
         {move || notice.get().map(|text| view! {
             <p class="form-error list-notice" role="alert">
                 {text}
@@ -86,6 +91,12 @@ pub(super) fn ListDialogs() -> impl IntoView {
 crate::split_view!(
     fn delete_dialog() {
         view! { <DeleteDialog /> }.into_any()
+    }
+);
+
+crate::split_view!(
+    fn image_viewer() {
+        view! { <ImageViewer /> }.into_any()
     }
 );
 

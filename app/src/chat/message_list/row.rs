@@ -1,6 +1,6 @@
 //! One message of the list: its dividers, its author and time (or only the
 //! time, inside a group), the message it answers, its text (or
-//! the box editing it), whether it was edited, its reactions, its actions,
+//! the box editing it), its files, whether it was edited, its reactions, its actions,
 //! and how its delivery goes.
 
 use leptos::prelude::*;
@@ -21,6 +21,7 @@ use crate::{
 
 use super::{
     actions::{edit_box, ActionBar, ReactionChips},
+    files::Attachments,
     text::MessageText,
 };
 
@@ -43,6 +44,7 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
         edited,
         quote,
         reactions,
+        files,
         time,
         datetime,
         seq,
@@ -127,6 +129,7 @@ pub(super) fn MessageRow(row: Row, channel: ChannelId) -> impl IntoView {
             }}
             {quote.map(|quote| view! { <QuoteOf channel quote /> })}
             {shown}
+            {(!files.is_empty()).then(|| view! { <Attachments files /> })}
             {edited.map(|at| view! {
                 <span class="edited" title=format!("Edited at {at}")>"(edited)"</span>
             })}

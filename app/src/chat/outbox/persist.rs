@@ -144,6 +144,7 @@ crate::split_view!(
                     text: p.text,
                     written: p.written,
                     reply_to: p.reply_to,
+                    files: Vec::new(),
                 };
                 (pending, refused)
             },

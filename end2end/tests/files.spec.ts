@@ -1,0 +1,124 @@
+import type { Page } from "@playwright/test";
+import { test, expect, chatter, openConversation, messages, row, screenshotAround } from "./fixtures";
+
+/** A PNG drawn by the page itself: a gradient with words in several scripts. */
+async function picture(page: Page, width: number, height: number): Promise<Buffer> {
+  const url = await page.evaluate(
+    ([w, h]) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = w;
+      canvas.height = h;
+      const g = canvas.getContext("2d")!;
+      const fill = g.createLinearGradient(0, 0, w, h);
+      fill.addColorStop(0, "#4f46e5");
+      fill.addColorStop(1, "#f59e0b");
+      g.fillStyle = fill;
+      g.fillRect(0, 0, w, h);
+      g.fillStyle = "#fff";
+      g.font = `${Math.round(h / 8)}px sans-serif`;
+      g.fillText("日本語 Привет العربية 🦀", w / 12, h / 2);
+      return canvas.toDataURL("image/png");
+    },
+    [width, height],
+  );
+  return Buffer.from(url.split(",")[1], "base64");
+}
+
+test("files attach, upload with progress, and show to the other side", async ({ browser, baseURL }) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  await openConversation(alice.page, bob.name);
+  const image = await picture(alice.page, 640, 400);
+  const report = Buffer.from("%PDF-1.4\n% Отчёт 日本語\n", "utf8");
+
+  // While the upload waits, its progress bar is named after the file.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await alice.page.route("**/channels/*/files?*", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const attach = alice.page.getByRole("button", { name: "Attach files" });
+  await expect(attach).toBeVisible();
+  await alice.page.getByLabel("Attach files").setInputFiles([
+    { name: "写真 🦀.png", mimeType: "image/png", buffer: image },
+    { name: "отчёт.pdf", mimeType: "application/pdf", buffer: report },
+  ]);
+  const tray = alice.page.getByRole("list", { name: "Files to send" });
+  await expect(tray.getByRole("progressbar", { name: "写真 🦀.png" })).toBeVisible();
+  await expect(tray.getByRole("progressbar", { name: "отчёт.pdf" })).toBeVisible();
+  const words = `Привет, вот файлы 日本語 ${Date.now().toString(36)}`;
+  const box = alice.page.getByRole("textbox", { name: "Message" });
+  await box.fill(words);
+  await box.press("Enter");
+  // It waits for its files, the words kept.
+  await expect(alice.page.getByRole("status").filter({ hasText: "Sends once the files are uploaded" })).toBeVisible();
+  await expect(box).toHaveValue(words);
+  await screenshotAround(alice.page, "files-uploading", test.info());
+  release();
+
+  // Then it goes, with both files, for both.
+  await expect(box).toHaveValue("");
+  await expect(tray).toBeHidden();
+  for (const page of [alice.page, bob.page]) {
+    if (page === bob.page) {
+      await page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: alice.name }).click();
+    }
+    const message = row(page, words);
+    const img = message.getByRole("img", { name: "写真 🦀.png" });
+    await expect(img).toBeVisible();
+    await expect(img).toHaveAttribute("width", "640");
+    await expect(img).toHaveAttribute("height", "400");
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(640);
+    await expect(message.getByRole("link", { name: "Download 写真 🦀.png" })).toBeVisible();
+    await expect(message.getByRole("link", { name: "Download отчёт.pdf" })).toBeVisible();
+  }
+  await screenshotAround(bob.page, "files-message", test.info());
+
+  // The image opens in the viewer, with its own download link.
+  await row(bob.page, words).getByRole("img", { name: "写真 🦀.png" }).click();
+  const viewer = bob.page.getByRole("dialog", { name: "Image viewer" });
+  await expect(viewer.getByRole("img", { name: "写真 🦀.png" })).toBeVisible();
+  await expect(viewer.getByRole("link", { name: "Download 写真 🦀.png" })).toBeVisible();
+  await screenshotAround(bob.page, "files-viewer", test.info());
+  await viewer.getByRole("button", { name: "Close" }).click();
+  await expect(viewer).toBeHidden();
+
+  // The file downloads under its own name.
+  const download = bob.page.waitForEvent("download");
+  await row(bob.page, words).getByRole("link", { name: "Download отчёт.pdf" }).click();
+  expect((await download).suggestedFilename()).toBe("отчёт.pdf");
+});
+
+test("a refused upload says why and keeps the words", async ({ browser, baseURL }) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  await openConversation(alice.page, bob.name);
+  let refuse = true;
+  await alice.page.route("**/channels/*/files?*", async (route) => {
+    if (refuse) {
+      await route.fulfill({ status: 413, contentType: "text/plain", body: "the file is too large: at most 25 MB" });
+    } else {
+      await route.continue();
+    }
+  });
+  await alice.page.getByLabel("Attach files").setInputFiles([
+    { name: "notes 日本語.txt", mimeType: "text/plain", buffer: Buffer.from("Привет\n") },
+  ]);
+  const tray = alice.page.getByRole("list", { name: "Files to send" });
+  await expect(tray.getByRole("alert")).toHaveText("the file is too large: at most 25 MB");
+  const box = alice.page.getByRole("textbox", { name: "Message" });
+  const words = `العربية ${Date.now().toString(36)}`;
+  await box.fill(words);
+  await box.press("Enter");
+  await expect(alice.page.locator(".composer-error")).toHaveText("notes 日本語.txt: the file is too large: at most 25 MB");
+  await expect(box).toHaveValue(words);
+
+  // Retried, it goes; removed, it would not have.
+  refuse = false;
+  await tray.getByRole("button", { name: "Retry notes 日本語.txt" }).click();
+  await expect(tray.getByText("Ready")).toBeVisible();
+  await box.press("Enter");
+  await expect(row(alice.page, words).getByRole("link", { name: "Download notes 日本語.txt" })).toBeVisible();
+  await expect(messages(alice.page)).toContainText(words);
+});

@@ -1,0 +1,32 @@
+-- Files shared in messages (server/src/store/files.rs). A file is uploaded
+-- to a channel first, pending (no message) and seen only by its uploader,
+-- then attached to the message that carries it. Its bytes live in the blob
+-- storage under `hash` (SHA-256, hex), so the same bytes uploaded twice are
+-- stored once; `width` and `height` are an image's, as shown (0 for other
+-- files).
+CREATE TABLE files (
+    id          BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    channel_id  BIGINT  NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    uploader_id BIGINT  NOT NULL REFERENCES users (id),
+    message_id  BIGINT  REFERENCES messages (id) ON DELETE CASCADE,
+    position    BIGINT  NOT NULL DEFAULT 0,
+    hash        TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    size        BIGINT  NOT NULL,
+    media       TEXT    NOT NULL,
+    width       BIGINT  NOT NULL DEFAULT 0,
+    height      BIGINT  NOT NULL DEFAULT 0,
+    created_at  BIGINT  NOT NULL
+);
+CREATE INDEX files_by_message ON files (message_id, position);
+CREATE INDEX files_by_hash ON files (hash);
+CREATE INDEX files_by_uploader ON files (uploader_id, created_at);
+CREATE INDEX files_pending ON files (created_at) WHERE message_id IS NULL;
+
+-- Blobs that may no longer be referenced: the collector deletes each from
+-- the storage once no file has its hash (an upload of the same bytes
+-- meanwhile keeps it).
+CREATE TABLE orphan_blobs (
+    hash TEXT PRIMARY KEY,
+    since BIGINT  NOT NULL
+);

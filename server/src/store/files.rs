@@ -1,0 +1,394 @@
+//! Files: what is recorded of each upload, who may download it, and when
+//! its bytes may go.
+//!
+//! # Why a lock per blob
+//! The bytes live outside the database (`files/blobs.rs`), once per hash,
+//! however many files share them. Two things touch a blob: an upload that
+//! records a file and puts its bytes, and the collector that deletes bytes
+//! no file has any more. If the collector found no file, and an upload of
+//! the same bytes then recorded one and saw its blob already there, the
+//! collector would delete bytes that a file needs. So both run under one
+//! lock per hash, held by a transaction: the upload records its file and
+//! puts its bytes; the collector looks for files and deletes the bytes;
+//! never the one in the middle of the other. (SQLite's writers take turns
+//! anyway; on PostgreSQL it is an advisory lock.)
+
+use app::{
+    model::{ChannelId, UserId},
+    protocol::{Attachment, FileId, MessageId},
+};
+use futures::future::BoxFuture;
+
+use super::{db::Tx, now_millis, SqlStore, StoreError};
+
+/// The first half of the advisory locks blobs take ("blob"), so that they
+/// share no key with other locks.
+const BLOB_LOCKS: i32 = 0x626c_6f62;
+
+/// A blob's name: the SHA-256 of its bytes, in lowercase hex. Nothing else
+/// can be one, so it is safe as a file name or an object key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BlobHash(String);
+
+impl BlobHash {
+    /// `hex` if it is 64 lowercase hex digits.
+    pub fn parse(hex: &str) -> Option<Self> {
+        let valid = hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        valid.then(|| Self(hex.to_owned()))
+    }
+
+    /// The hash of bytes, as `sha2` gives it.
+    pub fn from_digest(digest: &[u8]) -> Self {
+        Self(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// This blob's advisory lock key: its first four bytes.
+    fn lock_key(&self) -> i32 {
+        let prefix = self.0.get(..8).unwrap_or("0");
+        u32::from_str_radix(prefix, 16).map_or(0, |key| i32::from_le_bytes(key.to_le_bytes()))
+    }
+}
+
+/// An upload to record.
+#[derive(Clone, Debug)]
+pub struct NewFile {
+    pub channel: ChannelId,
+    pub uploader: UserId,
+    pub hash: BlobHash,
+    pub name: String,
+    pub size: u64,
+    pub media: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A file as a download needs it.
+#[derive(Clone, Debug)]
+pub struct StoredFile {
+    pub attachment: Attachment,
+    pub hash: BlobHash,
+}
+
+/// Files.
+#[async_trait::async_trait]
+pub trait FileStore: Send + Sync {
+    /// Records `file`, pending until a message carries it, and runs `put`
+    /// (which stores its bytes) under its blob's lock: if `put` fails,
+    /// nothing is recorded.
+    async fn add_file(
+        &self,
+        file: &NewFile,
+        put: BoxFuture<'_, std::io::Result<()>>,
+    ) -> Result<Attachment, StoreError>;
+
+    /// The bytes of every file `user` uploaded, shared or not.
+    async fn uploaded_bytes(&self, user: UserId) -> Result<u64, StoreError>;
+
+    /// The file `id`, if `viewer` may download it: they are a member of
+    /// its channel, and a message that stands carries it, or it is their
+    /// own upload waiting for its message.
+    async fn file_for(&self, id: FileId, viewer: UserId) -> Result<Option<StoredFile>, StoreError>;
+
+    /// Forgets the uploads made before `before` (Unix milliseconds) that
+    /// no message carries; their blobs go to the collector.
+    async fn expire_pending(&self, before: i64) -> Result<u64, StoreError>;
+
+    /// Up to `limit` blobs that may no longer be needed.
+    async fn orphan_blobs(&self, limit: u32) -> Result<Vec<BlobHash>, StoreError>;
+
+    /// Runs `delete` (which deletes the blob's bytes) if no file has the
+    /// blob `hash`, under its lock, and takes it off the orphans: whether
+    /// it was deleted.
+    async fn collect_blob(
+        &self,
+        hash: &BlobHash,
+        delete: BoxFuture<'_, std::io::Result<()>>,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Waits for the lock of the blob `hash` (PostgreSQL; SQLite's writers
+/// hold the whole database).
+async fn lock_blob(tx: &mut Tx<'_>, hash: &BlobHash) -> Result<(), StoreError> {
+    if tx.dialect().locks_rows() {
+        tx.sql("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind(BLOB_LOCKS)
+            .bind(hash.lock_key())
+            .execute()
+            .await?;
+    }
+    Ok(())
+}
+
+/// One row of a file as a message shows it.
+type AttachmentRow = (i64, String, i64, String, i64, i64);
+
+fn attachment((id, name, size, media, width, height): AttachmentRow) -> Attachment {
+    let pixels = |n: i64| u32::try_from(n).unwrap_or(0);
+    Attachment {
+        id: FileId(id),
+        name,
+        size: u64::try_from(size).unwrap_or(0),
+        media,
+        width: pixels(width),
+        height: pixels(height),
+    }
+}
+
+#[async_trait::async_trait]
+impl FileStore for SqlStore {
+    async fn add_file(
+        &self,
+        file: &NewFile,
+        put: BoxFuture<'_, std::io::Result<()>>,
+    ) -> Result<Attachment, StoreError> {
+        let mut tx = self.db.begin().await?;
+        lock_blob(&mut tx, &file.hash).await?;
+        let id: i64 = tx
+            .sql(
+                "INSERT INTO files (channel_id, uploader_id, hash, name, size, media, width,
+                                    height, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(file.channel)
+            .bind(file.uploader)
+            .bind(file.hash.as_str())
+            .bind(file.name.as_str())
+            .bind(i64::try_from(file.size).unwrap_or(i64::MAX))
+            .bind(file.media.as_str())
+            .bind(i64::from(file.width))
+            .bind(i64::from(file.height))
+            .bind(now_millis())
+            .scalar()
+            .await?;
+        // Wanted again: not the collector's any more.
+        tx.sql("DELETE FROM orphan_blobs WHERE hash = $1")
+            .bind(file.hash.as_str())
+            .execute()
+            .await?;
+        put.await.map_err(StoreError::Blob)?;
+        tx.commit().await?;
+        Ok(attachment((
+            id,
+            file.name.clone(),
+            i64::try_from(file.size).unwrap_or(i64::MAX),
+            file.media.clone(),
+            i64::from(file.width),
+            i64::from(file.height),
+        )))
+    }
+
+    async fn uploaded_bytes(&self, user: UserId) -> Result<u64, StoreError> {
+        let total: i64 = self
+            .db
+            .sql("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files WHERE uploader_id = $1")
+            .bind(user)
+            .scalar()
+            .await?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
+
+    async fn file_for(&self, id: FileId, viewer: UserId) -> Result<Option<StoredFile>, StoreError> {
+        let row: Option<(i64, String, i64, String, i64, i64, String)> = self
+            .db
+            .sql(
+                "SELECT f.id, f.name, f.size, f.media, f.width, f.height, f.hash
+                 FROM files f
+                 JOIN memberships ms ON ms.channel_id = f.channel_id AND ms.user_id = $2
+                 LEFT JOIN messages m ON m.id = f.message_id
+                 WHERE f.id = $1
+                   AND ((m.id IS NOT NULL AND m.deleted_at IS NULL)
+                        OR (f.message_id IS NULL AND f.uploader_id = $2))",
+            )
+            .bind(id)
+            .bind(viewer)
+            .fetch_optional()
+            .await?;
+        Ok(
+            row.and_then(|(id, name, size, media, width, height, hash)| {
+                Some(StoredFile {
+                    attachment: attachment((id, name, size, media, width, height)),
+                    hash: BlobHash::parse(&hash)?,
+                })
+            }),
+        )
+    }
+
+    async fn expire_pending(&self, before: i64) -> Result<u64, StoreError> {
+        let mut tx = self.db.begin().await?;
+        tx.sql(
+            "INSERT INTO orphan_blobs (hash, since)
+             SELECT DISTINCT hash, $2 FROM files WHERE message_id IS NULL AND created_at < $1
+             ON CONFLICT (hash) DO NOTHING",
+        )
+        .bind(before)
+        .bind(now_millis())
+        .execute()
+        .await?;
+        let gone = tx
+            .sql("DELETE FROM files WHERE message_id IS NULL AND created_at < $1")
+            .bind(before)
+            .execute()
+            .await?;
+        tx.commit().await?;
+        Ok(gone)
+    }
+
+    async fn orphan_blobs(&self, limit: u32) -> Result<Vec<BlobHash>, StoreError> {
+        let hashes: Vec<String> = self
+            .db
+            .sql("SELECT hash FROM orphan_blobs ORDER BY since, hash LIMIT $1")
+            .bind(i64::from(limit))
+            .scalars()
+            .await?;
+        Ok(hashes.iter().filter_map(|h| BlobHash::parse(h)).collect())
+    }
+
+    async fn collect_blob(
+        &self,
+        hash: &BlobHash,
+        delete: BoxFuture<'_, std::io::Result<()>>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.db.begin().await?;
+        lock_blob(&mut tx, hash).await?;
+        let wanted: i64 = tx
+            .sql("SELECT COUNT(*) FROM files WHERE hash = $1")
+            .bind(hash.as_str())
+            .scalar()
+            .await?;
+        if wanted == 0 {
+            delete.await.map_err(StoreError::Blob)?;
+        }
+        tx.sql("DELETE FROM orphan_blobs WHERE hash = $1")
+            .bind(hash.as_str())
+            .execute()
+            .await?;
+        tx.commit().await?;
+        Ok(wanted == 0)
+    }
+}
+
+/// Whether every one of `files` is `sender`'s upload to `channel` that no
+/// message carries yet (inside a send's transaction, the channel locked).
+pub(crate) async fn attachable(
+    tx: &mut Tx<'_>,
+    channel: ChannelId,
+    sender: UserId,
+    files: &[FileId],
+) -> Result<bool, StoreError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM files
+         WHERE {} AND channel_id = $2 AND uploader_id = $3 AND message_id IS NULL",
+        tx.dialect().in_ids("id", "$1")
+    );
+    let found: i64 = tx
+        .sql(&sql)
+        .bind_ids(files.iter().map(|f| f.0))
+        .bind(channel)
+        .bind(sender)
+        .scalar()
+        .await?;
+    Ok(usize::try_from(found).is_ok_and(|found| found == files.len()))
+}
+
+/// Attaches `files` (checked by [`attachable`]) to `message`, in their
+/// order, and returns them as it carries them.
+pub(crate) async fn attach(
+    tx: &mut Tx<'_>,
+    message: MessageId,
+    files: &[FileId],
+) -> Result<Vec<Attachment>, StoreError> {
+    for (position, file) in files.iter().enumerate() {
+        tx.sql("UPDATE files SET message_id = $1, position = $2 WHERE id = $3")
+            .bind(message)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(*file)
+            .execute()
+            .await?;
+    }
+    let mut attached = attachments_of(tx, &[message]).await?;
+    Ok(attached.pop().map(|(_, files)| files).unwrap_or_default())
+}
+
+/// Forgets the files of a deleted message; their blobs go to the
+/// collector.
+pub(crate) async fn detach(tx: &mut Tx<'_>, message: MessageId) -> Result<(), StoreError> {
+    tx.sql(
+        "INSERT INTO orphan_blobs (hash, since)
+         SELECT DISTINCT hash, $2 FROM files WHERE message_id = $1
+         ON CONFLICT (hash) DO NOTHING",
+    )
+    .bind(message)
+    .bind(now_millis())
+    .execute()
+    .await?;
+    tx.sql("DELETE FROM files WHERE message_id = $1")
+        .bind(message)
+        .execute()
+        .await?;
+    Ok(())
+}
+
+/// The files of `messages`, per message that has any, in order.
+pub(crate) async fn attachments_of(
+    tx: &mut Tx<'_>,
+    messages: &[MessageId],
+) -> Result<Vec<(MessageId, Vec<Attachment>)>, StoreError> {
+    let sql = attachments_sql(tx.dialect());
+    let rows: Vec<(i64, i64, String, i64, String, i64, i64)> = tx
+        .sql(&sql)
+        .bind_ids(messages.iter().map(|m| m.0))
+        .fetch_all()
+        .await?;
+    Ok(group(rows))
+}
+
+/// The files of the messages `$1`, by message and position.
+pub(crate) fn attachments_sql(dialect: super::dialect::Dialect) -> String {
+    format!(
+        "SELECT message_id, id, name, size, media, width, height FROM files
+         WHERE {} ORDER BY message_id, position",
+        dialect.in_ids("message_id", "$1")
+    )
+}
+
+/// Rows of [`attachments_sql`], grouped by message.
+pub(crate) fn group(
+    rows: Vec<(i64, i64, String, i64, String, i64, i64)>,
+) -> Vec<(MessageId, Vec<Attachment>)> {
+    let mut grouped: Vec<(MessageId, Vec<Attachment>)> = Vec::new();
+    for (message, id, name, size, media, width, height) in rows {
+        let file = attachment((id, name, size, media, width, height));
+        match grouped.last_mut() {
+            Some((last, files)) if last.0 == message => files.push(file),
+            _ => grouped.push((MessageId(message), vec![file])),
+        }
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_sha256_in_lowercase_hex_names_a_blob() {
+        let hex = "ab".repeat(32);
+        assert!(BlobHash::parse(&hex).is_some());
+        assert!(BlobHash::parse(&hex.to_uppercase()).is_none());
+        assert!(BlobHash::parse(&hex[1..]).is_none());
+        assert!(BlobHash::parse(&format!("../{}", &hex[3..])).is_none());
+        assert!(BlobHash::parse("").is_none());
+        assert_eq!(BlobHash::from_digest(&[0xab; 32]).as_str(), hex);
+    }
+
+    #[test]
+    fn lock_keys_differ_with_the_hash() {
+        let a = BlobHash::parse(&"ab".repeat(32)).unwrap();
+        let b = BlobHash::parse(&"cd".repeat(32)).unwrap();
+        assert_ne!(a.lock_key(), b.lock_key());
+    }
+}
