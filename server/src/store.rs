@@ -10,6 +10,7 @@
 //! each once for both databases; [`dialect`] holds what differs.
 
 pub mod accounts;
+mod attachments;
 pub mod audit;
 mod batch;
 pub mod blocks;

@@ -20,9 +20,9 @@ use app::{
 };
 
 use super::{
+    attachments,
     audit::{self, Audit},
     db::Tx,
-    files,
     mentions::{self, Calling},
     moderation::standing_in,
     now_millis, search, ChangeRequest, Changed, NewChange, Refusal, StoreError,
@@ -131,7 +131,7 @@ async fn apply(tx: &mut Tx<'_>, change: &NewChange, rev: Rev) -> Result<Changed,
                 .await?;
             mentions::forget(tx, change.message).await?;
             search::unindex(tx, change.message).await?;
-            files::detach(tx, change.message).await?;
+            attachments::detach(tx, change.message).await?;
             if removing {
                 let audit = Audit {
                     by: Some(change.user.id),

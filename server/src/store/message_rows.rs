@@ -15,7 +15,7 @@ use app::{
     text::excerpt,
 };
 
-use super::{db::Db, dialect::Dialect, files, StoreError};
+use super::{attachments, db::Db, dialect::Dialect, StoreError};
 
 /// Selects messages with their author's names and what their quote shows (a
 /// macro, so that each query that extends it is one string made at compile
@@ -159,12 +159,12 @@ pub(crate) async fn read_messages(
         }
     }
     let rows = db
-        .sql(&files::attachments_sql(db.dialect()))
+        .sql(&attachments::attachments_sql(db.dialect()))
         .bind_ids(messages.iter().map(|m| m.id.0))
         .fetch_all()
         .await?;
     let mut by_message: HashMap<MessageId, Vec<Attachment>> =
-        files::group(rows).into_iter().collect();
+        attachments::group(rows).into_iter().collect();
     for message in &mut messages {
         if let Some(files) = by_message.remove(&message.id) {
             message.files = files;

@@ -27,9 +27,9 @@ use app::{
 };
 
 use super::{
+    attachments,
     changes::change_one,
     db::Tx,
-    files,
     mentions::{self, Calling},
     message_rows::{quote, read_messages, select_messages, MessageRow},
     now_millis, Announce, Inserted, Isolation, MessageStore, NewMessage, News, Refusal, SqlStore,
@@ -187,7 +187,7 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         },
     };
     if !message.files.is_empty()
-        && !files::attachable(tx, message.channel, message.sender.id, &message.files).await?
+        && !attachments::attachable(tx, message.channel, message.sender.id, &message.files).await?
     {
         give_back(tx, message.channel).await?;
         return refused(tx, message, Refusal::NoSuchFile).await;
@@ -230,9 +230,9 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
             None => Err(StoreError::NotFound),
         };
     };
-    let attachments = match message.files.is_empty() {
+    let carried = match message.files.is_empty() {
         true => Vec::new(),
-        false => files::attach(tx, id, &message.files).await?,
+        false => attachments::attach(tx, id, &message.files).await?,
     };
     super::search::index(tx, id, &message.text, body.as_ref(), false).await?;
     if let Some(body) = &body {
@@ -261,7 +261,7 @@ async fn insert_one(tx: &mut Tx<'_>, message: &NewMessage) -> Result<Stored, Sto
         deleted: Deletion::Kept,
         reply_to: quote,
         reactions: Vec::new(),
-        files: attachments,
+        files: carried,
     }))
 }
 
@@ -358,7 +358,7 @@ async fn by_client_id(
     let Some(mut message) = existing.map(MessageRow::into_message) else {
         return Ok(None);
     };
-    if let Some((_, attached)) = files::attachments_of(tx, &[message.id]).await?.pop() {
+    if let Some((_, attached)) = attachments::attachments_of(tx, &[message.id]).await?.pop() {
         message.files = attached;
     }
     Ok(Some(message))

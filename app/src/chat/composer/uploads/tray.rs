@@ -126,7 +126,14 @@ mod running {
                 requests: StoredValue::new_local(HashMap::new()),
             };
             Effect::new(move || {
-                uploads.list.track();
+                // Files no longer listed (sent, or removed) need their
+                // requests no more.
+                let listed: Vec<u32> = uploads
+                    .list
+                    .with(|list| list.iter().map(|u| u.key).collect());
+                running
+                    .requests
+                    .update_value(|requests| requests.retain(|key, _| listed.contains(key)));
                 let chosen = uploads
                     .files
                     .try_update_value(std::mem::take)
