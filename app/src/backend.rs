@@ -15,7 +15,7 @@ use crate::{
     chat::{ChatSnapshot, MentionPage, SessionInfo},
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::{ClientId, MessageId, NotifyLevel, PageAt},
+    protocol::{MessageId, NotifyLevel, PageAt},
     search::{SearchForm, SearchRefusal, SearchResults},
 };
 
@@ -111,15 +111,6 @@ pub trait Backend: Send + Sync + 'static {
         channel: ChannelId,
         page: PageAt,
     ) -> Result<ChatSnapshot, AppError>;
-
-    /// Sends a message from a plain form.
-    async fn post_message(
-        &self,
-        request: &Parts,
-        channel: ChannelId,
-        client_id: ClientId,
-        text: String,
-    ) -> Result<(), AppError>;
 
     /// A page of the messages that mention the signed-in user, newest
     /// first, before the message `before`.

@@ -52,7 +52,6 @@ pub mod window;
 pub use admin_page::{admin_act, AccountRow, AdminAct, AdminAction, AdminView, ADMIN_PATH};
 pub use audit_page::{AuditRow, Audited, AUDIT_PAGE, AUDIT_PATH};
 pub use blocked_page::{block_user, unblock_user, BlockUser, UnblockUser, BLOCKED_IDS_PATH};
-pub use composer::{post_message, PostMessage};
 pub use delete_page::{delete_message, DeleteMessage, DeletePage, DeleteRoute};
 pub use mentions_page::{MentionPage, MentionsRoute};
 pub use notify_setting::{set_notify, SetNotify};

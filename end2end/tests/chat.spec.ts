@@ -116,8 +116,8 @@ test("scrolling up loads older messages and keeps the view in place", async ({ b
 
   // 120 messages, through the plain form endpoint.
   for (let i = 1; i <= 120; i++) {
-    const response = await alice.page.request.post("/api/post", {
-      form: { channel: "1", client_id: crypto.randomUUID(), text: `history ${i}` },
+    const response = await alice.page.request.post("/channels/1/messages", {
+      multipart: { client_id: crypto.randomUUID(), text: `history ${i}` },
     });
     expect(response.ok()).toBeTruthy();
   }

@@ -122,3 +122,37 @@ test("a refused upload says why and keeps the words", async ({ browser, baseURL 
   await expect(row(alice.page, words).getByRole("link", { name: "Download notes 日本語.txt" })).toBeVisible();
   await expect(messages(alice.page)).toContainText(words);
 });
+
+test("without JavaScript, the plain form sends files and the page shows them small", async ({ browser, baseURL }) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const image = await picture(alice.page, 1600, 900);
+  const plain = await browser.newContext({
+    baseURL,
+    javaScriptEnabled: false,
+    storageState: await alice.context.storageState(),
+  });
+  const page = await plain.newPage();
+  await page.goto("/c/1");
+  const words = `без скрипта 日本語 ${Date.now().toString(36)}`;
+  await page.getByLabel("Attach files").setInputFiles([
+    { name: "大きい写真.png", mimeType: "image/png", buffer: image },
+    { name: "заметки.txt", mimeType: "text/plain", buffer: Buffer.from("العربية 🦀\n") },
+  ]);
+  await page.getByRole("textbox", { name: "Message" }).fill(words);
+  await screenshotAround(page, "files-no-js-form", test.info());
+  await page.getByRole("button", { name: "Send" }).click();
+
+  const message = row(page, words);
+  const img = message.getByRole("img", { name: "大きい写真.png" });
+  await expect(img).toBeVisible();
+  await expect(img).toHaveAttribute("width", "1600");
+  await expect(message.getByRole("link", { name: "Download заметки.txt" })).toBeVisible();
+  // What the page shows is the thumbnail: a small JPEG.
+  const src = await img.getAttribute("src");
+  expect(src).toMatch(/\?thumb$/);
+  const thumb = await page.request.get(src!);
+  expect(thumb.headers()["content-type"]).toBe("image/jpeg");
+  expect((await thumb.body()).length).toBeLessThan(image.length);
+  await screenshotAround(page, "files-no-js-message", test.info());
+  await plain.close();
+});

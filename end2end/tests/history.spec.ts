@@ -158,8 +158,8 @@ test("more unread than a page: a bar jumps to the first unread message", async (
   await openConversation(alice.page, bob.name);
   const conversation = new URL(alice.page.url()).pathname.split("/").pop() ?? "";
   for (let i = 1; i <= 200; i++) {
-    const response = await alice.page.request.post("/api/post", {
-      form: { channel: conversation, client_id: crypto.randomUUID(), text: `unread ${i}` },
+    const response = await alice.page.request.post(`/channels/${conversation}/messages`, {
+      multipart: { client_id: crypto.randomUUID(), text: `unread ${i}` },
     });
     expect(response.ok()).toBeTruthy();
   }
@@ -210,8 +210,8 @@ test.describe("without JavaScript", () => {
     // link leads to the ones before.
     const conversation = new URL(page.url()).pathname.split("/").pop() ?? "";
     for (let i = 1; i <= 70; i++) {
-      const response = await page.request.post("/api/post", {
-        form: { channel: conversation, client_id: crypto.randomUUID(), text: `note ${i}` },
+      const response = await page.request.post(`/channels/${conversation}/messages`, {
+        multipart: { client_id: crypto.randomUUID(), text: `note ${i}` },
       });
       expect(response.ok()).toBeTruthy();
     }

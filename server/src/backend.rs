@@ -6,7 +6,7 @@ use app::{
     chat::{ChatSnapshot, MentionPage, SessionInfo},
     error::AppError,
     model::{ChannelId, Password, User, Username},
-    protocol::{ClientId, MessageId, NotifyLevel, PageAt},
+    protocol::{MessageId, NotifyLevel, PageAt},
     search::{SearchForm, SearchRefusal, SearchResults},
 };
 
@@ -119,16 +119,6 @@ impl Backend for AppState {
         page: PageAt,
     ) -> Result<ChatSnapshot, AppError> {
         AppState::chat_snapshot(self, request, channel, page).await
-    }
-
-    async fn post_message(
-        &self,
-        request: &Parts,
-        channel: ChannelId,
-        client_id: ClientId,
-        text: String,
-    ) -> Result<(), AppError> {
-        AppState::post_message(self, request, channel, client_id, text).await
     }
 
     async fn mentions(

@@ -4,7 +4,8 @@
 //! A file is uploaded first (`POST /channels/<id>/files`, its bytes as the
 //! body), streamed to a staging file while it is hashed and counted, so
 //! memory stays bounded whatever its size; its type is decided from its
-//! bytes, and an image's size read from its header. It is then recorded,
+//! bytes, and an image's size read from its header; an image loses its
+//! metadata and gains a thumbnail. It is then recorded,
 //! pending, and its bytes put in the [`blobs`] storage under their hash.
 //! The message that carries it names its id (`store/files.rs` checks it is
 //! the sender's, in that channel, not sent yet). Only members of the
@@ -15,15 +16,23 @@
 //!
 //! - [`upload`]: the upload endpoint and its limits.
 //! - [`download`]: the download endpoint (ranges, ETags, safe headers).
+//! - [`form`]: the message box as a plain form, files and all.
+//! - [`images`]: from staged bytes to what is stored.
 //! - [`sniff`]: what a file is, from its bytes.
+//! - [`strip`]: an image's metadata taken out.
+//! - [`thumbs`]: an image's thumbnail.
 //! - [`blobs`]: where the bytes live (a directory in the data directory).
 //! - [`collect`]: the collector.
 
 pub mod blobs;
 pub mod collect;
 pub mod download;
+pub mod form;
+pub mod images;
 mod names;
 pub mod sniff;
+mod strip;
+pub mod thumbs;
 pub mod upload;
 
 use std::sync::Arc;
@@ -47,11 +56,12 @@ pub struct Files {
     pub max_size: u64,
     /// The most bytes one user's uploads may hold, if bounded.
     pub max_per_user: Option<u64>,
-    /// Image headers read at once (off the async runtime).
-    pub image_work: tokio::sync::Semaphore,
+    /// Images examined at once (off the async runtime).
+    pub image_work: Arc<tokio::sync::Semaphore>,
 }
 
-/// How many images are looked into at once: each is a blocking read.
+/// How many uploads are examined at once: each is blocking work, and an
+/// image's thumbnail costly (`thumbs.rs`).
 const IMAGE_WORKERS: usize = 2;
 
 impl Files {
@@ -62,7 +72,7 @@ impl Files {
             upload_limits: TokenBuckets::for_rate(config.rate_upload),
             max_size: config.max_file_size.as_u64(),
             max_per_user: config.max_storage_per_user.map(|size| size.as_u64()),
-            image_work: tokio::sync::Semaphore::new(IMAGE_WORKERS),
+            image_work: Arc::new(tokio::sync::Semaphore::new(IMAGE_WORKERS)),
         }
     }
 }
@@ -72,16 +82,25 @@ impl Files {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(UPLOAD_ROUTE, post(upload::upload))
+        // The form's parts are bounded one by one (`form.rs`).
+        .route(
+            form::FORM_ROUTE,
+            post(form::post).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/files/{id}/{name}", get(download::download))
 }
 
-/// Whether `method` and `path` are an upload's: it may take longer than
-/// other requests, so it keeps its own deadline (see `accept.rs`).
+/// Whether `method` and `path` are an upload's (or the plain form's, which
+/// carries files): it may take longer than other requests, so it keeps its
+/// own deadline (see `accept.rs`).
 pub fn is_upload(method: &http::Method, path: &str) -> bool {
     method == http::Method::POST
         && path
             .strip_prefix("/channels/")
-            .and_then(|rest| rest.strip_suffix("/files"))
+            .and_then(|rest| {
+                rest.strip_suffix("/files")
+                    .or_else(|| rest.strip_suffix("/messages"))
+            })
             .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
@@ -92,6 +111,8 @@ mod tests {
     #[test]
     fn only_uploads_are_uploads() {
         assert!(is_upload(&http::Method::POST, "/channels/12/files"));
+        assert!(is_upload(&http::Method::POST, "/channels/12/messages"));
+        assert!(!is_upload(&http::Method::POST, "/channels/12/members"));
         assert!(!is_upload(&http::Method::GET, "/channels/12/files"));
         assert!(!is_upload(&http::Method::POST, "/channels//files"));
         assert!(!is_upload(&http::Method::POST, "/channels/1/2/files"));

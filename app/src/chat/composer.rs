@@ -10,9 +10,10 @@
 //! "Attach files" (or a file pasted or dropped on the page) uploads files
 //! for the next message (`uploads`).
 //!
-//! Underneath it is a plain form that posts to [`post_message`], so a reader
-//! without JavaScript can write too; once hydrated, sending goes through the
-//! outbox and the WebSocket instead.
+//! Underneath it is a plain form (`multipart/form-data`, to the server's
+//! `files/form.rs`), so a reader without JavaScript can write, and attach
+//! files, too; once hydrated, sending goes through the outbox and the
+//! WebSocket instead.
 
 mod drafts;
 mod mention_list;
@@ -20,7 +21,7 @@ mod mentions;
 mod typing;
 pub mod uploads;
 
-use leptos::{ev, html, prelude::*, server_fn::ServerFn};
+use leptos::{ev, html, prelude::*};
 use reactive_stores::Store;
 
 use super::{
@@ -34,10 +35,9 @@ use uploads::{upload_tray, Ready, Uploads};
 use typing::Typing;
 
 use crate::{
-    error::AppError,
     format::in_open_fence,
     model::{ChannelId, MessageText, MessageTextError},
-    protocol::ClientId,
+    protocol::message_form_url,
     split::Deferred,
 };
 
@@ -64,32 +64,17 @@ fn AttachButton(uploads: Uploads, channel: Memo<ChannelId>) -> impl IntoView {
             <span aria-hidden="true">"📎"</span>
             <span class="visually-hidden">"Attach files"</span>
         </button>
-        <input type="file" multiple hidden aria-labelledby="attach-files" node_ref=picker
-            on:change=on_change />
+        // Without JavaScript (CSS tells, by `scripting: none`) the input
+        // itself is shown instead of the button, after a label that looks
+        // like it, and the plain form sends its files. The input is named
+        // by the button either way. Before the page hydrates, the button
+        // shows it is not ready yet, as every such button does.
+        <label for="attach-input" class="button subtle attach attach-label" aria-hidden="true">
+            "📎"
+        </label>
+        <input type="file" id="attach-input" name="files" multiple class="attach-input"
+            aria-labelledby="attach-files" node_ref=picker on:change=on_change />
     }
-}
-
-/// Posts a message from a plain form (no JavaScript), then goes back to the
-/// latest messages of the channel, where the new one is. The client id,
-/// chosen when the page was rendered, makes a repeated submission of the
-/// same form store one message.
-#[server(endpoint = "post")]
-pub async fn post_message(
-    channel: ChannelId,
-    client_id: ClientId,
-    text: String,
-) -> Result<(), AppError> {
-    crate::backend::with_status(
-        async {
-            let (backend, request) = crate::backend::request_context()?;
-            backend
-                .post_message(&request, channel, client_id, text)
-                .await?;
-            leptos_axum::redirect(&format!("/c/{}", channel.0));
-            Ok(())
-        }
-        .await,
-    )
 }
 
 crate::split_view!(
@@ -250,8 +235,8 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
             view=move || upload_tray(uploads, channel) preload=upload_tray::preload />
         <Deferred when=move || chat.replying().with(Option::is_some) view=replying_bar
             preload=replying_bar::preload />
-        <form class="composer" method="post" action=PostMessage::url() on:submit=on_submit>
-            <input type="hidden" name="channel" value=move || channel.get().0.to_string() />
+        <form class="composer" method="post" enctype="multipart/form-data"
+            action=move || message_form_url(channel.get()) on:submit=on_submit>
             <input type="hidden" name="client_id" value=outbox::new_client_id().0.to_string() />
             <textarea
                 id="composer"

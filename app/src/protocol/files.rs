@@ -47,6 +47,11 @@ impl Attachment {
     pub fn url(&self) -> String {
         file_url(self.id, &self.name)
     }
+
+    /// Where an image's thumbnail downloads from: what a message shows.
+    pub fn thumb_url(&self) -> String {
+        format!("{}?thumb", self.url())
+    }
 }
 
 /// The image types shown inline: every other file is a download, whatever
@@ -74,6 +79,12 @@ pub fn file_url(id: FileId, name: &str) -> String {
 pub fn upload_url(channel: ChannelId, name: &str) -> String {
     let name: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
     format!("/channels/{channel}/files?name={name}")
+}
+
+/// Where the message box posts as a plain form (`multipart/form-data`:
+/// `client_id`, `text`, and `files`), without JavaScript.
+pub fn message_form_url(channel: ChannelId) -> String {
+    format!("/channels/{channel}/messages")
 }
 
 /// The route of [`upload_url`], for the router.

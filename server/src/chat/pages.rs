@@ -1,11 +1,11 @@
 //! What the chat page needs without a WebSocket: its first paint, and
-//! posting, deleting and settings from plain forms.
+//! deleting and settings from plain forms (posting is `files/form.rs`).
 
 use app::{
     chat::{ChatSnapshot, OpenChannel},
     error::AppError,
     model::{ChannelId, User},
-    protocol::{ClientId, MessageId, NotifyLevel, PageAt, FIRST_PAGE},
+    protocol::{MessageId, NotifyLevel, PageAt, FIRST_PAGE},
 };
 use http::request::Parts;
 
@@ -51,21 +51,6 @@ impl AppState {
             mentions: None,
             server_part: None,
         })
-    }
-
-    /// Sends a message posted by a form (a reader without JavaScript).
-    pub async fn post_message(
-        &self,
-        request: &Parts,
-        channel: ChannelId,
-        client_id: ClientId,
-        text: String,
-    ) -> Result<(), AppError> {
-        let me = self.signed_in(request).await?;
-        self.send_message(&me, channel, client_id, &text, None, Vec::new())
-            .await
-            .map_err(AppError::Chat)?;
-        Ok(())
     }
 
     /// Sets a notification setting from the channel header's plain form.

@@ -7,7 +7,8 @@
 //! `Content-Security-Policy`; only the four image types are served as
 //! themselves and inline (an attachment with `?download`), everything
 //! else as `application/octet-stream` and an attachment, so no upload
-//! ever runs as part of the site.
+//! ever runs as part of the site. `?thumb` asks for an image's thumbnail
+//! (the image itself if it is small enough to be its own).
 //!
 //! A blob never changes, so its hash is its `ETag` (`304` when the browser
 //! has it) and it may be cached for good by the browser, not by shared
@@ -24,7 +25,7 @@ use axum::{
 };
 use http_range_header::parse_range_header;
 
-use super::names::disposition;
+use super::{blobs::Rendition, names::disposition};
 use crate::{state::AppState, store::files::StoredFile};
 
 /// What every file answer says about how it may be shown: nothing from it
@@ -39,11 +40,15 @@ pub async fn download(
     Path((id, _name)): Path<(i64, String)>,
     parts: Parts,
 ) -> Response {
-    // `?download`: saved, even an image the page would show.
-    let saved = parts
-        .uri
-        .query()
-        .is_some_and(|query| query.split('&').any(|pair| pair == "download"));
+    // `?download`: saved, even an image the page would show; `?thumb`:
+    // its thumbnail.
+    let asks = |what: &str| {
+        parts
+            .uri
+            .query()
+            .is_some_and(|query| query.split('&').any(|pair| pair == what))
+    };
+    let (saved, small) = (asks("download"), asks("thumb"));
     let me = match state.current_user(&parts).await {
         Ok(Some(me)) => me,
         Ok(None) => return plain(StatusCode::UNAUTHORIZED, "sign in to download files"),
@@ -60,22 +65,54 @@ pub async fn download(
             return plain(StatusCode::INTERNAL_SERVER_ERROR, "try again later");
         }
     };
-    serve(&state, &file, &parts.headers, saved).await
+    let thumb = match (small, &file.thumb) {
+        (true, Some(media)) => match state
+            .files
+            .blobs
+            .size(&file.hash, Rendition::Thumbnail)
+            .await
+        {
+            Ok(Some(size)) => Some((media.as_str(), size)),
+            Ok(None) => None,
+            Err(error) => {
+                tracing::error!(%error, "cannot read a thumbnail");
+                None
+            }
+        },
+        _ => None,
+    };
+    serve(&state, &file, thumb, &parts.headers, saved).await
 }
 
-/// The answer for `file`, as `request` asks for it (`saved`: as an
-/// attachment, whatever it is).
-async fn serve(state: &AppState, file: &StoredFile, request: &HeaderMap, saved: bool) -> Response {
-    let size = file.attachment.size;
-    let etag = format!("\"{}\"", file.hash.as_str());
-    let mut headers = HeaderMap::new();
+/// The answer for `file` (or its `thumb`nail, of that type and size), as
+/// `request` asks for it (`saved`: as an attachment, whatever it is).
+async fn serve(
+    state: &AppState,
+    file: &StoredFile,
+    thumb: Option<(&str, u64)>,
+    request: &HeaderMap,
+    saved: bool,
+) -> Response {
     let image = INLINE_IMAGES.contains(&file.attachment.media.as_str());
-    let inline = image && !saved;
-    let media = if image {
-        file.attachment.media.as_str()
-    } else {
-        "application/octet-stream"
+    let (rendition, size, etag, media) = match thumb {
+        Some((media, size)) => (
+            Rendition::Thumbnail,
+            size,
+            format!("\"{}.thumb\"", file.hash.as_str()),
+            media,
+        ),
+        None => (
+            Rendition::Original,
+            file.attachment.size,
+            format!("\"{}\"", file.hash.as_str()),
+            match image {
+                true => file.attachment.media.as_str(),
+                false => "application/octet-stream",
+            },
+        ),
     };
+    let mut headers = HeaderMap::new();
+    let inline = image && !saved;
     for (name, value) in [
         (header::CONTENT_TYPE, media.to_owned()),
         (
@@ -111,7 +148,12 @@ async fn serve(state: &AppState, file: &StoredFile, request: &HeaderMap, saved: 
             return (StatusCode::RANGE_NOT_SATISFIABLE, headers).into_response();
         }
     };
-    let body = match state.files.blobs.read(&file.hash, range.clone()).await {
+    let body = match state
+        .files
+        .blobs
+        .read(&file.hash, rendition, range.clone())
+        .await
+    {
         Ok(Some(body)) => body,
         Ok(None) => {
             tracing::error!(hash = file.hash.as_str(), "a file's bytes are missing");

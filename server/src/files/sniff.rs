@@ -28,6 +28,8 @@ pub struct Sniffed {
     /// An image's size as shown (its orientation applied); 0 × 0 else.
     pub width: u32,
     pub height: u32,
+    /// An image's EXIF orientation (1, as it is, to 8).
+    pub orientation: u8,
 }
 
 impl Sniffed {
@@ -36,7 +38,18 @@ impl Sniffed {
             media: media.to_owned(),
             width: 0,
             height: 0,
+            orientation: 1,
         }
+    }
+
+    /// Whether it is an image shown inline.
+    pub fn is_image(&self) -> bool {
+        INLINE_IMAGES.contains(&self.media.as_str())
+    }
+
+    /// The same file, found not to be an image after all: a download.
+    pub fn not_an_image(self) -> Self {
+        Self::other("application/octet-stream")
     }
 }
 
@@ -48,11 +61,12 @@ pub fn sniff(path: &Path) -> std::io::Result<Sniffed> {
         .read_to_end(&mut head)?;
     let media = infer::get(&head).map(|kind| kind.mime_type());
     if let Some(media) = media.filter(|media| INLINE_IMAGES.contains(media)) {
-        if let Some((width, height)) = image_size(path, media) {
+        if let Some((width, height, orientation)) = image_size(path, media) {
             return Ok(Sniffed {
                 media: media.to_owned(),
                 width,
                 height,
+                orientation,
             });
         }
         // Says it is an image but its header does not read as one, or it
@@ -66,9 +80,9 @@ pub fn sniff(path: &Path) -> std::io::Result<Sniffed> {
     }))
 }
 
-/// An image's size as shown, from its header, if it reads as `media` and
-/// is no larger than [`MAX_PIXELS`].
-fn image_size(path: &Path, media: &str) -> Option<(u32, u32)> {
+/// An image's size as shown and its EXIF orientation, from its header, if
+/// it reads as `media` and is no larger than [`MAX_PIXELS`].
+fn image_size(path: &Path, media: &str) -> Option<(u32, u32, u8)> {
     let format = ImageFormat::from_mime_type(media)?;
     let mut reader = ImageReader::open(path).ok()?;
     reader.set_format(format);
@@ -77,18 +91,14 @@ fn image_size(path: &Path, media: &str) -> Option<(u32, u32)> {
     if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return None;
     }
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms)
+        .to_exif();
     // Turned a quarter (EXIF orientations 5 to 8), it shows the other way.
-    let turned = matches!(
-        decoder.orientation(),
-        Ok(image::metadata::Orientation::Rotate90
-            | image::metadata::Orientation::Rotate270
-            | image::metadata::Orientation::Rotate90FlipH
-            | image::metadata::Orientation::Rotate270FlipH)
-    );
-    Some(if turned {
-        (height, width)
-    } else {
-        (width, height)
+    Some(match orientation {
+        5..=8 => (height, width, orientation),
+        _ => (width, height, orientation),
     })
 }
 
@@ -130,7 +140,8 @@ mod tests {
             Sniffed {
                 media: "image/png".into(),
                 width: 3,
-                height: 2
+                height: 2,
+                orientation: 1,
             }
         );
     }

@@ -5,9 +5,10 @@
 //! largest file and the uploader's quota, the rate, the channel. Only then
 //! are the bytes read, a chunk at a time, into a staging file, hashed as
 //! they pass; each chunk must come within the request deadline of the one
-//! before (a slow upload is fine, a stalled one is not). The answer is the
-//! file as a message will carry it (`201`, JSON), or why not (a status and
-//! a sentence).
+//! before (a slow upload is fine, a stalled one is not). An image is then
+//! stripped of its metadata and given a thumbnail (`images.rs`). The
+//! answer is the file as a message will carry it (`201`, JSON), or why not
+//! (a status and a sentence).
 
 use std::time::Instant;
 
@@ -22,11 +23,15 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use super::{names::file_name, sniff::sniff};
+use super::{
+    blobs::Rendition,
+    images::{prepare, NotReady, Staged},
+    names::file_name,
+};
 use crate::{
     state::AppState,
     store::files::{BlobHash, NewFile},
@@ -60,6 +65,8 @@ pub enum UploadError {
     NotMember,
     #[error("the upload was cut off: try again")]
     CutOff,
+    #[error("the image took too long to read: send it in a smaller size")]
+    TooSlow,
     #[error("the file could not be stored: try again later")]
     Internal,
 }
@@ -77,6 +84,7 @@ impl IntoResponse for UploadError {
             }
             UploadError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             UploadError::NotMember => StatusCode::FORBIDDEN,
+            UploadError::TooSlow => StatusCode::UNPROCESSABLE_ENTITY,
             UploadError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let mut response = (
@@ -95,7 +103,7 @@ impl IntoResponse for UploadError {
 }
 
 /// Logs an internal failure and hides it.
-fn internal(error: impl std::fmt::Display) -> UploadError {
+pub(super) fn internal(error: impl std::fmt::Display) -> UploadError {
     tracing::error!(%error, "an upload failed");
     UploadError::Internal
 }
@@ -107,20 +115,34 @@ pub async fn upload(
     parts: Parts,
     body: Body,
 ) -> Result<(StatusCode, Json<Attachment>), UploadError> {
-    let me = match state.current_user(&parts).await {
+    let name = file_name(&query.name).ok_or(UploadError::NoName)?;
+    let size = declared_length(&parts.headers)?;
+    let (me, channel) = admit(&state, &parts, channel, size, state.files.max_size).await?;
+    take_upload(&state, me.id)?;
+
+    let staged = receive(&state, body.into_data_stream(), Length::Exactly(size)).await?;
+    let attachment = store(&state, me.id, channel, name, staged).await?;
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+/// Who uploads `size` bytes (at most `max`) to `channel`, and the channel,
+/// if they may: signed in, within their quota, a member.
+pub(super) async fn admit(
+    state: &AppState,
+    parts: &Parts,
+    channel: i64,
+    size: u64,
+    max: u64,
+) -> Result<(app::model::User, ChannelId), UploadError> {
+    let me = match state.current_user(parts).await {
         Ok(Some(me)) => me,
         Ok(None) => return Err(UploadError::SignedOut),
         Err(error) => return Err(internal(error)),
     };
-    let name = file_name(&query.name).ok_or(UploadError::NoName)?;
-    let size = declared_length(&parts.headers)?;
-    let files = &state.files;
-    if size > files.max_size {
-        return Err(UploadError::TooLarge {
-            max: files.max_size,
-        });
+    if size > max {
+        return Err(UploadError::TooLarge { max });
     }
-    if let Some(max) = files.max_per_user {
+    if let Some(max) = state.files.max_per_user {
         let used = state.store.uploaded_bytes(me.id).await.map_err(internal)?;
         if used.saturating_add(size) > max {
             return Err(UploadError::OverQuota { used, max });
@@ -135,35 +157,52 @@ pub async fn upload(
     {
         return Err(UploadError::NotMember);
     }
-    take_upload(&state, me.id)?;
+    Ok((me, channel))
+}
 
-    let staged = receive(&state, body, size).await?;
-    let sniffed = {
-        let _permit = files.image_work.acquire().await.map_err(internal)?;
-        let path = staged.file.path().to_owned();
-        tokio::task::spawn_blocking(move || sniff(&path))
-            .await
-            .map_err(internal)?
-            .map_err(internal)?
+/// Makes `staged` ready (an image stripped and made small) and records it
+/// as `uploader`'s upload `name` to `channel`, its bytes stored.
+pub(super) async fn store(
+    state: &AppState,
+    uploader: UserId,
+    channel: ChannelId,
+    name: String,
+    staged: Staged,
+) -> Result<Attachment, UploadError> {
+    let files = &state.files;
+    let ready = match prepare(staged, files.blobs.staging(), &files.image_work).await {
+        Ok(ready) => ready,
+        Err(NotReady::TooSlow) => return Err(UploadError::TooSlow),
+        Err(error) => return Err(internal(error)),
     };
     let file = NewFile {
         channel,
-        uploader: me.id,
-        hash: staged.hash,
+        uploader,
+        hash: ready.staged.hash.clone(),
         name,
-        size,
-        media: sniffed.media,
-        width: sniffed.width,
-        height: sniffed.height,
+        size: ready.staged.size,
+        media: ready.sniffed.media,
+        width: ready.sniffed.width,
+        height: ready.sniffed.height,
+        thumb: ready.thumb.as_ref().map(|(_, media)| *media),
     };
-    let put = files.blobs.put(&file.hash, staged.file.path());
+    let blobs = &files.blobs;
+    let (hash, original) = (&file.hash, ready.staged.file.path());
+    let put = async move {
+        blobs.put(hash, Rendition::Original, original).await?;
+        if let Some((thumb, _)) = &ready.thumb {
+            blobs.put(hash, Rendition::Thumbnail, thumb.path()).await?;
+        }
+        Ok(())
+    }
+    .boxed();
     let attachment = state.store.add_file(&file, put).await.map_err(internal)?;
-    tracing::info!(user = %me.id, %channel, file = %attachment.id, size, media = %attachment.media, "file uploaded");
-    Ok((StatusCode::CREATED, Json(attachment)))
+    tracing::info!(user = %uploader, %channel, file = %attachment.id, size = attachment.size, media = %attachment.media, "file uploaded");
+    Ok(attachment)
 }
 
 /// Counts an upload against the user's rate.
-fn take_upload(state: &AppState, user: UserId) -> Result<(), UploadError> {
+pub(super) fn take_upload(state: &AppState, user: UserId) -> Result<(), UploadError> {
     state
         .files
         .upload_limits
@@ -174,7 +213,7 @@ fn take_upload(state: &AppState, user: UserId) -> Result<(), UploadError> {
 }
 
 /// The length the request declares: required, and not 0.
-fn declared_length(headers: &HeaderMap) -> Result<u64, UploadError> {
+pub(super) fn declared_length(headers: &HeaderMap) -> Result<u64, UploadError> {
     let size = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
@@ -186,16 +225,21 @@ fn declared_length(headers: &HeaderMap) -> Result<u64, UploadError> {
     }
 }
 
-/// An upload's bytes, staged.
-struct Staged {
-    /// Deleted when dropped, unless the storage moved it away.
-    file: tempfile::NamedTempFile,
-    hash: BlobHash,
+/// How many bytes a body is to have.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Length {
+    /// As many as it declared: fewer or more is a cut-off upload.
+    Exactly(u64),
+    /// Any number up to this (a part of a form): more is too large.
+    AtMost(u64),
 }
 
-/// Reads `body` (which declared `size` bytes) into a staging file,
-/// hashing it.
-async fn receive(state: &AppState, body: Body, size: u64) -> Result<Staged, UploadError> {
+/// Reads `chunks` (of `length`) into a staging file, hashing them.
+pub(super) async fn receive<E>(
+    state: &AppState,
+    chunks: impl futures::Stream<Item = Result<axum::body::Bytes, E>>,
+    length: Length,
+) -> Result<Staged, UploadError> {
     let staging = state.files.blobs.staging().to_owned();
     let file = tokio::task::spawn_blocking(move || {
         tempfile::Builder::new()
@@ -209,7 +253,7 @@ async fn receive(state: &AppState, body: Body, size: u64) -> Result<Staged, Uplo
     let mut hasher = Sha256::new();
     let mut received: u64 = 0;
     let idle = state.config.request_timeout();
-    let mut chunks = body.into_data_stream();
+    let mut chunks = std::pin::pin!(chunks);
     loop {
         let chunk = match tokio::time::timeout(idle, chunks.next()).await {
             Ok(Some(Ok(chunk))) => chunk,
@@ -218,21 +262,26 @@ async fn receive(state: &AppState, body: Body, size: u64) -> Result<Staged, Uplo
             Ok(Some(Err(_))) | Err(_) => return Err(UploadError::CutOff),
         };
         received += chunk.len() as u64;
-        if received > size {
+        match length {
             // The server's HTTP layer stops a body at its declared length;
             // this is the second lock on the same door.
-            return Err(UploadError::CutOff);
+            Length::Exactly(size) if received > size => return Err(UploadError::CutOff),
+            Length::AtMost(max) if received > max => return Err(UploadError::TooLarge { max }),
+            _ => {}
         }
         hasher.update(&chunk);
         out.write_all(&chunk).await.map_err(internal)?;
     }
-    if received != size {
-        return Err(UploadError::CutOff);
+    match length {
+        Length::Exactly(size) if received != size => return Err(UploadError::CutOff),
+        _ if received == 0 => return Err(UploadError::Empty),
+        _ => {}
     }
     out.flush().await.map_err(internal)?;
     out.sync_data().await.map_err(internal)?;
     Ok(Staged {
         file,
         hash: BlobHash::from_digest(&hasher.finalize()),
+        size: received,
     })
 }

@@ -64,6 +64,9 @@ pub struct NewFile {
     pub media: String,
     pub width: u32,
     pub height: u32,
+    /// The media type of an image's thumbnail, if it has one (a small
+    /// image is its own).
+    pub thumb: Option<&'static str>,
 }
 
 /// A file as a download needs it.
@@ -71,6 +74,8 @@ pub struct NewFile {
 pub struct StoredFile {
     pub attachment: Attachment,
     pub hash: BlobHash,
+    /// The media type of its thumbnail, if it has one.
+    pub thumb: Option<String>,
 }
 
 /// Files.
@@ -135,8 +140,8 @@ impl FileStore for SqlStore {
         let id: i64 = tx
             .sql(
                 "INSERT INTO files (channel_id, uploader_id, hash, name, size, media, width,
-                                    height, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                                    height, thumb_media, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
             .bind(file.channel)
             .bind(file.uploader)
@@ -146,6 +151,7 @@ impl FileStore for SqlStore {
             .bind(file.media.as_str())
             .bind(i64::from(file.width))
             .bind(i64::from(file.height))
+            .bind(file.thumb)
             .bind(now_millis())
             .scalar()
             .await?;
@@ -177,10 +183,11 @@ impl FileStore for SqlStore {
     }
 
     async fn file_for(&self, id: FileId, viewer: UserId) -> Result<Option<StoredFile>, StoreError> {
-        let row: Option<(i64, String, i64, String, i64, i64, String)> = self
+        type Row = (i64, String, i64, String, i64, i64, String, Option<String>);
+        let row: Option<Row> = self
             .db
             .sql(
-                "SELECT f.id, f.name, f.size, f.media, f.width, f.height, f.hash
+                "SELECT f.id, f.name, f.size, f.media, f.width, f.height, f.hash, f.thumb_media
                  FROM files f
                  JOIN memberships ms ON ms.channel_id = f.channel_id AND ms.user_id = $2
                  LEFT JOIN messages m ON m.id = f.message_id
@@ -193,10 +200,11 @@ impl FileStore for SqlStore {
             .fetch_optional()
             .await?;
         Ok(
-            row.and_then(|(id, name, size, media, width, height, hash)| {
+            row.and_then(|(id, name, size, media, width, height, hash, thumb)| {
                 Some(StoredFile {
                     attachment: attachment((id, name, size, media, width, height)),
                     hash: BlobHash::parse(&hash)?,
+                    thumb,
                 })
             }),
         )

@@ -20,6 +20,7 @@ type File = (
     i64,
     i64,
     i64,
+    Option<String>,
 );
 
 /// Files, sent and pending, with their ids.
@@ -30,7 +31,7 @@ pub async fn files(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
         async |after| {
             sqlx::query_as(
                 "SELECT id, channel_id, uploader_id, message_id, position, hash, name, size, media,
-                        width, height, created_at
+                        width, height, created_at, thumb_media
                  FROM files WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(*after)
@@ -40,6 +41,7 @@ pub async fn files(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
         },
         async |page| {
             let mut c = (
+                vec![],
                 vec![],
                 vec![],
                 vec![],
@@ -66,14 +68,16 @@ pub async fn files(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
                 c.9.push(row.9);
                 c.10.push(row.10);
                 c.11.push(row.11);
+                c.12.push(row.12);
             }
             sqlx::query(
                 "INSERT INTO files (id, channel_id, uploader_id, message_id, position, hash, name,
-                                    size, media, width, height, created_at)
+                                    size, media, width, height, created_at, thumb_media)
                  OVERRIDING SYSTEM VALUE
                  SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
                                       $5::bigint[], $6::text[], $7::text[], $8::bigint[],
-                                      $9::text[], $10::bigint[], $11::bigint[], $12::bigint[])",
+                                      $9::text[], $10::bigint[], $11::bigint[], $12::bigint[],
+                                      $13::text[])",
             )
             .bind(c.0)
             .bind(c.1)
@@ -87,6 +91,7 @@ pub async fn files(from: &SqlitePool, to: &mut PgConnection) -> sqlx::Result<()>
             .bind(c.9)
             .bind(c.10)
             .bind(c.11)
+            .bind(c.12)
             .execute(&mut *to)
             .await
             .map(drop)

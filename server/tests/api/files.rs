@@ -24,12 +24,17 @@ use crate::{
     live::Live,
 };
 
-const GENERAL: ChannelId = ChannelId::GENERAL;
+pub(crate) const GENERAL: ChannelId = ChannelId::GENERAL;
 const TEXT: &str = "Привет, 日本語, العربية 🦀\n";
 const NAME: &str = "отчёт 日本語 🦀.txt";
 
 /// Uploads `bytes` as `name` to `channel`.
-async fn upload(browser: &Browser, channel: ChannelId, name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) async fn upload(
+    browser: &Browser,
+    channel: ChannelId,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Response {
     browser
         .http
         .post(browser.url(&app::protocol::upload_url(channel, name)))
@@ -41,14 +46,19 @@ async fn upload(browser: &Browser, channel: ChannelId, name: &str, bytes: Vec<u8
 }
 
 /// Uploads `bytes`, which must be accepted.
-async fn uploaded(browser: &Browser, channel: ChannelId, name: &str, bytes: Vec<u8>) -> Attachment {
+pub(crate) async fn uploaded(
+    browser: &Browser,
+    channel: ChannelId,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Attachment {
     let response = upload(browser, channel, name, bytes).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.expect("an attachment")
 }
 
 /// Sends `text` with `files` to `channel`.
-async fn send(
+pub(crate) async fn send(
     live: &mut Live,
     channel: ChannelId,
     text: &str,
@@ -78,7 +88,7 @@ fn refusal(result: Result<Message, ProtocolError>) -> String {
     }
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     let mut bytes = Vec::new();
     image::RgbImage::from_pixel(width, height, image::Rgb([200, 40, 90]))
         .write_to(
@@ -89,11 +99,11 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     bytes
 }
 
-async fn download(browser: &Browser, file: &Attachment) -> Response {
+pub(crate) async fn download(browser: &Browser, file: &Attachment) -> Response {
     browser.get(&file.url()).await
 }
 
-fn header_of(response: &Response, name: header::HeaderName) -> &str {
+pub(crate) fn header_of(response: &Response, name: header::HeaderName) -> &str {
     response
         .headers()
         .get(&name)
@@ -102,7 +112,7 @@ fn header_of(response: &Response, name: header::HeaderName) -> &str {
 }
 
 /// The blobs stored under the data directory.
-fn blobs(server: &TestServer) -> Vec<String> {
+pub(crate) fn blobs(server: &TestServer) -> Vec<String> {
     fn walk(dir: &Path, found: &mut Vec<String>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let path = entry.path();
@@ -120,7 +130,7 @@ fn blobs(server: &TestServer) -> Vec<String> {
 }
 
 /// Waits until the collector leaves `count` blobs.
-async fn until_blobs(server: &TestServer, count: usize) {
+pub(crate) async fn until_blobs(server: &TestServer, count: usize) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while blobs(server).len() != count {
         assert!(
@@ -132,7 +142,7 @@ async fn until_blobs(server: &TestServer, count: usize) {
     }
 }
 
-fn quick_collector(config: &mut server::Config) {
+pub(crate) fn quick_collector(config: &mut server::Config) {
     config.collect_files_ms = 20;
 }
 

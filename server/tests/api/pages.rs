@@ -4,11 +4,7 @@
 use app::protocol::{ClientMsg, Reply};
 use reqwest::StatusCode;
 
-use crate::{
-    browser::{location, Browser},
-    common::TestServer,
-    live::Live,
-};
+use crate::{browser::Browser, common::TestServer, live::Live};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -68,41 +64,6 @@ async fn a_channel_one_is_not_in_is_not_shown() {
     assert!(html.contains("Channel not found"));
     assert!(!html.contains("the plans"));
     assert!(!html.contains(">secret<"), "not even its name");
-}
-
-#[tokio::test]
-async fn a_form_post_sends_once_and_goes_back_to_the_latest() {
-    let server = TestServer::start().await;
-    let browser = Browser::new(&server.base());
-    browser.sign_up("alice", PASSWORD).await.unwrap();
-    let client_id = uuid::Uuid::new_v4().to_string();
-    let form = [
-        ("channel", "1"),
-        ("client_id", client_id.as_str()),
-        ("text", "posted without JavaScript"),
-    ];
-
-    // Written while reading older messages, it goes back to the latest.
-    let response = browser.post_form("post", &form, "/c/1?before=2").await;
-    assert_eq!(location(&response), "/c/1");
-
-    // The browser resubmits the same form: still one message.
-    let response = browser.post_form("post", &form, "/c/1").await;
-    assert_eq!(response.status(), StatusCode::FOUND);
-    assert_eq!(server.count("messages").await, 1);
-    let html = browser.get("/c/1").await.text().await.unwrap();
-    assert!(html.contains("posted without JavaScript"));
-
-    let empty = [
-        ("channel", "1"),
-        ("client_id", client_id.as_str()),
-        ("text", "   "),
-    ];
-    let back = location(&browser.post_form("post", &empty, "/c/1").await);
-    assert!(
-        back.contains("__err="),
-        "the error goes back to the page: {back}"
-    );
 }
 
 /// Pages rendered side by side (as a busy server renders them) all arrive

@@ -46,7 +46,7 @@ fn ImageFile(file: Attachment) -> impl IntoView {
         <div class="file image-file">
             <a href=url.clone() rel="external" class="image-link" on:click=view_it>
                 <img
-                    src=url.clone()
+                    src=file.thumb_url()
                     alt=file.name.clone()
                     width=file.width
                     height=file.height
