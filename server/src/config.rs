@@ -181,6 +181,18 @@ pub struct Config {
     #[arg(long, env = "BANTER_MAX_STORAGE_PER_USER")]
     pub max_storage_per_user: Option<ByteSize>,
 
+    /// Where files are kept, if not in the data directory: an
+    /// S3-compatible bucket, `s3://<bucket>/<prefix>`, for several nodes
+    /// (the `AWS_*` variables give the credentials, the region and, for a
+    /// store other than Amazon's, `AWS_ENDPOINT_URL`).
+    #[arg(long, env = "BANTER_STORAGE_URL")]
+    pub storage_url: Option<String>,
+
+    /// Settings of the object store beyond the `AWS_*` variables, as
+    /// `object_store` names them (for tests, which share one process).
+    #[arg(skip)]
+    pub storage_options: Vec<(String, String)>,
+
     /// Files a user may upload.
     #[arg(long, env = "BANTER_RATE_UPLOAD", default_value = "30/min")]
     pub rate_upload: Rate,

@@ -21,7 +21,8 @@
 //! - [`sniff`]: what a file is, from its bytes.
 //! - [`strip`]: an image's metadata taken out.
 //! - [`thumbs`]: an image's thumbnail.
-//! - [`blobs`]: where the bytes live (a directory in the data directory).
+//! - [`blobs`]: where the bytes live (a directory in the data directory),
+//!   or [`s3`]: an S3-compatible bucket, for several nodes.
 //! - [`collect`]: the collector.
 
 pub mod blobs;
@@ -30,6 +31,7 @@ pub mod download;
 pub mod form;
 pub mod images;
 mod names;
+pub mod s3;
 pub mod sniff;
 mod strip;
 pub mod thumbs;

@@ -229,8 +229,20 @@ impl AppState {
             Ok(true) => {}
             Err(error) => tracing::warn!(%error, "cannot tell whether any account exists"),
         }
-        let blobs: Arc<dyn files::Blobs> =
-            Arc::new(files::blobs::DirBlobs::open(config.files_dir()).map_err(StartError::Files)?);
+        let blobs: Arc<dyn files::Blobs> = match &config.storage_url {
+            Some(url) => Arc::new(
+                files::s3::S3Blobs::open(
+                    url,
+                    &config.storage_options,
+                    config.files_dir().join("staging"),
+                )
+                .await
+                .map_err(StartError::Files)?,
+            ),
+            None => Arc::new(
+                files::blobs::DirBlobs::open(config.files_dir()).map_err(StartError::Files)?,
+            ),
+        };
         tokio::spawn(files::collect::run(
             store.clone(),
             blobs.clone(),

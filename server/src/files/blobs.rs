@@ -75,11 +75,7 @@ impl DirBlobs {
     /// upload that never finished.
     pub fn open(root: impl Into<PathBuf>) -> io::Result<Self> {
         let root = root.into();
-        let staging = root.join("staging");
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)?;
-        }
-        std::fs::create_dir_all(&staging)?;
+        let staging = fresh_staging(root.join("staging"))?;
         Ok(Self { root, staging })
     }
 
@@ -93,6 +89,16 @@ impl DirBlobs {
             Rendition::Thumbnail => dir.join(format!("{hex}.thumb")),
         }
     }
+}
+
+/// `staging`, made if missing and emptied: whatever is there was left by
+/// an upload that never finished.
+pub(super) fn fresh_staging(staging: PathBuf) -> io::Result<PathBuf> {
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    std::fs::create_dir_all(&staging)?;
+    Ok(staging)
 }
 
 #[async_trait::async_trait]

@@ -10,6 +10,8 @@ use std::{net::SocketAddr, path::Path, sync::Arc};
 
 use leptos::config::LeptosOptions;
 use server::{router, store::Store, AppState, Config};
+
+use crate::fake_s3::FakeS3;
 use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
 use tempfile::TempDir;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
@@ -85,6 +87,8 @@ pub struct TestServer {
     pub postgres: Option<Arc<PgDatabase>>,
     configure: fn(&mut Config),
     hashed: bool,
+    /// The bucket its files are kept in, if not its data directory.
+    pub s3: Option<Arc<FakeS3>>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -101,6 +105,14 @@ impl TestServer {
         Self::start_in(dir, Self::database().await, configure, false).await
     }
 
+    /// Starts a server that keeps its files in a bucket of its own, its
+    /// configuration adjusted by `configure`.
+    pub async fn start_on_s3(configure: fn(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let s3 = Some(FakeS3::start().await);
+        Self::start_adjusted(dir, Self::database().await, configure, false, s3, |_| {}).await
+    }
+
     /// Starts a server whose requests see the store through `wrap` (the
     /// message pipeline and presence keep the real one).
     pub async fn start_with_store(wrap: impl FnOnce(Arc<dyn Store>) -> Arc<dyn Store>) -> Self {
@@ -110,6 +122,7 @@ impl TestServer {
             Self::database().await,
             |_| {},
             false,
+            None,
             |state| {
                 state.store = wrap(state.store.clone());
             },
@@ -127,7 +140,15 @@ impl TestServer {
     /// Starts a second node on this server's database (PostgreSQL only).
     pub async fn another_node(&self) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
-        Self::start_in(dir, self.postgres.clone(), self.configure, self.hashed).await
+        Self::start_adjusted(
+            dir,
+            self.postgres.clone(),
+            self.configure,
+            self.hashed,
+            self.s3.clone(),
+            |_| {},
+        )
+        .await
     }
 
     /// A fresh PostgreSQL database when the suite runs on PostgreSQL.
@@ -144,7 +165,7 @@ impl TestServer {
         configure: fn(&mut Config),
         hashed: bool,
     ) -> Self {
-        Self::start_adjusted(dir, postgres, configure, hashed, |_| {}).await
+        Self::start_adjusted(dir, postgres, configure, hashed, None, |_| {}).await
     }
 
     async fn start_adjusted(
@@ -152,6 +173,7 @@ impl TestServer {
         postgres: Option<Arc<PgDatabase>>,
         configure: fn(&mut Config),
         hashed: bool,
+        s3: Option<Arc<FakeS3>>,
         adjust: impl FnOnce(&mut AppState),
     ) -> Self {
         let mut config = Config::for_data_dir(dir.path().join("data"));
@@ -170,6 +192,9 @@ impl TestServer {
         config.rate_browse = plenty;
         config.rate_find_users = plenty;
         configure(&mut config);
+        if let Some(s3) = &s3 {
+            s3.configure(&mut config);
+        }
         let mut state = AppState::open(config, leptos_options(dir.path(), hashed))
             .await
             .expect("server state");
@@ -189,6 +214,7 @@ impl TestServer {
             postgres,
             configure,
             hashed,
+            s3,
             stop: Some(stop),
             task: Some(task),
         }
@@ -198,7 +224,8 @@ impl TestServer {
     pub async fn restart(mut self) -> Self {
         self.shutdown().await;
         let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("placeholder"));
-        Self::start_in(dir, self.postgres.take(), self.configure, self.hashed).await
+        let (postgres, s3) = (self.postgres.take(), self.s3.take());
+        Self::start_adjusted(dir, postgres, self.configure, self.hashed, s3, |_| {}).await
     }
 
     async fn shutdown(&mut self) {

@@ -24,13 +24,14 @@ const PASSWORD: &str = "correct horse battery";
 const GENERAL: ChannelId = ChannelId::GENERAL;
 const GRACE_MS: u64 = 400;
 
-/// Two nodes on one fresh database, with a short presence grace delay; `None`
-/// when the suite runs on SQLite.
+/// Two nodes on one fresh database and one bucket for files, as several
+/// nodes are deployed, with a short presence grace delay; `None` when the
+/// suite runs on SQLite.
 async fn two_nodes() -> Option<(TestServer, TestServer)> {
     if !on_postgres() {
         return None;
     }
-    let a = TestServer::start_with(|config| config.presence_grace_ms = GRACE_MS).await;
+    let a = TestServer::start_on_s3(|config| config.presence_grace_ms = GRACE_MS).await;
     let b = a.another_node().await;
     Some((a, b))
 }
