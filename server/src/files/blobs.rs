@@ -80,15 +80,22 @@ impl DirBlobs {
     }
 
     fn path(&self, hash: &BlobHash, rendition: Rendition) -> PathBuf {
-        let hex = hash.as_str();
-        // A hash is 64 hex digits (`BlobHash`), so these are in bounds.
-        let (first, second) = (hex.get(..2).unwrap_or("00"), hex.get(2..4).unwrap_or("00"));
-        let dir = self.root.join(first).join(second);
-        match rendition {
-            Rendition::Original => dir.join(hex),
-            Rendition::Thumbnail => dir.join(format!("{hex}.thumb")),
-        }
+        let [first, second, name] = segments(hash, rendition);
+        self.root.join(first).join(second).join(name)
     }
+}
+
+/// Where `rendition` of the blob `hash` is kept, as three segments of a
+/// path or key: `ab`, `cd`, and `abcd…` (or `abcd….thumb`).
+pub(super) fn segments(hash: &BlobHash, rendition: Rendition) -> [String; 3] {
+    let hex = hash.as_str();
+    // A hash is 64 hex digits (`BlobHash`), so these are in bounds.
+    let (first, second) = (hex.get(..2).unwrap_or("00"), hex.get(2..4).unwrap_or("00"));
+    let name = match rendition {
+        Rendition::Original => hex.to_owned(),
+        Rendition::Thumbnail => format!("{hex}.thumb"),
+    };
+    [first.to_owned(), second.to_owned(), name]
 }
 
 /// `staging`, made if missing and emptied: whatever is there was left by

@@ -19,7 +19,7 @@ use object_store::{
 };
 use tokio::io::AsyncWriteExt;
 
-use super::blobs::{fresh_staging, Blobs, Rendition};
+use super::blobs::{fresh_staging, segments, Blobs, Rendition};
 use crate::store::files::BlobHash;
 
 /// Blobs in an S3 bucket, under a prefix.
@@ -66,13 +66,7 @@ impl S3Blobs {
     }
 
     fn key(&self, hash: &BlobHash, rendition: Rendition) -> Key {
-        let hex = hash.as_str();
-        // A hash is 64 hex digits (`BlobHash`), so these are in bounds.
-        let (first, second) = (hex.get(..2).unwrap_or("00"), hex.get(2..4).unwrap_or("00"));
-        let name = match rendition {
-            Rendition::Original => hex.to_owned(),
-            Rendition::Thumbnail => format!("{hex}.thumb"),
-        };
+        let [first, second, name] = segments(hash, rendition);
         self.prefix.child(first).child(second).child(name)
     }
 
