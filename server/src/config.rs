@@ -181,6 +181,12 @@ pub struct Config {
     #[arg(long, env = "BANTER_MAX_STORAGE_PER_USER")]
     pub max_storage_per_user: Option<ByteSize>,
 
+    /// The longest an uploaded image may take to read, strip of its
+    /// metadata and make a thumbnail of, in milliseconds; a slower one is
+    /// refused.
+    #[arg(long, env = "BANTER_IMAGE_TIME_MS", default_value_t = 20_000)]
+    pub image_time_ms: u64,
+
     /// Where files are kept, if not in the data directory: an
     /// S3-compatible bucket, `s3://<bucket>/<prefix>`, for several nodes
     /// (the `AWS_*` variables give the credentials, the region and, for a

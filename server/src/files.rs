@@ -60,6 +60,9 @@ pub struct Files {
     pub max_per_user: Option<u64>,
     /// Images examined at once (off the async runtime).
     pub image_work: Arc<tokio::sync::Semaphore>,
+    /// The longest an upload may take to examine (an image: to read,
+    /// strip and make small).
+    pub image_time: std::time::Duration,
 }
 
 /// How many uploads are examined at once: each is blocking work, and an
@@ -75,6 +78,7 @@ impl Files {
             max_size: config.max_file_size.as_u64(),
             max_per_user: config.max_storage_per_user.map(|size| size.as_u64()),
             image_work: Arc::new(tokio::sync::Semaphore::new(IMAGE_WORKERS)),
+            image_time: std::time::Duration::from_millis(config.image_time_ms),
         }
     }
 }

@@ -22,9 +22,6 @@ use super::{
 };
 use crate::store::files::BlobHash;
 
-/// The longest an image may take to read, strip and make small.
-pub const IMAGE_TIME: Duration = Duration::from_secs(20);
-
 /// An upload's bytes, staged in a file of their own.
 pub struct Staged {
     /// Deleted when dropped, unless the storage moved it away.
@@ -53,11 +50,12 @@ pub enum NotReady {
 }
 
 /// `staged` examined, and if an image, stripped and made small, under a
-/// permit of `workers`.
+/// permit of `workers`, in at most `time` (`--image-time-ms`).
 pub async fn prepare(
     staged: Staged,
     staging: &Path,
     workers: &Arc<Semaphore>,
+    time: Duration,
 ) -> Result<Ready, NotReady> {
     let permit = Arc::clone(workers)
         .acquire_owned()
@@ -68,7 +66,7 @@ pub async fn prepare(
         let _permit = permit;
         prepare_now(staged, &staging)
     });
-    match tokio::time::timeout(IMAGE_TIME, work).await {
+    match tokio::time::timeout(time, work).await {
         Ok(Ok(ready)) => ready,
         Ok(Err(error)) => Err(NotReady::Stopped(error.to_string())),
         Err(_) => Err(NotReady::TooSlow),

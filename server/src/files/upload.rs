@@ -170,7 +170,14 @@ pub(super) async fn store(
     staged: Staged,
 ) -> Result<Attachment, UploadError> {
     let files = &state.files;
-    let ready = match prepare(staged, files.blobs.staging(), &files.image_work).await {
+    let ready = match prepare(
+        staged,
+        files.blobs.staging(),
+        &files.image_work,
+        files.image_time,
+    )
+    .await
+    {
         Ok(ready) => ready,
         Err(NotReady::TooSlow) => return Err(UploadError::TooSlow),
         Err(error) => return Err(internal(error)),

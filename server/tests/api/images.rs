@@ -160,3 +160,21 @@ async fn an_image_whose_pixels_do_not_read_is_a_download() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_image_that_takes_too_long_is_refused_and_nothing_is_kept() {
+    let server = TestServer::start_with(|config| config.image_time_ms = 1).await;
+    let (browser, _) = user(&server, "alice").await;
+    let response = upload(&browser, GENERAL, "東京の写真.jpg", photo()).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("too long"));
+    assert_eq!(server.count("files").await, 0);
+    // Its staging files go when the work that was left behind ends.
+    let staging = server.state.config.files_dir().join("staging");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_dir(&staging).unwrap().count() > 0 {
+        assert!(tokio::time::Instant::now() < deadline, "staging kept");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(blobs(&server), Vec::<String>::new());
+}
