@@ -51,14 +51,14 @@ test("files attach, upload with progress, and show to the other side", async ({ 
   const box = alice.page.getByRole("textbox", { name: "Message" });
   await box.fill(words);
   await box.press("Enter");
-  // It waits for its files, the words kept.
-  await expect(alice.page.getByRole("status").filter({ hasText: "Sends once the files are uploaded" })).toBeVisible();
-  await expect(box).toHaveValue(words);
+  // It shows at once, pending, and waits for its files; the box is free.
+  await expect(box).toHaveValue("");
+  await expect(row(alice.page, words).getByText("Sending…")).toBeVisible();
+  await expect(tray.getByRole("progressbar", { name: "写真 🦀.png" })).toBeVisible();
   await screenshotAround(alice.page, "files-uploading", test.info());
   release();
 
   // Then it goes, with both files, for both.
-  await expect(box).toHaveValue("");
   await expect(tray).toBeHidden();
   for (const page of [alice.page, bob.page]) {
     if (page === bob.page) {
@@ -121,6 +121,57 @@ test("a refused upload says why and keeps the words", async ({ browser, baseURL 
   await box.press("Enter");
   await expect(row(alice.page, words).getByRole("link", { name: "Download notes 日本語.txt" })).toBeVisible();
   await expect(messages(alice.page)).toContainText(words);
+});
+
+test("messages wait for their files in the order written, and a reload keeps the words", async ({ browser, baseURL }) => {
+  const alice = await chatter(browser, baseURL, "alice");
+  const bob = await chatter(browser, baseURL, "bob");
+  await openConversation(alice.page, bob.name);
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await alice.page.route("**/channels/*/files?*", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const box = alice.page.getByRole("textbox", { name: "Message" });
+  const tag = Date.now().toString(36);
+  await alice.page.getByLabel("Attach files").setInputFiles([
+    { name: "первый.txt", mimeType: "text/plain", buffer: Buffer.from("один\n") },
+  ]);
+  await box.fill(`first 日本語 ${tag}`);
+  await box.press("Enter");
+  // The second has no file, but goes after the first.
+  await box.fill(`second العربية ${tag}`);
+  await box.press("Enter");
+  await expect(row(alice.page, `second العربية ${tag}`).getByText("Sending…")).toBeVisible();
+  release();
+  const log = messages(alice.page);
+  await expect(row(alice.page, `first 日本語 ${tag}`).getByRole("link", { name: "Download первый.txt" })).toBeVisible();
+  await expect(log.getByText(`second العربية ${tag}`)).toBeVisible();
+  const texts = await log.locator(".message-text").allInnerTexts();
+  const first = texts.findIndex((t) => t.includes(`first 日本語 ${tag}`));
+  const second = texts.findIndex((t) => t.includes(`second العربية ${tag}`));
+  expect(first).toBeGreaterThanOrEqual(0);
+  expect(second).toBeGreaterThan(first);
+
+  // Held again, then the page reloads: the words come back, not sent, to
+  // be sent alone or dropped.
+  await alice.page.unroute("**/channels/*/files?*");
+  await alice.page.route("**/channels/*/files?*", () => {});
+  await alice.page.getByLabel("Attach files").setInputFiles([
+    { name: "потерянный.txt", mimeType: "text/plain", buffer: Buffer.from("два\n") },
+  ]);
+  await box.fill(`kept 🦀 ${tag}`);
+  await box.press("Enter");
+  await expect(row(alice.page, `kept 🦀 ${tag}`).getByText("Sending…")).toBeVisible();
+  await alice.page.reload();
+  const kept = row(alice.page, `kept 🦀 ${tag}`);
+  await expect(kept.getByText("its files were still uploading when the page closed")).toBeVisible();
+  await kept.getByRole("button", { name: "Retry" }).click();
+  await expect(kept.getByText("Sending…")).toBeHidden();
+  await expect(kept.getByText("Not sent")).toBeHidden();
+  await bob.page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: alice.name }).click();
+  await expect(messages(bob.page).getByText(`kept 🦀 ${tag}`)).toBeVisible();
 });
 
 test("without JavaScript, the plain form sends files and the page shows them small", async ({ browser, baseURL }) => {

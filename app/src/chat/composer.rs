@@ -136,26 +136,22 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
     };
 
     let uploads = expect_context::<Uploads>();
-    // A send asked for while files still upload: it goes once they are in.
-    let waiting = RwSignal::new(None::<ChannelId>);
     let send = move || {
         let id = channel.get_untracked();
-        let files = match uploads.ready(id) {
-            Ready::Yes(files) => files,
-            Ready::Waiting => {
-                waiting.set(Some(id));
-                return;
-            }
-            Ready::Failed(why) => {
-                error.set(Some((id, why)));
-                return;
-            }
-        };
+        // A file that failed must be retried or removed first.
+        let ready = uploads.ready(id);
+        if let Ready::Failed(why) = ready {
+            error.set(Some((id, why)));
+            return;
+        }
+        let hold = uploads.must_hold(id);
         let draft = drafts.get_untracked(id);
         let text = match MessageText::parse(&draft) {
             Ok(text) => text.into_string(),
             // Files may go without words.
-            Err(MessageTextError::Empty) if !files.is_empty() => String::new(),
+            Err(MessageTextError::Empty) if hold || ready != Ready::Yes(Vec::new()) => {
+                String::new()
+            }
             Err(MessageTextError::Empty) => return,
             Err(reason) => {
                 error.set(Some((id, reason.to_string())));
@@ -163,8 +159,15 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
             }
         };
         let reply_to = chat.replying().try_update(Option::take).flatten();
-        outbox::send(chat, &link, id, text, reply_to, files);
-        uploads.clear(id);
+        match ready {
+            // Shown at once, sent once its files are in (`uploads.rs`).
+            _ if hold => uploads.hold(id, outbox::hold(chat, id, text, reply_to)),
+            Ready::Yes(files) => {
+                outbox::send(chat, &link, id, text, reply_to, files);
+                uploads.clear(id);
+            }
+            Ready::Waiting | Ready::Failed(_) => return,
+        }
         drafts.set(id, String::new());
         error.set(None);
         typing.sent();
@@ -172,19 +175,6 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
             let _ = input.focus();
         }
     };
-    Effect::new({
-        let send = send.clone();
-        move || {
-            let Some(id) = waiting.get() else { return };
-            uploads.list.track();
-            if uploads.ready(id) != Ready::Waiting {
-                waiting.set(None);
-                if channel.get_untracked() == id {
-                    send();
-                }
-            }
-        }
-    });
     let on_submit = {
         let send = send.clone();
         move |event: ev::SubmitEvent| {
@@ -255,9 +245,6 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
             <AttachButton uploads channel />
             <button type="submit" class="button primary">"Send"</button>
         </form>
-        {move || (waiting.get() == Some(channel.get())).then(|| view! {
-            <p class="composer-note" role="status">"Sends once the files are uploaded…"</p>
-        })}
         {move || shown_error().map(|e| view! { <p class="form-error composer-error" role="alert">{e}</p> })}
     }
 }

@@ -49,9 +49,47 @@ pub fn send(
         written: now(),
         reply_to,
         files,
+        waiting: false,
     };
     update_channel(chat, channel, |c| c.add_pending(pending.clone()));
     leptos::task::spawn_local(deliver(chat, link.clone(), pending));
+}
+
+/// Writes a message whose files still upload: it shows as pending at once,
+/// and goes when [`release`]d with them. Its client id.
+pub fn hold(
+    chat: Store<Chat>,
+    channel: ChannelId,
+    text: String,
+    reply_to: Option<Quote>,
+) -> ClientId {
+    let client_id = new_client_id();
+    let pending = Pending {
+        channel,
+        client_id,
+        text,
+        written: now(),
+        reply_to,
+        files: Vec::new(),
+        waiting: true,
+    };
+    update_channel(chat, channel, |c| c.add_pending(pending));
+    client_id
+}
+
+/// Sends a [`hold`]ing message, with its files stored now.
+pub fn release(
+    chat: Store<Chat>,
+    link: &Link,
+    channel: ChannelId,
+    client_id: ClientId,
+    files: Vec<Attachment>,
+) {
+    let mut released = None;
+    update_channel(chat, channel, |c| released = c.release(client_id, files));
+    if let Some(pending) = released {
+        leptos::task::spawn_local(deliver(chat, link.clone(), pending));
+    }
 }
 
 /// Sends a refused message again.

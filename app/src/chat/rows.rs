@@ -372,6 +372,7 @@ mod tests {
             written: Millis(NOON),
             reply_to: None,
             files: Vec::new(),
+            waiting: false,
         })];
         let me = me();
         let rows = rows(&entries, 0..1, viewer(&me, NOON, None));

@@ -147,6 +147,11 @@ pub struct Pending {
     /// saved.
     #[serde(default)]
     pub files: Vec<Attachment>,
+    /// Written while its files still upload: it waits for them (the
+    /// uploads release it, `composer/uploads.rs`), and a reconnection does
+    /// not send it yet. Absent from what pages before saved.
+    #[serde(default)]
+    pub waiting: bool,
 }
 
 /// The seq of the oldest stored message among `entries` (stored ones come
@@ -221,7 +226,7 @@ mod tests {
         let (pending, refused): (Pending, Option<String>) =
             serde_json::from_str(before).expect("readable");
         assert_eq!(pending.text, "Привет");
-        assert!(pending.files.is_empty());
+        assert!(pending.files.is_empty() && !pending.waiting);
         assert_eq!(refused, None);
         let saved = serde_json::to_string(&(pending.clone(), refused)).unwrap();
         let (again, _): (Pending, Option<String>) = serde_json::from_str(&saved).unwrap();
@@ -358,6 +363,7 @@ mod tests {
             written: Millis(0),
             reply_to: None,
             files: Vec::new(),
+            waiting: false,
         });
         assert_eq!(c.pending().count(), 1);
         assert!(c.merge(mine.clone(), ME));
@@ -379,6 +385,7 @@ mod tests {
             written: Millis(0),
             reply_to: None,
             files: Vec::new(),
+            waiting: false,
         });
         c.merge(message(1, BOB, 1), ME);
         assert!(matches!(c.entries[0], Entry::Stored(_)));
@@ -447,6 +454,7 @@ mod tests {
             written: Millis(0),
             reply_to: None,
             files: Vec::new(),
+            waiting: false,
         });
         c.fail(id, "too fast".into());
         assert_eq!(c.pending().count(), 0);
@@ -475,6 +483,7 @@ mod tests {
             written: Millis(0),
             reply_to: None,
             files: Vec::new(),
+            waiting: false,
         });
         c.load_latest(
             vec![message(7, BOB, 7), message(8, BOB, 8)],
@@ -556,6 +565,7 @@ mod tests {
             written: Millis(0),
             reply_to: None,
             files: Vec::new(),
+            waiting: false,
         });
         c.merge(message(9, ME, 42), ME);
         assert_eq!(c.pending().count(), 1, "not lost from sight");

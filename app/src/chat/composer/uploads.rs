@@ -1,8 +1,11 @@
 //! Files attached in the composer. Each starts uploading as soon as it is
 //! chosen (over plain HTTP, beside the WebSocket), with a progress bar and
-//! a cancel button; a failed one says why and offers Retry. The message
-//! goes out once all of its channel's files are stored, carrying their
-//! ids; its text waits in the box meanwhile, and is never lost.
+//! a cancel button; a failed one says why and offers Retry. A message
+//! written while its files upload shows as pending at once and is *held*
+//! here: it goes once they are all stored, carrying their ids, and after
+//! any message of its channel held before it, so messages keep the order
+//! they were written in. Its words are never lost (a reload keeps them,
+//! `outbox/persist.rs`).
 //!
 //! What the page always carries is only the list and the file picker: the
 //! tray that shows the uploads and runs them ([`tray`]) is a chunk of its
@@ -13,7 +16,11 @@ mod tray;
 use leptos::prelude::*;
 use reactive_stores::Store;
 
-use crate::{chat::state::Chat, model::ChannelId, protocol::Attachment};
+use crate::{
+    chat::state::Chat,
+    model::ChannelId,
+    protocol::{Attachment, ClientId},
+};
 
 pub use tray::upload_tray;
 
@@ -56,8 +63,10 @@ pub enum Ready {
 #[derive(Clone, Copy)]
 pub struct Uploads {
     pub list: RwSignal<Vec<Upload>>,
-    #[cfg(feature = "hydrate")]
     next: StoredValue<u32>,
+    /// Messages held for their files, in the order written: each with its
+    /// channel and the key its files come before.
+    held: StoredValue<Vec<(ChannelId, ClientId, u32)>>,
     /// The chosen files themselves, until the tray starts them.
     #[cfg(feature = "hydrate")]
     pub(super) files: StoredValue<Vec<(u32, web_sys::File)>, LocalStorage>,
@@ -67,8 +76,8 @@ impl Uploads {
     pub fn new() -> Self {
         Self {
             list: RwSignal::new(Vec::new()),
-            #[cfg(feature = "hydrate")]
             next: StoredValue::new(0),
+            held: StoredValue::new(Vec::new()),
             #[cfg(feature = "hydrate")]
             files: StoredValue::new_local(Vec::new()),
         }
@@ -109,15 +118,67 @@ impl Uploads {
             .with(|list| list.iter().any(|u| u.channel == channel))
     }
 
-    /// Whether `channel`'s files are all stored (and which they are).
-    pub fn ready(&self, channel: ChannelId) -> Ready {
-        self.list.with_untracked(|list| ready(list, channel))
+    /// Whether a message of `channel` must be held: some of its files are
+    /// on their way, or a message before it is held.
+    pub fn must_hold(&self, channel: ChannelId) -> bool {
+        self.held_before(channel) > 0 || self.ready(channel) == Ready::Waiting
     }
 
-    /// Forgets `channel`'s files: they went with a message.
-    pub fn clear(&self, channel: ChannelId) {
+    /// Whether `channel`'s files not held for a message are all stored (and
+    /// which they are).
+    pub fn ready(&self, channel: ChannelId) -> Ready {
+        let from = self.held_before(channel);
         self.list
-            .update(|list| list.retain(|u| u.channel != channel));
+            .with_untracked(|list| ready(list, channel, from..u32::MAX))
+    }
+
+    /// Forgets `channel`'s files not held for a message: they went with one.
+    pub fn clear(&self, channel: ChannelId) {
+        let from = self.held_before(channel);
+        self.list
+            .update(|list| list.retain(|u| u.channel != channel || u.key < from));
+    }
+
+    /// Holds `message`, written to `channel`, until the files chosen there
+    /// so far are stored.
+    pub fn hold(&self, channel: ChannelId, message: ClientId) {
+        let until = self.next.get_value();
+        self.held
+            .update_value(|held| held.push((channel, message, until)));
+    }
+
+    /// Lets go of the held messages whose files are all stored, in the
+    /// order written, each to `release` with its files.
+    pub fn release_ready(&self, mut release: impl FnMut(ChannelId, ClientId, Vec<Attachment>)) {
+        let mut kept: Vec<(ChannelId, ClientId, u32)> = Vec::new();
+        for (channel, message, until) in self.held.get_value() {
+            let blocked = kept.iter().any(|held| held.0 == channel);
+            let files = match self
+                .list
+                .with_untracked(|list| ready(list, channel, 0..until))
+            {
+                Ready::Yes(files) if !blocked => files,
+                _ => {
+                    kept.push((channel, message, until));
+                    continue;
+                }
+            };
+            self.list
+                .update(|list| list.retain(|u| u.channel != channel || u.key >= until));
+            release(channel, message, files);
+        }
+        self.held.set_value(kept);
+    }
+
+    /// The key the files held in `channel` come before (0: none held).
+    fn held_before(&self, channel: ChannelId) -> u32 {
+        self.held.with_value(|held| {
+            held.iter()
+                .filter(|(c, ..)| *c == channel)
+                .map(|(.., until)| *until)
+                .max()
+                .unwrap_or(0)
+        })
     }
 }
 
@@ -177,10 +238,13 @@ impl Default for Uploads {
     }
 }
 
-/// Whether the files of `channel` among `list` are ready to go.
-fn ready(list: &[Upload], channel: ChannelId) -> Ready {
+/// Whether the files of `channel` among `list`, of `keys`, are ready to go.
+fn ready(list: &[Upload], channel: ChannelId, keys: std::ops::Range<u32>) -> Ready {
     let mut files = Vec::new();
-    for upload in list.iter().filter(|u| u.channel == channel) {
+    for upload in list
+        .iter()
+        .filter(|u| u.channel == channel && keys.contains(&u.key))
+    {
         match &upload.progress {
             Progress::Done(file) => files.push(file.clone()),
             Progress::Failed(why) => return Ready::Failed(format!("{}: {why}", upload.name)),
@@ -223,19 +287,62 @@ mod tests {
             upload(1, 2, Progress::Sending(0)),
             upload(2, 1, done(8)),
         ];
-        let Ready::Yes(files) = ready(&list, ChannelId(1)) else {
+        let all = 0..u32::MAX;
+        let Ready::Yes(files) = ready(&list, ChannelId(1), all.clone()) else {
             panic!("not ready");
         };
         assert_eq!(files.iter().map(|f| f.id.0).collect::<Vec<_>>(), [7, 8]);
-        assert_eq!(ready(&list, ChannelId(2)), Ready::Waiting);
-        assert_eq!(ready(&list, ChannelId(3)), Ready::Yes(Vec::new()));
+        assert_eq!(ready(&list, ChannelId(2), all.clone()), Ready::Waiting);
+        assert_eq!(
+            ready(&list, ChannelId(3), all.clone()),
+            Ready::Yes(Vec::new())
+        );
+        // Only the keys asked about count.
+        let Ready::Yes(files) = ready(&list, ChannelId(1), 1..3) else {
+            panic!("not ready");
+        };
+        assert_eq!(files.iter().map(|f| f.id.0).collect::<Vec<_>>(), [8]);
         let failed = vec![
             upload(0, 1, done(7)),
             upload(1, 1, Progress::Failed("too large".into())),
         ];
         assert_eq!(
-            ready(&failed, ChannelId(1)),
+            ready(&failed, ChannelId(1), all),
             Ready::Failed("f1: too large".into())
         );
+    }
+
+    #[test]
+    fn held_messages_go_in_the_order_written_each_with_its_files() {
+        Owner::new().with(held_messages_keep_their_order);
+    }
+
+    fn held_messages_keep_their_order() {
+        let uploads = Uploads::new();
+        let (first, second) = (
+            ClientId(uuid::Uuid::from_u128(1)),
+            ClientId(uuid::Uuid::from_u128(2)),
+        );
+        let general = ChannelId(1);
+        uploads.list.set(vec![upload(0, 1, Progress::Sending(0))]);
+        uploads.next.set_value(1);
+        assert!(uploads.must_hold(general));
+        uploads.hold(general, first);
+        // The second has a file of its own, stored already, but waits.
+        uploads.list.update(|list| list.push(upload(1, 1, done(9))));
+        uploads.next.set_value(2);
+        assert!(uploads.must_hold(general));
+        uploads.hold(general, second);
+        let mut released = Vec::new();
+        uploads.release_ready(|_, message, files| released.push((message, files.len())));
+        assert!(released.is_empty());
+
+        uploads.list.update(|list| list[0].progress = done(8));
+        uploads.release_ready(|_, message, files| {
+            released.push((message, files.iter().map(|f| f.id.0).sum::<i64>() as usize))
+        });
+        assert_eq!(released, [(first, 8), (second, 9)]);
+        assert!(uploads.list.get_untracked().is_empty());
+        assert!(!uploads.must_hold(general));
     }
 }

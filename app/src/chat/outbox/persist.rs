@@ -52,8 +52,14 @@ pub fn keep(chat: Store<Chat>, link: Link) {
 }
 
 /// Puts saved messages back into their channels, unless they are there.
+/// One that was waiting for its files lost them with the page: it comes
+/// back refused, its words kept, and Retry sends them alone.
 fn restore(chat: Store<Chat>, saved: Vec<Saved>) {
-    for (pending, refused) in saved {
+    for (mut pending, mut refused) in saved {
+        if pending.waiting {
+            pending.waiting = false;
+            refused = Some("its files were still uploading when the page closed".into());
+        }
         update_channel(chat, pending.channel, |channel| {
             if channel
                 .entries
@@ -145,6 +151,7 @@ crate::split_view!(
                     written: p.written,
                     reply_to: p.reply_to,
                     files: Vec::new(),
+                    waiting: false,
                 };
                 (pending, refused)
             },

@@ -12,7 +12,7 @@ pub struct Ends {
 }
 use crate::{
     model::UserId,
-    protocol::{ChannelKind, ChannelSummary, ClientId, Message, Rev, Seq, MAX_UNREAD},
+    protocol::{Attachment, ChannelKind, ChannelSummary, ClientId, Message, Rev, Seq, MAX_UNREAD},
 };
 
 /// What `me` calls a channel: its name; in a one-to-one conversation, the
@@ -317,12 +317,26 @@ impl ChannelState {
         None
     }
 
-    /// Messages waiting to be sent, oldest first.
+    /// Messages to be sent, oldest first: not those still waiting for
+    /// their files.
     pub fn pending(&self) -> impl Iterator<Item = &Pending> {
         self.entries.iter().filter_map(|entry| match entry {
-            Entry::Pending(pending) => Some(pending),
+            Entry::Pending(pending) if !pending.waiting => Some(pending),
             _ => None,
         })
+    }
+
+    /// A message that waited for its files, with them now: to be sent.
+    pub fn release(&mut self, client_id: ClientId, files: Vec<Attachment>) -> Option<Pending> {
+        let pending = self.entries.iter_mut().find_map(|entry| match entry {
+            Entry::Pending(pending) if pending.client_id == client_id && pending.waiting => {
+                Some(pending)
+            }
+            _ => None,
+        })?;
+        pending.files = files;
+        pending.waiting = false;
+        Some(pending.clone())
     }
 
     /// The latest of `me`'s stored messages held, not deleted: the one the

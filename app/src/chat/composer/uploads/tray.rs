@@ -20,6 +20,19 @@ crate::split_view!(
 fn Tray(uploads: Uploads, channel: Memo<ChannelId>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let running = running::Running::start(uploads);
+    // A message held for its files goes once they are in: the tray is
+    // there while any file is (and its code is in its chunk).
+    #[cfg(feature = "hydrate")]
+    {
+        let chat = expect_context::<reactive_stores::Store<crate::chat::state::Chat>>();
+        let link = expect_context::<crate::chat::link::Link>();
+        Effect::new(move || {
+            uploads.list.track();
+            uploads.release_ready(|channel, message, files| {
+                crate::chat::outbox::release(chat, &link, channel, message, files);
+            });
+        });
+    }
     let remove = move |key: u32| {
         #[cfg(feature = "hydrate")]
         running.stop(key);
