@@ -144,7 +144,14 @@ test("messages wait for their files in the order written, and a reload keeps the
   await box.fill(`second العربية ${tag}`);
   await box.press("Enter");
   await expect(row(alice.page, `second العربية ${tag}`).getByText("Sending…")).toBeVisible();
+  // The page shows something else while the file goes: it still goes.
+  await alice.page.getByRole("link", { name: "Mentions" }).click();
+  await expect(alice.page).toHaveURL(/\/mentions$/);
   release();
+  await expect(bob.page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: alice.name })).toBeVisible();
+  await bob.page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: alice.name }).click();
+  await expect(row(bob.page, `first 日本語 ${tag}`).getByRole("link", { name: "Download первый.txt" })).toBeVisible();
+  await alice.page.goBack();
   const log = messages(alice.page);
   await expect(row(alice.page, `first 日本語 ${tag}`).getByRole("link", { name: "Download первый.txt" })).toBeVisible();
   await expect(log.getByText(`second العربية ${tag}`)).toBeVisible();
@@ -170,7 +177,6 @@ test("messages wait for their files in the order written, and a reload keeps the
   await kept.getByRole("button", { name: "Retry" }).click();
   await expect(kept.getByText("Sending…")).toBeHidden();
   await expect(kept.getByText("Not sent")).toBeHidden();
-  await bob.page.getByRole("navigation", { name: "Direct messages" }).getByRole("link", { name: alice.name }).click();
   await expect(messages(bob.page).getByText(`kept 🦀 ${tag}`)).toBeVisible();
 });
 

@@ -70,6 +70,13 @@ pub struct Uploads {
     /// The chosen files themselves, until the tray starts them.
     #[cfg(feature = "hydrate")]
     pub(super) files: StoredValue<Vec<(u32, web_sys::File)>, LocalStorage>,
+    /// The page's owner, and the uploads' requests once started under it
+    /// (not under the tray, which goes with the message box when the page
+    /// shows something else, while uploads and held messages go on).
+    #[cfg(feature = "hydrate")]
+    page: StoredValue<Option<Owner>>,
+    #[cfg(feature = "hydrate")]
+    running: StoredValue<Option<tray::running::Running>>,
 }
 
 impl Uploads {
@@ -80,7 +87,29 @@ impl Uploads {
             held: StoredValue::new(Vec::new()),
             #[cfg(feature = "hydrate")]
             files: StoredValue::new_local(Vec::new()),
+            #[cfg(feature = "hydrate")]
+            page: StoredValue::new(Owner::current()),
+            #[cfg(feature = "hydrate")]
+            running: StoredValue::new(None),
         }
+    }
+
+    /// The uploads' requests, started the first time they are asked for,
+    /// under the page's owner, with `start`.
+    #[cfg(feature = "hydrate")]
+    pub(super) fn running(
+        &self,
+        start: impl FnOnce() -> tray::running::Running,
+    ) -> tray::running::Running {
+        if let Some(running) = self.running.get_value() {
+            return running;
+        }
+        let started = match self.page.get_value() {
+            Some(page) => page.with(start),
+            None => start(),
+        };
+        self.running.set_value(Some(started));
+        started
     }
 
     /// Adds the files of `input` (a file picker) for `channel`, and empties

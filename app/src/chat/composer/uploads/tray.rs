@@ -19,11 +19,9 @@ crate::split_view!(
 #[component]
 fn Tray(uploads: Uploads, channel: Memo<ChannelId>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    let running = running::Running::start(uploads);
-    // A message held for its files goes once they are in: the tray is
-    // there while any file is (and its code is in its chunk).
-    #[cfg(feature = "hydrate")]
-    {
+    let running = uploads.running(move || {
+        // A message held for its files goes once they are in: the tray
+        // is there whenever a file is (and this code is in its chunk).
         let chat = expect_context::<reactive_stores::Store<crate::chat::state::Chat>>();
         let link = expect_context::<crate::chat::link::Link>();
         Effect::new(move || {
@@ -32,7 +30,8 @@ fn Tray(uploads: Uploads, channel: Memo<ChannelId>) -> impl IntoView {
                 crate::chat::outbox::release(chat, &link, channel, message, files);
             });
         });
-    }
+        running::Running::start(uploads)
+    });
     let remove = move |key: u32| {
         #[cfg(feature = "hydrate")]
         running.stop(key);
@@ -104,7 +103,7 @@ fn item(
 }
 
 #[cfg(feature = "hydrate")]
-mod running {
+pub(super) mod running {
     //! The requests themselves, in the browser.
 
     use std::collections::HashMap;
@@ -126,7 +125,7 @@ mod running {
 
     /// The requests of the tray.
     #[derive(Clone, Copy)]
-    pub(super) struct Running {
+    pub struct Running {
         uploads: Uploads,
         requests: StoredValue<HashMap<u32, Request>, LocalStorage>,
     }
