@@ -3,11 +3,13 @@
 //! embedded preview and any second picture (a phone's depth map).
 //!
 //! What is kept is what drawing the image needs: the pixels, the colour
-//! profile, and the EXIF orientation (written back as the only tag, since
+//! profile (and a GIF's looping, [`gif`]), and the EXIF orientation (written back as the only tag, since
 //! the image is shown turned as its camera meant). The containers are read
 //! and written with `img-parts`; nothing is decoded, so stripping is
 //! lossless and cheap. An image this cannot read is not shown inline
 //! (`images.rs` makes it a download).
+
+mod gif;
 
 use img_parts::{
     jpeg::{markers, Jpeg, JpegSegment},
@@ -28,9 +30,7 @@ pub fn strip(image: Bytes, media: &str, orientation: u8) -> Option<Bytes> {
         "image/jpeg" => strip_jpeg(image, turned),
         "image/png" => strip_png(image, turned),
         "image/webp" => strip_webp(image, turned),
-        // GIF has no EXIF; its comments and application blocks are rare
-        // and say nothing of where it was made.
-        "image/gif" => Some(image),
+        "image/gif" => gif::strip_gif(&image).map(Bytes::from),
         _ => None,
     }
 }
