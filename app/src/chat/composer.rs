@@ -148,10 +148,8 @@ pub fn Composer(channel: Memo<ChannelId>) -> impl IntoView {
         let draft = drafts.get_untracked(id);
         let text = match MessageText::parse(&draft) {
             Ok(text) => text.into_string(),
-            // Files may go without words.
-            Err(MessageTextError::Empty) if hold || ready != Ready::Yes(Vec::new()) => {
-                String::new()
-            }
+            // Files (stored, or on their way) may go without words.
+            Err(MessageTextError::Empty) if ready != Ready::Yes(Vec::new()) => String::new(),
             Err(MessageTextError::Empty) => return,
             Err(reason) => {
                 error.set(Some((id, reason.to_string())));
