@@ -95,11 +95,16 @@ fn image_size(path: &Path, media: &str) -> Option<(u32, u32, u8)> {
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms)
         .to_exif();
-    // Turned a quarter (EXIF orientations 5 to 8), it shows the other way.
-    Some(match orientation {
-        5..=8 => (height, width, orientation),
-        _ => (width, height, orientation),
+    Some(match turned(orientation) {
+        true => (height, width, orientation),
+        false => (width, height, orientation),
     })
+}
+
+/// Whether an image of EXIF `orientation` is turned a quarter (5 to 8), so
+/// that it shows its height as its width.
+pub fn turned(orientation: u8) -> bool {
+    (5..=8).contains(&orientation)
 }
 
 /// Whether `head` reads as text: UTF-8 (a character cut at the end aside)

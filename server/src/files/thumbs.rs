@@ -22,7 +22,7 @@ use image::{
     DynamicImage, ImageDecoder, ImageFormat, ImageReader, ImageResult, Limits,
 };
 
-use super::sniff::MAX_PIXELS;
+use super::sniff::{turned, MAX_PIXELS};
 
 /// The box a thumbnail fits, in pixels: twice what a message shows.
 pub const THUMB_WIDTH: u32 = 720;
@@ -67,16 +67,9 @@ pub fn thumbnail(image: &[u8], media: &str) -> ImageResult<Thumbnail> {
     reader.limits(limits());
     let mut decoder = reader.into_decoder()?;
     let orientation = decoder.orientation()?;
-    let turned = matches!(
-        orientation,
-        image::metadata::Orientation::Rotate90
-            | image::metadata::Orientation::Rotate270
-            | image::metadata::Orientation::Rotate90FlipH
-            | image::metadata::Orientation::Rotate270FlipH
-    );
     let full = DynamicImage::from_decoder(decoder)?;
     // Made small first, then turned: turning the small one is cheap.
-    let (width, height) = match turned {
+    let (width, height) = match turned(orientation.to_exif()) {
         true => (THUMB_HEIGHT, THUMB_WIDTH),
         false => (THUMB_WIDTH, THUMB_HEIGHT),
     };

@@ -103,7 +103,7 @@ impl IntoResponse for UploadError {
 }
 
 /// Logs an internal failure and hides it.
-pub(super) fn internal(error: impl std::fmt::Display) -> UploadError {
+fn internal(error: impl std::fmt::Display) -> UploadError {
     tracing::error!(%error, "an upload failed");
     UploadError::Internal
 }
