@@ -102,22 +102,28 @@ impl Db {
 /// running when the time is up fails (see [`Reader::timed_out`]).
 pub enum Reader {
     Sqlite(sqlx::pool::PoolConnection<Sqlite>),
-    Postgres(sqlx::Transaction<'static, Postgres>),
+    Postgres {
+        tx: sqlx::Transaction<'static, Postgres>,
+        deadline: std::time::Instant,
+    },
 }
 
 impl Db {
     /// A connection whose statements are stopped after `limit` from now:
     /// on SQLite by a progress handler (removed by [`Reader::finish`]), on
-    /// PostgreSQL by a read-only transaction's `statement_timeout`.
+    /// PostgreSQL by a read-only transaction's `statement_timeout`, kept to
+    /// the time left by [`Reader::time_left`] before each next statement.
+    /// PostgreSQL plans each statement for its values, never generically:
+    /// how common a searched word is decides the plan.
     ///
     /// Run the reads and the finish where a dropped request cannot stop them
     /// halfway (a spawned task), so that a handler is never left on a
     /// connection of the pool.
     pub async fn read_within(&self, limit: std::time::Duration) -> Result<Reader, sqlx::Error> {
+        let deadline = std::time::Instant::now() + limit;
         match self {
             Db::Sqlite(pool) => {
                 let mut conn = pool.acquire().await?;
-                let deadline = std::time::Instant::now() + limit;
                 conn.lock_handle()
                     .await?
                     .set_progress_handler(10_000, move || std::time::Instant::now() < deadline);
@@ -125,14 +131,15 @@ impl Db {
             }
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                let millis = limit.as_millis().max(1);
                 sqlx::query("SET TRANSACTION READ ONLY")
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(&format!("SET LOCAL statement_timeout = {millis}"))
+                sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
                     .execute(&mut *tx)
                     .await?;
-                Ok(Reader::Postgres(tx))
+                let mut reader = Reader::Postgres { tx, deadline };
+                reader.time_left().await?;
+                Ok(reader)
             }
         }
     }
@@ -142,8 +149,23 @@ impl Reader {
     pub fn sql<'q>(&mut self, sql: &'q str) -> Query<'_, 'q> {
         match self {
             Reader::Sqlite(conn) => Query::Sqlite(On::Conn(conn), sqlx::query(sql)),
-            Reader::Postgres(tx) => Query::Postgres(On::Conn(tx), sqlx::query(sql)),
+            Reader::Postgres { tx, .. } => Query::Postgres(On::Conn(tx), sqlx::query(sql)),
         }
+    }
+
+    /// Limits the next statements to the time left (on SQLite the progress
+    /// handler keeps to the deadline by itself).
+    pub async fn time_left(&mut self) -> Result<(), sqlx::Error> {
+        let Reader::Postgres { tx, deadline } = self else {
+            return Ok(());
+        };
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        // 0 would be no limit at all: 1 ms stops the next statement.
+        let millis = left.as_millis().max(1);
+        sqlx::query(&format!("SET LOCAL statement_timeout = {millis}"))
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     /// Gives the connection back as it was.
@@ -153,7 +175,7 @@ impl Reader {
                 conn.lock_handle().await?.remove_progress_handler();
                 Ok(())
             }
-            Reader::Postgres(tx) => tx.rollback().await,
+            Reader::Postgres { tx, .. } => tx.rollback().await,
         }
     }
 

@@ -216,6 +216,63 @@ async fn pages_newest_first_and_by_best_match() {
     );
 }
 
+/// On PostgreSQL a newest-first page is looked for among the newest
+/// messages first, and in the rest only if they do not fill it
+/// (`store::search::find_ids`): matches far apart, with long stretches of
+/// ids between them, still make whole pages in order. (The ids jump on
+/// PostgreSQL only; SQLite reads in one query.)
+#[tokio::test]
+async fn a_page_gathers_matches_from_far_apart_in_the_history() {
+    let server = server().await;
+    let (browser, mut alice) = user(&server, "alice").await;
+    let db = server.db().await;
+    for n in 1..=23 {
+        let jump = match n {
+            4 => Some(100_000),
+            9 => Some(200_000),
+            _ => None,
+        };
+        if let (Db::Postgres(_), Some(to)) = (&db, jump) {
+            db.execute(&format!(
+                "ALTER TABLE messages ALTER COLUMN id RESTART WITH {to}"
+            ))
+            .await;
+        }
+        alice.say(GENERAL, &format!("okapi #{n:02}")).await;
+        alice.say(GENERAL, "and something else").await;
+    }
+    let (_, first) = search(&browser, "okapi").await;
+    assert_eq!(hits(&first), 20, "{first}");
+    let order: Vec<usize> = (4..=23)
+        .rev()
+        .map(|n| first.find(&format!("#{n:02}")).expect("on the first page"))
+        .collect();
+    assert!(order.is_sorted(), "newest first: {order:?}");
+    assert!(!first.contains("#03"));
+    let more = more_href(&first).expect("a link to more results");
+    let second = clean(
+        &browser
+            .get(&more.replace("/search?", "/search/results?"))
+            .await
+            .text()
+            .await
+            .expect("body"),
+    );
+    assert_eq!(hits(&second), 3, "{second}");
+    let at = |n: &str| {
+        second
+            .find(n)
+            .unwrap_or_else(|| panic!("{n} on the second page"))
+    };
+    assert!(at("#03") < at("#02") && at("#02") < at("#01"));
+    assert!(!second.contains("#04"));
+    assert!(!second.contains("More results"));
+
+    // `from:` reads the sender's messages, through its own index.
+    let (_, mine) = search(&browser, "from:alice okapi").await;
+    assert_eq!(hits(&mine), 20, "{mine}");
+}
+
 #[tokio::test]
 async fn bad_queries_get_a_clear_answer() {
     let server = TestServer::start_with(|config| {
