@@ -117,6 +117,12 @@ test.describe("without JavaScript", () => {
     await page.getByRole("textbox", { name: "Message" }).fill(`plain search ${tag}`);
     await page.getByRole("button", { name: "Send" }).click();
     await expect(page.getByText(`plain search ${tag}`)).toBeVisible();
+    // What came after it is on the page landed on too: the message is in
+    // the middle of its page, not at the end.
+    const next = `what came next, 次に, дальше ${Date.now()}`;
+    await page.getByRole("textbox", { name: "Message" }).fill(next);
+    await page.getByRole("button", { name: "Send" }).click();
+    await expect(page.getByText(next)).toBeVisible();
     const box = page.getByRole("searchbox", { name: "Search messages" });
     await box.fill(tag);
     await box.press("Enter");
@@ -124,5 +130,6 @@ test.describe("without JavaScript", () => {
     await expect(results.getByRole("listitem")).toHaveCount(1);
     await results.getByRole("link").click();
     await expect(page.locator(".message:target")).toContainText(`plain search ${tag}`);
+    await expect(page.getByText(next)).toBeAttached();
   });
 });

@@ -166,8 +166,9 @@ async fn snapshot(
     std::future::pending().await
 }
 
-/// The address of `message` in its channel: the page of history that ends
-/// with it, scrolled to it.
+/// The address of `message` in its channel: the page of history with it
+/// in the middle (half a page after it, where there is as much), scrolled
+/// to it.
 pub fn message_href(message: &crate::protocol::Message) -> String {
     message_href_at(message.channel, message.seq)
 }
@@ -175,7 +176,8 @@ pub fn message_href(message: &crate::protocol::Message) -> String {
 /// The address of the message at `seq` in `channel` (see [`message_href`]).
 pub fn message_href_at(channel: crate::model::ChannelId, seq: crate::protocol::Seq) -> String {
     let seq = seq.0;
-    format!("/c/{channel}?before={}#m{seq}", seq + 1)
+    let after = i64::from(crate::protocol::FIRST_PAGE / 2);
+    format!("/c/{channel}?before={}#m{seq}", seq + 1 + after)
 }
 
 /// Goes to `href` in the app as a click on a link to it would: the router

@@ -270,7 +270,7 @@ mod tests {
         assert_eq!(notice.title, "bob in #General");
         assert_eq!(notice.body, "日本語 and Привет العربية 🦀");
         assert_eq!(notice.tag, "banter-m42");
-        assert_eq!(notice.url, "/c/7?before=10#m9");
+        assert_eq!(notice.url, "/c/7?before=35#m9");
 
         let direct = super::notice(&target(&"é".repeat(500), None));
         assert_eq!(direct.title, "bob");

@@ -130,7 +130,11 @@ async fn a_mention_is_marked_counted_and_listed_for_whom_it_calls() {
         html.contains(r#"<mark>@bob"#),
         "marked as calling the reader"
     );
-    assert!(html.contains(&format!("/c/1?before={}#m{}", plain.seq.0 + 1, plain.seq.0)));
+    assert!(html.contains(&format!(
+        "/c/1?before={}#m{}",
+        plain.seq.0 + 26,
+        plain.seq.0
+    )));
 }
 
 #[tokio::test]

@@ -275,7 +275,7 @@ async fn a_dm_and_a_mention_reach_a_reader_with_no_tab_open() {
     assert_eq!(notice["tag"], format!("banter-m{}", dm.id.0));
     assert_eq!(
         notice["url"],
-        format!("/c/{direct}?before={}#m{}", dm.seq.0 + 1, dm.seq.0)
+        format!("/c/{direct}?before={}#m{}", dm.seq.0 + 26, dm.seq.0)
     );
 
     // With a display name, it goes first and his username after it.
