@@ -40,6 +40,9 @@ test("the header's search box finds a message in any script and lands on it", as
   const landed = messages(bob.page).locator('.message[aria-current="true"]');
   await expect(landed).toContainText(wanted);
   await expect(landed).toBeInViewport();
+  // With what followed it below, in the middle of its page.
+  await expect(row(bob.page, `filler 2 ${tag}`)).toBeAttached();
+  await bob.page.screenshot({ path: test.info().outputPath("search-landed.png") });
 });
 
 test("results follow the query as it is typed, without a page load", async ({ browser, baseURL }) => {
