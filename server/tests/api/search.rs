@@ -44,6 +44,12 @@ fn more_href(html: &str) -> Option<String> {
     Some(html[start..end].replace("&amp;", "&"))
 }
 
+/// The results at `more` (a "More results" link), as the page fetches them.
+async fn next_page(browser: &Browser, more: &str) -> String {
+    let path = more.replace("/search?", "/search/results?");
+    clean(&browser.get(&path).await.text().await.expect("body"))
+}
+
 fn encode(query: &str) -> String {
     form_urlencoded::Serializer::new(String::new())
         .append_pair("q", query)
@@ -197,14 +203,7 @@ async fn pages_newest_first_and_by_best_match() {
     assert!(first.find("number 24").unwrap_or(usize::MAX) < first.find("number 23").unwrap_or(0));
     let more = more_href(&first).expect("a link to more results");
     assert!(more.starts_with("/search?q=zebra&before="), "{more}");
-    let second_html = clean(
-        &browser
-            .get(&more.replace("/search?", "/search/results?"))
-            .await
-            .text()
-            .await
-            .expect("body"),
-    );
+    let second_html = next_page(&browser, &more).await;
     assert_eq!(hits(&second_html), 5, "{second_html}");
     assert!(!second_html.contains("More results"));
 
@@ -250,14 +249,7 @@ async fn a_page_gathers_matches_from_far_apart_in_the_history() {
     assert!(order.is_sorted(), "newest first: {order:?}");
     assert!(!first.contains("#03"));
     let more = more_href(&first).expect("a link to more results");
-    let second = clean(
-        &browser
-            .get(&more.replace("/search?", "/search/results?"))
-            .await
-            .text()
-            .await
-            .expect("body"),
-    );
+    let second = next_page(&browser, &more).await;
     assert_eq!(hits(&second), 3, "{second}");
     let at = |n: &str| {
         second

@@ -10,6 +10,7 @@ use crate::{
     chat::{
         link::Link,
         outbox,
+        page::message_href_at,
         rows::{colour, initials, Delivery, Row},
         state::{Chat, ChatStoreFields},
     },
@@ -171,7 +172,7 @@ fn QuoteOf(channel: ChannelId, quote: Quote) -> impl IntoView {
         deleted,
         ..
     } = quote;
-    let href = format!("/c/{channel}?before={}#m{}", seq.0 + 1, seq.0);
+    let href = message_href_at(channel, seq);
     let jump = move |event: leptos::ev::MouseEvent| {
         if super::scroll::highlight(seq) {
             event.prevent_default();
