@@ -31,6 +31,7 @@ mod presence;
 pub mod push;
 pub(crate) mod records;
 pub mod search;
+mod search_found;
 mod search_sql;
 pub mod sessions;
 mod sql;
