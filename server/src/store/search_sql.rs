@@ -13,8 +13,8 @@
 //!   (the share of trigrams in common, so short messages dense in the
 //!   words come first). Each index row carries its message's channel,
 //!   sender and time, so a search with words reads the index rows alone;
-//!   newest first, it reads a stretch of ids at a time (see
-//!   `search::find_ids`).
+//!   newest first, it reads the newest stretch of ids first and the rest
+//!   only if that does not fill the page (see `search::find_ids`).
 //!
 //! Both find exactly the same messages; only relevance orders differ.
 
